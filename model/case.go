@@ -1,0 +1,363 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// Case is one line of the eval JSON-lines format (docs/eval-format.md): policies, a
+// request, and optionally the expected answer.
+type Case struct {
+	ID          string       `json:"id"`
+	Policies    CasePolicies `json:"policies"`
+	Request     CaseRequest  `json:"request"`
+	Expect      string       `json:"expect,omitempty"`
+	ExpectError string       `json:"expectError,omitempty"`
+	Undef       string       `json:"undef,omitempty"`
+	Source      string       `json:"source,omitempty"`
+
+	// Dir is the directory that {"$ref": …} policies are resolved against.
+	Dir string `json:"-"`
+	// Line is the 1-based line of the case in its file, 0 when unknown.
+	Line int `json:"-"`
+	// File is the file the case came from, "" for standard input.
+	File string `json:"-"`
+}
+
+// CasePolicies are the policies of a case. Each policy is a JSON object, a JSON
+// string holding the document text, or {"$ref": "path"}.
+type CasePolicies struct {
+	Identity []jsontext.Value   `json:"identity,omitempty"`
+	Boundary []jsontext.Value   `json:"boundary,omitempty"`
+	SCP      [][]jsontext.Value `json:"scp,omitempty"`
+	Resource []jsontext.Value   `json:"resource,omitempty"`
+	Unknown  jsontext.Value     `json:",unknown"`
+}
+
+// CaseRequest is the request of a case.
+type CaseRequest struct {
+	Principal       string                    `json:"principal"`
+	Action          string                    `json:"action"`
+	Resource        string                    `json:"resource"`
+	ResourceAccount string                    `json:"resourceAccount,omitempty"`
+	Context         map[string]jsontext.Value `json:"context,omitempty"`
+}
+
+// CaseError is an error in one named policy of a case (e.g. identity[0]).
+type CaseError struct {
+	Policy string
+	Err    error
+}
+
+func (e *CaseError) Error() string { return e.Policy + ": " + e.Err.Error() }
+
+// Unwrap exposes the policy's errors.
+func (e *CaseError) Unwrap() error { return e.Err }
+
+// ParseCase decodes one line of the eval format. Unknown fields are ignored;
+// duplicate keys and wrong types are errors.
+func ParseCase(line []byte) (*Case, error) {
+	var c Case
+	if err := json.Unmarshal(line, &c); err != nil {
+		return nil, lineError(err)
+	}
+	if len(c.Policies.Unknown) > 0 {
+		var names []string
+		var m map[string]jsontext.Value
+		_ = json.Unmarshal(c.Policies.Unknown, &m)
+		for k := range m {
+			names = append(names, k)
+		}
+		return &c, &PolicyError{Path: "policies", Offset: -1, Kind: ErrInvalidElement,
+			Msg: fmt.Sprintf("unknown policy type(s) %q: only identity, boundary, scp and resource are supported, and ignoring a policy would change the decision", names)}
+	}
+	return &c, nil
+}
+
+func lineError(err error) error {
+	var se *jsontext.SyntacticError
+	var ue *json.SemanticError
+	switch {
+	case errors.As(err, &se):
+		kind := ErrSyntax
+		if strings.Contains(se.Err.Error(), "duplicate") {
+			kind = ErrDuplicateKey
+		}
+		return &PolicyError{Path: pointerToPath(string(se.JSONPointer)), Offset: se.ByteOffset, Kind: kind, Msg: se.Err.Error()}
+	case errors.As(err, &ue):
+		msg := "wrong JSON type"
+		if ue.JSONKind != 0 {
+			msg = fmt.Sprintf("unexpected %s", kindName(ue.JSONKind))
+		}
+		return &PolicyError{Path: pointerToPath(string(ue.JSONPointer)), Offset: ue.ByteOffset, Kind: ErrInvalidType, Msg: msg}
+	}
+	return &PolicyError{Offset: -1, Kind: ErrSyntax, Msg: err.Error()}
+}
+
+// PolicyCache compiles each distinct policy text once. Cases in a file usually share
+// a handful of policies, so caching by content turns parsing into a map lookup.
+// It is safe for concurrent use.
+type PolicyCache struct {
+	mu sync.Mutex
+	m  map[string]cacheEntry
+}
+
+type cacheEntry struct {
+	c   *Compiled
+	err error
+}
+
+// maxCacheEntries bounds the cache; past it the cache starts over.
+const maxCacheEntries = 4096
+
+// Compile returns the compiled policy for a document text of the given type.
+func (pc *PolicyCache) Compile(text []byte, typ PolicyType) (*Compiled, error) {
+	pc.mu.Lock()
+	if pc.m == nil {
+		pc.m = make(map[string]cacheEntry)
+	}
+	// The type is part of the key: validity depends on it (Principal).
+	key := string(append([]byte{byte(typ)}, text...))
+	if e, ok := pc.m[key]; ok {
+		pc.mu.Unlock()
+		return e.c, e.err
+	}
+	pc.mu.Unlock()
+	c, err := CompileText(text, typ)
+	pc.mu.Lock()
+	if len(pc.m) >= maxCacheEntries {
+		clear(pc.m)
+	}
+	pc.m[key] = cacheEntry{c, err}
+	pc.mu.Unlock()
+	return c, err
+}
+
+// PolicyText returns the document text of one policy value of a case: the object's
+// own bytes, the string's contents, or the referenced file.
+func PolicyText(v jsontext.Value, dir string) ([]byte, error) {
+	switch v.Kind() {
+	case '"':
+		var s string
+		if err := json.Unmarshal(v, &s); err != nil {
+			return nil, &PolicyError{Offset: -1, Kind: ErrSyntax, Msg: err.Error()}
+		}
+		return []byte(s), nil
+	case '{':
+		var ref struct {
+			Ref     string         `json:"$ref"`
+			Unknown jsontext.Value `json:",unknown"`
+		}
+		if bytesHasRef(v) && json.Unmarshal(v, &ref, json.RejectUnknownMembers(false)) == nil && ref.Ref != "" && len(ref.Unknown) == 0 {
+			p := ref.Ref
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(dir, p)
+			}
+			data, err := readLimited(p)
+			if err != nil {
+				return nil, &PolicyError{Path: "$ref", Offset: -1, Kind: ErrInvalidRequest, Msg: err.Error()}
+			}
+			return data, nil
+		}
+		return v, nil
+	}
+	return nil, &PolicyError{Offset: -1, Kind: ErrInvalidType, Msg: fmt.Sprintf("a policy is a JSON object, a string or {\"$ref\": path}, not %s", kindName(v.Kind()))}
+}
+
+func bytesHasRef(v []byte) bool { return strings.Contains(string(v[:min(len(v), 64)]), `"$ref"`) }
+
+var refCache sync.Map // path → []byte; corpus files are read once per process
+
+func readLimited(path string) ([]byte, error) {
+	if b, ok := refCache.Load(path); ok {
+		return b.([]byte), nil
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() > MaxPolicySize {
+		return nil, fmt.Errorf("%s: %d bytes is over the %d-byte limit", path, fi.Size(), MaxPolicySize)
+	}
+	b, err := os.ReadFile(path)
+	if err == nil {
+		refCache.Store(path, b)
+	}
+	return b, err
+}
+
+// Bundle compiles the case's policies through the cache.
+func (c *Case) Bundle(pc *PolicyCache) (*Bundle, error) {
+	b := &Bundle{}
+	one := func(name string, v jsontext.Value, typ PolicyType) (*Compiled, error) {
+		text, err := PolicyText(v, c.Dir)
+		if err != nil {
+			return nil, &CaseError{Policy: name, Err: err}
+		}
+		cp, err := pc.Compile(text, typ)
+		if err != nil {
+			return nil, &CaseError{Policy: name, Err: err}
+		}
+		return cp, nil
+	}
+	for i, v := range c.Policies.Identity {
+		cp, err := one(fmt.Sprintf("identity[%d]", i), v, IdentityPolicy)
+		if err != nil {
+			return nil, err
+		}
+		b.Identity = append(b.Identity, cp)
+	}
+	switch len(c.Policies.Boundary) {
+	case 0:
+	case 1:
+		cp, err := one("boundary[0]", c.Policies.Boundary[0], BoundaryPolicy)
+		if err != nil {
+			return nil, err
+		}
+		b.Boundary = cp
+	default:
+		return nil, &PolicyError{Path: "policies.boundary", Offset: -1, Kind: ErrTooManyBoundaries,
+			Msg: fmt.Sprintf("%d boundaries given; a principal has at most one permissions boundary", len(c.Policies.Boundary))}
+	}
+	for l, level := range c.Policies.SCP {
+		var lv []*Compiled
+		for i, v := range level {
+			cp, err := one(fmt.Sprintf("scp[%d][%d]", l, i), v, SCPPolicy)
+			if err != nil {
+				return nil, err
+			}
+			lv = append(lv, cp)
+		}
+		b.SCP = append(b.SCP, lv)
+	}
+	for i, v := range c.Policies.Resource {
+		cp, err := one(fmt.Sprintf("resource[%d]", i), v, ResourcePolicy)
+		if err != nil {
+			return nil, err
+		}
+		b.Resource = append(b.Resource, cp)
+	}
+	return b, nil
+}
+
+// BuildRequest turns the case's request into a prepared Request.
+func (c *Case) BuildRequest() (*Request, error) {
+	ctx := make(map[string]ContextValue, len(c.Request.Context))
+	for k, v := range c.Request.Context {
+		cv, err := contextValue(v)
+		if err != nil {
+			return nil, requestError("request.context."+k, "%v", err)
+		}
+		ctx[k] = cv
+	}
+	return NewRequestIn(c.Request.Principal, c.Request.Action, c.Request.Resource, c.Request.ResourceAccount, ctx)
+}
+
+func contextValue(v jsontext.Value) (ContextValue, error) {
+	scalar := func(v jsontext.Value) (string, error) {
+		switch v.Kind() {
+		case '"':
+			var s string
+			err := json.Unmarshal(v, &s)
+			return s, err
+		case 't', 'f', '0':
+			return string(v), nil
+		}
+		return "", fmt.Errorf("a context value is a string, number, boolean or a list of them, not %s", kindName(v.Kind()))
+	}
+	if v.Kind() == '[' {
+		var items []jsontext.Value
+		if err := json.Unmarshal(v, &items); err != nil {
+			return ContextValue{}, err
+		}
+		out := ContextValue{Values: make([]string, 0, len(items)), Multi: true}
+		for _, it := range items {
+			s, err := scalar(it)
+			if err != nil {
+				return ContextValue{}, err
+			}
+			out.Values = append(out.Values, s)
+		}
+		return out, nil
+	}
+	s, err := scalar(v)
+	return ContextValue{Values: []string{s}}, err
+}
+
+// AppendResultJSON appends the eval-format result line for a decided case.
+func AppendResultJSON(b []byte, id string, res *Result, warnings []string) []byte {
+	b = append(b, `{"id":`...)
+	b, _ = jsontext.AppendQuote(b, id)
+	b = append(b, `,"decision":"`...)
+	b = append(b, res.Decision.String()...)
+	b = append(b, `","matched":[`...)
+	for i, m := range res.Matched {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"policy":"`...)
+		b = append(b, m.PolicyName()...)
+		b = append(b, `","statement":`...)
+		b = fmt.Appendf(b, "%d", m.Statement)
+		if m.Sid != "" {
+			b = append(b, `,"sid":`...)
+			b, _ = jsontext.AppendQuote(b, m.Sid)
+		}
+		b = append(b, '}')
+	}
+	b = append(b, `],"missing":`...)
+	b = appendStrings(b, res.Missing)
+	if u := res.Undef.Names(); len(u) > 0 {
+		b = append(b, `,"undefined":`...)
+		b = appendStrings(b, u)
+	}
+	if n := res.Notes.Names(); len(n) > 0 {
+		b = append(b, `,"notes":`...)
+		b = appendStrings(b, n)
+	}
+	if len(warnings) > 0 {
+		b = append(b, `,"warnings":`...)
+		b = appendStrings(b, warnings)
+	}
+	return append(b, '}')
+}
+
+// AppendErrorJSON appends the eval-format error line for a case that could not be
+// decided.
+func AppendErrorJSON(b []byte, id string, line int, err error) []byte {
+	b = append(b, '{')
+	if id != "" {
+		b = append(b, `"id":`...)
+		b, _ = jsontext.AppendQuote(b, id)
+		b = append(b, ',')
+	}
+	if line > 0 {
+		b = fmt.Appendf(b, `"line":%d,`, line)
+	}
+	b = append(b, `"error":`...)
+	b, _ = jsontext.AppendQuote(b, err.Error())
+	if k := KindOf(err); k != "" {
+		b = append(b, `,"errorKind":"`...)
+		b = append(b, k...)
+		b = append(b, '"')
+	}
+	return append(b, '}')
+}
+
+func appendStrings(b []byte, ss []string) []byte {
+	b = append(b, '[')
+	for i, s := range ss {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b, _ = jsontext.AppendQuote(b, s)
+	}
+	return append(b, ']')
+}

@@ -1,0 +1,167 @@
+package model
+
+import (
+	"strings"
+)
+
+// Compiled is a policy prepared for deciding: actions lower-cased, patterns
+// pre-split into code units, condition operators resolved and their values parsed.
+// It is immutable and safe to share between goroutines.
+type Compiled struct {
+	Policy *Policy
+	stmts  []cstmt
+}
+
+type cstmt struct {
+	index     int
+	sid       string
+	deny      bool
+	notAction bool
+	actAll    bool
+	actExact  []string // lower-cased literal actions
+	actGlobs  []pattern
+	notRes    bool
+	resources []pattern
+	principal *cprincipal // resource-based policies only
+	notPrin   bool
+	conds     []compiledCond
+}
+
+// cprincipal is a compiled Principal block.
+type cprincipal struct {
+	all      bool
+	arns     []string
+	accounts []string
+}
+
+// Compile prepares a parsed, valid policy for deciding.
+func Compile(p *Policy) *Compiled {
+	vars := p.Version == "2012-10-17"
+	c := &Compiled{Policy: p, stmts: make([]cstmt, len(p.Statements))}
+	for i := range p.Statements {
+		st := &p.Statements[i]
+		cs := &c.stmts[i]
+		cs.index, cs.sid, cs.deny = i, st.Sid, st.Effect == "Deny"
+		acts := st.Action
+		if acts == nil {
+			acts, cs.notAction = st.NotAction, true
+		}
+		for _, a := range acts.Values {
+			switch {
+			case a == "*":
+				cs.actAll = true
+			case strings.ContainsAny(a, "*?"):
+				cs.actGlobs = append(cs.actGlobs, compilePattern(a, patAction, false))
+			default:
+				cs.actExact = append(cs.actExact, strings.ToLower(a))
+			}
+		}
+		res := st.Resource
+		if res == nil {
+			res, cs.notRes = st.NotResource, true
+		}
+		for _, r := range res.Values {
+			cs.resources = append(cs.resources, compilePattern(r, patResource, vars))
+		}
+		pb := st.Principal
+		if pb == nil && st.NotPrincipal != nil {
+			pb, cs.notPrin = st.NotPrincipal, true
+		}
+		if pb != nil {
+			cs.principal = compilePrincipal(pb)
+		}
+		for _, co := range st.Condition {
+			op, _, _ := parseOperator(co.Operator)
+			for _, k := range co.Keys {
+				cs.conds = append(cs.conds, compileCondition(co.Operator, op, k, vars && op.substitutes()))
+			}
+		}
+	}
+	return c
+}
+
+// CompileText parses, validates and compiles a policy document.
+func CompileText(data []byte, typ PolicyType) (*Compiled, error) {
+	p, err := Parse(data, typ)
+	if err != nil {
+		return nil, err
+	}
+	return Compile(p), nil
+}
+
+func compilePrincipal(b *PrincipalBlock) *cprincipal {
+	cp := &cprincipal{all: b.Wildcard}
+	for _, e := range b.Entries {
+		if e.Type != "AWS" {
+			continue // service, federated and canonical principals never match the callers iamfuzz models
+		}
+		for _, v := range e.Values.Values {
+			switch {
+			case v == "*":
+				cp.all = true
+			case len(v) == 12 && allDigits(v):
+				cp.accounts = append(cp.accounts, v)
+			case strings.HasPrefix(v, "arn:") && strings.HasSuffix(v, ":root") && strings.Count(v, ":") == 5:
+				cp.accounts = append(cp.accounts, strings.Split(v, ":")[4])
+			default:
+				cp.arns = append(cp.arns, v)
+			}
+		}
+	}
+	return cp
+}
+
+// How a resource-based policy's Principal names the caller (iam-semantics.md §3.3).
+const (
+	pmNone    = iota
+	pmAccount // the caller's account: the account must still grant through identity policies
+	pmEntity  // the role behind a session: capped by the session's boundary
+	pmDirect  // the caller's own ARN, or "*": a same-account grant on its own
+)
+
+func (cp *cprincipal) match(r *Request) int {
+	if cp.all {
+		return pmDirect
+	}
+	best := pmNone
+	for _, a := range cp.arns {
+		switch a {
+		case r.Principal:
+			return pmDirect
+		case r.roleARN():
+			best = max(best, pmEntity)
+		}
+	}
+	for _, a := range cp.accounts {
+		if a == r.account {
+			best = max(best, pmAccount)
+		}
+	}
+	return best
+}
+
+func (st *cstmt) matchAction(action string, e *Evaluator, r *Request) (bool, string) {
+	if st.actAll {
+		return true, "*"
+	}
+	for _, a := range st.actExact {
+		if len(a) == len(action) && equalFoldASCII(a, action) {
+			return true, a
+		}
+	}
+	for i := range st.actGlobs {
+		if globSimple(st.actGlobs[i].codes, action, true) {
+			return true, st.actGlobs[i].text
+		}
+	}
+	return false, ""
+}
+
+// Bundle is the set of policies that decide a request: identity policies, at most
+// one permissions boundary, SCP levels (root first) and resource-based policies.
+type Bundle struct {
+	Identity []*Compiled
+	Boundary *Compiled
+	SCP      [][]*Compiled
+	Resource []*Compiled
+}

@@ -1,0 +1,386 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+)
+
+// Decision is the outcome of an evaluation, named as AWS names it.
+type Decision uint8
+
+// Decisions.
+const (
+	ImplicitDeny Decision = iota
+	Allowed
+	ExplicitDeny
+)
+
+func (d Decision) String() string {
+	switch d {
+	case Allowed:
+		return "allowed"
+	case ExplicitDeny:
+		return "explicitDeny"
+	}
+	return "implicitDeny"
+}
+
+// ParseDecision reads AWS's name of a decision.
+func ParseDecision(s string) (Decision, bool) {
+	switch s {
+	case "allowed":
+		return Allowed, true
+	case "explicitDeny":
+		return ExplicitDeny, true
+	case "implicitDeny":
+		return ImplicitDeny, true
+	}
+	return 0, false
+}
+
+// Reason says which step of the decision procedure settled the decision.
+type Reason uint8
+
+// Reasons.
+const (
+	ReasonNoAllow         Reason = iota // nothing allows the request
+	ReasonExplicitDeny                  // a Deny statement applies
+	ReasonIdentityAllow                 // an identity policy allows (and every limit agrees)
+	ReasonResourceAllow                 // a same-account resource policy grants the caller itself
+	ReasonRoot                          // the root user has full access
+	ReasonBoundary                      // the permissions boundary does not allow
+	ReasonSCP                           // an SCP level has no applicable Allow
+	ReasonCrossAccount                  // another account's resource, and its resource policy does not allow
+	ReasonCrossAccountNoAllow           // another account's resource, and no identity policy allows
+)
+
+var reasonText = [...]string{
+	ReasonNoAllow:             "no statement allows the request",
+	ReasonExplicitDeny:        "a Deny statement applies, and an explicit deny always wins",
+	ReasonIdentityAllow:       "an identity policy allows the request",
+	ReasonResourceAllow:       "a same-account resource-based policy grants the caller itself",
+	ReasonRoot:                "the account's root user has full access unless denied",
+	ReasonBoundary:            "the permissions boundary does not allow the request",
+	ReasonSCP:                 "an SCP level has no applicable Allow",
+	ReasonCrossAccount:        "the resource is in another account and no resource-based policy there allows the caller",
+	ReasonCrossAccountNoAllow: "the resource is in another account and no identity policy allows the request",
+}
+
+func (r Reason) String() string { return reasonText[r] }
+
+// Undef is a set of reasons why a decision rests on behaviour AWS does not document
+// (iam-semantics.md [UNDEF]); differential runs skip such results.
+type Undef uint32
+
+// UNDEF reasons; their names are listed in docs/eval-format.md.
+const (
+	UndefSCPImplicitDeny Undef = 1 << iota
+	UndefMultivaluedWithoutSet
+	UndefSetWithIfExists
+	UndefTypeMismatch
+	UndefVariableInBool
+	UndefWildcardInARNPrefix
+	UndefWildcardInVariableValue
+	UndefEmptyValueList
+)
+
+var undefNames = []string{
+	"scp-implicit-deny", "multivalued-without-set-operator", "set-operator-with-ifexists",
+	"type-mismatch", "variable-in-bool", "wildcard-in-arn-prefix", "wildcard-in-variable-value",
+	"empty-value-list",
+}
+
+// Names lists the reasons in a stable order.
+func (u Undef) Names() []string {
+	var out []string
+	for i, n := range undefNames {
+		if u&(1<<i) != 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// UndefByName returns the reason with the given name.
+func UndefByName(name string) (Undef, bool) {
+	for i, n := range undefNames {
+		if n == name {
+			return 1 << i, true
+		}
+	}
+	return 0, false
+}
+
+// Note is a set of facts about a decision that a person should know.
+type Note uint8
+
+// Notes.
+const (
+	// NoteNotEnforced: AWS does not check policies for this action (sts:GetSessionToken,
+	// sts:GetCallerIdentity); the decision is policy logic only.
+	NoteNotEnforced Note = 1 << iota
+)
+
+// Names lists the notes in a stable order.
+func (n Note) Names() []string {
+	if n&NoteNotEnforced != 0 {
+		return []string{"not-enforced"}
+	}
+	return nil
+}
+
+// Match names one statement that took part in a decision.
+type Match struct {
+	Type      PolicyType
+	Level     int // SCP level, root first
+	Policy    int // index in its list
+	Statement int // index in the document's Statement list
+	Sid       string
+}
+
+// PolicyName is the policy's name in the eval format: identity[0], boundary[0],
+// scp[1][0], resource[0].
+func (m Match) PolicyName() string {
+	if m.Type == SCPPolicy {
+		return fmt.Sprintf("scp[%d][%d]", m.Level, m.Policy)
+	}
+	return fmt.Sprintf("%s[%d]", m.Type, m.Policy)
+}
+
+// Result is the evaluator's answer with its explanation.
+type Result struct {
+	Decision Decision
+	Reason   Reason
+	SCPLevel int      // with ReasonSCP: the level that did not allow
+	Matched  []Match  // the statements that decided (Deny statements, or Allow statements)
+	Missing  []string // context keys referenced by evaluated conditions or variables but absent
+	Undef    Undef
+	Notes    Note
+}
+
+// Evaluator decides requests. It owns scratch buffers so that a decision does not
+// allocate once the buffers have grown; it is not safe for concurrent use: give each
+// goroutine its own.
+type Evaluator struct {
+	codes  []uint16
+	bytes  []byte
+	bytes2 []byte
+	bitsA  []uint64
+	bitsB  []uint64
+
+	undef   Undef
+	missing []string
+	allows  []Match
+	denies  []Match
+	trace   *Trace
+}
+
+var evalPool = sync.Pool{New: func() any { return new(Evaluator) }}
+
+// Decide decides a request with a pooled evaluator and returns a result that owns
+// its slices. Use an Evaluator directly on hot paths.
+func Decide(b *Bundle, r *Request) Result {
+	e := evalPool.Get().(*Evaluator)
+	var out Result
+	e.Decide(b, r, &out)
+	evalPool.Put(e)
+	return out
+}
+
+// Decide decides r under the policies of b and writes the answer to out, reusing
+// out's slices (iam-semantics.md §3.3, §3.4).
+func (e *Evaluator) Decide(b *Bundle, r *Request, out *Result) {
+	e.undef = 0
+	e.missing = e.missing[:0]
+	e.allows = e.allows[:0]
+	e.denies = e.denies[:0]
+
+	idAllow, bAllow, anyDeny := false, false, false
+	for i, p := range b.Identity {
+		a, d := e.evalPolicy(p, IdentityPolicy, 0, i, r)
+		idAllow, anyDeny = idAllow || a != pmNone, anyDeny || d
+	}
+	if b.Boundary != nil {
+		a, d := e.evalPolicy(b.Boundary, BoundaryPolicy, 0, 0, r)
+		bAllow, anyDeny = a != pmNone, anyDeny || d
+	}
+	scpFail := -1
+	for lvl, level := range b.SCP {
+		la := false
+		for i, p := range level {
+			a, d := e.evalPolicy(p, SCPPolicy, lvl, i, r)
+			la, anyDeny = la || a != pmNone, anyDeny || d
+		}
+		if !la && scpFail < 0 {
+			scpFail = lvl
+		}
+	}
+	rbp := pmNone
+	for i, p := range b.Resource {
+		a, d := e.evalPolicy(p, ResourcePolicy, 0, i, r)
+		rbp, anyDeny = max(rbp, a), anyDeny || d
+	}
+
+	out.Decision, out.SCPLevel = ImplicitDeny, 0
+	root := r.ptype == PrincipalRoot
+	sameAccount := r.resAccount == r.account
+	boundaryOK := b.Boundary == nil || bAllow || root
+	switch {
+	case anyDeny:
+		out.Decision, out.Reason = ExplicitDeny, ReasonExplicitDeny
+	case scpFail >= 0:
+		out.Reason, out.SCPLevel = ReasonSCP, scpFail
+		e.undef |= UndefSCPImplicitDeny
+	case sameAccount && rbp == pmDirect:
+		out.Decision, out.Reason = Allowed, ReasonResourceAllow
+	case sameAccount && root:
+		out.Decision, out.Reason = Allowed, ReasonRoot
+	case sameAccount && !idAllow && rbp != pmEntity:
+		out.Reason = ReasonNoAllow
+	case !boundaryOK:
+		out.Reason = ReasonBoundary
+	case sameAccount:
+		out.Decision, out.Reason = Allowed, ReasonIdentityAllow
+	case !idAllow && !root:
+		out.Reason = ReasonCrossAccountNoAllow
+	case rbp == pmNone:
+		out.Reason = ReasonCrossAccount
+	default:
+		out.Decision, out.Reason = Allowed, ReasonIdentityAllow
+		if root {
+			out.Reason = ReasonRoot
+		}
+	}
+	switch out.Decision {
+	case ExplicitDeny:
+		out.Matched = append(out.Matched[:0], e.denies...)
+	case Allowed:
+		out.Matched = append(out.Matched[:0], e.allows...)
+	default:
+		out.Matched = out.Matched[:0]
+	}
+	out.Missing = append(out.Missing[:0], e.missing...)
+	out.Undef = e.undef
+	out.Notes = 0
+	if strings.EqualFold(r.Action, "sts:GetSessionToken") || strings.EqualFold(r.Action, "sts:GetCallerIdentity") {
+		out.Notes |= NoteNotEnforced
+	}
+}
+
+// evalPolicy evaluates every statement of one policy. It returns how the policy
+// allows (pmNone when no Allow statement applies; for identity-like policies
+// pmDirect when one does) and whether a Deny statement applies.
+func (e *Evaluator) evalPolicy(p *Compiled, typ PolicyType, level, idx int, r *Request) (allow int, deny bool) {
+	var pt *PolicyTrace
+	if e.trace != nil {
+		e.trace.Policies = append(e.trace.Policies, PolicyTrace{Name: Match{Type: typ, Level: level, Policy: idx}.PolicyName()})
+		pt = &e.trace.Policies[len(e.trace.Policies)-1]
+	}
+	for i := range p.stmts {
+		st := &p.stmts[i]
+		var tr *StatementTrace
+		if pt != nil {
+			pt.Statements = append(pt.Statements, StatementTrace{Index: st.index, Sid: st.sid, Deny: st.deny})
+			tr = &pt.Statements[len(pt.Statements)-1]
+		}
+		kind, ok := e.applies(st, typ, r, tr)
+		if !ok {
+			continue
+		}
+		m := Match{Type: typ, Level: level, Policy: idx, Statement: st.index, Sid: st.sid}
+		if st.deny {
+			deny = true
+			e.denies = append(e.denies, m)
+			continue
+		}
+		allow = max(allow, kind)
+		if typ == IdentityPolicy || typ == ResourcePolicy {
+			e.allows = append(e.allows, m)
+		}
+	}
+	return allow, deny
+}
+
+// applies reports whether a statement applies to the request (iam-semantics.md
+// §3.1), and for resource-based policies how its Principal names the caller.
+func (e *Evaluator) applies(st *cstmt, typ PolicyType, r *Request, tr *StatementTrace) (int, bool) {
+	am, pat := st.matchAction(r.Action, e, r)
+	if st.notAction {
+		am = !am
+	}
+	if tr != nil {
+		tr.Action = MatchTrace{Matched: am, Not: st.notAction, Pattern: pat}
+	}
+	if !am {
+		return pmNone, false
+	}
+	rm, rpat := false, ""
+	for i := range st.resources {
+		if e.matchPattern(&st.resources[i], r.Resource, r, false) {
+			rm, rpat = true, st.resources[i].text
+			break
+		}
+	}
+	if st.notRes {
+		rm = !rm
+	}
+	if tr != nil {
+		tr.Resource = MatchTrace{Matched: rm, Not: st.notRes, Pattern: rpat}
+	}
+	if !rm {
+		return pmNone, false
+	}
+	kind := pmDirect
+	if typ == ResourcePolicy && st.principal != nil {
+		kind = st.principal.match(r)
+		if st.notPrin {
+			if kind != pmNone {
+				kind = pmNone
+			} else {
+				kind = pmDirect
+			}
+		}
+		if tr != nil {
+			tr.Principal = &MatchTrace{Matched: kind != pmNone, Not: st.notPrin}
+		}
+		if kind == pmNone {
+			return pmNone, false
+		}
+	}
+	ok := true
+	for i := range st.conds {
+		var ct *CondTrace
+		if tr != nil {
+			c := &st.conds[i]
+			tr.Conditions = append(tr.Conditions, CondTrace{Operator: c.opText, Key: c.keyText, PolicyValues: valueTexts(c.values)})
+			ct = &tr.Conditions[len(tr.Conditions)-1]
+		}
+		// Every condition is evaluated, not only up to the first false one, so that
+		// every key the statement needs shows up in Missing.
+		if !e.evalCondition(&st.conds[i], r, ct) {
+			ok = false
+		}
+	}
+	if tr != nil {
+		tr.Applies = ok
+	}
+	return kind, ok
+}
+
+func (e *Evaluator) addMissing(key string) {
+	for _, k := range e.missing {
+		if strings.EqualFold(k, key) {
+			return
+		}
+	}
+	e.missing = append(e.missing, key)
+}
+
+func valueTexts(vs []Value) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = v.Text
+	}
+	return out
+}

@@ -1,0 +1,497 @@
+package model
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// MaxPolicySize bounds the size of one policy document. IAM's own limits are far
+// lower (6,144 characters for a managed policy, 131,072 for the simulator); this only
+// keeps hostile input from exhausting memory.
+const MaxPolicySize = 32 << 20
+
+// maxErrors bounds the errors reported for one document; a 100,000-statement
+// document with the same defect everywhere must not produce a 100,000-line report.
+const maxErrors = 100
+
+// Parse parses and validates a policy document that will be used as the given type
+// of policy. It reports every defect it finds, each with its JSON path, as an
+// ErrorList; a document with any error is not returned. Warnings are kept on the
+// returned Policy.
+func Parse(data []byte, typ PolicyType) (*Policy, error) {
+	if len(data) > MaxPolicySize {
+		return nil, ErrorList{{Offset: -1, Kind: ErrTooLarge,
+			Msg: fmt.Sprintf("document is %d bytes; the limit is %d", len(data), MaxPolicySize)}}
+	}
+	p := &parser{
+		src: data,
+		dec: jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true)),
+	}
+	pol := &Policy{Type: typ, src: data}
+	p.parsePolicy(pol)
+	if !p.fatal {
+		p.validate(pol, typ)
+	}
+	if p.dropped > 0 {
+		p.errs = append(p.errs, &PolicyError{Offset: -1, Kind: p.errs[len(p.errs)-1].Kind,
+			Msg: fmt.Sprintf("%d more errors not shown", p.dropped)})
+	}
+	if len(p.errs) > 0 {
+		return nil, p.errs
+	}
+	pol.Warnings = p.warns
+	return pol, nil
+}
+
+type parser struct {
+	dec     *jsontext.Decoder
+	src     []byte
+	errs    ErrorList
+	warns   []Warning
+	dropped int
+	fatal   bool // a syntax error: the token stream cannot be trusted any more
+}
+
+func (p *parser) errf(path string, off int64, kind *Kind, format string, args ...any) {
+	if len(p.errs) >= maxErrors {
+		p.dropped++
+		return
+	}
+	p.errs = append(p.errs, &PolicyError{Path: path, Offset: off, Kind: kind, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (p *parser) warnf(path string, off int64, code, format string, args ...any) {
+	if len(p.warns) >= maxErrors {
+		return
+	}
+	p.warns = append(p.warns, Warning{Path: path, Offset: off, Code: code, Msg: fmt.Sprintf(format, args...)})
+}
+
+// start returns the offset of the next token: the decoder's offset points just past
+// the previous token, before any separator and white space.
+func (p *parser) start() int64 {
+	o := p.dec.InputOffset()
+	for o < int64(len(p.src)) {
+		switch p.src[o] {
+		case ' ', '\t', '\r', '\n', ',', ':':
+			o++
+			continue
+		}
+		break
+	}
+	return o
+}
+
+func (p *parser) syntax(err error) {
+	if p.fatal {
+		return
+	}
+	p.fatal = true
+	off := int64(-1)
+	path := ""
+	msg := err.Error()
+	var se *jsontext.SyntacticError
+	if errors.As(err, &se) {
+		off = se.ByteOffset
+		path = pointerToPath(string(se.JSONPointer))
+		msg = se.Err.Error()
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		msg = "unexpected end of input (truncated document?)"
+		off = int64(len(p.src))
+	}
+	if off >= 0 {
+		line, col := (&Policy{src: p.src}).LineCol(off)
+		msg = fmt.Sprintf("%s (line %d, column %d)", msg, line, col)
+	}
+	p.errf(path, off, ErrSyntax, "invalid JSON: %s", msg)
+}
+
+func (p *parser) read() (jsontext.Token, bool) {
+	if p.fatal {
+		return jsontext.Token{}, false
+	}
+	tok, err := p.dec.ReadToken()
+	if err != nil {
+		p.syntax(err)
+		return tok, false
+	}
+	return tok, true
+}
+
+func (p *parser) skip() {
+	if p.fatal {
+		return
+	}
+	if err := p.dec.SkipValue(); err != nil {
+		p.syntax(err)
+	}
+}
+
+func (p *parser) peek() jsontext.Kind {
+	if p.fatal {
+		return 0
+	}
+	k := p.dec.PeekKind()
+	if k == 0 {
+		// Surface the decoder's error through read.
+		p.read()
+	}
+	return k
+}
+
+// str reads a string value at path, checking the characters IAM accepts.
+func (p *parser) str(path string) (string, int64, bool) {
+	off := p.start()
+	if k := p.peek(); k != '"' {
+		if k != 0 {
+			p.errf(path, off, ErrInvalidType, "must be a string, not %s", kindName(k))
+			p.skip()
+		}
+		return "", off, false
+	}
+	tok, ok := p.read()
+	if !ok {
+		return "", off, false
+	}
+	s := tok.String()
+	p.checkChars(path, off, s)
+	return s, off, true
+}
+
+// checkChars enforces IAM's character set for policy documents: TAB, LF, CR and
+// U+0020–U+00FF (iam-semantics.md §1.1 rule 11).
+func (p *parser) checkChars(path string, off int64, s string) {
+	for _, r := range s {
+		if r == '\t' || r == '\n' || r == '\r' || (r >= 0x20 && r <= 0xFF) {
+			continue
+		}
+		p.errf(path, off, ErrInvalidCharacter, "character %U is outside what IAM accepts (TAB, LF, CR, U+0020–U+00FF)", r)
+		return
+	}
+}
+
+// objectKeys iterates the members of an object at path, calling fn for each
+// distinct member name. Duplicates are reported and skipped.
+func (p *parser) object(path string, fn func(name string, keyOff int64)) bool {
+	off := p.start()
+	if k := p.peek(); k != '{' {
+		if k != 0 {
+			p.errf(path, off, ErrInvalidType, "must be a JSON object, not %s", kindName(k))
+			p.skip()
+		}
+		return false
+	}
+	p.read()
+	var seen []string
+	for !p.fatal && p.peek() != '}' {
+		keyOff := p.start()
+		tok, ok := p.read()
+		if !ok {
+			return false
+		}
+		name := tok.String()
+		p.checkChars(join(path, name), keyOff, name)
+		dup := false
+		for _, s := range seen {
+			if s == name {
+				dup = true
+				break
+			}
+		}
+		if dup {
+			p.errf(join(path, name), keyOff, ErrDuplicateKey, "duplicate key %q", name)
+			p.skip()
+			continue
+		}
+		seen = append(seen, name)
+		fn(name, keyOff)
+	}
+	if p.fatal {
+		return false
+	}
+	p.read()
+	return true
+}
+
+func (p *parser) parsePolicy(pol *Policy) {
+	off := p.start()
+	if k := p.peek(); k != '{' {
+		if k != 0 {
+			p.errf("", off, ErrInvalidType, "a policy document must be a JSON object, not %s", kindName(k))
+		}
+		return
+	}
+	p.object("", func(name string, keyOff int64) {
+		pol.keys = append(pol.keys, name)
+		switch name {
+		case "Version":
+			if v, _, ok := p.str("Version"); ok {
+				pol.Version, pol.HasVersion = v, true
+			}
+		case "Id":
+			if v, _, ok := p.str("Id"); ok {
+				pol.ID, pol.HasID = v, true
+			}
+		case "Statement":
+			p.parseStatements(pol)
+		default:
+			p.errf(name, keyOff, ErrInvalidElement, "unknown policy element %q%s", name, hint(name, "Version", "Id", "Statement"))
+			p.skip()
+		}
+	})
+	if p.fatal {
+		return
+	}
+	// Anything after the document is an error, not something to ignore.
+	if _, err := p.dec.ReadToken(); err != io.EOF {
+		if err == nil {
+			err = &jsontext.SyntacticError{ByteOffset: p.dec.InputOffset(), Err: errors.New("unexpected data after the policy document")}
+		}
+		p.syntax(err)
+	}
+}
+
+func (p *parser) parseStatements(pol *Policy) {
+	off := p.start()
+	switch p.peek() {
+	case '{':
+		pol.StatementSingle = true
+		st := p.parseStatement("Statement")
+		st.Offset = off
+		pol.Statements = append(pol.Statements, st)
+	case '[':
+		p.read()
+		for i := 0; !p.fatal && p.peek() != ']'; i++ {
+			soff := p.start()
+			st := p.parseStatement(fmt.Sprintf("Statement[%d]", i))
+			st.Offset = soff
+			pol.Statements = append(pol.Statements, st)
+		}
+		p.read()
+		if len(pol.Statements) == 0 && !p.fatal {
+			p.errf("Statement", off, ErrMissingStatement, "the Statement list is empty")
+		}
+	case 0:
+	default:
+		p.errf("Statement", off, ErrInvalidType, "must be an object or a list of objects, not %s", kindName(p.peek()))
+		p.skip()
+	}
+}
+
+func (p *parser) parseStatement(path string) Statement {
+	var st Statement
+	st.Offset = -1
+	p.object(path, func(name string, keyOff int64) {
+		st.keys = append(st.keys, name)
+		ep := join(path, name)
+		switch name {
+		case "Sid":
+			if v, _, ok := p.str(ep); ok {
+				st.Sid, st.HasSid = v, true
+			}
+		case "Effect":
+			st.HasEffect = true // present even when not a string: not "missing"
+			if v, _, ok := p.str(ep); ok {
+				st.Effect = v
+			}
+		case "Action":
+			st.Action = p.stringList(ep)
+		case "NotAction":
+			st.NotAction = p.stringList(ep)
+		case "Resource":
+			st.Resource = p.stringList(ep)
+		case "NotResource":
+			st.NotResource = p.stringList(ep)
+		case "Principal":
+			st.Principal = p.principal(ep)
+		case "NotPrincipal":
+			st.NotPrincipal = p.principal(ep)
+		case "Condition":
+			st.HasCondition = true
+			st.Condition = p.condition(ep)
+		default:
+			p.errf(ep, keyOff, ErrInvalidElement, "unknown statement element %q%s", name,
+				hint(name, "Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"))
+			p.skip()
+		}
+	})
+	return st
+}
+
+// stringList reads a string or a list of strings. It returns a non-nil list even for
+// invalid input so that "present but wrong" is not reported again as "missing".
+func (p *parser) stringList(path string) *StringList {
+	off := p.start()
+	l := &StringList{}
+	switch p.peek() {
+	case '"':
+		s, _, _ := p.str(path)
+		l.Values, l.Single = []string{s}, true
+	case '[':
+		p.read()
+		for i := 0; !p.fatal && p.peek() != ']'; i++ {
+			if s, _, ok := p.str(fmt.Sprintf("%s[%d]", path, i)); ok {
+				l.Values = append(l.Values, s)
+			}
+		}
+		p.read()
+	case 0:
+	default:
+		p.errf(path, off, ErrInvalidType, "must be a string or a list of strings, not %s", kindName(p.peek()))
+		p.skip()
+		l.invalid = true
+	}
+	return l
+}
+
+func (p *parser) principal(path string) *PrincipalBlock {
+	off := p.start()
+	b := &PrincipalBlock{}
+	switch p.peek() {
+	case '"':
+		s, _, _ := p.str(path)
+		if s != "*" {
+			p.errf(path, off, ErrInvalidPrincipal, "a principal given as a string must be \"*\", not %q", s)
+		}
+		b.Wildcard = true
+	case '{':
+		p.object(path, func(name string, keyOff int64) {
+			ep := join(path, name)
+			switch name {
+			case "AWS", "Federated", "Service", "CanonicalUser":
+			default:
+				p.errf(ep, keyOff, ErrInvalidPrincipal, "unknown principal type %q (AWS, Federated, Service, CanonicalUser)", name)
+			}
+			b.Entries = append(b.Entries, PrincipalEntry{Type: name, Values: *p.stringList(ep)})
+		})
+	case 0:
+	default:
+		p.errf(path, off, ErrInvalidType, "must be \"*\" or an object, not %s", kindName(p.peek()))
+		p.skip()
+	}
+	return b
+}
+
+func (p *parser) condition(path string) []ConditionOperator {
+	ops := []ConditionOperator{}
+	p.object(path, func(op string, keyOff int64) {
+		co := ConditionOperator{Operator: op}
+		opPath := join(path, op)
+		p.object(opPath, func(key string, koff int64) {
+			ck := ConditionKey{Key: key}
+			kp := join(opPath, key)
+			voff := p.start()
+			switch p.peek() {
+			case '[':
+				p.read()
+				ck.Values = []Value{}
+				for i := 0; !p.fatal && p.peek() != ']'; i++ {
+					if v, ok := p.scalar(fmt.Sprintf("%s[%d]", kp, i)); ok {
+						ck.Values = append(ck.Values, v)
+					}
+				}
+				p.read()
+			case 0:
+			default:
+				if v, ok := p.scalar(kp); ok {
+					ck.Values, ck.Single = []Value{v}, true
+				}
+			}
+			_ = voff
+			co.Keys = append(co.Keys, ck)
+		})
+		ops = append(ops, co)
+	})
+	return ops
+}
+
+// scalar reads a condition value: a string, a boolean or a number. IAM reads
+// unquoted booleans and numbers as their text (iam-semantics.md §1.1 rule 4).
+func (p *parser) scalar(path string) (Value, bool) {
+	off := p.start()
+	switch k := p.peek(); k {
+	case '"':
+		s, _, ok := p.str(path)
+		return Value{Text: s}, ok
+	case 't', 'f':
+		tok, ok := p.read()
+		return Value{Text: strconv.FormatBool(tok.Bool()), Kind: KindBool}, ok
+	case '0':
+		tok, ok := p.read()
+		return Value{Text: tok.String(), Kind: KindNumber}, ok
+	case 0:
+		return Value{}, false
+	default:
+		p.errf(path, off, ErrInvalidType, "a condition value must be a string, number or boolean, not %s", kindName(k))
+		p.skip()
+		return Value{}, false
+	}
+}
+
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case '{':
+		return "an object"
+	case '[':
+		return "a list"
+	case '"':
+		return "a string"
+	case '0':
+		return "a number"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	}
+	return "nothing"
+}
+
+func join(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+// hint suggests the element the user probably meant when only case differs.
+func hint(name string, known ...string) string {
+	for _, k := range known {
+		if strings.EqualFold(k, name) {
+			return fmt.Sprintf(" (element names are case-sensitive: did you mean %q?)", k)
+		}
+	}
+	return ""
+}
+
+// pointerToPath turns a JSON pointer (/Statement/0/Effect) into the path notation
+// used in messages (Statement[0].Effect).
+func pointerToPath(ptr string) string {
+	if ptr == "" {
+		return ""
+	}
+	var b strings.Builder
+	for _, tok := range strings.Split(ptr[1:], "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		if _, err := strconv.Atoi(tok); err == nil && b.Len() > 0 {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(tok)
+	}
+	return b.String()
+}
+
+// validUTF8 reports whether s is valid UTF-8; used for request strings, which do
+// not pass through the JSON decoder's own check.
+func validUTF8(s string) bool { return utf8.ValidString(s) }

@@ -1,0 +1,150 @@
+package model
+
+// Policy is a parsed IAM policy document. It keeps everything needed to write the
+// document back in the same form: key order, and whether each list was written as a
+// bare scalar. Parse ∘ Marshal ∘ Parse is the identity on it.
+type Policy struct {
+	Version    string // "" when absent
+	HasVersion bool
+	ID         string
+	HasID      bool
+	Statements []Statement
+	// StatementSingle records that Statement was written as one object, not a list.
+	StatementSingle bool
+	// Type is the kind of policy the document was validated as.
+	Type PolicyType
+	// Warnings are findings that do not make the document invalid.
+	Warnings []Warning
+
+	keys []string // top-level keys in document order
+	src  []byte   // the document text, for line and column lookups
+}
+
+// Statement is one statement of a policy.
+type Statement struct {
+	Sid          string
+	HasSid       bool
+	Effect       string
+	HasEffect    bool
+	Principal    *PrincipalBlock
+	NotPrincipal *PrincipalBlock
+	Action       *StringList
+	NotAction    *StringList
+	Resource     *StringList
+	NotResource  *StringList
+	Condition    []ConditionOperator // in document order; nil when absent
+	HasCondition bool
+
+	// Offset is the byte offset of the statement's opening brace in the document.
+	Offset int64
+	keys   []string
+}
+
+// StringList is a list-typed element such as Action or Resource. Single records that
+// the document wrote a bare string rather than a one-element array.
+type StringList struct {
+	Values  []string
+	Single  bool
+	invalid bool // written with the wrong JSON type (already reported)
+}
+
+// ValueKind is the JSON type a condition value was written with. IAM reads JSON
+// booleans and numbers as strings; the kind is kept only to write the value back.
+type ValueKind uint8
+
+// The JSON kinds of condition values.
+const (
+	KindString ValueKind = iota
+	KindBool
+	KindNumber
+)
+
+// Value is one condition value: its text as IAM reads it, and its JSON kind.
+type Value struct {
+	Text string
+	Kind ValueKind
+}
+
+// ConditionOperator is one operator block of a Condition element, e.g.
+// "BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}.
+type ConditionOperator struct {
+	Operator string
+	Keys     []ConditionKey
+}
+
+// ConditionKey is one key of an operator block and its values.
+type ConditionKey struct {
+	Key    string
+	Values []Value
+	Single bool // written as a bare scalar, not an array
+}
+
+// PrincipalBlock is a Principal or NotPrincipal element of a resource-based policy.
+type PrincipalBlock struct {
+	Wildcard bool // written as the bare string "*"
+	Entries  []PrincipalEntry
+}
+
+// PrincipalEntry is one type of principal, e.g. "AWS": ["arn:aws:iam::1:root"].
+type PrincipalEntry struct {
+	Type   string // AWS, Federated, Service or CanonicalUser
+	Values StringList
+}
+
+// PolicyType says what role a policy plays in a decision; validation depends on it
+// (only resource-based policies may name a Principal).
+type PolicyType uint8
+
+// Policy types.
+const (
+	IdentityPolicy PolicyType = iota
+	BoundaryPolicy
+	SCPPolicy
+	ResourcePolicy
+)
+
+func (t PolicyType) String() string {
+	switch t {
+	case BoundaryPolicy:
+		return "boundary"
+	case SCPPolicy:
+		return "scp"
+	case ResourcePolicy:
+		return "resource"
+	}
+	return "identity"
+}
+
+// Warning is a non-fatal finding about a policy: IAM stores such documents, but a
+// person should look at them.
+type Warning struct {
+	Path   string
+	Offset int64
+	Code   string // stable name, e.g. "unknown-action"
+	Msg    string
+}
+
+func (w Warning) String() string {
+	if w.Path == "" {
+		return w.Msg
+	}
+	return w.Path + ": " + w.Msg
+}
+
+// LineCol returns the 1-based line and column of a byte offset in the document the
+// policy was parsed from, or 0, 0 when unknown.
+func (p *Policy) LineCol(offset int64) (line, col int) {
+	if p == nil || offset < 0 || offset > int64(len(p.src)) {
+		return 0, 0
+	}
+	line, col = 1, 1
+	for _, c := range p.src[:offset] {
+		if c == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}

@@ -1,0 +1,258 @@
+package model
+
+import (
+	"strings"
+)
+
+// PrincipalType is the kind of caller, as aws:PrincipalType names it.
+type PrincipalType uint8
+
+// Principal types (iam-semantics.md §6.1).
+const (
+	PrincipalUser PrincipalType = iota + 1
+	PrincipalAssumedRole
+	PrincipalRole
+	PrincipalFederatedUser
+	PrincipalRoot
+)
+
+func (t PrincipalType) String() string {
+	switch t {
+	case PrincipalUser:
+		return "User"
+	case PrincipalAssumedRole, PrincipalRole:
+		return "AssumedRole"
+	case PrincipalFederatedUser:
+		return "FederatedUser"
+	case PrincipalRoot:
+		return "Account"
+	}
+	return "Unknown"
+}
+
+// ContextValue is the value of one context key: one string, or a list (Multi) that
+// may be empty.
+type ContextValue struct {
+	Values []string
+	Multi  bool
+}
+
+// Single returns a single-valued context value.
+func Single(v string) ContextValue { return ContextValue{Values: []string{v}} }
+
+// Multi returns a multi-valued context value.
+func Multi(vs ...string) ContextValue {
+	if vs == nil {
+		vs = []string{}
+	}
+	return ContextValue{Values: vs, Multi: true}
+}
+
+// Request is one request to decide: who asks to do what to which resource, with
+// which context. Build it with NewRequest, which derives the principal keys.
+type Request struct {
+	Principal       string
+	Action          string
+	Resource        string
+	ResourceAccount string
+	Context         map[string]ContextValue // as given; keys in any case
+
+	ptype        PrincipalType
+	account      string
+	partition    string
+	resAccount   string
+	principalArn string // aws:PrincipalArn: the role ARN for a role session
+	name         string // user, role, session or federated name
+	ctx          map[string]ContextValue
+}
+
+// Derived principal keys, lower-cased as stored in the evaluation context.
+const (
+	keyUsername         = "aws:username"
+	keyUserID           = "aws:userid"
+	keyPrincipalArn     = "aws:principalarn"
+	keyPrincipalAccount = "aws:principalaccount"
+	keyPrincipalType    = "aws:principaltype"
+)
+
+// NewRequest checks a request and derives what the evaluator needs: the principal's
+// type and account, the resource's account, and the principal keys of the table in
+// docs/eval-format.md. A key given in ctx wins over a derived one.
+func NewRequest(principal, action, resource string, ctx map[string]ContextValue) (*Request, error) {
+	r := &Request{Principal: principal, Action: action, Resource: resource, Context: ctx}
+	return r, r.prepare()
+}
+
+// NewRequestIn is NewRequest for a resource whose ARN has no account field (S3),
+// owned by resourceAccount.
+func NewRequestIn(principal, action, resource, resourceAccount string, ctx map[string]ContextValue) (*Request, error) {
+	r := &Request{Principal: principal, Action: action, Resource: resource, ResourceAccount: resourceAccount, Context: ctx}
+	return r, r.prepare()
+}
+
+// PrincipalType returns the kind of caller.
+func (r *Request) PrincipalType() PrincipalType { return r.ptype }
+
+// Account returns the principal's account.
+func (r *Request) Account() string { return r.account }
+
+// ResourceAccountID returns the account that owns the resource.
+func (r *Request) ResourceAccountID() string { return r.resAccount }
+
+// Username returns the friendly user name (no path) for IAM users, else "".
+func (r *Request) Username() string {
+	if r.ptype == PrincipalUser {
+		return r.name
+	}
+	return ""
+}
+
+// Value returns the request's value for a context key, derived keys included.
+func (r *Request) Value(key string) (ContextValue, bool) {
+	v, ok := r.ctx[strings.ToLower(key)]
+	return v, ok
+}
+
+// variable returns the single value of a key for substitution into a policy
+// variable; multi-valued keys cannot be variables (iam-semantics.md §6).
+func (r *Request) variable(lowerKey string) (string, bool) {
+	v, ok := r.ctx[lowerKey]
+	if !ok || v.Multi || len(v.Values) != 1 {
+		return "", false
+	}
+	return v.Values[0], true
+}
+
+func (r *Request) prepare() error {
+	if err := r.parsePrincipal(); err != nil {
+		return err
+	}
+	if err := checkAction(r.Action); err != nil {
+		return err
+	}
+	r.resAccount = r.account
+	if r.Resource != "*" {
+		parts := strings.SplitN(r.Resource, ":", 6)
+		if len(parts) < 6 || parts[0] != "arn" || parts[1] == "" || parts[2] == "" {
+			return requestError("request.resource", "%q is not an ARN (arn:partition:service:region:account:resource) or \"*\"", r.Resource)
+		}
+		if !validUTF8(r.Resource) {
+			return requestError("request.resource", "invalid UTF-8")
+		}
+		switch {
+		case parts[4] != "":
+			r.resAccount = parts[4]
+		case r.ResourceAccount != "":
+			r.resAccount = r.ResourceAccount
+		}
+	} else if r.ResourceAccount != "" {
+		r.resAccount = r.ResourceAccount
+	}
+	r.ctx = make(map[string]ContextValue, len(r.Context)+5)
+	for k, v := range r.Context {
+		lk := strings.ToLower(k)
+		if _, dup := r.ctx[lk]; dup {
+			return requestError("request.context", "key %q is given twice (context keys are case-insensitive)", k)
+		}
+		if !strings.Contains(k, ":") {
+			return requestError("request.context."+k, "a context key needs a service prefix, like aws:SourceIp")
+		}
+		r.ctx[lk] = v
+	}
+	derive := func(k, v string) {
+		if _, given := r.ctx[k]; !given {
+			r.ctx[k] = ContextValue{Values: []string{v}}
+		}
+	}
+	derive(keyPrincipalAccount, r.account)
+	derive(keyPrincipalType, r.ptype.String())
+	derive(keyPrincipalArn, r.principalArn)
+	switch r.ptype {
+	case PrincipalUser:
+		derive(keyUsername, r.name)
+	case PrincipalFederatedUser:
+		derive(keyUserID, r.account+":"+r.name)
+	case PrincipalRoot:
+		derive(keyUserID, r.account)
+	}
+	return nil
+}
+
+func (r *Request) parsePrincipal() error {
+	bad := func(why string) error {
+		return requestError("request.principal", "%q: %s (want an IAM user, role, assumed-role session, federated user or root ARN)", r.Principal, why)
+	}
+	parts := strings.SplitN(r.Principal, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[1] == "" {
+		return bad("not an ARN")
+	}
+	if !validUTF8(r.Principal) {
+		return bad("invalid UTF-8")
+	}
+	r.partition, r.account = parts[1], parts[4]
+	if r.account == "" || parts[3] != "" {
+		return bad("an IAM principal has an account and no region")
+	}
+	res := parts[5]
+	r.principalArn = r.Principal
+	switch parts[2] {
+	case "iam":
+		switch {
+		case res == "root":
+			r.ptype = PrincipalRoot
+			return nil
+		case strings.HasPrefix(res, "user/"):
+			r.ptype = PrincipalUser
+		case strings.HasPrefix(res, "role/"):
+			r.ptype = PrincipalRole
+		default:
+			return bad("unknown IAM principal type")
+		}
+		r.name = res[strings.LastIndexByte(res, '/')+1:]
+		if r.name == "" || strings.Contains(res, "//") {
+			return bad("empty name or path element")
+		}
+	case "sts":
+		switch {
+		case strings.HasPrefix(res, "assumed-role/"):
+			f := strings.Split(res, "/")
+			if len(f) != 3 || f[1] == "" || f[2] == "" {
+				return bad("an assumed-role ARN is assumed-role/ROLE/SESSION")
+			}
+			r.ptype, r.name = PrincipalAssumedRole, f[2]
+			// aws:PrincipalArn of a role session is the role's ARN; the session
+			// ARN does not carry the role's path, so none is shown.
+			r.principalArn = "arn:" + r.partition + ":iam::" + r.account + ":role/" + f[1]
+		case strings.HasPrefix(res, "federated-user/"):
+			r.ptype, r.name = PrincipalFederatedUser, res[len("federated-user/"):]
+			if r.name == "" || strings.Contains(r.name, "/") {
+				return bad("a federated-user ARN is federated-user/NAME")
+			}
+		default:
+			return bad("unknown STS principal type")
+		}
+	default:
+		return bad("service must be iam or sts")
+	}
+	return nil
+}
+
+// roleARN returns the role ARN behind a role session, "" for other principals.
+func (r *Request) roleARN() string {
+	if r.ptype == PrincipalAssumedRole {
+		return r.principalArn
+	}
+	return ""
+}
+
+// checkAction checks a request action: service:Name, one colon, no wildcards.
+func checkAction(a string) error {
+	i := strings.IndexByte(a, ':')
+	if i <= 0 || i == len(a)-1 || strings.IndexByte(a[i+1:], ':') >= 0 {
+		return requestError("request.action", "%q is not service:Action", a)
+	}
+	if strings.ContainsAny(a, "*? \t\n") {
+		return requestError("request.action", "%q: a request names one action, without wildcards or spaces", a)
+	}
+	return nil
+}

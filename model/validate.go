@@ -1,0 +1,376 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+)
+
+// validate applies the write-time rules of iam-semantics.md §1.4 that need the
+// whole statement: required elements, exclusive pairs, names and variables.
+func (p *parser) validate(pol *Policy, typ PolicyType) {
+	if pol.HasVersion && pol.Version != "2012-10-17" && pol.Version != "2008-10-17" {
+		p.errf("Version", -1, ErrInvalidVersion, "%q is not a policy language version (2012-10-17 or 2008-10-17)", pol.Version)
+	}
+	if !pol.HasVersion {
+		p.warnf("Version", -1, "missing-version", "no Version: policy variables are literal text; write \"Version\": \"2012-10-17\"")
+	}
+	vars := pol.Version == "2012-10-17"
+	if len(pol.Statements) == 0 && !hasKey(pol.keys, "Statement") {
+		p.errf("", -1, ErrMissingStatement, "the policy has no Statement")
+	}
+	sids := map[string]int{}
+	for i := range pol.Statements {
+		st := &pol.Statements[i]
+		path := "Statement"
+		if !pol.StatementSingle {
+			path = fmt.Sprintf("Statement[%d]", i)
+		}
+		p.validateStatement(st, path, typ, vars)
+		if st.HasSid && st.Sid != "" {
+			if j, dup := sids[st.Sid]; dup {
+				p.warnf(path+".Sid", st.Offset, "duplicate-sid", "Sid %q is also used by statement %d", st.Sid, j)
+			} else {
+				sids[st.Sid] = i
+			}
+		}
+	}
+}
+
+func hasKey(keys []string, k string) bool {
+	for _, x := range keys {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *parser) validateStatement(st *Statement, path string, typ PolicyType, vars bool) {
+	off := st.Offset
+	switch {
+	case !st.HasEffect:
+		p.errf(path, off, ErrMissingEffect, "the statement has no Effect")
+	case st.Effect == "Allow" || st.Effect == "Deny":
+	case strings.EqualFold(st.Effect, "Allow") || strings.EqualFold(st.Effect, "Deny"):
+		p.errf(path+".Effect", off, ErrInvalidEffect, "%q: Effect is case-sensitive; write Allow or Deny", st.Effect)
+	default:
+		if st.Effect != "" || hasKey(st.keys, "Effect") {
+			p.errf(path+".Effect", off, ErrInvalidEffect, "%q: Effect must be Allow or Deny", st.Effect)
+		}
+	}
+	if typ != ResourcePolicy && st.HasSid && !isAlnum(st.Sid) {
+		p.errf(path+".Sid", off, ErrInvalidSid, "%q: a Sid in an IAM policy may only contain A-Z, a-z and 0-9", st.Sid)
+	}
+
+	switch {
+	case st.Action != nil && st.NotAction != nil:
+		p.errf(path, off, ErrUnsupportedCombination, "a statement has either Action or NotAction, not both")
+	case st.Action == nil && st.NotAction == nil:
+		p.errf(path, off, ErrMissingAction, "the statement has no Action or NotAction")
+	}
+	for _, e := range []struct {
+		name string
+		l    *StringList
+	}{{"Action", st.Action}, {"NotAction", st.NotAction}} {
+		name, l := e.name, e.l
+		if l == nil {
+			continue
+		}
+		if len(l.Values) == 0 && !l.invalid {
+			p.errf(path+"."+name, off, ErrMissingAction, "%s is an empty list", name)
+		}
+		for j, a := range l.Values {
+			p.validateAction(elemPath(path+"."+name, l, j), off, a)
+		}
+	}
+
+	switch {
+	case st.Resource != nil && st.NotResource != nil:
+		p.errf(path, off, ErrUnsupportedCombination, "a statement has either Resource or NotResource, not both")
+	case st.Resource == nil && st.NotResource == nil:
+		p.errf(path, off, ErrMissingResource, "the statement has no Resource or NotResource")
+	}
+	for _, e := range []struct {
+		name string
+		l    *StringList
+	}{{"Resource", st.Resource}, {"NotResource", st.NotResource}} {
+		name, l := e.name, e.l
+		if l == nil {
+			continue
+		}
+		if len(l.Values) == 0 && !l.invalid {
+			p.errf(path+"."+name, off, ErrMissingResource, "%s is an empty list", name)
+		}
+		for j, r := range l.Values {
+			p.validateResource(elemPath(path+"."+name, l, j), off, r, vars)
+		}
+	}
+
+	hasPrincipal := st.Principal != nil || st.NotPrincipal != nil
+	switch {
+	case st.Principal != nil && st.NotPrincipal != nil:
+		p.errf(path, off, ErrUnsupportedCombination, "a statement has either Principal or NotPrincipal, not both")
+	case hasPrincipal && typ != ResourcePolicy:
+		p.errf(path, off, ErrPrincipalInIdentity, "a %s policy must not name a Principal (IAM: \"Policy document should not specify a principal.\")", typ)
+	case !hasPrincipal && typ == ResourcePolicy:
+		p.errf(path, off, ErrMissingPrincipal, "a resource-based policy statement needs a Principal or NotPrincipal")
+	}
+	for _, pb := range []struct {
+		name string
+		b    *PrincipalBlock
+	}{{"Principal", st.Principal}, {"NotPrincipal", st.NotPrincipal}} {
+		name, b := pb.name, pb.b
+		if b == nil || typ != ResourcePolicy {
+			continue
+		}
+		for _, e := range b.Entries {
+			for j, v := range e.Values.Values {
+				ep := elemPath(path+"."+name+"."+e.Type, &e.Values, j)
+				switch {
+				case strings.Contains(v, "${"):
+					p.errf(ep, off, ErrVariableInElement, "policy variables are not allowed in %s", name)
+				case v != "*" && strings.ContainsAny(v, "*?"):
+					p.errf(ep, off, ErrInvalidPrincipal, "%q: partial wildcards are not supported in principals", v)
+				}
+			}
+		}
+	}
+
+	if st.HasCondition {
+		p.validateCondition(st, path+".Condition", off, vars)
+	}
+}
+
+func elemPath(path string, l *StringList, j int) string {
+	if l.Single {
+		return path
+	}
+	return fmt.Sprintf("%s[%d]", path, j)
+}
+
+func isAlnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *parser) validateAction(path string, off int64, a string) {
+	if a == "*" {
+		return
+	}
+	if strings.Contains(a, "${") {
+		p.errf(path, off, ErrVariableInElement, "%q: policy variables are not allowed in actions", a)
+		return
+	}
+	i := strings.IndexByte(a, ':')
+	switch {
+	case i < 0:
+		p.errf(path, off, ErrInvalidAction, "%q is not service:Action", a)
+	case strings.IndexByte(a[i+1:], ':') >= 0:
+		p.errf(path, off, ErrInvalidAction, "%q: an action can contain only one colon", a)
+	case i == 0 || i == len(a)-1:
+		p.errf(path, off, ErrInvalidAction, "%q: both the service prefix and the action name are needed", a)
+	default:
+		for _, c := range []byte(a) {
+			if !(c == ':' || c == '*' || c == '?' || c == '-' || c == '_' || c == '.' ||
+				'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+				p.errf(path, off, ErrInvalidAction, "%q: character %q is not allowed in an action", a, c)
+				return
+			}
+		}
+	}
+}
+
+func (p *parser) validateResource(path string, off int64, r string, vars bool) {
+	if r == "*" {
+		return
+	}
+	if !strings.HasPrefix(r, "arn:") {
+		p.errf(path, off, ErrInvalidARN, "%q: a resource is an ARN (arn:partition:service:region:account:resource) or \"*\"", r)
+		return
+	}
+	parts := strings.SplitN(r, ":", 6)
+	if len(parts) > 2 {
+		if svc := parts[2]; svc != strings.ToLower(svc) {
+			p.errf(path, off, ErrInvalidARN, "%q: the service segment of an ARN must be lower-case", r)
+		}
+	}
+	if !vars {
+		if strings.Contains(r, "${") {
+			p.warnf(path, off, "variable-literal", "%q: without \"Version\": \"2012-10-17\" the variable is literal text", r)
+		}
+		return
+	}
+	for k := 0; k < len(parts) && k < 5; k++ {
+		if strings.Contains(parts[k], "${") {
+			p.errf(path, off, ErrVariableInElement, "%q: policy variables are allowed only in the resource part of an ARN", r)
+			return
+		}
+	}
+	if len(parts) == 6 {
+		p.checkVariables(path, off, parts[5])
+	}
+}
+
+// checkVariables checks the ${…} syntax of iam-semantics.md §6: a key, optionally
+// followed by ", 'default'"; ${*} ${?} ${$}; no empty variable, no missing brace,
+// no stray space.
+func (p *parser) checkVariables(path string, off int64, s string) {
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			return
+		}
+		end := strings.IndexByte(s[i:], '}')
+		if end < 0 {
+			p.errf(path, off, ErrInvalidVariable, "%q: a policy variable is missing its closing brace", s)
+			return
+		}
+		body := s[i+2 : i+end]
+		s = s[i+end+1:]
+		switch {
+		case body == "*" || body == "?" || body == "$":
+			continue
+		case body == "":
+			p.errf(path, off, ErrInvalidVariable, "empty policy variable ${}")
+			continue
+		}
+		key, def, hasDef := body, "", false
+		if c := strings.IndexByte(body, ','); c >= 0 {
+			key, def, hasDef = body[:c], body[c+1:], true
+		}
+		switch {
+		case strings.ContainsAny(key, " \t"):
+			p.errf(path, off, ErrInvalidVariable, "${%s}: spaces are not allowed in a variable name", body)
+		case !validKeyName(key):
+			p.errf(path, off, ErrInvalidVariable, "${%s}: %q is not a context key name", body, key)
+		case hasDef && !(strings.HasPrefix(def, " '") && strings.HasSuffix(def, "'") && len(def) >= 3 && !strings.Contains(def[2:len(def)-1], "'")):
+			p.errf(path, off, ErrInvalidVariable, "${%s}: a default value is written ${key, 'default'}", body)
+		}
+	}
+}
+
+// validKeyName accepts service:name keys, including tag keys such as
+// aws:PrincipalTag/team.
+func validKeyName(k string) bool {
+	i := strings.IndexByte(k, ':')
+	if i <= 0 || i == len(k)-1 {
+		return false
+	}
+	for _, c := range []byte(k[:i]) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return !strings.ContainsAny(k, " \t\r\n${}")
+}
+
+func (p *parser) validateCondition(st *Statement, path string, off int64, vars bool) {
+	for _, co := range st.Condition {
+		op, known, nullIfExists := parseOperator(co.Operator)
+		switch {
+		case !known:
+			p.errf(path, off, ErrUnknownOperator, "unknown operator %q%s", co.Operator, operatorHint(co.Operator))
+			continue
+		case nullIfExists:
+			p.errf(path+"."+co.Operator, off, ErrNullWithIfExists, "Null cannot be combined with IfExists or a set qualifier")
+			continue
+		}
+		opPath := path + "." + co.Operator
+		seen := map[string]string{}
+		for _, k := range co.Keys {
+			kp := opPath + "." + k.Key
+			switch {
+			case strings.Contains(k.Key, "${"):
+				p.errf(kp, off, ErrVariableInElement, "policy variables are not allowed in condition keys")
+				continue
+			case !validKeyName(k.Key):
+				p.errf(kp, off, ErrInvalidConditionKey, "%q is not a condition key (service:name, e.g. aws:SourceIp)", k.Key)
+				continue
+			}
+			lk := strings.ToLower(k.Key)
+			if prev, dup := seen[lk]; dup {
+				p.errf(kp, off, ErrDuplicateConditionKey, "%q and %q are the same key (keys are case-insensitive)", prev, k.Key)
+			}
+			seen[lk] = k.Key
+			for j, v := range k.Values {
+				vp := kp
+				if !k.Single {
+					vp = fmt.Sprintf("%s[%d]", kp, j)
+				}
+				if vars && op.substitutes() {
+					p.checkVariables(vp, off, v.Text)
+				}
+				p.checkValueType(vp, off, op, v.Text)
+			}
+		}
+	}
+}
+
+// checkValueType warns, as Access Analyzer does, about values of the wrong type for
+// their operator; IAM stores such policies, and their runtime meaning is UNDEF.
+func (p *parser) checkValueType(path string, off int64, op operator, v string) {
+	ok := true
+	switch op.fam {
+	case famNumeric:
+		_, ok = parseNumber(v)
+	case famDate:
+		_, ok = parseDate(v)
+	case famBool, famNull:
+		_, ok = parseBool(v)
+		if op.fam == famBool && strings.Contains(v, "${") {
+			ok = true
+		}
+	case famIP:
+		_, ok = parsePrefix(v)
+	case famString:
+		if op.cmp != cmpLike && strings.ContainsAny(v, "*?") && !strings.Contains(v, "${") {
+			p.warnf(path, off, "wildcard-without-like", "%q: wildcards are literal under this operator; use StringLike for a pattern", v)
+		}
+	}
+	if !ok {
+		p.warnf(path, off, "type-mismatch", "%q is not a valid value for this operator; it never matches (UNDEF)", v)
+	}
+}
+
+func operatorHint(name string) string {
+	base := strings.TrimPrefix(strings.TrimPrefix(name, "ForAllValues:"), "ForAnyValue:")
+	best := ""
+	for k := range baseOps {
+		for _, cand := range []string{k, k + "IfExists"} {
+			if strings.EqualFold(cand, base) || editDistance(strings.ToLower(cand), strings.ToLower(base)) <= 2 {
+				if best == "" || cand < best {
+					best = cand
+				}
+			}
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", strings.TrimSuffix(name, base)+best)
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
