@@ -44,15 +44,15 @@ type Reason uint8
 
 // Reasons.
 const (
-	ReasonNoAllow         Reason = iota // nothing allows the request
-	ReasonExplicitDeny                  // a Deny statement applies
-	ReasonIdentityAllow                 // an identity policy allows (and every limit agrees)
-	ReasonResourceAllow                 // a same-account resource policy grants the caller itself
-	ReasonRoot                          // the root user has full access
-	ReasonBoundary                      // the permissions boundary does not allow
-	ReasonSCP                           // an SCP level has no applicable Allow
-	ReasonCrossAccount                  // another account's resource, and its resource policy does not allow
-	ReasonCrossAccountNoAllow           // another account's resource, and no identity policy allows
+	ReasonNoAllow             Reason = iota // nothing allows the request
+	ReasonExplicitDeny                      // a Deny statement applies
+	ReasonIdentityAllow                     // an identity policy allows (and every limit agrees)
+	ReasonResourceAllow                     // a same-account resource policy grants the caller itself
+	ReasonRoot                              // the root user has full access
+	ReasonBoundary                          // the permissions boundary does not allow
+	ReasonSCP                               // an SCP level has no applicable Allow
+	ReasonCrossAccount                      // another account's resource, and its resource policy does not allow
+	ReasonCrossAccountNoAllow               // another account's resource, and no identity policy allows
 )
 
 var reasonText = [...]string{
