@@ -18,7 +18,7 @@ func (p *Policy) Marshal() []byte {
 		b, _ = jsontext.AppendQuote(b, k)
 		b = append(b, ':')
 	}
-	for _, k := range p.keys {
+	for _, k := range p.orderedKeys() {
 		switch k {
 		case "Version":
 			key(k)
@@ -47,7 +47,7 @@ func (p *Policy) Marshal() []byte {
 
 func (s *Statement) appendJSON(b []byte) []byte {
 	b = append(b, '{')
-	for i, k := range s.keys {
+	for i, k := range s.orderedKeys() {
 		if i > 0 {
 			b = append(b, ',')
 		}
@@ -142,4 +142,37 @@ func (pb *PrincipalBlock) appendJSON(b []byte) []byte {
 		b = e.Values.appendJSON(b)
 	}
 	return append(b, '}')
+}
+
+// orderedKeys is the document's key order, adjusted for edits made after parsing:
+// elements that are gone are dropped and new ones follow in the canonical order.
+func (p *Policy) orderedKeys() []string {
+	present := map[string]bool{"Version": p.HasVersion, "Id": p.HasID, "Statement": true}
+	return mergeKeys(p.keys, []string{"Version", "Id", "Statement"}, present)
+}
+
+func (s *Statement) orderedKeys() []string {
+	present := map[string]bool{
+		"Sid": s.HasSid, "Effect": s.HasEffect || s.Effect != "", "Principal": s.Principal != nil, "NotPrincipal": s.NotPrincipal != nil,
+		"Action": s.Action != nil, "NotAction": s.NotAction != nil, "Resource": s.Resource != nil, "NotResource": s.NotResource != nil,
+		"Condition": s.HasCondition || len(s.Condition) > 0,
+	}
+	return mergeKeys(s.keys, []string{"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"}, present)
+}
+
+func mergeKeys(written, canonical []string, present map[string]bool) []string {
+	out := make([]string, 0, len(canonical))
+	seen := map[string]bool{}
+	for _, k := range written {
+		if present[k] && !seen[k] {
+			out = append(out, k)
+			seen[k] = true
+		}
+	}
+	for _, k := range canonical {
+		if present[k] && !seen[k] {
+			out = append(out, k)
+		}
+	}
+	return out
 }

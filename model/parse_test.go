@@ -174,3 +174,24 @@ func TestHostileInput(t *testing.T) {
 		}
 	})
 }
+
+// TestMarshalAfterEdit: mutators edit parsed policies; the edits must be written
+// back, removed elements dropped and added ones emitted.
+func TestMarshalAfterEdit(t *testing.T) {
+	p, err := model.Parse([]byte(stmt(`{"Sid":"A","Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}`)), model.IdentityPolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := p.Clone()
+	st := &c.Statements[0]
+	st.Condition, st.HasCondition = nil, false
+	st.Action, st.NotAction = nil, &model.StringList{Values: []string{"iam:*"}}
+	got := string(c.Marshal())
+	want := `{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Resource":"*","NotAction":["iam:*"]}]}`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if string(p.Marshal()) == got {
+		t.Error("Clone shares state with the original")
+	}
+}

@@ -148,3 +148,55 @@ func (p *Policy) LineCol(offset int64) (line, col int) {
 	}
 	return line, col
 }
+
+// Clone returns a deep copy that can be edited (by mutators) without touching p.
+func (p *Policy) Clone() *Policy {
+	c := *p
+	c.keys = append([]string(nil), p.keys...)
+	c.Warnings = append([]Warning(nil), p.Warnings...)
+	c.Statements = make([]Statement, len(p.Statements))
+	for i := range p.Statements {
+		c.Statements[i] = p.Statements[i].Clone()
+	}
+	return &c
+}
+
+// Clone returns a deep copy of the statement.
+func (s Statement) Clone() Statement {
+	c := s
+	c.keys = append([]string(nil), s.keys...)
+	c.Action, c.NotAction = s.Action.clone(), s.NotAction.clone()
+	c.Resource, c.NotResource = s.Resource.clone(), s.NotResource.clone()
+	c.Principal, c.NotPrincipal = s.Principal.clone(), s.NotPrincipal.clone()
+	if s.Condition != nil {
+		c.Condition = make([]ConditionOperator, len(s.Condition))
+		for i, op := range s.Condition {
+			c.Condition[i] = ConditionOperator{Operator: op.Operator, Keys: make([]ConditionKey, len(op.Keys))}
+			for j, k := range op.Keys {
+				k.Values = append([]Value(nil), k.Values...)
+				c.Condition[i].Keys[j] = k
+			}
+		}
+	}
+	return c
+}
+
+func (l *StringList) clone() *StringList {
+	if l == nil {
+		return nil
+	}
+	c := *l
+	c.Values = append([]string(nil), l.Values...)
+	return &c
+}
+
+func (b *PrincipalBlock) clone() *PrincipalBlock {
+	if b == nil {
+		return nil
+	}
+	c := &PrincipalBlock{Wildcard: b.Wildcard}
+	for _, e := range b.Entries {
+		c.Entries = append(c.Entries, PrincipalEntry{Type: e.Type, Values: *e.Values.clone()})
+	}
+	return c
+}
