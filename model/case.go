@@ -105,6 +105,9 @@ func lineError(err error) error {
 // a handful of policies, so caching by content turns parsing into a map lookup.
 // It is safe for concurrent use.
 type PolicyCache struct {
+	// Catalog, when set, adds unknown-action warnings to compiled policies.
+	Catalog ActionCatalog
+
 	mu sync.Mutex
 	m  map[string]cacheEntry
 }
@@ -130,7 +133,11 @@ func (pc *PolicyCache) Compile(text []byte, typ PolicyType) (*Compiled, error) {
 		return e.c, e.err
 	}
 	pc.mu.Unlock()
-	c, err := CompileText(text, typ)
+	var c *Compiled
+	p, err := ParseWith(text, typ, ParseOptions{Catalog: pc.Catalog})
+	if err == nil {
+		c = Compile(p)
+	}
 	pc.mu.Lock()
 	if len(pc.m) >= maxCacheEntries {
 		clear(pc.m)

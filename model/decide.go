@@ -83,12 +83,13 @@ const (
 	UndefWildcardInARNPrefix
 	UndefWildcardInVariableValue
 	UndefEmptyValueList
+	UndefVariableInARNPrefix
 )
 
 var undefNames = []string{
 	"scp-implicit-deny", "multivalued-without-set-operator", "set-operator-with-ifexists",
 	"type-mismatch", "variable-in-bool", "wildcard-in-arn-prefix", "wildcard-in-variable-value",
-	"empty-value-list",
+	"empty-value-list", "variable-in-arn-prefix",
 }
 
 // Names lists the reasons in a stable order.

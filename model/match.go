@@ -93,6 +93,9 @@ func compilePattern(text string, kind patternKind, vars bool) pattern {
 			case "*", "?", "$":
 				p.codes = append(p.codes, uint16(body[0]))
 			default:
+				if kind == patResource && seg < 5 {
+					p.undef |= UndefVariableInARNPrefix
+				}
 				v := parseVarBody(body)
 				p.codes = append(p.codes, cVar+uint16(len(p.vars)))
 				p.vars = append(p.vars, v)

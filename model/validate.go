@@ -193,7 +193,7 @@ func (p *parser) validateResource(path string, off int64, r string, vars bool) {
 		p.errf(path, off, ErrInvalidARN, "%q: a resource is an ARN (arn:partition:service:region:account:resource) or \"*\"", r)
 		return
 	}
-	parts := strings.SplitN(r, ":", 6)
+	parts := splitARN(r)
 	if len(parts) > 2 {
 		if svc := parts[2]; svc != strings.ToLower(svc) {
 			p.errf(path, off, ErrInvalidARN, "%q: the service segment of an ARN must be lower-case", r)
@@ -206,10 +206,18 @@ func (p *parser) validateResource(path string, off int64, r string, vars bool) {
 		return
 	}
 	for k := 0; k < len(parts) && k < 5; k++ {
-		if strings.Contains(parts[k], "${") {
-			p.errf(path, off, ErrVariableInElement, "%q: policy variables are allowed only in the resource part of an ARN", r)
+		if !strings.Contains(parts[k], "${") {
+			continue
+		}
+		if k < 3 {
+			p.errf(path, off, ErrVariableInElement, "%q: policy variables are not allowed in the partition or service of an ARN", r)
 			return
 		}
+		// AWS documents variables only in the resource part, yet its own managed
+		// policies put ${aws:PrincipalAccount} in the account segment and IAM stores
+		// them: accept, substitute, and mark decisions UNDEF.
+		p.warnf(path, off, "variable-in-arn-prefix", "%q: AWS documents policy variables only in the resource part of an ARN", r)
+		p.checkVariables(path, off, parts[k])
 	}
 	if len(parts) == 6 {
 		p.checkVariables(path, off, parts[5])
@@ -373,4 +381,23 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// splitARN splits an ARN pattern into at most six segments at the colons that are
+// not inside a ${…} variable (${aws:PrincipalAccount} is one segment's text).
+func splitARN(s string) []string {
+	var out []string
+	start, depth := 0, 0
+	for i := 0; i < len(s) && len(out) < 5; i++ {
+		switch {
+		case s[i] == '$' && i+1 < len(s) && s[i+1] == '{':
+			depth++
+		case s[i] == '}' && depth > 0:
+			depth--
+		case s[i] == ':' && depth == 0:
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, s[start:])
 }

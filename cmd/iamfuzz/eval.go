@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/iamfuzz/iamfuzz/corpus/catalog"
 	"github.com/iamfuzz/iamfuzz/model"
 )
 
@@ -47,7 +48,12 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	out := bufio.NewWriterSize(stdout, 256<<10)
 	defer out.Flush()
-	ev := &evaluator{out: out, stderr: stderr, explain: *explain, pc: &model.PolicyCache{}}
+	cat, err := catalog.Load()
+	if err != nil {
+		fmt.Fprintf(stderr, "iamfuzz eval: loading the action catalogue: %v\n", err)
+		return exitUsage
+	}
+	ev := &evaluator{out: out, stderr: stderr, explain: *explain, pc: &model.PolicyCache{Catalog: cat}, cat: cat}
 	for _, f := range files {
 		var r io.Reader = stdin
 		name, dir := "<stdin>", "."
@@ -88,6 +94,7 @@ type evaluator struct {
 	stderr  io.Writer
 	explain bool
 	pc      *model.PolicyCache
+	cat     model.ActionCatalog
 	e       model.Evaluator
 	res     model.Result
 	buf     []byte
@@ -183,10 +190,13 @@ func (ev *evaluator) one(line []byte, readErr error, name, dir string, n int) {
 	if ev.explain {
 		fmt.Fprintf(ev.out, "%s:%d %s\n", name, n, c.ID)
 		model.WriteExplanation(ev.out, req, ev.res, tr)
+		for _, w := range append(bundleWarnings(b), model.RequestWarnings(req, ev.cat)...) {
+			fmt.Fprintf(ev.out, "  warning: %s\n", w)
+		}
 		ev.out.WriteString("\n")
 		return
 	}
-	ev.buf = model.AppendResultJSON(ev.buf[:0], c.ID, &ev.res, bundleWarnings(b))
+	ev.buf = model.AppendResultJSON(ev.buf[:0], c.ID, &ev.res, append(bundleWarnings(b), model.RequestWarnings(req, ev.cat)...))
 	ev.buf = append(ev.buf, '\n')
 	ev.out.Write(ev.buf)
 }

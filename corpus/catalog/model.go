@@ -1,0 +1,70 @@
+package catalog
+
+import "strings"
+
+// The methods below let a *Catalog serve as the model's ActionCatalog (package
+// model declares the interface; this package imports nothing of iamfuzz, so the
+// match is structural).
+
+// LookupAction returns the canonical spelling of an action and whether it exists.
+func (c *Catalog) LookupAction(action string) (string, bool) {
+	if a, ok := c.Action(action); ok {
+		return a.FullName(), true
+	}
+	return "", false
+}
+
+// KnownService reports whether a service prefix exists.
+func (c *Catalog) KnownService(prefix string) bool {
+	_, ok := c.Service(strings.ToLower(prefix))
+	return ok
+}
+
+// SuggestAction returns a close existing action for a name that does not exist.
+func (c *Catalog) SuggestAction(action string) (string, bool) {
+	s, ok := c.Suggest(action)
+	if !ok || strings.EqualFold(s, action) {
+		return "", false
+	}
+	return s, true
+}
+
+// ResourceFits reports whether resource ("*" or an ARN) can be the resource of the
+// action. "*" fits an action that takes no resource, or whose resource types are all
+// optional. known is false when the action is not in the catalogue.
+func (c *Catalog) ResourceFits(action, resource string) (fits, known bool) {
+	a, ok := c.Action(action)
+	if !ok {
+		return false, false
+	}
+	if resource == "*" {
+		for _, rt := range a.ResourceTypes {
+			if rt.Required {
+				return false, true
+			}
+		}
+		return true, true
+	}
+	return a.AcceptsResource(resource), true
+}
+
+// ResourceTypesOf describes an action's resource types for messages, e.g.
+// "user (required)" or "no resource: the request's resource is \"*\"".
+func (c *Catalog) ResourceTypesOf(action string) string {
+	a, ok := c.Action(action)
+	if !ok {
+		return ""
+	}
+	if a.TakesNoResource() {
+		return `no resource: the request's resource is "*"`
+	}
+	parts := make([]string, 0, len(a.ResourceTypes))
+	for _, rt := range a.ResourceTypes {
+		p := rt.Name
+		if rt.Required {
+			p += " (required)"
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,111 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+)
+
+// ActionCatalog is what the model may know about AWS's actions and their resource
+// types. The data lives in corpus/catalog, whose *Catalog implements this; the
+// model only asks. Its findings are warnings, never errors: AWS adds actions every
+// week, and IAM stores policies that name unknown ones.
+type ActionCatalog interface {
+	// LookupAction returns the canonical spelling of service:Name (matched
+	// case-insensitively) and whether the action exists.
+	LookupAction(action string) (string, bool)
+	// KnownService reports whether a service prefix exists.
+	KnownService(prefix string) bool
+	// SuggestAction returns an existing action close to a misspelt one.
+	SuggestAction(action string) (string, bool)
+	// ResourceFits reports whether resource ("*" or an ARN) can be the resource of
+	// the action; known is false when the action is not in the catalogue.
+	ResourceFits(action, resource string) (fits, known bool)
+	// ResourceTypesOf describes the action's resource types for messages.
+	ResourceTypesOf(action string) string
+}
+
+// ParseOptions tune Parse.
+type ParseOptions struct {
+	// Catalog, when set, adds warnings for actions and services that do not exist.
+	Catalog ActionCatalog
+}
+
+// ParseWith is Parse with options.
+func ParseWith(data []byte, typ PolicyType, opts ParseOptions) (*Policy, error) {
+	p, err := Parse(data, typ)
+	if err != nil || opts.Catalog == nil {
+		return p, err
+	}
+	p.Warnings = append(p.Warnings, lintActions(p, opts.Catalog)...)
+	return p, nil
+}
+
+func lintActions(p *Policy, cat ActionCatalog) []Warning {
+	var out []Warning
+	for i, st := range p.Statements {
+		path := "Statement"
+		if !p.StatementSingle {
+			path = fmt.Sprintf("Statement[%d]", i)
+		}
+		for _, e := range []struct {
+			name string
+			l    *StringList
+		}{{"Action", st.Action}, {"NotAction", st.NotAction}} {
+			if e.l == nil {
+				continue
+			}
+			for j, a := range e.l.Values {
+				if w, ok := lintAction(a, cat); ok {
+					out = append(out, Warning{Path: elemPath(path+"."+e.name, e.l, j), Offset: st.Offset, Code: w.code, Msg: w.msg})
+				}
+			}
+		}
+	}
+	return out
+}
+
+type lint struct{ code, msg string }
+
+func lintAction(a string, cat ActionCatalog) (lint, bool) {
+	if a == "*" {
+		return lint{}, false
+	}
+	svc, _, ok := strings.Cut(a, ":")
+	if !ok {
+		return lint{}, false
+	}
+	if !strings.ContainsAny(svc, "*?") && !cat.KnownService(svc) {
+		return lint{"unknown-service", fmt.Sprintf("%q: no AWS service has the prefix %q", a, svc)}, true
+	}
+	if strings.ContainsAny(a, "*?") {
+		return lint{}, false
+	}
+	if _, ok := cat.LookupAction(a); ok {
+		return lint{}, false
+	}
+	msg := fmt.Sprintf("%q is not an action in the catalogue", a)
+	if s, ok := cat.SuggestAction(a); ok {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return lint{"unknown-action", msg}, true
+}
+
+// RequestWarnings flags a request whose action does not exist or whose resource
+// cannot belong to its action (e.g. an ARN for an action that takes no resource).
+// Such requests are still decided: the warnings explain surprising answers.
+func RequestWarnings(r *Request, cat ActionCatalog) []string {
+	if cat == nil {
+		return nil
+	}
+	if _, ok := cat.LookupAction(r.Action); !ok {
+		msg := fmt.Sprintf("request: %q is not an action in the catalogue", r.Action)
+		if s, ok := cat.SuggestAction(r.Action); ok {
+			msg += fmt.Sprintf(" (did you mean %q?)", s)
+		}
+		return []string{msg}
+	}
+	if fits, known := cat.ResourceFits(r.Action, r.Resource); known && !fits {
+		return []string{fmt.Sprintf("request: %q cannot be the resource of %s, which takes %s", r.Resource, r.Action, cat.ResourceTypesOf(r.Action))}
+	}
+	return nil
+}
