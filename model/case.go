@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 
@@ -38,7 +39,30 @@ type CasePolicies struct {
 	Boundary []jsontext.Value   `json:"boundary,omitempty"`
 	SCP      [][]jsontext.Value `json:"scp,omitempty"`
 	Resource []jsontext.Value   `json:"resource,omitempty"`
-	Unknown  jsontext.Value     `json:",unknown"`
+}
+
+// UnmarshalJSON rejects unknown policy types: ignoring a policy (an RCP, a session
+// policy) would silently change the decision.
+func (p *CasePolicies) UnmarshalJSON(data []byte) error {
+	var m map[string]jsontext.Value
+	if err := json.Unmarshal(data, &m); err != nil {
+		return err
+	}
+	var unknown []string
+	for k := range m {
+		switch k {
+		case "identity", "boundary", "scp", "resource":
+		default:
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return &PolicyError{Path: "policies", Offset: -1, Kind: ErrInvalidElement,
+			Msg: fmt.Sprintf("unknown policy type(s) %q: only identity, boundary, scp and resource are supported, and ignoring a policy would change the decision", unknown)}
+	}
+	type plain CasePolicies
+	return json.Unmarshal(data, (*plain)(p))
 }
 
 // CaseRequest is the request of a case.
@@ -66,17 +90,11 @@ func (e *CaseError) Unwrap() error { return e.Err }
 func ParseCase(line []byte) (*Case, error) {
 	var c Case
 	if err := json.Unmarshal(line, &c); err != nil {
-		return nil, lineError(err)
-	}
-	if len(c.Policies.Unknown) > 0 {
-		var names []string
-		var m map[string]jsontext.Value
-		_ = json.Unmarshal(c.Policies.Unknown, &m)
-		for k := range m {
-			names = append(names, k)
+		var pe *PolicyError
+		if errors.As(err, &pe) {
+			return &c, pe
 		}
-		return &c, &PolicyError{Path: "policies", Offset: -1, Kind: ErrInvalidElement,
-			Msg: fmt.Sprintf("unknown policy type(s) %q: only identity, boundary, scp and resource are supported, and ignoring a policy would change the decision", names)}
+		return &c, lineError(err)
 	}
 	return &c, nil
 }
