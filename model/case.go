@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -103,6 +104,12 @@ func lineError(err error) error {
 	var se *jsontext.SyntacticError
 	var ue *json.SemanticError
 	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		path := ""
+		if errors.As(err, &se) {
+			path = pointerToPath(string(se.JSONPointer))
+		}
+		return &PolicyError{Path: path, Offset: -1, Kind: ErrSyntax, Msg: "the line ends in the middle of a JSON value (truncated?)"}
 	case errors.As(err, &se):
 		kind := ErrSyntax
 		if strings.Contains(se.Err.Error(), "duplicate") {

@@ -48,7 +48,7 @@ func TestEvalLines(t *testing.T) {
 		t.Errorf("exit %d, want %d", code, exitFailures)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	want := []struct{ id, decision, kind string }{{"ok", "allowed", ""}, {"bad-op", "", "unknown-operator"}, {"", "", "syntax"}, {"nomfa", "explicitDeny", ""}, {"rcp", "", "invalid-element"}}
+	want := []struct{ id, decision, kind string }{{"ok", "allowed", ""}, {"bad-op", "", "unknown-operator"}, {"trunc", "", "syntax"}, {"nomfa", "explicitDeny", ""}, {"rcp", "", "invalid-element"}}
 	if len(lines) != len(want) {
 		t.Fatalf("%d result lines for %d cases:\n%s", len(lines), len(want), out)
 	}
