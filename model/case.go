@@ -134,7 +134,8 @@ type PolicyCache struct {
 	Catalog ActionCatalog
 
 	mu sync.Mutex
-	m  map[string]cacheEntry
+	m  [ResourcePolicy + 1]map[string]cacheEntry // by policy type: validity depends on it
+	n  int
 }
 
 type cacheEntry struct {
@@ -148,12 +149,10 @@ const maxCacheEntries = 4096
 // Compile returns the compiled policy for a document text of the given type.
 func (pc *PolicyCache) Compile(text []byte, typ PolicyType) (*Compiled, error) {
 	pc.mu.Lock()
-	if pc.m == nil {
-		pc.m = make(map[string]cacheEntry)
+	if pc.m[typ] == nil {
+		pc.m[typ] = make(map[string]cacheEntry)
 	}
-	// The type is part of the key: validity depends on it (Principal).
-	key := string(append([]byte{byte(typ)}, text...))
-	if e, ok := pc.m[key]; ok {
+	if e, ok := pc.m[typ][string(text)]; ok { // no copy: the compiler looks up without converting
 		pc.mu.Unlock()
 		return e.c, e.err
 	}
@@ -164,10 +163,14 @@ func (pc *PolicyCache) Compile(text []byte, typ PolicyType) (*Compiled, error) {
 		c = Compile(p)
 	}
 	pc.mu.Lock()
-	if len(pc.m) >= maxCacheEntries {
-		clear(pc.m)
+	if pc.n >= maxCacheEntries {
+		for i := range pc.m {
+			clear(pc.m[i])
+		}
+		pc.n = 0
 	}
-	pc.m[key] = cacheEntry{c, err}
+	pc.m[typ][string(text)] = cacheEntry{c, err}
+	pc.n++
 	pc.mu.Unlock()
 	return c, err
 }

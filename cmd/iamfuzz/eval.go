@@ -9,7 +9,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
+	"runtime"
+	"sync"
 
 	"github.com/iamfuzz/iamfuzz/corpus/catalog"
 	"github.com/iamfuzz/iamfuzz/model"
@@ -53,7 +54,8 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "iamfuzz eval: loading the action catalogue: %v\n", err)
 		return exitUsage
 	}
-	ev := &evaluator{out: out, stderr: stderr, explain: *explain, pc: &model.PolicyCache{Catalog: cat}, cat: cat}
+	ev := &evaluator{explain: *explain, pc: &model.PolicyCache{Catalog: cat}, cat: cat}
+	var s evalStats
 	for _, f := range files {
 		var r io.Reader = stdin
 		name, dir := "<stdin>", "."
@@ -66,14 +68,13 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			defer fh.Close()
 			r, name, dir = fh, f, filepath.Dir(f)
 		}
-		if err := ev.stream(r, name, dir, *maxLine); err != nil {
+		if err := ev.stream(r, name, dir, *maxLine, out, stderr, &s); err != nil {
 			out.Flush()
 			fmt.Fprintf(stderr, "iamfuzz eval: %s: %v\n", name, err)
 			return exitUsage
 		}
 	}
 	out.Flush()
-	s := ev.stats
 	fmt.Fprintf(stderr, "eval: %d cases: %d allowed, %d explicitDeny, %d implicitDeny, %d errors",
 		s.cases, s.decisions[model.Allowed], s.decisions[model.ExplicitDeny], s.decisions[model.ImplicitDeny], s.errors)
 	if s.expectedErrors > 0 {
@@ -89,28 +90,87 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// evaluator decides one batch of lines at a time. Batches are decided by several
+// workers in parallel and written in input order, so eval keeps its one-line-in,
+// one-line-out contract while using every core.
 type evaluator struct {
-	out     *bufio.Writer
-	stderr  io.Writer
 	explain bool
 	pc      *model.PolicyCache
 	cat     model.ActionCatalog
 	e       model.Evaluator
 	res     model.Result
-	buf     []byte
-	stats   evalStats
 }
 
-func (ev *evaluator) stream(r io.Reader, name, dir string, maxLine int) error {
+// batch is a run of input lines and, once decided, their output.
+type batch struct {
+	seq      int
+	name     string
+	dir      string
+	lines    [][]byte
+	lineNos  []int
+	readErrs []error
+	out      []byte // result lines (or explanations)
+	errOut   []byte // assertion failures, for stderr
+	stats    evalStats
+}
+
+const batchSize = 256
+
+// stream reads lines and has them decided by workers; results are written in order.
+func (ev *evaluator) stream(r io.Reader, name, dir string, maxLine int, out, errOut io.Writer, stats *evalStats) error {
+	workers := runtime.GOMAXPROCS(0)
+	todo := make(chan *batch, workers)
+	done := make(chan *batch, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		worker := &evaluator{explain: ev.explain, pc: ev.pc, cat: ev.cat}
+		go func() {
+			defer wg.Done()
+			for b := range todo {
+				worker.decideBatch(b)
+				done <- b
+			}
+		}()
+	}
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		pending := map[int]*batch{}
+		next := 0
+		for b := range done {
+			pending[b.seq] = b
+			for pb, ok := pending[next]; ok; pb, ok = pending[next] {
+				out.Write(pb.out)
+				errOut.Write(pb.errOut)
+				stats.add(pb.stats)
+				delete(pending, next)
+				next++
+			}
+		}
+	}()
+
 	lr := model.NewLineReader(r)
 	lr.Max = maxLine
+	cur := &batch{name: name, dir: dir}
+	seq := 0
+	flush := func() {
+		if len(cur.lines) > 0 {
+			cur.seq = seq
+			seq++
+			todo <- cur
+			cur = &batch{name: name, dir: dir}
+		}
+	}
+	var readErr error
 	for {
 		line, err := lr.Next()
 		if err == io.EOF {
-			return nil
+			break
 		}
 		if err != nil && !errors.Is(err, model.ErrLineTooLong) {
-			return err
+			readErr = err
+			break
 		}
 		if err == nil {
 			line = bytes.TrimSpace(line)
@@ -118,28 +178,56 @@ func (ev *evaluator) stream(r io.Reader, name, dir string, maxLine int) error {
 				continue
 			}
 		}
-		ev.stats.cases++
-		ev.one(line, err, name, dir, lr.Line())
+		cur.lines = append(cur.lines, bytes.Clone(line))
+		cur.lineNos = append(cur.lineNos, lr.Line())
+		cur.readErrs = append(cur.readErrs, err)
+		if len(cur.lines) == batchSize {
+			flush()
+		}
+	}
+	flush()
+	close(todo)
+	wg.Wait()
+	close(done)
+	<-writerDone
+	return readErr
+}
+
+func (s *evalStats) add(o evalStats) {
+	s.cases += o.cases
+	s.errors += o.errors
+	s.expectedErrors += o.expectedErrors
+	for i := range s.decisions {
+		s.decisions[i] += o.decisions[i]
+	}
+	s.passed += o.passed
+	s.failed += o.failed
+}
+
+func (ev *evaluator) decideBatch(b *batch) {
+	for i, line := range b.lines {
+		b.stats.cases++
+		ev.one(b, line, b.readErrs[i], b.lineNos[i])
 	}
 }
 
-func (ev *evaluator) one(line []byte, readErr error, name, dir string, n int) {
+func (ev *evaluator) one(bt *batch, line []byte, readErr error, n int) {
+	name, dir := bt.name, bt.dir
 	fail := func(id string, err error, c *model.Case) {
 		if c != nil && c.Expect == "error" && (c.ExpectError == "" || c.ExpectError == model.KindOf(err)) {
-			ev.stats.expectedErrors++
-			ev.stats.passed++
+			bt.stats.expectedErrors++
+			bt.stats.passed++
 		} else if c != nil && c.Expect != "" {
-			ev.stats.failed++
-			fmt.Fprintf(ev.stderr, "FAIL %s:%d %s: expected %s, got error: %v\n", name, n, id, c.Expect, err)
+			bt.stats.failed++
+			bt.errOut = fmt.Appendf(bt.errOut, "FAIL %s:%d %s: expected %s, got error: %v\n", name, n, id, c.Expect, err)
 		}
-		ev.stats.errors++
+		bt.stats.errors++
 		if ev.explain {
-			fmt.Fprintf(ev.out, "%s:%d %s: error: %v\n\n", name, n, id, err)
+			bt.out = fmt.Appendf(bt.out, "%s:%d %s: error: %v\n\n", name, n, id, err)
 			return
 		}
-		ev.buf = model.AppendErrorJSON(ev.buf[:0], id, n, err)
-		ev.buf = append(ev.buf, '\n')
-		ev.out.Write(ev.buf)
+		bt.out = model.AppendErrorJSON(bt.out, id, n, err)
+		bt.out = append(bt.out, '\n')
 	}
 	if readErr != nil {
 		fail("", readErr, nil)
@@ -171,34 +259,36 @@ func (ev *evaluator) one(line []byte, readErr error, name, dir string, n int) {
 	} else {
 		ev.e.Decide(b, req, &ev.res)
 	}
-	ev.stats.decisions[ev.res.Decision]++
+	bt.stats.decisions[ev.res.Decision]++
 	if c.Expect != "" {
 		if mm := c.Mismatch(&ev.res, nil); mm == "" {
-			ev.stats.passed++
+			bt.stats.passed++
 		} else {
-			ev.stats.failed++
-			var b2 strings.Builder
+			bt.stats.failed++
+			var b2 bytes.Buffer
 			res, tr2 := ev.e.Explain(b, req)
 			model.WriteExplanation(&b2, req, res, tr2)
 			src := ""
 			if c.Source != "" {
 				src = " (source: " + c.Source + ")"
 			}
-			fmt.Fprintf(ev.stderr, "FAIL %s:%d %s: %s%s\n%s\n", name, n, c.ID, mm, src, b2.String())
+			bt.errOut = fmt.Appendf(bt.errOut, "FAIL %s:%d %s: %s%s\n%s\n", name, n, c.ID, mm, src, b2.Bytes())
 		}
 	}
+	warnings := append(bundleWarnings(b), model.RequestWarnings(req, ev.cat)...)
 	if ev.explain {
-		fmt.Fprintf(ev.out, "%s:%d %s\n", name, n, c.ID)
-		model.WriteExplanation(ev.out, req, ev.res, tr)
-		for _, w := range append(bundleWarnings(b), model.RequestWarnings(req, ev.cat)...) {
-			fmt.Fprintf(ev.out, "  warning: %s\n", w)
+		var b2 bytes.Buffer
+		fmt.Fprintf(&b2, "%s:%d %s\n", name, n, c.ID)
+		model.WriteExplanation(&b2, req, ev.res, tr)
+		for _, w := range warnings {
+			fmt.Fprintf(&b2, "  warning: %s\n", w)
 		}
-		ev.out.WriteString("\n")
+		b2.WriteString("\n")
+		bt.out = append(bt.out, b2.Bytes()...)
 		return
 	}
-	ev.buf = model.AppendResultJSON(ev.buf[:0], c.ID, &ev.res, append(bundleWarnings(b), model.RequestWarnings(req, ev.cat)...))
-	ev.buf = append(ev.buf, '\n')
-	ev.out.Write(ev.buf)
+	bt.out = model.AppendResultJSON(bt.out, c.ID, &ev.res, warnings)
+	bt.out = append(bt.out, '\n')
 }
 
 // bundleWarnings lists the policies' warnings, each prefixed by its policy's name.
