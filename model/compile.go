@@ -145,6 +145,14 @@ func (st *cstmt) matchAction(action string, e *Evaluator, r *Request) (bool, str
 		return true, "*"
 	}
 	for _, a := range st.actExact {
+		if plantedBug && st.deny {
+			// The planted bug (build tag iamfuzz_plant only): Deny statements
+			// compare actions case-sensitively.
+			if a == action {
+				return true, a
+			}
+			continue
+		}
 		if len(a) == len(action) && equalFoldASCII(a, action) {
 			return true, a
 		}

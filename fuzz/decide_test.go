@@ -1,0 +1,161 @@
+package fuzz
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/iamfuzz/iamfuzz/model"
+	"github.com/iamfuzz/iamfuzz/properties"
+)
+
+// FuzzDecide: the input is either a case line of the eval format (the seeds are
+// every corpus case) or choice bytes from which properties.GenCase draws a case.
+// Decisions never panic and are deterministic; a marshalled and re-parsed bundle
+// decides the same; turning an applicable Allow into a Deny always yields
+// explicitDeny; adding an Allow never removes access.
+func FuzzDecide(f *testing.F) {
+	for _, c := range corpusCases(f) {
+		line, err := json.Marshal(c)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(line)
+	}
+	f.Add([]byte{})
+	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := model.ParseCase(data)
+		if err != nil {
+			c = properties.GenCase(properties.NewBytesSource(data), "fuzz")
+		}
+		if c.Dir == "" {
+			c.Dir = "../corpus/cases"
+		}
+		var pc model.PolicyCache
+		b, err := c.Bundle(&pc)
+		if err != nil {
+			return // an invalid policy: FuzzParse's business
+		}
+		r, err := c.BuildRequest()
+		if err != nil {
+			return
+		}
+		var e1, e2 model.Evaluator
+		var first, again model.Result
+		e1.Decide(b, r, &first)
+		e1.Decide(b, r, &again)
+		e2.Decide(b, r, &again)
+		if !sameResult(first, again) {
+			t.Fatalf("not deterministic: %+v then %+v\ncase: %s", first, again, caseLine(c))
+		}
+		res2, trace := e2.Explain(b, r)
+		if !sameResult(first, res2) {
+			t.Fatalf("Explain disagrees with Decide: %+v vs %+v", first, res2)
+		}
+
+		// Round trip: marshal every identity policy, parse it again, decide again.
+		rt := *b
+		rt.Identity = nil
+		for _, cp := range b.Identity {
+			p, err := model.Parse(cp.Policy.Marshal(), model.IdentityPolicy)
+			if err != nil {
+				t.Fatalf("re-parse: %v", err)
+			}
+			rt.Identity = append(rt.Identity, model.Compile(p))
+		}
+		var rtRes model.Result
+		e1.Decide(&rt, r, &rtRes)
+		if rtRes.Decision != first.Decision {
+			t.Fatalf("round trip changed the decision: %s → %s\ncase: %s", first.Decision, rtRes.Decision, caseLine(c))
+		}
+
+		// Deny dominance: every identity Allow statement that applied, turned into a
+		// Deny and added, must give explicitDeny.
+		for _, pt := range trace.Policies {
+			for _, st := range pt.Statements {
+				if !st.Applies || st.Deny || len(pt.Name) < 8 || pt.Name[:8] != "identity" {
+					continue
+				}
+				var idx int
+				fmt.Sscanf(pt.Name, "identity[%d]", &idx)
+				orig := b.Identity[idx].Policy
+				deny := orig.Clone()
+				s := orig.Statements[st.Index].Clone()
+				s.Effect = "Deny"
+				deny.Statements = append(deny.Statements, s)
+				withDeny := *b
+				withDeny.Identity = append(append([]*model.Compiled{}, b.Identity...), recompile(t, deny))
+				var d model.Result
+				e1.Decide(&withDeny, r, &d)
+				if d.Decision != model.ExplicitDeny {
+					t.Fatalf("adding a Deny copy of applicable statement %s#%d gave %s, not explicitDeny\ncase: %s", pt.Name, st.Index, d.Decision, caseLine(c))
+				}
+			}
+		}
+
+		// Allow monotonicity: an extra identity policy never removes access.
+		extra := properties.GenPolicy(properties.NewBytesSource(append([]byte{7}, data...)), 2)
+		if cp, err := model.CompileText([]byte(extra), model.IdentityPolicy); err == nil && !hasDeny(cp.Policy) {
+			more := *b
+			more.Identity = append(append([]*model.Compiled{}, b.Identity...), cp)
+			var m model.Result
+			e1.Decide(&more, r, &m)
+			if first.Decision == model.Allowed && m.Decision != model.Allowed {
+				t.Fatalf("adding an Allow-only policy removed access: %s\nextra: %s\ncase: %s", m.Decision, extra, caseLine(c))
+			}
+		}
+	})
+}
+
+func recompile(t *testing.T, p *model.Policy) *model.Compiled {
+	t.Helper()
+	q, err := model.Parse(p.Marshal(), model.IdentityPolicy)
+	if err != nil {
+		t.Fatalf("edited policy does not parse: %v\n%s", err, p.Marshal())
+	}
+	return model.Compile(q)
+}
+
+func hasDeny(p *model.Policy) bool {
+	for _, s := range p.Statements {
+		if s.Effect == "Deny" {
+			return true
+		}
+	}
+	return false
+}
+
+func sameResult(a, b model.Result) bool {
+	if a.Decision != b.Decision || a.Reason != b.Reason || a.Undef != b.Undef || len(a.Matched) != len(b.Matched) || len(a.Missing) != len(b.Missing) {
+		return false
+	}
+	for i := range a.Matched {
+		if a.Matched[i] != b.Matched[i] {
+			return false
+		}
+	}
+	for i := range a.Missing {
+		if a.Missing[i] != b.Missing[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// caseLine renders a case as an eval line, so a failure can be replayed with
+// iamfuzz eval --explain and promoted into corpus/cases.
+func caseLine(c *model.Case) string {
+	inline := *c
+	inline.Policies.Identity = nil
+	for _, v := range c.Policies.Identity {
+		text, err := model.PolicyText(v, c.Dir)
+		if err != nil {
+			return err.Error()
+		}
+		inline.Policies.Identity = append(inline.Policies.Identity, jsontext.Value(text))
+	}
+	b, _ := json.Marshal(&inline)
+	return string(b)
+}

@@ -1,0 +1,9 @@
+//go:build !iamfuzz_plant
+
+package model
+
+// plantedBug is a test-only hook: false in every normal build, so the compiler
+// removes the branches it guards. Building with -tags iamfuzz_plant turns on one
+// deliberate evaluator bug, to prove that the fuzz targets find such bugs
+// (fuzz.FuzzDecide, scripts/fuzz-all --planted).
+const plantedBug = false
