@@ -423,10 +423,16 @@ func (p *parser) scalar(path string) (Value, bool) {
 		return Value{Text: s}, ok
 	case 't', 'f':
 		tok, ok := p.read()
-		return Value{Text: strconv.FormatBool(tok.Bool()), Kind: KindBool}, ok
+		if !ok { // a truncated literal: the syntax error is already reported
+			return Value{}, false
+		}
+		return Value{Text: strconv.FormatBool(tok.Bool()), Kind: KindBool}, true
 	case '0':
 		tok, ok := p.read()
-		return Value{Text: tok.String(), Kind: KindNumber}, ok
+		if !ok {
+			return Value{}, false
+		}
+		return Value{Text: tok.String(), Kind: KindNumber}, true
 	case 0:
 		return Value{}, false
 	default:
