@@ -149,10 +149,16 @@ func (p *parser) peek() jsontext.Kind {
 
 // str reads a string value at path, checking the characters IAM accepts.
 func (p *parser) str(path string) (string, int64, bool) {
+	return p.strAt(path, -1)
+}
+
+// strAt reads a string value at path[i] (at path when i < 0). The path is built
+// only for an error: parsing a valid document builds no path strings.
+func (p *parser) strAt(path string, i int) (string, int64, bool) {
 	off := p.start()
 	if k := p.peek(); k != '"' {
 		if k != 0 {
-			p.errf(path, off, ErrInvalidType, "must be a string, not %s", kindName(k))
+			p.errf(index(path, i), off, ErrInvalidType, "must be a string, not %s", kindName(k))
 			p.skip()
 		}
 		return "", off, false
@@ -162,13 +168,41 @@ func (p *parser) str(path string) (string, int64, bool) {
 		return "", off, false
 	}
 	s := tok.String()
-	p.checkChars(path, off, s)
+	if !iamChars(s) {
+		p.badChars(index(path, i), off, s)
+	}
 	return s, off, true
 }
 
-// checkChars enforces IAM's character set for policy documents: TAB, LF, CR and
-// U+0020–U+00FF (iam-semantics.md §1.1 rule 11).
-func (p *parser) checkChars(path string, off int64, s string) {
+// index is the path of element i of path, or path itself when i < 0.
+func index(path string, i int) string {
+	if i < 0 {
+		return path
+	}
+	return path + "[" + strconv.Itoa(i) + "]"
+}
+
+// iamChars reports whether s uses only IAM's character set for policy documents:
+// TAB, LF, CR and U+0020–U+00FF (iam-semantics.md §1.1 rule 11).
+func iamChars(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c >= 0x80 {
+			return iamCharsSlow(s)
+		}
+	}
+	return true
+}
+
+func iamCharsSlow(s string) bool {
+	for _, r := range s {
+		if !(r == '\t' || r == '\n' || r == '\r' || (r >= 0x20 && r <= 0xFF)) {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *parser) badChars(path string, off int64, s string) {
 	for _, r := range s {
 		if r == '\t' || r == '\n' || r == '\r' || (r >= 0x20 && r <= 0xFF) {
 			continue
@@ -198,7 +232,9 @@ func (p *parser) object(path string, fn func(name string, keyOff int64)) bool {
 			return false
 		}
 		name := tok.String()
-		p.checkChars(join(path, name), keyOff, name)
+		if !iamChars(name) {
+			p.badChars(join(path, name), keyOff, name)
+		}
 		dup := false
 		for _, s := range seen {
 			if s == name {
@@ -338,7 +374,7 @@ func (p *parser) stringList(path string) *StringList {
 	case '[':
 		p.read()
 		for i := 0; !p.fatal && p.peek() != ']'; i++ {
-			if s, _, ok := p.str(fmt.Sprintf("%s[%d]", path, i)); ok {
+			if s, _, ok := p.strAt(path, i); ok {
 				l.Values = append(l.Values, s)
 			}
 		}
@@ -394,14 +430,14 @@ func (p *parser) condition(path string) []ConditionOperator {
 				p.read()
 				ck.Values = []Value{}
 				for i := 0; !p.fatal && p.peek() != ']'; i++ {
-					if v, ok := p.scalar(fmt.Sprintf("%s[%d]", kp, i)); ok {
+					if v, ok := p.scalarAt(kp, i); ok {
 						ck.Values = append(ck.Values, v)
 					}
 				}
 				p.read()
 			case 0:
 			default:
-				if v, ok := p.scalar(kp); ok {
+				if v, ok := p.scalarAt(kp, -1); ok {
 					ck.Values, ck.Single = []Value{v}, true
 				}
 			}
@@ -415,11 +451,11 @@ func (p *parser) condition(path string) []ConditionOperator {
 
 // scalar reads a condition value: a string, a boolean or a number. IAM reads
 // unquoted booleans and numbers as their text (iam-semantics.md §1.1 rule 4).
-func (p *parser) scalar(path string) (Value, bool) {
+func (p *parser) scalarAt(path string, i int) (Value, bool) {
 	off := p.start()
 	switch k := p.peek(); k {
 	case '"':
-		s, _, ok := p.str(path)
+		s, _, ok := p.strAt(path, i)
 		return Value{Text: s}, ok
 	case 't', 'f':
 		tok, ok := p.read()
@@ -436,7 +472,7 @@ func (p *parser) scalar(path string) (Value, bool) {
 	case 0:
 		return Value{}, false
 	default:
-		p.errf(path, off, ErrInvalidType, "a condition value must be a string, number or boolean, not %s", kindName(k))
+		p.errf(index(path, i), off, ErrInvalidType, "a condition value must be a string, number or boolean, not %s", kindName(k))
 		p.skip()
 		return Value{}, false
 	}

@@ -80,7 +80,9 @@ func (p *parser) validateStatement(st *Statement, path string, typ PolicyType, v
 			p.errf(path+"."+name, off, ErrMissingAction, "%s is an empty list", name)
 		}
 		for j, a := range l.Values {
-			p.validateAction(elemPath(path+"."+name, l, j), off, a)
+			if !validActionSyntax(a) {
+				p.validateAction(elemPath(path+"."+name, l, j), off, a)
+			}
 		}
 	}
 
@@ -102,7 +104,9 @@ func (p *parser) validateStatement(st *Statement, path string, typ PolicyType, v
 			p.errf(path+"."+name, off, ErrMissingResource, "%s is an empty list", name)
 		}
 		for j, r := range l.Values {
-			p.validateResource(elemPath(path+"."+name, l, j), off, r, vars)
+			if r != "*" && (strings.Contains(r, "${") || !strings.HasPrefix(r, "arn:") || hasUpperService(r)) {
+				p.validateResource(elemPath(path+"."+name, l, j), off, r, vars)
+			}
 		}
 	}
 
@@ -145,7 +149,34 @@ func elemPath(path string, l *StringList, j int) string {
 	if l.Single {
 		return path
 	}
-	return fmt.Sprintf("%s[%d]", path, j)
+	return index(path, j)
+}
+
+// validActionSyntax is the fast path of validateAction: the common, valid
+// "service:Name" shape needs no path string and no further checks.
+func validActionSyntax(a string) bool {
+	if a == "*" {
+		return true
+	}
+	colons := 0
+	for i := 0; i < len(a); i++ {
+		c := a[i]
+		switch {
+		case c == ':':
+			colons++
+		case c == '*' || c == '?' || c == '-' || c == '_' || c == '.' ||
+			'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9':
+		default:
+			return false
+		}
+	}
+	return colons == 1 && a[0] != ':' && a[len(a)-1] != ':'
+}
+
+// hasUpperService reports an upper-case letter in an ARN's service segment.
+func hasUpperService(r string) bool {
+	parts := strings.SplitN(r, ":", 4)
+	return len(parts) > 2 && parts[2] != strings.ToLower(parts[2])
 }
 
 func isAlnum(s string) bool {
@@ -306,14 +337,16 @@ func (p *parser) validateCondition(st *Statement, path string, off int64, vars b
 			}
 			seen[lk] = k.Key
 			for j, v := range k.Values {
-				vp := kp
-				if !k.Single {
-					vp = fmt.Sprintf("%s[%d]", kp, j)
+				i := j
+				if k.Single {
+					i = -1
 				}
-				if vars && op.substitutes() {
-					p.checkVariables(vp, off, v.Text)
+				if vars && op.substitutes() && strings.Contains(v.Text, "${") {
+					p.checkVariables(index(kp, i), off, v.Text)
 				}
-				p.checkValueType(vp, off, op, v.Text)
+				if op.fam != famString || strings.ContainsAny(v.Text, "*?") {
+					p.checkValueType(index(kp, i), off, op, v.Text)
+				}
 			}
 		}
 	}
