@@ -461,7 +461,8 @@ func TestCorruptInput(t *testing.T) {
 }
 
 func TestMustLoadCached(t *testing.T) {
-	if MustLoad() != MustLoad() {
+	first, second := MustLoad(), MustLoad()
+	if first != second {
 		t.Error("MustLoad returned two catalogues")
 	}
 }
