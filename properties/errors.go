@@ -1,0 +1,142 @@
+package properties
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/iamfuzz/iamfuzz/model"
+)
+
+// Error classes. Test and branch on them with errors.Is, never on message text.
+var (
+	// ErrViolation is wrapped by every invariant violation.
+	ErrViolation = errors.New("invariant violated")
+	// ErrMFAGate: a request without MFA is allowed an action outside the spec's
+	// MFA allow-list.
+	ErrMFAGate = fmt.Errorf("%w: mfa-gate", ErrViolation)
+	// ErrOwnerOnly: a caller is allowed to act on a resource the spec declares as
+	// owned by another user.
+	ErrOwnerOnly = fmt.Errorf("%w: owner-only", ErrViolation)
+	// ErrLiveness: a request the spec says must work is denied.
+	ErrLiveness = fmt.Errorf("%w: liveness", ErrViolation)
+
+	// ErrBadInput is wrapped by every error about the input itself (a policy or a
+	// spec that cannot be read or is malformed); the check command exits 2 on it.
+	ErrBadInput = errors.New("bad input")
+	// ErrInvalidPolicy: a policy file does not parse or validate.
+	ErrInvalidPolicy = fmt.Errorf("%w: invalid policy", ErrBadInput)
+	// ErrInvalidSpec is wrapped by every spec error kind below.
+	ErrInvalidSpec = fmt.Errorf("%w: invalid spec", ErrBadInput)
+	// ErrSpecSyntax: the spec is not well-formed YAML.
+	ErrSpecSyntax = fmt.Errorf("%w: syntax", ErrInvalidSpec)
+	// ErrSpecUnknownKey: a key the spec format does not define (often a typo).
+	ErrSpecUnknownKey = fmt.Errorf("%w: unknown key", ErrInvalidSpec)
+	// ErrSpecMissingKey: a required key is absent.
+	ErrSpecMissingKey = fmt.Errorf("%w: missing key", ErrInvalidSpec)
+	// ErrSpecDuplicate: a key or a rule name given twice.
+	ErrSpecDuplicate = fmt.Errorf("%w: duplicate", ErrInvalidSpec)
+	// ErrSpecInvalidValue: a value of the wrong type or outside its allowed set.
+	ErrSpecInvalidValue = fmt.Errorf("%w: invalid value", ErrInvalidSpec)
+	// ErrSpecUnknownAction: an action that is not in the AWS action catalogue.
+	ErrSpecUnknownAction = fmt.Errorf("%w: unknown action", ErrInvalidSpec)
+	// ErrSpecTemplate: a malformed ARN template.
+	ErrSpecTemplate = fmt.Errorf("%w: invalid template", ErrInvalidSpec)
+)
+
+// SpecError is one defect of a spec file, located by its YAML path (for example
+// liveness[1].actions[3]) and its line and column.
+type SpecError struct {
+	File         string
+	Path         string // "" for the document itself
+	Line, Column int    // 1-based; 0 when unknown
+	Kind         error  // one of the ErrSpec… kinds
+	Msg          string
+}
+
+func (e *SpecError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Column)
+	}
+	b.WriteString(": ")
+	if e.Path != "" {
+		b.WriteString(e.Path)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Unwrap makes errors.Is(err, ErrSpecUnknownKey) and errors.Is(err, ErrBadInput) work.
+func (e *SpecError) Unwrap() error { return e.Kind }
+
+// SpecErrors holds every defect found in one spec file, so that a user fixes them
+// all in one pass.
+type SpecErrors []*SpecError
+
+func (l SpecErrors) Error() string {
+	parts := make([]string, len(l))
+	for i, e := range l {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "\n")
+}
+
+// Unwrap exposes every error to errors.Is and errors.As.
+func (l SpecErrors) Unwrap() []error {
+	out := make([]error, len(l))
+	for i, e := range l {
+		out[i] = e
+	}
+	return out
+}
+
+// PolicyFileError is a policy file that could not be read, parsed or validated.
+// Its message names the file, and for each defect the line and column, the JSON
+// path and the reason.
+type PolicyFileError struct {
+	File string
+	Err  error // a model.ErrorList, or the I/O error
+	data []byte
+}
+
+func (e *PolicyFileError) Error() string {
+	var list model.ErrorList
+	if !errors.As(e.Err, &list) {
+		return e.File + ": " + e.Err.Error()
+	}
+	parts := make([]string, len(list))
+	for i, pe := range list {
+		loc := e.File
+		if pe.Offset >= 0 {
+			line, col := lineCol(e.data, pe.Offset)
+			loc = fmt.Sprintf("%s:%d:%d", e.File, line, col)
+		}
+		kind := ""
+		if pe.Kind != nil {
+			kind = " (" + pe.Kind.Name() + ")"
+		}
+		parts[i] = loc + ": " + pe.Error() + kind
+	}
+	return strings.Join(parts, "\n")
+}
+
+// Unwrap exposes both ErrInvalidPolicy and the model's error kinds, so that
+// errors.Is(err, model.ErrInvalidEffect) works on a loaded file.
+func (e *PolicyFileError) Unwrap() []error { return []error{ErrInvalidPolicy, e.Err} }
+
+// lineCol converts a byte offset into a 1-based line and column.
+func lineCol(data []byte, off int64) (line, col int) {
+	line, col = 1, 1
+	for i := int64(0); i < off && i < int64(len(data)); i++ {
+		if data[i] == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}

@@ -1,0 +1,153 @@
+package properties
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/iamfuzz/iamfuzz/model"
+)
+
+// StatementRef locates a statement of the checked policy.
+type StatementRef struct {
+	Index  int    `json:"index"` // 0-based index in the Statement list
+	Sid    string `json:"sid,omitempty"`
+	Effect string `json:"effect"`
+	Line   int    `json:"line"` // 1-based line of the statement's opening brace
+	Column int    `json:"column"`
+	// Decided is true when the statement decided the request; false when it is
+	// only the nearest statement of an implicitDeny (see Why).
+	Decided bool `json:"decided"`
+	// Why says, for a statement that did not decide, how it missed the request.
+	Why string `json:"why,omitempty"`
+}
+
+// Name is the statement's Sid, or "statement N".
+func (s *StatementRef) Name() string {
+	if s.Sid != "" {
+		return s.Sid
+	}
+	return fmt.Sprintf("statement %d", s.Index)
+}
+
+func (t *Target) statementRef(i int, decided bool, why string) *StatementRef {
+	st := &t.Policy.Statements[i]
+	line, col := t.Policy.LineCol(st.Offset)
+	return &StatementRef{Index: i, Sid: st.Sid, Effect: st.Effect, Line: line, Column: col, Decided: decided, Why: why}
+}
+
+// Explain fills v.Statement: the first statement that decided, or for an
+// implicitDeny the nearest Allow statement (one whose action matches) with how it
+// missed the request; nil when no statement even matches the action.
+func (t *Target) Explain(v *Violation) {
+	if len(v.Matched) > 0 {
+		v.Statement = t.statementRef(v.Matched[0].Statement, true, "")
+		return
+	}
+	e := t.evals.Get().(*model.Evaluator)
+	_, tr := e.Explain(t.bundle, v.Request)
+	t.evals.Put(e)
+	if tr == nil || len(tr.Policies) == 0 {
+		return
+	}
+	var best *model.StatementTrace
+	rank := 0
+	for i := range tr.Policies[0].Statements {
+		s := &tr.Policies[0].Statements[i]
+		if s.Deny || !s.Action.Matched {
+			continue
+		}
+		r := 1
+		if s.Resource.Matched {
+			r = 2
+		}
+		if r > rank {
+			best, rank = s, r
+		}
+	}
+	if best == nil {
+		return
+	}
+	st := &t.Policy.Statements[best.Index]
+	var why string
+	if rank == 1 {
+		res := st.Resource
+		elem := "Resource"
+		if res == nil {
+			res, elem = st.NotResource, "NotResource"
+		}
+		why = fmt.Sprintf("it allows %s, but its %s %s does not match %s", v.Request.Action, elem, quoteList(res), v.Request.Resource)
+		if c, err := ParseCaller(v.Request.Principal); err == nil && c.Kind == UserCaller && c.Path != "" && strings.Contains(strings.Join(res.Values, ""), "${aws:username}") {
+			why += " (${aws:username} is the user name without its path)"
+		}
+	} else {
+		var failed []string
+		for _, c := range best.Conditions {
+			if !c.Result {
+				req := "absent"
+				if c.Present {
+					req = fmt.Sprintf("%q", c.RequestValues)
+				}
+				failed = append(failed, fmt.Sprintf("%s %s %q (request: %s)", c.Operator, c.Key, c.PolicyValues, req))
+			}
+		}
+		why = fmt.Sprintf("it allows %s on %s, but its Condition does not hold: %s", v.Request.Action, v.Request.Resource, strings.Join(failed, "; "))
+	}
+	v.Statement = t.statementRef(best.Index, false, why)
+}
+
+func quoteList(l *model.StringList) string {
+	if l == nil {
+		return "[]"
+	}
+	if len(l.Values) == 1 {
+		return l.Values[0]
+	}
+	return "[" + strings.Join(l.Values, ", ") + "]"
+}
+
+// ReplayCase returns the violation as one line of the eval format: the policy by
+// reference ({"$ref": path}, resolved against the current directory when read
+// from standard input), the request, and as expectation the decision observed,
+// so that "iamfuzz eval" confirms it and a fixed policy makes it fail.
+func (t *Target) ReplayCase(v *Violation, id string) []byte {
+	c := struct {
+		ID       string            `json:"id"`
+		Policies map[string]any    `json:"policies"`
+		Request  model.CaseRequest `json:"request"`
+		Expect   string            `json:"expect"`
+		Source   string            `json:"source"`
+	}{
+		ID:       id,
+		Policies: map[string]any{"identity": []any{map[string]string{"$ref": t.Path}}},
+		Request:  CaseRequestOf(v.Request),
+		Expect:   v.Decision.String(),
+		Source:   fmt.Sprintf("iamfuzz check: %s %s: %s", v.Invariant, v.Severity, v.Rule),
+	}
+	b, err := json.Marshal(c, json.Deterministic(true))
+	if err != nil {
+		panic("properties: marshalling a replay case: " + err.Error()) // only plain strings and maps: cannot fail
+	}
+	return b
+}
+
+// ReplayCommand is the shell command that replays a violation with an
+// explanation of every statement.
+func (t *Target) ReplayCommand(v *Violation) string {
+	return "echo " + shellQuote(string(t.ReplayCase(v, "replay"))) + " | iamfuzz eval --explain"
+}
+
+// RequestJSON returns the violation's request in the eval format, on one line.
+func RequestJSON(v *Violation) jsontext.Value {
+	b, err := json.Marshal(CaseRequestOf(v.Request), json.Deterministic(true))
+	if err != nil {
+		panic("properties: marshalling a request: " + err.Error())
+	}
+	return b
+}
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

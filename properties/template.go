@@ -1,0 +1,133 @@
+package properties
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Template is an ARN template of a spec: literal text with the placeholders
+// {account} (twelve digits), {path} (an IAM path without its leading slash: empty,
+// or segments each ending in "/", such as "division_abc/") and {username} (an IAM
+// name: letters, digits and +=,.@_-). In owner-only exceptions "*" matches any
+// text. The single character "*" is the resource of actions that take none.
+//
+// {path} may only stand right before {username}: IAM ARNs put the path there, and
+// the name is then the last segment, which is what makes ownership unambiguous.
+type Template struct {
+	Text string
+
+	re                     *regexp.Regexp
+	iAccount, iPath, iName int // submatch indices, 0 when absent
+}
+
+// Placeholders known to templates.
+const (
+	phAccount  = "{account}"
+	phPath     = "{path}"
+	phUsername = "{username}"
+)
+
+// namePattern is IAM's user-name character set (iam-semantics.md §8.1).
+const namePattern = `[\w+=,.@-]+`
+
+// compileTemplate parses a template; star says whether "*" wildcards are allowed.
+func compileTemplate(text string, star bool) (Template, error) {
+	t := Template{Text: text}
+	if text == "*" {
+		t.re = regexp.MustCompile(`^\*$`)
+		return t, nil
+	}
+	if !strings.HasPrefix(text, "arn:") {
+		return t, fmt.Errorf("%q is not an ARN template (it must start with \"arn:\", or be \"*\" for actions that take no resource)", text)
+	}
+	if strings.Count(text, ":") < 5 {
+		return t, fmt.Errorf("%q has fewer than six ARN fields (arn:partition:service:region:account:resource)", text)
+	}
+	var re strings.Builder
+	re.WriteString("^")
+	group := 0
+	rest := text
+	for rest != "" {
+		i := strings.IndexAny(rest, "{*")
+		if i < 0 {
+			re.WriteString(regexp.QuoteMeta(rest))
+			break
+		}
+		re.WriteString(regexp.QuoteMeta(rest[:i]))
+		rest = rest[i:]
+		if rest[0] == '*' {
+			if !star {
+				return t, fmt.Errorf("%q: \"*\" is only allowed in owner-only exceptions; owned resources and liveness requests are exact", text)
+			}
+			re.WriteString(".*")
+			rest = rest[1:]
+			continue
+		}
+		j := strings.IndexByte(rest, '}')
+		if j < 0 {
+			return t, fmt.Errorf("%q: \"{\" without a closing \"}\"", text)
+		}
+		ph := rest[:j+1]
+		rest = rest[j+1:]
+		group++
+		switch ph {
+		case phAccount:
+			if t.iAccount != 0 {
+				return t, fmt.Errorf("%q: {account} appears twice", text)
+			}
+			t.iAccount = group
+			re.WriteString(`([0-9]{12})`)
+		case phPath:
+			if t.iPath != 0 {
+				return t, fmt.Errorf("%q: {path} appears twice", text)
+			}
+			if !strings.HasPrefix(rest, phUsername) {
+				return t, fmt.Errorf("%q: {path} must be followed directly by {username}, as in user/{path}{username}", text)
+			}
+			t.iPath = group
+			re.WriteString(`((?:[^/]+/)*)`)
+		case phUsername:
+			if t.iName != 0 {
+				return t, fmt.Errorf("%q: {username} appears twice", text)
+			}
+			t.iName = group
+			re.WriteString("(" + namePattern + ")")
+		default:
+			return t, fmt.Errorf("%q: unknown placeholder %s (known: {account}, {path}, {username})", text, ph)
+		}
+	}
+	re.WriteString("$")
+	t.re = regexp.MustCompile(re.String())
+	return t, nil
+}
+
+// Match reports whether arn fits the template and returns the values of its
+// placeholders ("" for those the template does not use).
+func (t Template) Match(arn string) (account, path, username string, ok bool) {
+	m := t.re.FindStringSubmatch(arn)
+	if m == nil {
+		return "", "", "", false
+	}
+	if t.iAccount > 0 {
+		account = m[t.iAccount]
+	}
+	if t.iPath > 0 {
+		path = m[t.iPath]
+	}
+	if t.iName > 0 {
+		username = m[t.iName]
+	}
+	return account, path, username, true
+}
+
+// HasUser reports whether the template names a user ({username} or {path}).
+func (t Template) HasUser() bool { return t.iName > 0 || t.iPath > 0 }
+
+// Instantiate fills the placeholders with a caller's account, path and name.
+func (t Template) Instantiate(c Caller) string {
+	r := strings.NewReplacer(phAccount, c.Account, phPath, c.Path, phUsername, c.Name)
+	return r.Replace(t.Text)
+}
+
+func (t Template) String() string { return t.Text }
