@@ -125,11 +125,13 @@ func (cp *cprincipal) match(r *Request) int {
 	}
 	best := pmNone
 	for _, a := range cp.arns {
-		switch a {
-		case r.Principal:
-			return pmDirect
-		case r.roleARN():
+		switch {
+		case a != "" && a == r.roleARN():
+			// A grant to the role is the role's, also when the caller is given as
+			// the role ARN: the boundary caps it (iam-semantics.md §3.3, T55).
 			best = max(best, pmEntity)
+		case a == r.Principal:
+			return pmDirect
 		}
 	}
 	for _, a := range cp.accounts {

@@ -237,9 +237,10 @@ func (r *Request) parsePrincipal() error {
 	return nil
 }
 
-// roleARN returns the role ARN behind a role session, "" for other principals.
+// roleARN returns the role ARN behind a role session — the caller's own ARN when
+// the caller is given as the role — and "" for other principals.
 func (r *Request) roleARN() string {
-	if r.ptype == PrincipalAssumedRole {
+	if r.ptype == PrincipalAssumedRole || r.ptype == PrincipalRole {
 		return r.principalArn
 	}
 	return ""
