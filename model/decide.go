@@ -175,6 +175,9 @@ type Evaluator struct {
 	allows  []Match
 	denies  []Match
 	trace   *Trace
+	// boundary: the caller has a permissions boundary (NotPrincipal in a Deny
+	// then no longer exempts it).
+	boundary bool
 }
 
 var evalPool = sync.Pool{New: func() any { return new(Evaluator) }}
@@ -196,6 +199,7 @@ func (e *Evaluator) Decide(b *Bundle, r *Request, out *Result) {
 	e.missing = e.missing[:0]
 	e.allows = e.allows[:0]
 	e.denies = e.denies[:0]
+	e.boundary = b.Boundary != nil
 
 	idAllow, bAllow, anyDeny := false, false, false
 	for i, p := range b.Identity {
@@ -336,9 +340,15 @@ func (e *Evaluator) applies(st *cstmt, typ PolicyType, r *Request, tr *Statement
 	if typ == ResourcePolicy && st.principal != nil {
 		kind = st.principal.match(r)
 		if st.notPrin {
-			if kind != pmNone {
+			switch {
+			case st.deny && e.boundary:
+				// A Deny with NotPrincipal always denies an IAM principal that
+				// has a permissions boundary, whatever NotPrincipal lists
+				// (iam-semantics.md §4.4 [NPRIN], peer-03).
+				kind = pmDirect
+			case kind != pmNone:
 				kind = pmNone
-			} else {
+			default:
 				kind = pmDirect
 			}
 		}
