@@ -208,7 +208,7 @@ func writeXML(w http.ResponseWriter, status int, body []byte) {
 }
 
 // authRE is the shape of a SigV4 Authorization header for IAM.
-var authRE = regexp.MustCompile(`^AWS4-HMAC-SHA256 Credential=([A-Za-z0-9]{16,128})/(\d{8})/([a-z0-9-]+)/iam/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$`)
+var authRE = regexp.MustCompile(`^AWS4-HMAC-SHA256 Credential=([A-Za-z0-9_-]{1,128})/(\d{8})/([a-z0-9-]+)/iam/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$`)
 
 // checkSigV4 verifies that the request is signed with SigV4 for IAM: the
 // Authorization header is well formed, its scope's date is X-Amz-Date's date, and
