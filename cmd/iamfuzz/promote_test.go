@@ -1,0 +1,48 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestPromoteFuzzCrasher turns the committed FuzzParse crasher into a case, appends
+// it, and refuses to append the same id twice.
+func TestPromoteFuzzCrasher(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "findings.jsonl")
+	crasher := "../../fuzz/testdata/fuzz/FuzzParse/ebc0a643bdea5bfd"
+	args := []string{"promote", "--fuzz", crasher, "--id", "p1", "--expect", "error", "--source", "test", "--out", out}
+	if code, _, errs := runCmd(t, nil, args...); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if code, _, errs := runCmd(t, nil, args...); code != exitUsage || !strings.Contains(errs, "already has") {
+		t.Fatalf("second append: exit %d: %s", code, errs)
+	}
+	code, _, errs := runCmd(t, nil, "eval", out)
+	if code != exitOK || !strings.Contains(errs, "1 passed") {
+		t.Fatalf("the promoted case does not pass: exit %d: %s", code, errs)
+	}
+}
+
+func TestPromoteLine(t *testing.T) {
+	line := strings.ReplaceAll(aliceLine, "../../corpus", "corpus")
+	line = strings.Replace(line, "%s", "x", 1)
+	line = strings.Replace(line, "%q", `"false"`, 1)
+	line = strings.Replace(line, "%s", "", 1)
+	wd, _ := os.Getwd()
+	if err := os.Chdir("../.."); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	code, out, errs := runCmd(t, nil, "promote", "--line", line, "--id", "p2", "--expect", "explicitDeny", "--source", "seed 000")
+	if code != exitOK || !strings.Contains(out, `"expect":"explicitDeny"`) || strings.Contains(out, "$ref") {
+		t.Fatalf("exit %d: %s %s", code, out, errs)
+	}
+}
+
+func TestPromoteNeedsExpectation(t *testing.T) {
+	if code, _, _ := runCmd(t, nil, "promote", "--fuzz", "x", "--id", "a"); code != exitUsage {
+		t.Errorf("exit %d", code)
+	}
+}
