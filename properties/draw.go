@@ -127,6 +127,9 @@ type vocab struct {
 	specActions   []string // canonical
 	extraKeys     []extraKey
 	liveness      []livenessDraw
+	// ownedActions are the policy's and the spec's actions that take an IAM user
+	// or MFA device: the ones owner-only is about.
+	ownedActions []string
 }
 
 type livenessDraw struct {
@@ -237,6 +240,20 @@ func buildVocab(pol *model.Policy, spec *Spec) *vocab {
 			v.liveness = append(v.liveness, ld)
 		}
 	}
+	for _, list := range [][]string{v.policyActions, v.specActions} {
+		for _, a := range list {
+			act, ok := lookupAction(a)
+			if !ok {
+				continue
+			}
+			for _, rt := range act.ResourceTypes {
+				if act.Service == "iam" && (rt.Name == "user" || rt.Name == "mfa") && !contains(v.ownedActions, act.FullName()) {
+					v.ownedActions = append(v.ownedActions, act.FullName())
+					break
+				}
+			}
+		}
+	}
 	if len(v.policyActions) == 0 {
 		v.policyActions = v.specActions
 	}
@@ -289,21 +306,42 @@ var nameRe = regexp.MustCompile("^" + namePattern + "$")
 
 func validName(n string) bool { return n != "" && len(n) <= 64 && nameRe.MatchString(n) }
 
-// Draw draws one probe for the target from s. Three quarters of the draws are
-// free: any caller (users with and without paths, role sessions, federated users,
-// root; names that are prefixes, suffixes and case variants of each other),
-// actions (the policy's own, the spec's, the whole AWS catalogue, case variants,
-// actions that do not exist), resources fitted to the action (the caller's own
-// user and MFA device, another user's, another account's, pathed ones, "*",
-// other services') and context (MFA absent, "false", "true" or odd, with or
-// without aws:MultiFactorAuthAge, unrelated keys). The rest aim at a liveness
-// rule of the spec: a caller of the rule's shape, one of its actions, the
-// caller's own resource and the rule's MFA state. All choices go through s, so
-// every engine drives the same generator and zero choices give the simplest
-// probe.
+// Draw draws one probe for the target from s. Half of the draws are free: any
+// caller (users with and without paths, role sessions, federated users, root;
+// names that are prefixes, suffixes and case variants of each other), actions
+// (the policy's own, the spec's, the whole AWS catalogue, case variants, actions
+// that do not exist), resources fitted to the action (the caller's own user and
+// MFA device, another user's, another account's, pathed ones, "*", other
+// services') and context (MFA absent, "false", "true" or odd, with or without
+// aws:MultiFactorAuthAge, unrelated keys). The other half aim at one invariant
+// each, using only what the policy and the spec say: a policy action without MFA
+// (mfa-gate), a policy action that takes a user or MFA resource on another
+// user's resource (owner-only), or a liveness rule's request (a caller of the
+// rule's shape, one of its actions, the caller's own resource, the rule's MFA
+// state). All choices go through s, so every engine drives the same generator,
+// and zero choices give the simplest probe.
 func (t *Target) Draw(s Source) Probe {
 	v := t.voc
-	if len(v.liveness) > 0 && s.Intn(4) == 3 {
+	switch k := s.Intn(10); {
+	case k < 5:
+	case k < 7:
+		c := v.drawCaller(s)
+		action := Pick(s, v.policyActions)
+		return Probe{Caller: c, Action: action, Resource: v.drawResource(s, c, action), Context: v.drawContext(s, int(Pick(s, MFAWithout.States())))}
+	case k < 8 && len(v.ownedActions) > 0:
+		c := v.drawCaller(s)
+		action := Pick(s, v.ownedActions)
+		act, _ := lookupAction(action)
+		options := v.userResources(c)
+		if !act.AcceptsResource(options[0]) {
+			options = v.mfaResources(c)
+		}
+		state := MFATrue
+		if Bool(s) {
+			state = Pick(s, MFAWithout.States())
+		}
+		return Probe{Caller: c, Action: action, Resource: Pick(s, options[1:]), Context: v.drawContext(s, int(state))}
+	case len(v.liveness) > 0:
 		return v.drawLiveness(s)
 	}
 	c := v.drawCaller(s)

@@ -10,26 +10,34 @@ import (
 	"pgregory.net/rapid"
 )
 
-// rapidBatch is the most probes one rapid check draws. rapid runs 100 checks by
-// default; one probe per check would leave most invariant-breaking edits
-// unfound, so each check draws a list of probes, which rapid shrinks to the one
-// that fails before it shrinks that probe's choices.
-const rapidBatch = 64
+// rapidBatch is the number of probes one rapid check draws. rapid runs 100
+// checks by default; one probe per check would leave most invariant-breaking
+// edits unfound, so each check draws a batch. rapid removes the probes before
+// the failing one and then shrinks the failing probe's own choices. The batch size is fixed, not drawn: rapid favours small numbers,
+// and a drawn size would mostly be small.
+const rapidBatch = 128
 
 // RapidProperty returns the target's property for rapid (rapid.Check,
-// rapid.MakeCheck, rapid.MakeFuzz). A check draws up to 64 probes and fails on
-// the first violation of severity error, with the violation explained (reason,
+// rapid.MakeCheck, rapid.MakeFuzz). A check draws 128 probes and fails on the
+// first violation of severity error, with the violation explained (reason,
 // request, decision, statement and the eval line that replays it). Under go
-// test, rapid shrinks the failing probe to a minimal one.
+// test, rapid shrinks the failing probe, and Minimize simplifies what rapid
+// reports.
 func (t *Target) RapidProperty() func(*rapid.T) {
+	// Each probe is one rapid value, so the shrinker can remove whole probes
+	// before the failing one (cheap) before it minimizes that probe's choices.
+	probes := rapid.Custom(func(rt *rapid.T) Probe { return t.Draw(RapidSource(rt)) })
 	return func(rt *rapid.T) {
-		n := rapid.IntRange(1, rapidBatch).Draw(rt, "probes")
-		src := RapidSource(rt)
-		for range n {
-			_, vs, _ := t.CheckProbe(t.Draw(src))
+		for range rapidBatch {
+			p := probes.Draw(rt, "probe")
+			_, vs, _ := t.CheckProbe(p)
 			if len(vs) > 0 && vs[0].Severity == SeverityError {
-				t.Explain(vs[0])
-				rt.Fatalf("%s", t.Describe(vs[0]))
+				// rapid's shrinking works on choices, and a smaller choice can
+				// mean another kind of caller; the greedy minimizer then
+				// simplifies the probe itself (a user, alice, no path).
+				_, v := t.Minimize(p, vs[0])
+				t.Explain(v)
+				rt.Fatalf("%s", t.Describe(v))
 			}
 		}
 	}
