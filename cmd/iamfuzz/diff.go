@@ -94,6 +94,9 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		cases = properties.GenerateCases(*seed, *n)
 		source = "generated"
 	}
+	if opts.dryRun {
+		return runDryRun(*a, *b, opts, cases, *batch, stdout, stderr)
+	}
 	oa, err := buildOracle(*a, opts)
 	if err != nil {
 		return oracleFail(stderr, *a, err)
