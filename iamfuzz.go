@@ -1,0 +1,128 @@
+// Package iamfuzz is the public face of iamfuzz for users' own repositories: it
+// runs iamfuzz's invariants (MFA gate, owner only, liveness) on a repository's IAM
+// policies under go test and go test -fuzz, with the specs found beside the
+// policies (policy.json → policy.spec.yaml; a policy without one gets the default
+// spec for self-managed credentials).
+//
+//	func TestPolicies(t *testing.T) { iamfuzz.Check(t, "policies/") }
+//	func FuzzPolicies(f *testing.F) { iamfuzz.Fuzz(f, "policies/") }
+//
+// A failure prints the minimized counterexample with its explanation and the
+// command that replays it. Everything else (the evaluator, the oracles, the
+// generators) lives in the packages model, oracle and properties, and on the
+// command line (cmd/iamfuzz).
+package iamfuzz
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/iamfuzz/iamfuzz/properties"
+	"pgregory.net/rapid"
+)
+
+// Environment variables that tune Check without editing tests.
+const (
+	// EnvChecks sets the number of random probes per policy (default
+	// properties.DefaultChecks).
+	EnvChecks = "IAMFUZZ_CHECKS"
+	// EnvSeed sets the seed of the probes (default 1, so CI runs are repeatable;
+	// rapid's own random search runs after it with rapid's seed).
+	EnvSeed = "IAMFUZZ_SEED"
+)
+
+// Verify checks every policy under paths (files, or folders searched for *.json)
+// and returns one report per policy. It is Check without a testing.T, for tools.
+func Verify(ctx context.Context, opts properties.Options, paths ...string) ([]*properties.Report, error) {
+	targets, err := properties.LoadTargets(paths, "")
+	if err != nil {
+		return nil, err
+	}
+	if len(targets) == 0 {
+		return nil, fmt.Errorf("iamfuzz: no policy files (*.json) under %q", paths)
+	}
+	out := make([]*properties.Report, len(targets))
+	for i, t := range targets {
+		out[i] = t.Run(ctx, opts)
+	}
+	return out, nil
+}
+
+// Check runs the invariant properties on every policy under paths, as one subtest
+// per policy. It first runs iamfuzz's own search (the probes that the liveness
+// rules name, then seeded random probes, every finding minimized), then rapid's
+// random search with shrinking. Warnings and notes are logged; errors fail.
+func Check(t *testing.T, paths ...string) {
+	t.Helper()
+	targets, err := properties.LoadTargets(paths, "")
+	if err != nil {
+		t.Fatalf("iamfuzz: %v", err)
+	}
+	if len(targets) == 0 {
+		t.Fatalf("iamfuzz: no policy files (*.json) under %q", paths)
+	}
+	opts := properties.Options{Checks: envInt(t, EnvChecks, 0), Seed: uint64(envInt(t, EnvSeed, 1))}
+	for _, tg := range targets {
+		t.Run(filepath.ToSlash(tg.Path), func(t *testing.T) {
+			rep := tg.Run(t.Context(), opts)
+			failed := false
+			for _, v := range rep.Findings {
+				if v.Severity == properties.SeverityError {
+					failed = true
+					t.Errorf("%s", tg.Describe(v))
+				} else {
+					t.Logf("%s: %s", v.Severity, tg.Describe(v))
+				}
+			}
+			if failed {
+				t.Logf("%s: %d probes, seed %d (rerun with %s=%d)", tg.Path, rep.Checks, rep.Seed, EnvSeed, rep.Seed)
+				return
+			}
+			rapid.Check(t, tg.RapidProperty())
+		})
+	}
+}
+
+// Fuzz runs the same properties under go test -fuzz: the fuzz input picks a
+// policy (its first byte) and supplies the choices of one probe (the rest).
+//
+//	go test -run '^$' -fuzz '^FuzzPolicies$' -fuzztime 60s .
+func Fuzz(f *testing.F, paths ...string) {
+	f.Helper()
+	targets, err := properties.LoadTargets(paths, "")
+	if err != nil {
+		f.Fatalf("iamfuzz: %v", err)
+	}
+	if len(targets) == 0 {
+		f.Fatalf("iamfuzz: no policy files (*.json) under %q", paths)
+	}
+	for i := range targets {
+		f.Add([]byte{byte(i)})
+		f.Add([]byte{byte(i), 1, 2, 3, 4, 5, 6, 7, 8})
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) == 0 {
+			return
+		}
+		tg := targets[int(data[0])%len(targets)]
+		if v := tg.FuzzBytes(data[1:]); v != nil {
+			t.Fatalf("%s\n%s", tg.Path, tg.Describe(v))
+		}
+	})
+}
+
+func envInt(t testing.TB, name string, def int) int {
+	s := os.Getenv(name)
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		t.Fatalf("iamfuzz: %s=%q is not a non-negative number", name, s)
+	}
+	return n
+}
