@@ -2,6 +2,7 @@ package fuzz
 
 import (
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/go-json-experiment/json"
@@ -25,7 +26,12 @@ func FuzzDecide(f *testing.F) {
 	}
 	f.Add([]byte{})
 	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
-	f.Fuzz(func(t *testing.T, data []byte) {
+	f.Fuzz(func(t *testing.T, data []byte) { decideBody(t)(data) })
+}
+
+// decideBody is FuzzDecide's property over one input; failures go to tb.
+func decideBody(t testing.TB) func(data []byte) {
+	return func(data []byte) {
 		c, err := model.ParseCase(data)
 		if err != nil {
 			c = properties.GenCase(properties.NewBytesSource(data), "fuzz")
@@ -33,8 +39,7 @@ func FuzzDecide(f *testing.F) {
 		if c.Dir == "" {
 			c.Dir = "../corpus/cases"
 		}
-		var pc model.PolicyCache
-		b, err := c.Bundle(&pc)
+		b, err := c.Bundle(&fuzzCache)
 		if err != nil {
 			return // an invalid policy: FuzzParse's business
 		}
@@ -59,11 +64,7 @@ func FuzzDecide(f *testing.F) {
 		rt := *b
 		rt.Identity = nil
 		for _, cp := range b.Identity {
-			p, err := model.Parse(cp.Policy.Marshal(), model.IdentityPolicy)
-			if err != nil {
-				t.Fatalf("re-parse: %v", err)
-			}
-			rt.Identity = append(rt.Identity, model.Compile(p))
+			rt.Identity = append(rt.Identity, roundTrip(t, cp))
 		}
 		var rtRes model.Result
 		e1.Decide(&rt, r, &rtRes)
@@ -71,13 +72,16 @@ func FuzzDecide(f *testing.F) {
 			t.Fatalf("round trip changed the decision: %s → %s\ncase: %s", first.Decision, rtRes.Decision, caseLine(c))
 		}
 
-		// Deny dominance: every identity Allow statement that applied, turned into a
-		// Deny and added, must give explicitDeny.
+		// Deny dominance: an identity Allow statement that applied (the first one;
+		// the fuzzer varies which), turned into a Deny and added, must give
+		// explicitDeny.
+		denied := false
 		for _, pt := range trace.Policies {
 			for _, st := range pt.Statements {
-				if !st.Applies || st.Deny || len(pt.Name) < 8 || pt.Name[:8] != "identity" {
+				if denied || !st.Applies || st.Deny || len(pt.Name) < 8 || pt.Name[:8] != "identity" {
 					continue
 				}
+				denied = true
 				var idx int
 				fmt.Sscanf(pt.Name, "identity[%d]", &idx)
 				orig := b.Identity[idx].Policy
@@ -97,7 +101,7 @@ func FuzzDecide(f *testing.F) {
 
 		// Allow monotonicity: an extra identity policy never removes access.
 		extra := properties.GenPolicy(properties.NewBytesSource(append([]byte{7}, data...)), 2)
-		if cp, err := model.CompileText([]byte(extra), model.IdentityPolicy); err == nil && !hasDeny(cp.Policy) {
+		if cp, err := fuzzCache.Compile([]byte(extra), model.IdentityPolicy); err == nil && !hasDeny(cp.Policy) {
 			more := *b
 			more.Identity = append(append([]*model.Compiled{}, b.Identity...), cp)
 			var m model.Result
@@ -106,10 +110,31 @@ func FuzzDecide(f *testing.F) {
 				t.Fatalf("adding an Allow-only policy removed access: %s\nextra: %s\ncase: %s", m.Decision, extra, caseLine(c))
 			}
 		}
-	})
+	}
 }
 
-func recompile(t *testing.T, p *model.Policy) *model.Compiled {
+// roundTrip returns the policy marshalled, re-parsed and compiled. Compiled
+// policies come from fuzzCache, so the result is memoized per compiled policy.
+func roundTrip(t testing.TB, cp *model.Compiled) *model.Compiled {
+	if rt, ok := roundTrips.Load(cp); ok {
+		return rt.(*model.Compiled)
+	}
+	p, err := model.Parse(cp.Policy.Marshal(), model.IdentityPolicy)
+	if err != nil {
+		t.Fatalf("re-parse: %v\n%s", err, cp.Policy.Marshal())
+	}
+	rt := model.Compile(p)
+	roundTrips.Store(cp, rt)
+	return rt
+}
+
+var roundTrips sync.Map // *model.Compiled → its round trip
+
+// fuzzCache compiles each distinct generated policy once per fuzzing process:
+// inputs that differ in the request only share their policies.
+var fuzzCache model.PolicyCache
+
+func recompile(t testing.TB, p *model.Policy) *model.Compiled {
 	t.Helper()
 	q, err := model.Parse(p.Marshal(), model.IdentityPolicy)
 	if err != nil {

@@ -147,32 +147,88 @@ func (pb *PrincipalBlock) appendJSON(b []byte) []byte {
 // orderedKeys is the document's key order, adjusted for edits made after parsing:
 // elements that are gone are dropped and new ones follow in the canonical order.
 func (p *Policy) orderedKeys() []string {
-	present := map[string]bool{"Version": p.HasVersion, "Id": p.HasID, "Statement": true}
-	return mergeKeys(p.keys, []string{"Version", "Id", "Statement"}, present)
+	return mergeKeys(p.keys, policyKeys[:], func(k string) bool {
+		switch k {
+		case "Version":
+			return p.HasVersion
+		case "Id":
+			return p.HasID
+		}
+		return k == "Statement"
+	})
 }
+
+var policyKeys = [...]string{"Version", "Id", "Statement"}
+
+var statementKeys = [...]string{"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"}
 
 func (s *Statement) orderedKeys() []string {
-	present := map[string]bool{
-		"Sid": s.HasSid, "Effect": s.HasEffect || s.Effect != "", "Principal": s.Principal != nil, "NotPrincipal": s.NotPrincipal != nil,
-		"Action": s.Action != nil, "NotAction": s.NotAction != nil, "Resource": s.Resource != nil, "NotResource": s.NotResource != nil,
-		"Condition": s.HasCondition || len(s.Condition) > 0,
-	}
-	return mergeKeys(s.keys, []string{"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"}, present)
+	return mergeKeys(s.keys, statementKeys[:], s.has)
 }
 
-func mergeKeys(written, canonical []string, present map[string]bool) []string {
-	out := make([]string, 0, len(canonical))
-	seen := map[string]bool{}
+func (s *Statement) has(k string) bool {
+	switch k {
+	case "Sid":
+		return s.HasSid
+	case "Effect":
+		return s.HasEffect || s.Effect != ""
+	case "Principal":
+		return s.Principal != nil
+	case "NotPrincipal":
+		return s.NotPrincipal != nil
+	case "Action":
+		return s.Action != nil
+	case "NotAction":
+		return s.NotAction != nil
+	case "Resource":
+		return s.Resource != nil
+	case "NotResource":
+		return s.NotResource != nil
+	case "Condition":
+		return s.HasCondition || len(s.Condition) > 0
+	}
+	return false
+}
+
+// mergeKeys returns written when it is exactly the present keys (the common case:
+// nothing was edited); otherwise the present written keys, then the missing ones
+// in canonical order.
+func mergeKeys(written, canonical []string, present func(string) bool) []string {
+	n := 0
+	for _, k := range canonical {
+		if present(k) {
+			n++
+		}
+	}
+	same := len(written) == n
 	for _, k := range written {
-		if present[k] && !seen[k] {
+		if !present(k) {
+			same = false
+			break
+		}
+	}
+	if same {
+		return written
+	}
+	out := make([]string, 0, n)
+	for _, k := range written {
+		if present(k) && !contains(out, k) {
 			out = append(out, k)
-			seen[k] = true
 		}
 	}
 	for _, k := range canonical {
-		if present[k] && !seen[k] {
+		if present(k) && !contains(out, k) {
 			out = append(out, k)
 		}
 	}
 	return out
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
