@@ -54,7 +54,7 @@ func TestDefaultSpecMatchesAWSExample(t *testing.T) {
 	// with MFA.
 	var withMFA *LivenessRule
 	for _, r := range s.Liveness {
-		if r.Principal == ShapeUser && r.MFA == MFAWith && r.Expect == ExpectAllowed {
+		if r.Principal == ShapeUser && r.MFA == MFAWith && r.Expect == ExpectAllowed && strings.Contains(r.Resource.Text, ":user/") {
 			withMFA = r
 		}
 	}
