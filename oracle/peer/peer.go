@@ -454,7 +454,7 @@ func (o *Oracle) start() (*process, error) {
 			line := sc.Text()
 			if rest, ok := strings.CutPrefix(line, readyPrefix); ok {
 				select {
-				case ready <- strings.Trim(rest, " ()"):
+				case ready <- readyVersion(rest):
 				default:
 				}
 				continue
@@ -507,6 +507,14 @@ func (o *Oracle) start() (*process, error) {
 		p.kill()
 		return nil, fmt.Errorf("%w: no readiness note from %s within %s: %s", ErrStart, o.script, o.opts.StartTimeout, p.stderr.String())
 	}
+}
+
+// readyVersion extracts "LIBRARY VERSION" from the rest of the readiness note,
+// " (@cloud-copilot/iam-simulate 0.1.173, timeout 10000 ms)".
+func readyVersion(rest string) string {
+	v := strings.Trim(rest, " ()")
+	v, _, _ = strings.Cut(v, ",")
+	return v
 }
 
 func firstLine(s string) string {
