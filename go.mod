@@ -21,6 +21,9 @@ require (
 	github.com/go-json-experiment/json v1.27.2 // indirect
 	github.com/leanovate/gopter v0.2.11 // indirect
 	github.com/owenrumney/go-sarif/v3 v3.3.1 // indirect
+	github.com/xeipuuv/gojsonpointer v0.0.0-20180127040702-4e3ac2762d5f // indirect
+	github.com/xeipuuv/gojsonreference v0.0.0-20180127040603-bd5ef7bd5415 // indirect
+	github.com/xeipuuv/gojsonschema v1.2.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.6 // indirect
 	pgregory.net/rapid v1.3.0 // indirect
 )
