@@ -1,0 +1,390 @@
+package main
+
+import (
+	"context"
+	crand "crypto/rand"
+	"encoding/binary"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/iamfuzz/iamfuzz/properties"
+)
+
+func init() {
+	commands["check"] = command{
+		summary: "check policies against their specs' invariants (mfa-gate, owner-only, liveness)",
+		run:     runCheck,
+	}
+}
+
+// checkResult is the outcome for one policy file: a report, or why the file
+// could not be checked.
+type checkResult struct {
+	path   string
+	target *properties.Target
+	report *properties.Report
+	err    error
+}
+
+type checkConfig struct {
+	checks   int
+	limit    time.Duration
+	seed     uint64
+	spec     string
+	format   string
+	parallel int
+	args     []string
+}
+
+func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg checkConfig
+	fs.IntVar(&cfg.checks, "checks", properties.DefaultChecks, "random requests per policy (after the requests its liveness rules name)")
+	fs.DurationVar(&cfg.limit, "time", 0, "time limit per policy, e.g. 30s (0: none); with a limit, only --checks makes a run reproducible")
+	fs.Uint64Var(&cfg.seed, "seed", 0, "seed of the random requests (0: pick one and print it)")
+	fs.StringVar(&cfg.spec, "spec", "", "spec file for every policy (default: each policy's own spec, see corpus/specs/README.md, else the built-in default)")
+	fs.StringVar(&cfg.format, "format", "text", "output format: text, json or sarif")
+	fs.IntVar(&cfg.parallel, "parallel", runtime.GOMAXPROCS(0), "policies checked at the same time")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: iamfuzz check [--checks N] [--time D] [--seed S] [--spec FILE] [--format text|json|sarif] policy.json|folder ...")
+		fmt.Fprintln(stderr, "Generates requests, decides each with the reference evaluator and checks the invariants of each policy's spec.")
+		fmt.Fprintln(stderr, "Exit status: 0 all pass (warnings and notes do not fail), 1 a violation, 2 bad usage or a malformed policy or spec.")
+		fs.PrintDefaults()
+	}
+	// Flags may follow the paths: iamfuzz check corpus/policies --format json.
+	for {
+		if err := fs.Parse(args); err != nil {
+			return exitUsage
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		cfg.args = append(cfg.args, args[0])
+		args = args[1:]
+	}
+	switch {
+	case len(cfg.args) == 0:
+		fs.Usage()
+		return exitUsage
+	case cfg.format != "text" && cfg.format != "json" && cfg.format != "sarif":
+		fmt.Fprintf(stderr, "iamfuzz check: --format %q: want text, json or sarif\n", cfg.format)
+		return exitUsage
+	case cfg.checks < 0 || cfg.limit < 0 || cfg.parallel < 1:
+		fmt.Fprintln(stderr, "iamfuzz check: --checks and --time must not be negative, --parallel at least 1")
+		return exitUsage
+	}
+	if cfg.checks == 0 {
+		cfg.checks = properties.DefaultChecks
+	}
+	if cfg.seed == 0 {
+		cfg.seed = newSeed()
+	}
+	files, err := properties.PolicyFiles(cfg.args)
+	if err != nil {
+		fmt.Fprintf(stderr, "iamfuzz check: %v\n", err)
+		return exitUsage
+	}
+	if cfg.spec != "" {
+		if _, err := properties.LoadSpec(cfg.spec); err != nil {
+			fmt.Fprintf(stderr, "iamfuzz check: %v\n", err)
+			return exitUsage
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	results := checkAll(ctx, files, cfg, stderr)
+
+	var werr error
+	switch cfg.format {
+	case "json":
+		werr = writeCheckJSON(stdout, results, cfg)
+	case "sarif":
+		werr = writeCheckSARIF(stdout, results, cfg)
+	default:
+		writeCheckText(stdout, results, cfg)
+	}
+	if werr != nil {
+		fmt.Fprintf(stderr, "iamfuzz check: writing the report: %v\n", werr)
+		return exitUsage
+	}
+	return checkExit(results)
+}
+
+// checkExit: 2 if any input was bad (even if others failed: the run is not
+// complete), else 1 if any policy broke an invariant, else 0.
+func checkExit(results []checkResult) int {
+	status := exitOK
+	for _, r := range results {
+		switch {
+		case r.err != nil:
+			return exitUsage
+		case r.report.Failed():
+			status = exitFailures
+		}
+	}
+	return status
+}
+
+// newSeed picks a seed that a JSON reader keeps exactly (below 2^53).
+func newSeed() uint64 {
+	var b [8]byte
+	if _, err := crand.Read(b[:]); err != nil {
+		return uint64(time.Now().UnixNano())&(1<<53-1) | 1
+	}
+	return binary.LittleEndian.Uint64(b[:])&(1<<53-1) | 1
+}
+
+// checkAll loads and checks every policy, cfg.parallel at a time. Results keep
+// the order of files, so the output does not depend on scheduling.
+func checkAll(ctx context.Context, files []string, cfg checkConfig, stderr io.Writer) []checkResult {
+	results := make([]checkResult, len(files))
+	prog := newProgress(stderr, len(files)*cfg.checks)
+	var mu sync.Mutex
+	done := 0
+	report := func(n int) {
+		mu.Lock()
+		done += n
+		prog.update(done)
+		mu.Unlock()
+	}
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range min(cfg.parallel, len(files)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				results[i] = checkOne(ctx, files[i], cfg, report)
+			}
+		}()
+	}
+	for i := range files {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	prog.finish()
+	return results
+}
+
+func checkOne(ctx context.Context, path string, cfg checkConfig, progress func(int)) checkResult {
+	t, err := properties.LoadTargetSpec(path, cfg.spec)
+	if err != nil {
+		progress(cfg.checks)
+		return checkResult{path: path, err: err}
+	}
+	rep := t.Run(ctx, properties.Options{Checks: cfg.checks, Time: cfg.limit, Seed: cfg.seed, Progress: progress})
+	return checkResult{path: path, target: t, report: rep}
+}
+
+// reproduceLine is the command line that repeats the run.
+func reproduceLine(cfg checkConfig) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "iamfuzz check --seed %d --checks %d", cfg.seed, cfg.checks)
+	if cfg.spec != "" {
+		b.WriteString(" --spec " + shellWord(cfg.spec))
+	}
+	for _, a := range cfg.args {
+		b.WriteString(" " + shellWord(a))
+	}
+	return b.String()
+}
+
+func shellWord(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t\n'\"\\$`*?[]{}()<>|&;!#~") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// writeCheckText writes the human-readable report.
+func writeCheckText(w io.Writer, results []checkResult, cfg checkConfig) {
+	fmt.Fprintf(w, "iamfuzz check: seed %d, %d random requests per policy", cfg.seed, cfg.checks)
+	if cfg.limit > 0 {
+		fmt.Fprintf(w, " (at most %s each)", cfg.limit)
+	}
+	fmt.Fprintf(w, ", %s\n", plural(len(results), "policy file"))
+	fmt.Fprintf(w, "reproduce: %s\n", reproduceLine(cfg))
+	var pass, fail, bad, nErr, nWarn, nNote int
+	for _, r := range results {
+		fmt.Fprintln(w)
+		if r.err != nil {
+			bad++
+			fmt.Fprintf(w, "ERROR %s: cannot be checked\n", r.path)
+			for _, line := range strings.Split(r.err.Error(), "\n") {
+				fmt.Fprintf(w, "  %s\n", line)
+			}
+			continue
+		}
+		rep := r.report
+		errs, warns, notes := rep.BySeverity(properties.SeverityError), rep.BySeverity(properties.SeverityWarning), rep.BySeverity(properties.SeverityNote)
+		nErr, nWarn, nNote = nErr+len(errs), nWarn+len(warns), nNote+len(notes)
+		verdict := "PASS"
+		if rep.Failed() {
+			verdict = "FAIL"
+			fail++
+		} else {
+			pass++
+		}
+		fmt.Fprintf(w, "%s %s\n", verdict, r.path)
+		fmt.Fprintf(w, "  spec: %s; checks %s\n", r.target.Spec.Name(), strings.Join(r.target.Spec.Invariants(), ", "))
+		fmt.Fprintf(w, "  %d requests decided, %d judged, in %s", rep.Checks, rep.Judged, rep.Elapsed.Round(time.Millisecond))
+		if rep.TimedOut {
+			fmt.Fprintf(w, " (time limit reached)")
+		}
+		var counts []string
+		for _, c := range []struct {
+			n    int
+			word string
+		}{{len(errs), "violation"}, {len(warns), "warning"}, {len(notes), "note"}} {
+			if c.n > 0 {
+				counts = append(counts, plural(c.n, c.word))
+			}
+		}
+		if len(counts) > 0 {
+			fmt.Fprintf(w, "; %s", strings.Join(counts, ", "))
+		}
+		fmt.Fprintln(w)
+		for _, f := range rep.Findings {
+			writeFindingText(w, r.target, f)
+		}
+	}
+	fmt.Fprintf(w, "\n%s: %d pass, %d fail", plural(len(results), "policy file"), pass, fail)
+	if bad > 0 {
+		fmt.Fprintf(w, ", %d cannot be checked", bad)
+	}
+	fmt.Fprintf(w, "; %s, %s, %s\n", plural(nErr, "violation"), plural(nWarn, "warning"), plural(nNote, "note"))
+}
+
+var severityLabel = map[properties.Severity]string{
+	properties.SeverityError:   "violation",
+	properties.SeverityWarning: "warning (documented limitation)",
+	properties.SeverityNote:    "note",
+}
+
+func writeFindingText(w io.Writer, t *properties.Target, f *properties.Violation) {
+	fmt.Fprintf(w, "\n  %s [%s] %s\n", severityLabel[f.Severity], f.Invariant, f.Rule)
+	fmt.Fprintf(w, "    %s\n", f.Reason)
+	fmt.Fprintf(w, "    request:   %s\n", properties.RequestJSON(f))
+	fmt.Fprintf(w, "    decision:  %s\n", f.Decision)
+	switch s := f.Statement; {
+	case s != nil && s.Decided:
+		fmt.Fprintf(w, "    statement: %s (%s, statement %d) at %s:%d:%d\n", s.Name(), s.Effect, s.Index, t.Path, s.Line, s.Column)
+	case s != nil:
+		fmt.Fprintf(w, "    statement: none allows it; nearest is %s (statement %d) at %s:%d:%d: %s\n", s.Name(), s.Index, t.Path, s.Line, s.Column, s.Why)
+	default:
+		fmt.Fprintf(w, "    statement: none; no statement of the policy even names %s\n", f.Request.Action)
+	}
+	if len(f.Also) > 0 {
+		more := ""
+		if f.AlsoMore > 0 {
+			more = fmt.Sprintf(", and %d more", f.AlsoMore)
+		}
+		fmt.Fprintf(w, "    also for:  %s%s\n", strings.Join(f.Also, ", "), more)
+	}
+	fmt.Fprintf(w, "    replay:    %s\n", t.ReplayCommand(f))
+}
+
+// The JSON report. Field names are stable: CI scripts read them.
+type checkJSON struct {
+	Seed      uint64       `json:"seed"`
+	Checks    int          `json:"checks"`
+	TimeLimit string       `json:"timeLimit,omitempty"`
+	Reproduce string       `json:"reproduce"`
+	Policies  []policyJSON `json:"policies"`
+}
+
+type policyJSON struct {
+	Path        string        `json:"path"`
+	Verdict     string        `json:"verdict"` // pass, fail or error
+	Error       string        `json:"error,omitempty"`
+	Spec        string        `json:"spec,omitempty"` // the spec file; absent with the built-in default
+	DefaultSpec bool          `json:"defaultSpec,omitzero"`
+	Invariants  []string      `json:"invariants,omitempty"`
+	Requests    int           `json:"requests,omitzero"`
+	Judged      int           `json:"judged,omitzero"`
+	Millis      int64         `json:"elapsedMs,omitzero"`
+	TimedOut    bool          `json:"timedOut,omitzero"`
+	Violations  []findingJSON `json:"violations"`
+	Warnings    []findingJSON `json:"warnings"`
+	Notes       []findingJSON `json:"notes"`
+}
+
+type findingJSON struct {
+	Invariant string                   `json:"invariant"`
+	Severity  string                   `json:"severity"`
+	Rule      string                   `json:"rule"`
+	Request   jsontext.Value           `json:"request"`
+	Decision  string                   `json:"decision"`
+	Statement *properties.StatementRef `json:"statement"`
+	Reason    string                   `json:"reason"`
+	Also      []string                 `json:"also,omitempty"`
+	AlsoMore  int                      `json:"alsoMore,omitzero"`
+	Case      jsontext.Value           `json:"case"`
+	Replay    string                   `json:"replay"`
+}
+
+func findingsJSON(t *properties.Target, fs []*properties.Violation) []findingJSON {
+	out := []findingJSON{}
+	for i, f := range fs {
+		out = append(out, findingJSON{
+			Invariant: f.Invariant, Severity: f.Severity.String(), Rule: f.Rule,
+			Request: properties.RequestJSON(f), Decision: f.Decision.String(), Statement: f.Statement,
+			Reason: f.Reason, Also: f.Also, AlsoMore: f.AlsoMore,
+			Case:   t.ReplayCase(f, fmt.Sprintf("%s-%s-%d", f.Invariant, f.Severity, i+1)),
+			Replay: t.ReplayCommand(f),
+		})
+	}
+	return out
+}
+
+func writeCheckJSON(w io.Writer, results []checkResult, cfg checkConfig) error {
+	out := checkJSON{Seed: cfg.seed, Checks: cfg.checks, Reproduce: reproduceLine(cfg), Policies: []policyJSON{}}
+	if cfg.limit > 0 {
+		out.TimeLimit = cfg.limit.String()
+	}
+	for _, r := range results {
+		p := policyJSON{Path: r.path}
+		if r.err != nil {
+			p.Verdict, p.Error = "error", r.err.Error()
+			out.Policies = append(out.Policies, p)
+			continue
+		}
+		rep := r.report
+		p.Verdict = "pass"
+		if rep.Failed() {
+			p.Verdict = "fail"
+		}
+		p.Spec, p.DefaultSpec = r.target.Spec.File, r.target.Spec.Default
+		p.Invariants = r.target.Spec.Invariants()
+		p.Requests, p.Judged, p.Millis, p.TimedOut = rep.Checks, rep.Judged, rep.Elapsed.Milliseconds(), rep.TimedOut
+		p.Violations = findingsJSON(r.target, rep.BySeverity(properties.SeverityError))
+		p.Warnings = findingsJSON(r.target, rep.BySeverity(properties.SeverityWarning))
+		p.Notes = findingsJSON(r.target, rep.BySeverity(properties.SeverityNote))
+		out.Policies = append(out.Policies, p)
+	}
+	b, err := json.Marshal(out, json.Deterministic(true), jsontext.WithIndent("  "))
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}

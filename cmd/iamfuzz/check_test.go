@@ -1,0 +1,238 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+)
+
+const corpusPolicies = "../../corpus/policies"
+
+// checkCmd runs the command line and returns its exit status, stdout and stderr.
+func checkCmd(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func policy(name string) string { return filepath.Join(corpusPolicies, name) }
+
+// The seed corpus: AWS's examples pass (with the pathed-user warning), 001 fails
+// mfa-gate, 003 fails liveness and shows the GetSessionToken note.
+func TestCheckCorpusText(t *testing.T) {
+	code, out, errs := checkCmd(t, "", "check", "--seed", "42", "--checks", "5000", corpusPolicies)
+	if code != exitFailures {
+		t.Fatalf("exit %d, want 1\n%s\n%s", code, out, errs)
+	}
+	if errs != "" {
+		t.Errorf("stderr is not a terminal, so no progress: %q", errs)
+	}
+	for _, want := range []string{
+		"iamfuzz check: seed 42, 5000 random requests per policy, 5 policy files",
+		"reproduce: iamfuzz check --seed 42 --checks 5000 ../../corpus/policies",
+		"PASS ../../corpus/policies/000-aws-mfa-self-manage.json",
+		"FAIL ../../corpus/policies/001-self-manage-no-mfa.json",
+		"PASS ../../corpus/policies/002-aws-mfa-self-manage-zh.json",
+		"FAIL ../../corpus/policies/003-blog-self-manage-mfa.json",
+		"PASS ../../corpus/policies/004-aws-mfa-device-only.json",
+		"spec: built-in default (self-manage credentials, modelled on AWS's example)",
+		"violation [mfa-gate] allow-without-mfa",
+		"by statement AllowAllUsersToListAccounts; it is not in the MFA allow-list",
+		`violation [liveness] set up MFA without MFA (own user)`,
+		"iam:GetUser on your own user without MFA",
+		"note [liveness]",
+		"denied by policy logic, not enforced by AWS",
+		"warning (documented limitation) [liveness] users with a path manage own credentials with MFA",
+		"(${aws:username} is the user name without its path)",
+		"statement: BlockMostAccessUnlessSignedInWithMFA (Deny, statement 6) at ../../corpus/policies/003-blog-self-manage-mfa.json:66:5",
+		"| iamfuzz eval --explain",
+		"5 policy files: 3 pass, 2 fail;",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Log(out)
+	}
+}
+
+type jsonOut struct {
+	Seed     uint64 `json:"seed"`
+	Checks   int    `json:"checks"`
+	Policies []struct {
+		Path, Verdict, Error, Spec string
+		DefaultSpec                bool
+		Invariants                 []string
+		Violations, Warnings       []jsonFinding
+		Notes                      []jsonFinding
+	} `json:"policies"`
+}
+
+type jsonFinding struct {
+	Invariant, Severity, Rule, Decision, Reason, Replay string
+	Request                                             map[string]any
+	Statement                                           *struct {
+		Index, Line, Column int
+		Sid                 string
+		Decided             bool
+	}
+	Also []string
+	Case json.RawMessage
+}
+
+func TestCheckJSON(t *testing.T) {
+	code, out, _ := checkCmd(t, "", "check", policy("003-blog-self-manage-mfa.json"), policy("000-aws-mfa-self-manage.json"), "--format", "json", "--seed", "7", "--checks", "3000")
+	if code != exitFailures {
+		t.Fatalf("exit %d", code)
+	}
+	var r jsonOut
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if r.Seed != 7 || r.Checks != 3000 || len(r.Policies) != 2 {
+		t.Fatalf("%+v", r)
+	}
+	blog, aws := r.Policies[0], r.Policies[1]
+	if blog.Verdict != "fail" || !blog.DefaultSpec || blog.Spec != "" || len(blog.Invariants) != 3 {
+		t.Errorf("003: %+v", blog)
+	}
+	if aws.Verdict != "pass" || aws.Spec == "" || len(aws.Violations) != 0 || len(aws.Warnings) != 1 {
+		t.Errorf("000: %+v", aws)
+	}
+	var getUser *jsonFinding
+	for i, v := range blog.Violations {
+		if v.Request["action"] == "iam:GetUser" {
+			getUser = &blog.Violations[i]
+		}
+	}
+	if getUser == nil || getUser.Invariant != "liveness" || getUser.Decision != "explicitDeny" || getUser.Statement == nil ||
+		getUser.Statement.Sid != "BlockMostAccessUnlessSignedInWithMFA" || getUser.Statement.Line != 66 || !getUser.Statement.Decided {
+		t.Fatalf("GetUser violation: %+v", blog.Violations)
+	}
+	if len(blog.Notes) != 1 || blog.Notes[0].Request["action"] != "sts:GetSessionToken" {
+		t.Errorf("notes: %+v", blog.Notes)
+	}
+	// The case (one line once compacted, as jq -c prints it) replays through
+	// eval, which confirms the decision.
+	var line bytes.Buffer
+	must(t, json.Compact(&line, getUser.Case))
+	code, evalOut, evalErr := checkCmd(t, line.String()+"\n", "eval", "--explain")
+	if code != exitOK || !strings.Contains(evalOut, "decision: explicitDeny") || !strings.Contains(evalErr, "1 passed, 0 failed") {
+		t.Errorf("replay: exit %d\n%s\n%s", code, evalOut, evalErr)
+	}
+	if !strings.HasPrefix(getUser.Replay, "echo '") || !strings.HasSuffix(getUser.Replay, "' | iamfuzz eval --explain") {
+		t.Errorf("replay line %q", getUser.Replay)
+	}
+}
+
+// The same seed and budget give the same report.
+func TestCheckReproducible(t *testing.T) {
+	args := []string{"check", "--format", "json", "--seed", "99", "--checks", "2000", corpusPolicies}
+	_, a, _ := checkCmd(t, "", args...)
+	_, b, _ := checkCmd(t, "", args...)
+	strip := regexp.MustCompile(`"elapsedMs": \d+,`)
+	if strip.ReplaceAllString(a, "") != strip.ReplaceAllString(b, "") {
+		t.Fatal("two runs with the same seed differ")
+	}
+}
+
+func TestCheckSARIF(t *testing.T) {
+	code, out, _ := checkCmd(t, "", "check", "--format", "sarif", "--seed", "3", "--checks", "2000", policy("003-blog-self-manage-mfa.json"), policy("001-self-manage-no-mfa.json"))
+	if code != exitFailures {
+		t.Fatalf("exit %d", code)
+	}
+	rep, err := sarif.FromString(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rep.Validate(); err != nil {
+		t.Fatalf("not valid SARIF 2.1.0: %v", err)
+	}
+	if rep.Version != "2.1.0" || len(rep.Runs) != 1 || len(rep.Runs[0].Tool.Driver.Rules) != 3 {
+		t.Fatalf("shape: %s", out[:200])
+	}
+	levels := map[string]int{}
+	found := false
+	for _, res := range rep.Runs[0].Results {
+		levels[res.Level]++
+		loc := res.Locations[0].PhysicalLocation
+		if *res.RuleID == "liveness" && res.Level == "error" && strings.HasSuffix(*loc.ArtifactLocation.URI, "003-blog-self-manage-mfa.json") {
+			found = *loc.Region.StartLine == 66 && strings.Contains(*res.Message.Text, "iam:GetUser")
+		}
+		if len(res.PartialFingerprints) != 1 {
+			t.Errorf("result without a fingerprint")
+		}
+	}
+	if !found || levels["error"] < 2 || levels["warning"] != 2 || levels["note"] != 1 {
+		t.Errorf("results: found=%v levels=%v", found, levels)
+	}
+}
+
+// Bad input exits 2 with an error naming the file, the JSON path and the reason;
+// the other policies are still checked.
+func TestCheckBadInput(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	must(t, os.WriteFile(bad, []byte("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\"Effect\": \"Allw\", \"Action\": \"s3:*\", \"Resource\": \"*\"}]\n}\n"), 0o644))
+	code, out, _ := checkCmd(t, "", "check", "--checks", "500", bad, policy("000-aws-mfa-self-manage.json"))
+	if code != exitUsage {
+		t.Fatalf("exit %d, want 2", code)
+	}
+	if !strings.Contains(out, "ERROR "+bad+": cannot be checked") || !regexp.MustCompile(regexp.QuoteMeta(bad)+`:3:\d+: Statement\[0\]\.Effect: .*\(invalid-effect\)`).MatchString(out) {
+		t.Errorf("error report:\n%s", out)
+	}
+	if !strings.Contains(out, "PASS ../../corpus/policies/000-aws-mfa-self-manage.json") {
+		t.Errorf("the good policy was not checked:\n%s", out)
+	}
+	code, out, _ = checkCmd(t, "", "check", "--format", "json", "--checks", "500", bad)
+	if code != exitUsage || !strings.Contains(out, `"verdict": "error"`) || !strings.Contains(out, "Statement[0].Effect") {
+		t.Errorf("JSON error report: %d\n%s", code, out)
+	}
+
+	// A malformed spec beside the policy: file, YAML path, line and reason.
+	pol := filepath.Join(dir, "p.json")
+	data, err := os.ReadFile(policy("000-aws-mfa-self-manage.json"))
+	must(t, err)
+	must(t, os.WriteFile(pol, data, 0o644))
+	must(t, os.WriteFile(filepath.Join(dir, "p.spec.yaml"), []byte("version: 1\nmfa-gate:\n  allow-without-mfa: [iam:GetUsr]\n"), 0o644))
+	code, out, _ = checkCmd(t, "", "check", pol)
+	if code != exitUsage || !strings.Contains(out, "p.spec.yaml:3:23: mfa-gate.allow-without-mfa[0]: \"iam:GetUsr\" is not an action in the AWS action catalogue (did you mean iam:GetUser?)") {
+		t.Errorf("spec error: %d\n%s", code, out)
+	}
+	for _, args := range [][]string{{"check"}, {"check", "--format", "xml", pol}, {"check", filepath.Join(dir, "missing.json")}, {"check", "--spec", filepath.Join(dir, "missing.yaml"), pol}} {
+		if code, _, _ := checkCmd(t, "", args...); code != exitUsage {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+}
+
+// Policies that keep their invariants exit 0; --spec overrides the convention.
+func TestCheckPassAndSpecFlag(t *testing.T) {
+	code, out, _ := checkCmd(t, "", "check", "--checks", "2000", policy("000-aws-mfa-self-manage.json"), policy("004-aws-mfa-device-only.json"))
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	// 004's spec has no exception for iam:CreateVirtualMFADevice on any device
+	// name, and AWS's full example allows it on mfa/*: under that spec, alice
+	// may create bob's device.
+	code, out, _ = checkCmd(t, "", "check", "--checks", "2000", "--spec", "../../corpus/specs/004-aws-mfa-device-only.yaml", policy("000-aws-mfa-self-manage.json"))
+	if code != exitFailures || !strings.Contains(out, "spec: ../../corpus/specs/004-aws-mfa-device-only.yaml") ||
+		!strings.Contains(out, "violation [owner-only]") || !strings.Contains(out, "iam:CreateVirtualMFADevice on arn:aws:iam::111122223333:mfa/") {
+		t.Errorf("--spec: exit %d\n%s", code, out)
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/iamfuzz/iamfuzz/properties"
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+)
+
+// sarifRules describe the invariants for code-scanning UIs.
+var sarifRules = []struct {
+	id, name, short, full string
+}{
+	{properties.InvMFAGate, "MFAGate", "An action outside the MFA allow-list is allowed without MFA",
+		"Every request without MFA (aws:MultiFactorAuthPresent absent, as with a long-term access key, or \"false\") that the policy allows must be for an action of the spec's mfa-gate allow-list."},
+	{properties.InvOwnerOnly, "OwnerOnly", "A caller is allowed to use another user's credentials",
+		"No caller may be allowed to act on a resource the spec declares as owned by another user (user/{path}{username}, mfa/{path}{username}), in any account, unless a documented exception covers it."},
+	{properties.InvLiveness, "Liveness", "A request the spec requires to work is denied",
+		"What the spec's liveness rules require (e.g. managing your own credentials with MFA; setting up MFA without it) is allowed, or at least not explicitly denied."},
+}
+
+var sarifLevel = map[properties.Severity]string{
+	properties.SeverityError:   "error",
+	properties.SeverityWarning: "warning",
+	properties.SeverityNote:    "note",
+}
+
+// writeCheckSARIF writes a SARIF 2.1.0 log: one result per finding, located at
+// the deciding (or nearest) statement of the policy file, and a tool execution
+// notification per file that could not be checked.
+func writeCheckSARIF(w io.Writer, results []checkResult, cfg checkConfig) error {
+	run := sarif.NewRunWithInformationURI("iamfuzz", "https://github.com/iamfuzz/iamfuzz")
+	for _, r := range sarifRules {
+		run.AddRule(r.id).WithName(r.name).
+			WithShortDescription(&sarif.MultiformatMessageString{Text: &r.short}).
+			WithFullDescription(&sarif.MultiformatMessageString{Text: &r.full}).
+			WithHelp(&sarif.MultiformatMessageString{Text: &r.full})
+	}
+	inv := sarif.NewInvocation().WithExecutionSuccessful(true).
+		WithProperties(sarif.NewPropertyBag().Add("seed", cfg.seed).Add("checks", cfg.checks).Add("reproduce", reproduceLine(cfg)))
+	for _, r := range results {
+		uri := filepath.ToSlash(r.path)
+		run.AddDistinctArtifact(uri)
+		loc := func(line, col int) *sarif.Location {
+			return sarif.NewLocationWithPhysicalLocation(sarif.NewPhysicalLocation().
+				WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri)).
+				WithRegion(sarif.NewRegion().WithStartLine(line).WithStartColumn(col)))
+		}
+		if r.err != nil {
+			inv.WithExecutionSuccessful(false)
+			msg := r.err.Error()
+			inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel("error").
+				WithMessage(sarif.NewTextMessage(msg)).AddLocation(loc(1, 1)))
+			continue
+		}
+		for _, f := range r.report.Findings {
+			line, col := 1, 1
+			if s := f.Statement; s != nil && s.Line > 0 {
+				line, col = s.Line, s.Column
+			}
+			text := fmt.Sprintf("%s\nRequest: %s\nDecision: %s\nReplay: %s", f.Reason, properties.RequestJSON(f), f.Decision, r.target.ReplayCommand(f))
+			sum := sha256.Sum256([]byte(uri + "\x00" + f.Key()))
+			props := sarif.NewPropertyBag().Add("rule", f.Rule).Add("decision", f.Decision.String()).
+				Add("request", string(properties.RequestJSON(f))).Add("replay", r.target.ReplayCommand(f))
+			if len(f.Also) > 0 {
+				props.Add("also", f.Also)
+			}
+			run.CreateResultForRule(f.Invariant).
+				WithLevel(sarifLevel[f.Severity]).
+				WithMessage(sarif.NewTextMessage(text)).
+				AddLocation(loc(line, col)).
+				// go-sarif's AddPartialFingerprint writes to a nil map; set the map.
+				WithPartialFingerprints(map[string]string{"iamfuzzFinding/v1": hex.EncodeToString(sum[:16])}).
+				WithProperties(props)
+		}
+	}
+	run.AddInvocation(inv)
+	rep := sarif.NewReport()
+	rep.AddRun(run)
+	if err := rep.PrettyWrite(w); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
