@@ -236,3 +236,11 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// --time bounds a policy's run; the report says the limit was reached.
+func TestCheckTimeLimit(t *testing.T) {
+	code, out, _ := checkCmd(t, "", "check", "--time", "20ms", "--checks", "100000000", policy("000-aws-mfa-self-manage.json"))
+	if code != exitOK || !strings.Contains(out, "(time limit reached)") || !strings.Contains(out, "(at most 20ms each)") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+}
