@@ -126,6 +126,7 @@ func LocalConfig() aws.Config {
 // simulator has no side effects.
 type truncatedBody struct{}
 
+// IsErrorRetryable implements retry.IsErrorRetryable.
 func (truncatedBody) IsErrorRetryable(err error) aws.Ternary {
 	var de *smithy.DeserializationError
 	if errors.As(err, &de) && (errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "connection reset")) {

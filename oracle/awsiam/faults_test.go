@@ -1,6 +1,7 @@
 package awsiam_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -335,4 +336,33 @@ func sameMatched(a, b []oracle.MatchedStmt) bool {
 		}
 	}
 	return true
+}
+
+// markerRejecter answers the first page and rejects every continuation.
+type markerRejecter struct{ iamtest.ModelDecider }
+
+func (m *markerRejecter) Simulate(ctx context.Context, sim *iamtest.Simulation) ([]iamtest.EvaluationResult, error) {
+	if sim.Marker != "" {
+		return nil, &iamtest.APIError{Status: 400, Code: "InvalidInput", Message: "Invalid Marker"}
+	}
+	return m.ModelDecider.Simulate(ctx, sim)
+}
+
+// A rejected continuation page says nothing about the cases: it is not recorded
+// as their answer, and the first page is not used alone.
+func TestRejectedContinuationPage(t *testing.T) {
+	srv := iamtest.NewServer(&markerRejecter{})
+	t.Cleanup(srv.Close)
+	srv.Handler.PageSize = 1
+	rec := newRecorder(t)
+	o := newOracle(t, srv, awsiam.Options{Recorder: rec}, awsiam.ClientOptions{})
+	got := decide(t, o, faultCases()[:2])
+	for _, r := range got {
+		if r.ErrKind != awsiam.KindAPI || r.Decision != "" {
+			t.Errorf("%+v, want an api-error", r)
+		}
+	}
+	if rec.Count() != 0 || srv.Requests() != 2 {
+		t.Fatalf("%d records, %d requests", rec.Count(), srv.Requests())
+	}
 }

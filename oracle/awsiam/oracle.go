@@ -336,7 +336,14 @@ func (o *Oracle) fetch(ctx context.Context, call *Call) (*answers, error) {
 			if errors.As(err, &re) {
 				ans.from, ans.at = o.sourceOf(re.Response), o.opts.Now().UTC()
 			}
-			return ans, o.classify(call, err)
+			err = o.classify(call, err)
+			if page > 0 && errors.Is(err, ErrRejected) {
+				// The first page was accepted, so the input is fine: a rejected
+				// continuation (a Marker the service no longer takes) says nothing
+				// about the cases and must not be recorded as their answer.
+				err = fmt.Errorf("%w: call %s: page %d rejected: %v", ErrAPI, call.ID, page+1, err)
+			}
+			return ans, err
 		}
 		ans.results = append(ans.results, res...)
 		if id, ok := awsmiddleware.GetRequestIDMetadata(md); ok {

@@ -38,6 +38,7 @@ type APIError struct {
 	Message string
 }
 
+// Error implements error.
 func (e *APIError) Error() string { return e.Code + ": " + e.Message }
 
 func validation(msg string) *APIError {

@@ -42,6 +42,7 @@ var faultNames = map[Fault]string{
 	FaultDropMidBody: "drop-mid-body",
 }
 
+// String names the fault, as tests print it.
 func (f Fault) String() string {
 	if n, ok := faultNames[f]; ok {
 		return n
