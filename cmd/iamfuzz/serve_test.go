@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -309,6 +310,53 @@ func BenchmarkServeSDK(b *testing.B) {
 	})
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "cases/s")
+	cancel()
+	<-done
+}
+
+// BenchmarkServeSDKBatched measures the endpoint on calls shaped as the AWS
+// oracle batches them: 50 actions × 20 resources under one policy and context,
+// 1,000 cases per call.
+func BenchmarkServeSDKBatched(b *testing.B) {
+	ctx, cancel := context.WithCancel(context.Background())
+	addrc := make(chan string, 1)
+	done := make(chan int, 1)
+	go func() {
+		done <- serve(ctx, serveConfig{addr: "127.0.0.1:0", quiet: true}, &bytes.Buffer{}, func(a string) { addrc <- a })
+	}()
+	client := sdkFor("http://" + <-addrc)
+	text, err := os.ReadFile(filepath.Join("..", "..", "corpus", "policies", "000-aws-mfa-self-manage.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := &iam.SimulateCustomPolicyInput{PolicyInputList: []string{string(text)}, CallerArn: aws.String("arn:aws:iam::111122223333:user/alice"),
+		MaxItems: aws.Int32(1000), ContextEntries: []types.ContextEntry{{ContextKeyName: aws.String("aws:username"), ContextKeyType: types.ContextKeyTypeEnumString, ContextKeyValues: []string{"alice"}}}}
+	for _, a := range []string{"GetUser", "ChangePassword", "CreateAccessKey", "DeleteAccessKey", "ListAccessKeys", "UpdateAccessKey", "GetAccessKeyLastUsed",
+		"DeleteSigningCertificate", "ListSigningCertificates", "UpdateSigningCertificate", "UploadSigningCertificate", "DeleteSSHPublicKey", "GetSSHPublicKey",
+		"ListSSHPublicKeys", "UpdateSSHPublicKey", "UploadSSHPublicKey", "CreateServiceSpecificCredential", "DeleteServiceSpecificCredential",
+		"ListServiceSpecificCredentials", "ResetServiceSpecificCredential", "UpdateServiceSpecificCredential", "CreateVirtualMFADevice", "DeleteVirtualMFADevice",
+		"EnableMFADevice", "ListMFADevices", "ResyncMFADevice", "DeactivateMFADevice", "ListVirtualMFADevices", "GetAccountPasswordPolicy", "GetAccountSummary",
+		"ListUsers", "ListGroups", "ListRoles", "ListPolicies", "GetPolicy", "GetRole", "GetGroup", "CreateUser", "DeleteUser", "UpdateUser",
+		"AttachUserPolicy", "DetachUserPolicy", "PutUserPolicy", "DeleteUserPolicy", "ListAttachedUserPolicies", "ListUserPolicies", "GetUserPolicy",
+		"TagUser", "UntagUser", "ListUserTags"} {
+		in.ActionNames = append(in.ActionNames, "iam:"+a)
+	}
+	for i := range 20 {
+		in.ResourceArns = append(in.ResourceArns, "arn:aws:iam::111122223333:user/u"+strconv.Itoa(i))
+	}
+	pairs := len(in.ActionNames) * len(in.ResourceArns)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			out, err := client.SimulateCustomPolicy(context.Background(), in)
+			if err != nil || len(out.EvaluationResults) != len(in.ActionNames) {
+				b.Errorf("%v", err)
+				return
+			}
+		}
+	})
+	b.StopTimer()
+	b.ReportMetric(float64(b.N*pairs)/b.Elapsed().Seconds(), "cases/s")
 	cancel()
 	<-done
 }
