@@ -60,6 +60,7 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.BoolVar(&opts.dryRun, "dry-run", false, "print the calls a live AWS run would make, and how many, without making them")
 	fs.StringVar(&opts.record, "record", "", "record every AWS answer into this directory (e.g. corpus/recorded)")
 	fs.StringVar(&opts.replay, "replay", "corpus/recorded", "directory of recorded answers for the replay oracle")
+	fs.StringVar(&opts.directory, "directory", "", "principal directory file for aws-principal (default: $IAMFUZZ_DIRECTORY)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: iamfuzz diff --a model --b ORACLE [--n N --seed S | --cases FILE] [--report out.json]")
 		fmt.Fprintln(stderr, "Asks both oracles every case; exits 1 on an unexplained difference.")

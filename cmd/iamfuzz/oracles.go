@@ -10,10 +10,11 @@ import (
 
 // oracleOptions are the flags that oracles may need.
 type oracleOptions struct {
-	budget int    // maximum number of API calls (AWS)
-	dryRun bool   // print the calls a live run would make (AWS)
-	record string // directory to record answers into (AWS)
-	replay string // directory of recorded answers (replay)
+	budget    int    // maximum number of API calls (AWS)
+	dryRun    bool   // print the calls a live run would make (AWS)
+	record    string // directory to record answers into (AWS)
+	replay    string // directory of recorded answers (replay)
+	directory string // principal directory file (aws-principal, replay-principal)
 }
 
 // oracleFactory builds an oracle by name; each oracle's file registers its own.

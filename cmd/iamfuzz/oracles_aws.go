@@ -36,7 +36,7 @@ func init() {
 		known:   awsKnown,
 	}
 	oracleFactories["aws-principal"] = oracleFactory{
-		summary: "AWS's policy simulator, SimulatePrincipalPolicy: real users' attached policies (IAMFUZZ_DIRECTORY names them)",
+		summary: "AWS's policy simulator, SimulatePrincipalPolicy: real users' attached policies (--directory names them)",
 		build:   func(o oracleOptions) (oracle.Oracle, error) { return buildAWS(o, awsiam.PrincipalMode) },
 		known:   awsKnown,
 	}
@@ -89,8 +89,13 @@ func isLoopback(endpoint string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-func loadDirectory() (*directory.Directory, error) {
-	path := os.Getenv(envDirectory)
+// loadDirectory reads the principal directory named by --directory, or by
+// IAMFUZZ_DIRECTORY when the flag is not given.
+func loadDirectory(o oracleOptions) (*directory.Directory, error) {
+	path := o.directory
+	if path == "" {
+		path = os.Getenv(envDirectory)
+	}
 	if path == "" {
 		return nil, nil
 	}
@@ -122,7 +127,7 @@ func buildAWS(o oracleOptions, mode awsiam.Mode) (oracle.Oracle, error) {
 			return nil, fmt.Errorf("%w: no usable AWS credentials (set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; docs/aws.md): %v", oracle.ErrUnavailable, err)
 		}
 	}
-	dir, err := loadDirectory()
+	dir, err := loadDirectory(o)
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +188,7 @@ func runDryRun(a, b string, opts oracleOptions, cases []*model.Case, batch int, 
 		fmt.Fprintln(stderr, "iamfuzz diff: --dry-run plans the calls of an AWS oracle; use --b aws or --b aws-principal")
 		return exitUsage
 	}
-	dir, err := loadDirectory()
+	dir, err := loadDirectory(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "iamfuzz diff: %v\n", err)
 		return exitUsage
