@@ -209,8 +209,8 @@ func mfaState(ctx map[string]model.ContextValue) MFAState {
 // is a note ("denied by policy logic, not enforced by AWS"), never a failure.
 func notEnforced(res *model.Result) bool { return res.Notes&model.NoteNotEnforced != 0 }
 
-// stmtNames names the statements that decided, for reasons: "AllowManageOwnPasswords"
-// or "statement 3".
+// stmtNames names the statements that decided, for reasons: "statement
+// AllowManageOwnPasswords" (its Sid), or "statement 3" (its index) without one.
 func stmtNames(pol *model.Policy, ms []model.Match) string {
 	if len(ms) == 0 {
 		return ""
@@ -309,12 +309,16 @@ func LivenessCheck(spec *Spec, pol *model.Policy, req *model.Request, res *model
 		if r.Expect == ExpectNotExplicitDeny && res.Decision != model.ExplicitDeny {
 			continue
 		}
-		on := "your own user"
+		var on string
 		switch {
 		case req.Resource == "*":
 			on = "resource *"
+		case strings.Contains(req.Resource, ":user/"):
+			on = "your own user"
 		case strings.Contains(req.Resource, ":mfa/"):
 			on = "your own MFA device " + req.Resource
+		default:
+			on = "your own resource " + req.Resource
 		}
 		who := ""
 		if r.Principal == ShapePathedUser {

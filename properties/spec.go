@@ -459,10 +459,12 @@ func (p *specParser) mfaGate(n *yaml.Node, path string) *MFAGate {
 // catalogue, so that a typo is caught here and not read as "never allowed".
 func (p *specParser) actions(n *yaml.Node, path string, patterns bool) []string {
 	list, nodes := p.strList(n, path)
+	// A bare string stands for a list of one; its path has no index.
+	bare := resolve(n).Kind == yaml.ScalarNode
 	var out []string
 	for i, a := range list {
 		ip := fmt.Sprintf("%s[%d]", path, i)
-		if n := resolve(n); n.Kind == yaml.ScalarNode {
+		if bare {
 			ip = path
 		}
 		svc, name, ok := strings.Cut(a, ":")
