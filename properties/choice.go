@@ -1,8 +1,16 @@
 // Package properties holds iamfuzz's generators and invariants. Generators are
 // written once against Source, a small choice interface, and driven by three
 // engines: rapid (shrinking, under go test), gopter (parallel workers and growing
-// sizes, for long nightly runs) and the raw bytes of go test -fuzz. Invariants are
-// plain functions shared by all engines.
+// sizes, for long nightly runs) and the raw bytes of go test -fuzz. Invariants
+// (MFAGateCheck, OwnerOnlyCheck, LivenessCheck) are plain functions shared by all
+// engines.
+//
+// A Spec (spec.go, corpus/specs/README.md) declares one policy's invariants; a
+// policy without one gets DefaultSpec. LoadTarget pairs a policy with its spec, and
+// Target.Run is what "iamfuzz check" does: the probes the liveness rules name, then
+// seeded random probes, every finding minimized and explained. Target.RapidProperty,
+// Target.FuzzBytes and Target.RunGopter run the same property under each engine.
+// GenCase and GenerateCases draw whole cases for differential runs.
 package properties
 
 import (
