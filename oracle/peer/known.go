@@ -55,6 +55,7 @@ const (
 	ClassNotIPOtherFamily      = "notipaddress-bare-address-other-family"
 	ClassNotPrincipalAllow     = "notprincipal-with-allow"
 	ClassMultivaluedNoSet      = "multivalued-key-without-set-operator"
+	ClassFederatedAsUser       = "federated-user-read-as-iam-user"
 )
 
 // DifferencesDoc is the file that documents every class.
@@ -71,6 +72,7 @@ type emulation struct {
 // ones: the NotResource rule only concerns policies whose variables are variables).
 var emulations = []emulation{
 	{ClassRoot, emulateRoot},
+	{ClassFederatedAsUser, emulateFederatedAsUser},
 	{ClassVarsWithoutVersion, emulateVersion},
 	{ClassUnknownOperator, emulateUnknownOperator},
 	{ClassNullIfExists, emulateNullIfExists},
@@ -87,7 +89,7 @@ var emulations = []emulation{
 }
 
 // maxEmulations bounds the size of an explaining set.
-const maxEmulations = 3
+const maxEmulations = 5
 
 // KnownDifferences returns the triaged classes of disagreement between the model
 // (side a of the diff) and the peer (side b), each documented in
@@ -1121,5 +1123,52 @@ func emulateMultivaluedNoSet(rc *rewriteCase) bool {
 			removeBlock(cond, block)
 		}
 	})
+	return changed && !failed
+}
+
+// emulateFederatedAsUser: the name in a federated-user ARN
+// (arn:aws:sts::A:federated-user/NAME) is the one the caller passed to
+// GetFederationToken, not the name of the IAM user who called it
+// (iam-semantics.md §6.1), so a resource-based policy that names
+// arn:aws:iam::A:user/NAME does not name the session. The peer assumes it does
+// (its SessionUserMatch: the grant of the IAM user who federated, §3.3). Such
+// entries are rewritten to name the session itself, which for a Deny, and for an
+// Allow without a permissions boundary, has the same effect; a boundary would cap
+// the user's grant but not the session's, so then nothing is emulated.
+func emulateFederatedAsUser(rc *rewriteCase) bool {
+	parts := strings.Split(rc.req.Principal, ":")
+	if len(parts) != 6 || parts[2] != "sts" || !strings.HasPrefix(parts[5], "federated-user/") {
+		return false
+	}
+	userARN := "arn:" + parts[1] + ":iam::" + parts[4] + ":user/" + strings.TrimPrefix(parts[5], "federated-user/")
+	boundary := slices.ContainsFunc(rc.policies, func(p *rewritePolicy) bool { return p.kind == "boundary" })
+	changed, failed := false, false
+	for _, p := range rc.policies {
+		if p.tree == nil || p.kind != "resource" {
+			continue
+		}
+		for _, st := range p.tree.statements() {
+			eff, _ := st.get("Effect").str()
+			for _, key := range []string{"Principal", "NotPrincipal"} {
+				aws := st.get(key).get("AWS")
+				if aws == nil {
+					continue
+				}
+				vals := []*node{aws}
+				if aws.kind == '[' {
+					vals = aws.items
+				}
+				for _, v := range vals {
+					if s, ok := v.str(); ok && s == userARN {
+						if eff == "Allow" && boundary {
+							failed = true
+						}
+						*v = *stringNode(rc.req.Principal)
+						changed = true
+					}
+				}
+			}
+		}
+	}
 	return changed && !failed
 }
