@@ -513,7 +513,8 @@ func GenCase(s Source, id string) *model.Case {
 	for range Between(s, 1, 2) {
 		c.Policies.Identity = append(c.Policies.Identity, quoteValue(GenPolicy(s, 4)))
 	}
-	if Chance(s, 5) {
+	if Chance(s, 5) && !strings.HasSuffix(p.arn, ":root") {
+		// Permissions boundaries are set on IAM users and roles; the root user has none.
 		c.Policies.Boundary = []jsontext.Value{quoteValue(GenPolicy(s, 2))}
 	}
 	if Chance(s, 6) {
