@@ -380,40 +380,11 @@ func (p *parser) checkValueType(path string, off int64, op operator, v string) {
 
 func operatorHint(name string) string {
 	base := strings.TrimPrefix(strings.TrimPrefix(name, "ForAllValues:"), "ForAnyValue:")
-	best := ""
-	for k := range baseOps {
-		for _, cand := range []string{k, k + "IfExists"} {
-			if strings.EqualFold(cand, base) || editDistance(strings.ToLower(cand), strings.ToLower(base)) <= 2 {
-				if best == "" || cand < best {
-					best = cand
-				}
-			}
-		}
-	}
-	if best == "" {
+	best, ok := Closest(base, operatorNames, 2)
+	if !ok {
 		return ""
 	}
 	return fmt.Sprintf(" (did you mean %q?)", strings.TrimSuffix(name, base)+best)
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // splitARN splits an ARN pattern into at most six segments at the colons that are

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/iamfuzz/iamfuzz/model"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -723,31 +724,6 @@ func contains(list []string, s string) bool {
 
 // closest returns the known key nearest to s by edit distance, if it is close.
 func closest(s string, known []string) string {
-	best, bestD := "", 3
-	for _, k := range known {
-		if d := editDistance(strings.ToLower(s), k); d < bestD {
-			best, bestD = k, d
-		}
-	}
+	best, _ := model.Closest(s, known, 2)
 	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := prev[j-1]
-			if a[i-1] != b[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

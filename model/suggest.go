@@ -1,0 +1,51 @@
+package model
+
+import (
+	"sort"
+	"strings"
+)
+
+// Closest returns the candidate nearest to s by case-insensitive edit distance,
+// if it is within maxDist; ties go to the earlier candidate. It backs the
+// "did you mean" hints of the model and of spec files.
+func Closest(s string, candidates []string, maxDist int) (string, bool) {
+	best, bestD := "", maxDist+1
+	ls := strings.ToLower(s)
+	for _, c := range candidates {
+		if d := editDistance(ls, strings.ToLower(c)); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best, bestD <= maxDist
+}
+
+// operatorNames is every operator name with and without IfExists, sorted, for
+// hints.
+var operatorNames = func() []string {
+	var out []string
+	for k := range baseOps {
+		out = append(out, k, k+"IfExists")
+	}
+	sort.Strings(out)
+	return out
+}()
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
