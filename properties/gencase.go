@@ -292,7 +292,7 @@ func genCondition(s Source, b *strings.Builder) {
 		op := Pick(s, cg.ops)
 		switch {
 		case op == "Null":
-			if Chance(s, 50) {
+			if Chance(s, 150) {
 				op = "NullIfExists" // invalid: Null has no IfExists form
 			}
 		case cg.multi && !Chance(s, 6), !cg.multi && Chance(s, 12):

@@ -974,16 +974,31 @@ func emulateForAnyValueIfExists(rc *rewriteCase) bool {
 			if cond == nil || cond.kind != '{' {
 				continue
 			}
-			for i, m := range cond.members {
+			members := append([]member(nil), cond.members...)
+			for _, m := range members {
 				op := splitOperator(m.name)
-				if op.set == "ForAnyValue:" && op.ifExists && isKnownOperator(m.name) {
-					op.ifExists = false
-					if cond.get(op.String()) != nil {
-						return false // would clash with the plain form
-					}
-					cond.members[i].name = op.String()
-					changed = true
+				if op.set != "ForAnyValue:" || !op.ifExists || !isKnownOperator(m.name) || m.val.kind != '{' {
+					continue
 				}
+				op.ifExists = false
+				changed = true
+				plain := cond.get(op.String())
+				if plain == nil {
+					for i := range cond.members {
+						if cond.members[i].val == m.val {
+							cond.members[i].name = op.String()
+						}
+					}
+					continue
+				}
+				// The plain form is there already: its keys are ANDed with these.
+				for _, k := range m.val.members {
+					if slices.ContainsFunc(plain.members, func(x member) bool { return strings.EqualFold(x.name, k.name) }) {
+						return false // the same key twice in one operator
+					}
+					plain.members = append(plain.members, k)
+				}
+				removeBlock(cond, m.val)
 			}
 		}
 	}
