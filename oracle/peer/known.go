@@ -92,9 +92,11 @@ var emulations = []emulation{
 const maxEmulations = 5
 
 // KnownDifferences returns the triaged classes of disagreement between the model
-// (side a of the diff) and the peer (side b), each documented in
-// corpus/peer-differences.md. The returned list shares one explainer, which caches
-// the explanation of the last case it saw (Compare asks every class in turn).
+// and the peer, each documented in corpus/peer-differences.md. Either side of the
+// diff may be the model: the classes check which side gives the model's answer
+// (and explain nothing when neither does). The returned list shares one explainer,
+// which caches the explanation of the last case it saw (Compare asks every class
+// in turn); cases must not change between calls.
 func KnownDifferences() []oracle.KnownDifference {
 	x := &explainer{}
 	classes := []string{ClassGetCallerIdentity, ClassWildcardRequest, ClassResourceTypeRejected}
@@ -144,6 +146,17 @@ func classify(c *model.Case, a, b oracle.Result) string {
 	if a.Err == "" && b.Err == "" && a.Decision == b.Decision {
 		return "" // no difference to explain
 	}
+	// The classes are written for the model's answer against the peer's. Which
+	// side is the model is checked, not assumed (diff --a peer --b model swaps
+	// them); when neither side gives the model's answer nothing is explained.
+	m := modelResult(c)
+	switch {
+	case sameAnswer(m, a):
+	case sameAnswer(m, b):
+		a, b = b, a
+	default:
+		return ""
+	}
 	switch {
 	case isGetCallerIdentity(c, a, b):
 		return ClassGetCallerIdentity
@@ -156,6 +169,21 @@ func classify(c *model.Case, a, b oracle.Result) string {
 		return "" // the peer could not decide; no emulation explains that
 	}
 	return explainByEmulation(c, b.Decision)
+}
+
+// modelResult is the model's answer to c.
+func modelResult(c *model.Case) oracle.Result {
+	var pc model.PolicyCache
+	var e model.Evaluator
+	res, err := c.Decide(&pc, &e)
+	if err != nil {
+		return oracle.FromError(c.ID, err)
+	}
+	return oracle.FromModel(c.ID, res)
+}
+
+func sameAnswer(p, q oracle.Result) bool {
+	return p.Decision == q.Decision && (p.Err == "") == (q.Err == "") && p.ErrKind == q.ErrKind
 }
 
 // isGetCallerIdentity: AWS documents that sts:GetCallerIdentity needs no permission

@@ -91,6 +91,10 @@ func TestKnownDifferences(t *testing.T) {
 				t.Errorf("minimized case %s: model %s%s, peer %s%s: matched by %v, want exactly [%s]",
 					f.c.ID, a.Decision, a.ErrKind, b.Decision, b.Err, got, f.Class)
 			}
+			// diff --a peer --b model: the sides are swapped, the class is the same.
+			if got := matching(known, f.c, b, a); !slices.Equal(got, []string{f.Class}) {
+				t.Errorf("swapped sides: matched by %v, want exactly [%s]", got, f.Class)
+			}
 			cmp := oracle.Compare(f.c, a, b, known)
 			switch {
 			case cmp.Verdict == oracle.Known && cmp.Class == f.Class:
@@ -114,6 +118,15 @@ func TestKnownDifferences(t *testing.T) {
 			if a.Err == "" {
 				if got := matching(known, f.c, a, oracle.Result{ID: a.ID, Decision: a.Decision}); len(got) > 0 {
 					t.Errorf("agreeing answers on %s matched by %v", f.c.ID, got)
+				}
+			}
+
+			// Neither side is the model's answer: nothing is explained.
+			for _, d := range []string{"allowed", "explicitDeny", "implicitDeny"} {
+				if d != a.Decision && d != b.Decision {
+					if got := matching(known, f.c, oracle.Result{ID: a.ID, Decision: d}, b); len(got) > 0 {
+						t.Errorf("a side that is not the model's answer (%s) matched by %v", d, got)
+					}
 				}
 			}
 
