@@ -9,13 +9,14 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/iamfuzz/iamfuzz/model"
 	"github.com/iamfuzz/iamfuzz/properties"
+	"github.com/iamfuzz/iamfuzz/properties/mutate"
 )
 
 // FuzzDecide: the input is either a case line of the eval format (the seeds are
 // every corpus case) or choice bytes from which properties.GenCase draws a case.
-// Decisions never panic and are deterministic; a marshalled and re-parsed bundle
-// decides the same; turning an applicable Allow into a Deny always yields
-// explicitDeny; adding an Allow never removes access.
+// Decisions never panic and are deterministic; equivalent rewrites decide the
+// same; turning an applicable Allow into a Deny always yields explicitDeny; adding
+// an Allow never removes access.
 func FuzzDecide(f *testing.F) {
 	for _, c := range corpusCases(f) {
 		line, err := json.Marshal(c)
@@ -60,16 +61,21 @@ func decideBody(t testing.TB) func(data []byte) {
 			t.Fatalf("Explain disagrees with Decide: %+v vs %+v", first, res2)
 		}
 
-		// Round trip: marshal every identity policy, parse it again, decide again.
-		rt := *b
-		rt.Identity = nil
-		for _, cp := range b.Identity {
-			rt.Identity = append(rt.Identity, roundTrip(t, cp))
-		}
-		var rtRes model.Result
-		e1.Decide(&rt, r, &rtRes)
-		if rtRes.Decision != first.Decision {
-			t.Fatalf("round trip changed the decision: %s → %s\ncase: %s", first.Decision, rtRes.Decision, caseLine(c))
+		// Equivalent rewrites (properties/mutate: reordered and split statements,
+		// string↔list, action case, Sid renames, …) of the first identity policy
+		// agree with it. Building every rewrite costs a parse each, so one input in
+		// four checks them (the fuzzer varies which); rewrites are memoized per
+		// compiled policy. Parse∘marshal∘parse itself is FuzzParse's.
+		if len(b.Identity) > 0 && len(data)%4 == 0 {
+			for _, v := range rewrites(t, b.Identity[0]) {
+				alt := *b
+				alt.Identity = append([]*model.Compiled{v.compiled}, b.Identity[1:]...)
+				var ar model.Result
+				e1.Decide(&alt, r, &ar)
+				if ar.Decision != first.Decision {
+					t.Fatalf("equivalent rewrite %s (%s) changed the decision: %s → %s\nrewritten: %s\ncase: %s", v.id, v.desc, first.Decision, ar.Decision, v.compiled.Policy.Marshal(), caseLine(c))
+				}
+			}
 		}
 
 		// Deny dominance: an identity Allow statement that applied (the first one;
@@ -113,22 +119,30 @@ func decideBody(t testing.TB) func(data []byte) {
 	}
 }
 
-// roundTrip returns the policy marshalled, re-parsed and compiled. Compiled
-// policies come from fuzzCache, so the result is memoized per compiled policy.
-func roundTrip(t testing.TB, cp *model.Compiled) *model.Compiled {
-	if rt, ok := roundTrips.Load(cp); ok {
-		return rt.(*model.Compiled)
-	}
-	p, err := model.Parse(cp.Policy.Marshal(), model.IdentityPolicy)
-	if err != nil {
-		t.Fatalf("re-parse: %v\n%s", err, cp.Policy.Marshal())
-	}
-	rt := model.Compile(p)
-	roundTrips.Store(cp, rt)
-	return rt
+type rewrite struct {
+	id, desc string
+	compiled *model.Compiled
 }
 
-var roundTrips sync.Map // *model.Compiled → its round trip
+// rewrites returns the equivalent rewrites of a compiled policy, compiled;
+// memoized per compiled policy (compiled policies come from fuzzCache).
+func rewrites(t testing.TB, cp *model.Compiled) []rewrite {
+	if rw, ok := rewriteCache.Load(cp); ok {
+		return rw.([]rewrite)
+	}
+	vs, err := mutate.Equivalent(cp.Policy)
+	if err != nil {
+		t.Fatalf("equivalent rewrites: %v\n%s", err, cp.Policy.Marshal())
+	}
+	out := make([]rewrite, 0, len(vs))
+	for _, v := range vs {
+		out = append(out, rewrite{v.ID, v.Description, model.Compile(v.Policy)})
+	}
+	rewriteCache.Store(cp, out)
+	return out
+}
+
+var rewriteCache sync.Map // *model.Compiled → []rewrite
 
 // fuzzCache compiles each distinct generated policy once per fuzzing process:
 // inputs that differ in the request only share their policies.

@@ -85,7 +85,10 @@ var EquivalentOperators = []Operator{
 							continue
 						}
 						for k, a := range l.Values {
-							svc, name, _ := strings.Cut(a, ":")
+							svc, name, ok := strings.Cut(a, ":")
+							if !ok { // "*" has no service to respell
+								continue
+							}
 							l.Values[k] = strings.ToUpper(svc) + ":" + strings.ToLower(name)
 						}
 					}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iamfuzz/iamfuzz/model"
 	"github.com/iamfuzz/iamfuzz/properties"
 	"github.com/iamfuzz/iamfuzz/properties/mutate"
 )
@@ -292,4 +293,16 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	os.Exit(m.Run())
+}
+
+// TestActionCaseKeepsStar: the action-case rewrite must leave "*" alone (found by
+// FuzzDecide: it wrote "*:", an invalid policy).
+func TestActionCaseKeepsStar(t *testing.T) {
+	p, err := model.Parse([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"s3:GetObject","Resource":"*"}]}`), model.IdentityPolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mutate.Equivalent(p); err != nil {
+		t.Fatal(err)
+	}
 }
