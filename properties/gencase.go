@@ -511,17 +511,17 @@ func GenCase(s Source, id string) *model.Case {
 	req, kind := genRequest(s, p)
 	c.Request = req
 	for range Between(s, 1, 2) {
-		c.Policies.Identity = append(c.Policies.Identity, quoteValue(GenPolicy(s, 4)))
+		c.Policies.Identity = append(c.Policies.Identity, policyValue(GenPolicy(s, 4)))
 	}
 	if Chance(s, 5) && !strings.HasSuffix(p.arn, ":root") {
 		// Permissions boundaries are set on IAM users and roles; the root user has none.
-		c.Policies.Boundary = []jsontext.Value{quoteValue(GenPolicy(s, 2))}
+		c.Policies.Boundary = []jsontext.Value{policyValue(GenPolicy(s, 2))}
 	}
 	if Chance(s, 6) {
 		for range Between(s, 1, 3) {
 			var level []jsontext.Value
 			for range Between(s, 1, 2) {
-				level = append(level, quoteValue(genSCP(s)))
+				level = append(level, policyValue(genSCP(s)))
 			}
 			c.Policies.SCP = append(c.Policies.SCP, level)
 		}
@@ -529,7 +529,7 @@ func GenCase(s Source, id string) *model.Case {
 	switch kind {
 	case resObject, resBucket, resFunction, resTable:
 		if Chance(s, 3) {
-			c.Policies.Resource = []jsontext.Value{quoteValue(genResourcePolicy(s, p))}
+			c.Policies.Resource = []jsontext.Value{policyValue(genResourcePolicy(s, p))}
 			if Chance(s, 4) {
 				// A resource policy alone can grant within one account.
 				c.Policies.Identity = c.Policies.Identity[:0]
@@ -554,6 +554,17 @@ func GenerateCases(seed uint64, n int) []*model.Case {
 func quoteValue(doc string) jsontext.Value {
 	q, _ := jsontext.AppendQuote(nil, doc)
 	return q
+}
+
+// policyValue puts a generated policy document into a case. A valid document
+// goes in as the JSON object it is: its text is kept byte for byte either way,
+// and an object needs no quoting here and no unquoting when the case is decided.
+// Anything else is kept as a JSON string holding the text.
+func policyValue(doc string) jsontext.Value {
+	if v := jsontext.Value(doc); v.Kind() == '{' && v.IsValid() {
+		return v
+	}
+	return quoteValue(doc)
 }
 
 // jsonStrings writes strings as a JSON list.
