@@ -291,10 +291,11 @@ func (e *Evaluator) evalCondition(c *compiledCond, r *Request, tr *CondTrace) bo
 	}
 	ok := e.condOne(c, vals[0], r)
 	if tr != nil {
-		if c.op.negated {
-			return why(tr, ok, map[bool]string{true: "the request value matches none of the policy values", false: "the request value matches a policy value"}[ok])
+		// For a negated operator "true" means the value matched no policy value.
+		if ok != c.op.negated {
+			return why(tr, ok, "the request value matches a policy value")
 		}
-		return why(tr, ok, map[bool]string{true: "the request value matches a policy value", false: "the request value matches none of the policy values"}[ok])
+		return why(tr, ok, "the request value matches none of the policy values")
 	}
 	return ok
 }
