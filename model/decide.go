@@ -243,12 +243,15 @@ func (e *Evaluator) Decide(b *Bundle, r *Request, out *Result) {
 		out.Decision, out.Reason = Allowed, ReasonRoot
 	case sameAccount && !idAllow && rbp != pmEntity:
 		out.Reason = ReasonNoAllow
+	case !sameAccount && !idAllow && !root:
+		out.Reason = ReasonCrossAccountNoAllow
 	case !boundaryOK:
 		out.Reason = ReasonBoundary
+	case sameAccount && !idAllow:
+		// Only a grant to the role behind the session allows, inside the boundary.
+		out.Decision, out.Reason = Allowed, ReasonResourceAllow
 	case sameAccount:
 		out.Decision, out.Reason = Allowed, ReasonIdentityAllow
-	case !idAllow && !root:
-		out.Reason = ReasonCrossAccountNoAllow
 	case rbp == pmNone:
 		out.Reason = ReasonCrossAccount
 	default:
