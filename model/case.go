@@ -40,6 +40,7 @@ type CasePolicies struct {
 	Boundary []jsontext.Value   `json:"boundary,omitempty"`
 	SCP      [][]jsontext.Value `json:"scp,omitempty"`
 	Resource []jsontext.Value   `json:"resource,omitempty"`
+	RCP      [][]jsontext.Value `json:"rcp,omitempty"`
 }
 
 // UnmarshalJSON rejects unknown policy types: ignoring a policy (an RCP, a session
@@ -52,7 +53,7 @@ func (p *CasePolicies) UnmarshalJSON(data []byte) error {
 	var unknown []string
 	for k := range m {
 		switch k {
-		case "identity", "boundary", "scp", "resource":
+		case "identity", "boundary", "scp", "resource", "rcp":
 		default:
 			unknown = append(unknown, k)
 		}
@@ -60,7 +61,7 @@ func (p *CasePolicies) UnmarshalJSON(data []byte) error {
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
 		return &PolicyError{Path: "policies", Offset: -1, Kind: ErrInvalidElement,
-			Msg: fmt.Sprintf("unknown policy type(s) %q: only identity, boundary, scp and resource are supported, and ignoring a policy would change the decision", unknown)}
+			Msg: fmt.Sprintf("unknown policy type(s) %q: only identity, boundary, scp, resource and rcp are supported (session policies are not), and ignoring a policy would change the decision", unknown)}
 	}
 	type plain CasePolicies
 	return json.Unmarshal(data, (*plain)(p))
@@ -134,7 +135,7 @@ type PolicyCache struct {
 	Catalog ActionCatalog
 
 	mu sync.Mutex
-	m  [ResourcePolicy + 1]map[string]cacheEntry // by policy type: validity depends on it
+	m  [RCPPolicy + 1]map[string]cacheEntry // by policy type: validity depends on it
 	n  int
 }
 
@@ -278,6 +279,17 @@ func (c *Case) Bundle(pc *PolicyCache) (*Bundle, error) {
 			return nil, err
 		}
 		b.Resource = append(b.Resource, cp)
+	}
+	for l, level := range c.Policies.RCP {
+		var lv []*Compiled
+		for i, v := range level {
+			cp, err := one(fmt.Sprintf("rcp[%d][%d]", l, i), v, RCPPolicy)
+			if err != nil {
+				return nil, err
+			}
+			lv = append(lv, cp)
+		}
+		b.RCP = append(b.RCP, lv)
 	}
 	return b, nil
 }

@@ -168,10 +168,12 @@ func (st *cstmt) matchAction(action string, e *Evaluator, r *Request) (bool, str
 }
 
 // Bundle is the set of policies that decide a request: identity policies, at most
-// one permissions boundary, SCP levels (root first) and resource-based policies.
+// one permissions boundary, SCP levels (root first), resource-based policies, and
+// RCP levels of the resource's account (root first).
 type Bundle struct {
 	Identity []*Compiled
 	Boundary *Compiled
 	SCP      [][]*Compiled
 	Resource []*Compiled
+	RCP      [][]*Compiled
 }

@@ -143,8 +143,8 @@ type Match struct {
 // PolicyName is the policy's name in the eval format: identity[0], boundary[0],
 // scp[1][0], resource[0].
 func (m Match) PolicyName() string {
-	if m.Type == SCPPolicy {
-		return fmt.Sprintf("scp[%d][%d]", m.Level, m.Policy)
+	if m.Type == SCPPolicy || m.Type == RCPPolicy {
+		return fmt.Sprintf("%s[%d][%d]", m.Type, m.Level, m.Policy)
 	}
 	return fmt.Sprintf("%s[%d]", m.Type, m.Policy)
 }
@@ -219,6 +219,14 @@ func (e *Evaluator) Decide(b *Bundle, r *Request, out *Result) {
 		}
 		if !la && scpFail < 0 {
 			scpFail = lvl
+		}
+	}
+	// RCPs only deny: AWS attaches RCPFullAWSAccess at every level and it cannot
+	// be detached, so every level always has an applicable Allow.
+	for lvl, level := range b.RCP {
+		for i, p := range level {
+			_, d := e.evalPolicy(p, RCPPolicy, lvl, i, r)
+			anyDeny = anyDeny || d
 		}
 	}
 	rbp := pmNone
@@ -340,7 +348,7 @@ func (e *Evaluator) applies(st *cstmt, typ PolicyType, r *Request, tr *Statement
 		return pmNone, false
 	}
 	kind := pmDirect
-	if typ == ResourcePolicy && st.principal != nil {
+	if (typ == ResourcePolicy || typ == RCPPolicy) && st.principal != nil {
 		kind = st.principal.match(r)
 		if st.notPrin {
 			switch {

@@ -14,9 +14,10 @@
 // # Decision procedure
 //
 // Identity policies, at most one permissions boundary, SCP levels (root first,
-// every level must allow) and resource-based policies (iam-semantics.md §3.3, §3.4):
-// an applicable Deny anywhere is explicitDeny; then every SCP level needs an
-// applicable Allow; then, in the principal's own account, a resource-based policy
+// every level must allow), resource-based policies and RCP levels of the
+// resource's account (iam-semantics.md §3.3, §3.4): an applicable Deny anywhere is
+// explicitDeny (RCPs only deny: their Allow, RCPFullAWSAccess, is implied at every
+// level); then every SCP level needs an applicable Allow; then, in the principal's own account, a resource-based policy
 // that names the caller's own ARN (or "*") allows on its own, a grant to the role
 // behind a session counts like an identity Allow, and otherwise an identity Allow is
 // needed, inside the boundary. A resource in another account needs both an identity
@@ -69,5 +70,8 @@
 //     the result carries the note not-enforced: AWS does not check policies for them.
 //   - Condition operator names and element names are case-sensitive; condition key
 //     names are not.
+//   - RCPs given with a case apply: iamfuzz cannot know whether the resource's
+//     account is an organization member or the management account (where RCPs do
+//     not apply). Session policies are not modelled; a case naming one is rejected.
 //   - Characters outside TAB, LF, CR and U+0020–U+00FF are rejected, as IAM does.
 package model

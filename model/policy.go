@@ -101,6 +101,7 @@ const (
 	BoundaryPolicy
 	SCPPolicy
 	ResourcePolicy
+	RCPPolicy // resource control policy: applies to the resource's account
 )
 
 func (t PolicyType) String() string {
@@ -111,6 +112,8 @@ func (t PolicyType) String() string {
 		return "scp"
 	case ResourcePolicy:
 		return "resource"
+	case RCPPolicy:
+		return "rcp"
 	}
 	return "identity"
 }

@@ -58,7 +58,10 @@ func (p *parser) validateStatement(st *Statement, path string, typ PolicyType, v
 			p.errf(path+".Effect", off, ErrInvalidEffect, "%q: Effect must be Allow or Deny", st.Effect)
 		}
 	}
-	if typ != ResourcePolicy && st.HasSid && !isAlnum(st.Sid) {
+	if typ == RCPPolicy && st.Effect == "Allow" {
+		p.errf(path+".Effect", off, ErrInvalidEffect, "a resource control policy can only Deny: the one Allow, RCPFullAWSAccess, is attached by AWS at every level")
+	}
+	if typ != ResourcePolicy && typ != RCPPolicy && st.HasSid && !isAlnum(st.Sid) {
 		p.errf(path+".Sid", off, ErrInvalidSid, "%q: a Sid in an IAM policy may only contain A-Z, a-z and 0-9", st.Sid)
 	}
 
@@ -114,7 +117,7 @@ func (p *parser) validateStatement(st *Statement, path string, typ PolicyType, v
 	switch {
 	case st.Principal != nil && st.NotPrincipal != nil:
 		p.errf(path, off, ErrUnsupportedCombination, "a statement has either Principal or NotPrincipal, not both")
-	case hasPrincipal && typ != ResourcePolicy:
+	case hasPrincipal && typ != ResourcePolicy && typ != RCPPolicy:
 		p.errf(path, off, ErrPrincipalInIdentity, "a %s policy must not name a Principal (IAM: \"Policy document should not specify a principal.\")", typ)
 	case !hasPrincipal && typ == ResourcePolicy:
 		p.errf(path, off, ErrMissingPrincipal, "a resource-based policy statement needs a Principal or NotPrincipal")
@@ -124,7 +127,7 @@ func (p *parser) validateStatement(st *Statement, path string, typ PolicyType, v
 		b    *PrincipalBlock
 	}{{"Principal", st.Principal}, {"NotPrincipal", st.NotPrincipal}} {
 		name, b := pb.name, pb.b
-		if b == nil || typ != ResourcePolicy {
+		if b == nil || (typ != ResourcePolicy && typ != RCPPolicy) {
 			continue
 		}
 		for _, e := range b.Entries {

@@ -255,6 +255,10 @@ func (o *Oracle) prepare(c *model.Case) (*group, error) {
 	if len(texts.resource) > 1 {
 		return nil, fmt.Errorf("%w: %d resource-based policies; the simulator takes one ResourcePolicy", ErrUnsupported, len(texts.resource))
 	}
+	if len(c.Policies.RCP) > 0 {
+		// Sending the case without them would compare a different question.
+		return nil, fmt.Errorf("%w: the simulator does not simulate resource control policies (PolicyExclusionList: \"RCPs are not supported\")", ErrUnsupported)
+	}
 	// CallerArn names the simulated caller: needed with a resource-based policy (to
 	// match its Principal) and for a resource in another account (so that the
 	// simulator knows the caller's account). The simulator accepts only an IAM

@@ -294,6 +294,7 @@ type wirePolicies struct {
 	Boundary []string   `json:"boundary,omitempty"`
 	SCP      [][]string `json:"scp,omitempty"`
 	Resource []string   `json:"resource,omitempty"`
+	RCP      [][]string `json:"rcp,omitempty"`
 }
 
 // wireLine builds the case line sent to the adapter, without the id (run adds a
@@ -342,6 +343,17 @@ func wireLine(c *model.Case) ([]byte, error) {
 			return nil, err
 		}
 		w.Policies.Resource = append(w.Policies.Resource, s)
+	}
+	for l, level := range c.Policies.RCP {
+		lv := []string{}
+		for i, v := range level {
+			s, err := text(fmt.Sprintf("rcp[%d][%d]", l, i), v)
+			if err != nil {
+				return nil, err
+			}
+			lv = append(lv, s)
+		}
+		w.Policies.RCP = append(w.Policies.RCP, lv)
 	}
 	// Policy texts go out byte for byte (invalid UTF-8 included) so that the peer
 	// sees exactly the document the model saw.

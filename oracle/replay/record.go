@@ -148,6 +148,7 @@ func Key(c *model.Case, op string) (string, error) {
 		Boundary        []string   `json:"boundary"`
 		SCP             [][]string `json:"scp"`
 		Resource        []string   `json:"resourcePolicies"`
+		RCP             [][]string `json:"rcp,omitempty"` // omitted when empty: keys of cases without RCPs keep their value
 		Principal       string     `json:"principal"`
 		Action          string     `json:"action"`
 		ResourceARN     string     `json:"resource"`
@@ -190,6 +191,13 @@ func Key(c *model.Case, op string) (string, error) {
 	}
 	if canon.Resource, err = list(c.Policies.Resource); err != nil {
 		return "", err
+	}
+	for _, lv := range c.Policies.RCP {
+		l, err := list(lv)
+		if err != nil {
+			return "", err
+		}
+		canon.RCP = append(canon.RCP, l)
 	}
 	canon.Principal, canon.Action, canon.ResourceARN, canon.ResourceAccount =
 		c.Request.Principal, c.Request.Action, c.Request.Resource, c.Request.ResourceAccount

@@ -216,3 +216,15 @@ func TestEditedRecordIsRefused(t *testing.T) {
 		t.Fatalf("err = %v, want ErrBadRecord", err)
 	}
 }
+
+// TestKeyIncludesRCP: two cases that differ only in their RCPs are different
+// questions and must not share a recorded answer.
+func TestKeyIncludesRCP(t *testing.T) {
+	c := &model.Case{Policies: model.CasePolicies{Identity: []jsontext.Value{jsontext.Value(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`)}},
+		Request: model.CaseRequest{Principal: "arn:aws:iam::111122223333:user/alice", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"}}
+	without := mustKey(t, c, OpCustom)
+	c.Policies.RCP = [][]jsontext.Value{{jsontext.Value(`{"Version":"2012-10-17","Statement":{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"}}`)}}
+	if mustKey(t, c, OpCustom) == without {
+		t.Error("an RCP does not change the replay key")
+	}
+}

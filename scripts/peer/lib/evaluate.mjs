@@ -23,7 +23,7 @@ const DECISIONS = {
   ImplicitlyDenied: 'implicitDeny',
 };
 
-const POLICY_KINDS = ['identity', 'boundary', 'scp', 'resource'];
+const POLICY_KINDS = ['identity', 'boundary', 'scp', 'resource', 'rcp'];
 
 // ---------------------------------------------------------------------------
 // Principal keys (docs/eval-format.md, "Principals and the keys derived from them").
@@ -192,7 +192,16 @@ export function loadPolicies(policies, baseDir) {
     name: `resource[${i}]`,
     policy: loadPolicyValue(p, `resource[${i}]`, baseDir),
   }));
-  return { identity, boundary, scp, resource };
+  // RCP levels of the resource's account, root first, like the SCP levels. The
+  // library adds RCPFullAWSAccess to every level it is given, as AWS does.
+  const rcp = policyList(policies.rcp, 'policies.rcp').map((level, l) => ({
+    orgIdentifier: `rcp[${l}]`,
+    policies: policyList(level, `policies.rcp[${l}]`).map((p, i) => ({
+      name: `rcp[${l}][${i}]`,
+      policy: loadPolicyValue(p, `rcp[${l}][${i}]`, baseDir),
+    })),
+  }));
+  return { identity, boundary, scp, resource, rcp };
 }
 
 // ---------------------------------------------------------------------------
@@ -245,7 +254,7 @@ export function buildSimulation(c, baseDir) {
     },
     identityPolicies: policies.identity,
     serviceControlPolicies: policies.scp,
-    resourceControlPolicies: [],
+    resourceControlPolicies: policies.rcp,
   };
   if (policies.boundary.length > 0) simulation.permissionBoundaryPolicies = policies.boundary;
   if (policies.resource.length > 0) simulation.resourcePolicy = policies.resource[0].policy;
