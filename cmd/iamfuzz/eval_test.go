@@ -41,14 +41,14 @@ func TestEvalLines(t *testing.T) {
 		`{"id":"trunc","policies":{"identity":[{"Version":"2012-10-17"`,
 		"",
 		fmt.Sprintf(aliceLine, "nomfa", "false", `,"expect":"explicitDeny"`),
-		`{"id":"rcp","policies":{"rcp":[]},"request":{"principal":"arn:aws:iam::1:user/a","action":"s3:GetObject","resource":"*"}}`,
+		`{"id":"session","policies":{"session":[]},"request":{"principal":"arn:aws:iam::1:user/a","action":"s3:GetObject","resource":"*"}}`,
 	}, "\n")
 	code, out, _ := runCmd(t, strings.NewReader(in), "eval", "-")
 	if code != exitFailures {
 		t.Errorf("exit %d, want %d", code, exitFailures)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	want := []struct{ id, decision, kind string }{{"ok", "allowed", ""}, {"bad-op", "", "unknown-operator"}, {"trunc", "", "syntax"}, {"nomfa", "explicitDeny", ""}, {"rcp", "", "invalid-element"}}
+	want := []struct{ id, decision, kind string }{{"ok", "allowed", ""}, {"bad-op", "", "unknown-operator"}, {"trunc", "", "syntax"}, {"nomfa", "explicitDeny", ""}, {"session", "", "invalid-element"}}
 	if len(lines) != len(want) {
 		t.Fatalf("%d result lines for %d cases:\n%s", len(lines), len(want), out)
 	}

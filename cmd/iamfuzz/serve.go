@@ -100,11 +100,16 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer, ready func(ad
 		return exitFailures
 	case <-ctx.Done():
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	// Finish the answers in flight, then close what is left: a client may hold a
+	// connection it opened and never used, which Shutdown would wait on.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		fmt.Fprintf(stderr, "iamfuzz serve: shutdown: %v\n", err)
-		return exitFailures
+		fmt.Fprintf(stderr, "iamfuzz serve: closing connections still open after 2s\n")
+		if err := srv.Close(); err != nil {
+			fmt.Fprintf(stderr, "iamfuzz serve: shutdown: %v\n", err)
+			return exitFailures
+		}
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		fmt.Fprintf(stderr, "iamfuzz serve: %v\n", err)
