@@ -56,9 +56,18 @@ func decideBody(t testing.TB) func(data []byte) {
 		if !sameResult(first, again) {
 			t.Fatalf("not deterministic: %+v then %+v\ncase: %s", first, again, caseLine(c))
 		}
-		res2, trace := e2.Explain(b, r)
-		if !sameResult(first, res2) {
-			t.Fatalf("Explain disagrees with Decide: %+v vs %+v", first, res2)
+		// The trace finds the applicable identity Allow statements for the Deny
+		// copies below. There are none to copy when the request is already
+		// explicitly denied or no identity Allow applies, so the trace is then
+		// built only on one input in four, to check that Explain agrees with Decide.
+		needTrace := first.Decision != model.ExplicitDeny && first.Reason != model.ReasonNoAllow && first.Reason != model.ReasonCrossAccountNoAllow
+		trace := &model.Trace{}
+		if needTrace || len(data)%4 == 1 {
+			var res2 model.Result
+			res2, trace = e2.Explain(b, r)
+			if !sameResult(first, res2) {
+				t.Fatalf("Explain disagrees with Decide: %+v vs %+v", first, res2)
+			}
 		}
 
 		// Equivalent rewrites (properties/mutate: reordered and split statements,
@@ -108,15 +117,19 @@ func decideBody(t testing.TB) func(data []byte) {
 			}
 		}
 
-		// Allow monotonicity: an extra identity policy never removes access.
-		extra := properties.GenPolicy(properties.NewBytesSource(append([]byte{7}, data...)), 2)
-		if cp, err := fuzzCache.Compile([]byte(extra), model.IdentityPolicy); err == nil && !hasDeny(cp.Policy) {
-			more := *b
-			more.Identity = append(append([]*model.Compiled{}, b.Identity...), cp)
-			var m model.Result
-			e1.Decide(&more, r, &m)
-			if first.Decision == model.Allowed && m.Decision != model.Allowed {
-				t.Fatalf("adding an Allow-only policy removed access: %s\nextra: %s\ncase: %s", m.Decision, extra, caseLine(c))
+		// Allow monotonicity: an extra Allow-only identity policy never removes
+		// access. Only an allowed request can lose access, so only then is the
+		// extra policy drawn (and parsed).
+		if first.Decision == model.Allowed {
+			extra := properties.GenPolicy(properties.NewBytesSource(append([]byte{7}, data...)), 2)
+			if cp, err := fuzzCache.Compile([]byte(extra), model.IdentityPolicy); err == nil && !hasDeny(cp.Policy) {
+				more := *b
+				more.Identity = append(append([]*model.Compiled{}, b.Identity...), cp)
+				var m model.Result
+				e1.Decide(&more, r, &m)
+				if m.Decision != model.Allowed {
+					t.Fatalf("adding an Allow-only policy removed access: %s\nextra: %s\ncase: %s", m.Decision, extra, caseLine(c))
+				}
 			}
 		}
 	}
