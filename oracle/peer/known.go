@@ -814,29 +814,15 @@ func emulateNegatedUnresolved(rc *rewriteCase) bool {
 		if !slices.Contains(negatedVariableOps, op.base) {
 			return
 		}
-		var moved []member
-		kept := block.members[:0]
-		for _, k := range block.members {
-			hit := false
+		c, ok := moveMatching(cond, block, op.set, op.set == "", func(k member) bool {
 			for _, v := range k.val.strings() {
 				if unresolved(v, r) {
-					hit = true
+					return true
 				}
 			}
-			if hit {
-				moved = append(moved, k)
-			} else {
-				kept = append(kept, k)
-			}
-		}
-		block.members = kept
-		for _, k := range moved {
-			failed = failed || !moveKey(cond, k, op.set, op.set == "")
-			changed = true
-		}
-		if len(block.members) == 0 {
-			removeBlock(cond, block)
-		}
+			return false
+		})
+		changed, failed = changed || c, failed || !ok
 	})
 	return changed && !failed
 }
@@ -1049,33 +1035,21 @@ func emulateNotIPOtherFamily(rc *rewriteCase) bool {
 		if op.base != "NotIpAddress" {
 			return
 		}
-		var moved []member
-		kept := block.members[:0]
-		for _, k := range block.members {
-			hit := false
-			if v, ok := r.Value(k.name); ok {
-				for _, addr := range v.Values {
-					for _, pv := range k.val.strings() {
-						if !strings.Contains(pv, "/") && isIPv6(pv) != isIPv6(addr) && isIP(pv) && isIP(addr) {
-							hit = true
-						}
+		c, ok := moveMatching(cond, block, op.set, op.set == "", func(k member) bool {
+			v, ok := r.Value(k.name)
+			if !ok {
+				return false
+			}
+			for _, addr := range v.Values {
+				for _, pv := range k.val.strings() {
+					if !strings.Contains(pv, "/") && isIPv6(pv) != isIPv6(addr) && isIP(pv) && isIP(addr) {
+						return true
 					}
 				}
 			}
-			if hit {
-				moved = append(moved, k)
-			} else {
-				kept = append(kept, k)
-			}
-		}
-		block.members = kept
-		for _, k := range moved {
-			failed = failed || !moveKey(cond, k, op.set, op.set == "")
-			changed = true
-		}
-		if len(block.members) == 0 {
-			removeBlock(cond, block)
-		}
+			return false
+		})
+		changed, failed = changed || c, failed || !ok
 	})
 	return changed && !failed
 }
@@ -1148,25 +1122,39 @@ func emulateMultivaluedNoSet(rc *rewriteCase) bool {
 		if op.set != "" || op.base == "Null" || !isKnownOperator(op.String()) {
 			return
 		}
-		var moved []member
-		kept := block.members[:0]
-		for _, k := range block.members {
-			if v, ok := r.Value(k.name); ok && v.Multi {
-				moved = append(moved, k)
-			} else {
-				kept = append(kept, k)
-			}
-		}
-		block.members = kept
-		for _, k := range moved {
-			failed = failed || !moveKey(cond, k, "", false)
-			changed = true
-		}
-		if len(block.members) == 0 {
-			removeBlock(cond, block)
-		}
+		c, ok := moveMatching(cond, block, "", false, func(k member) bool {
+			v, ok := r.Value(k.name)
+			return ok && v.Multi
+		})
+		changed, failed = changed || c, failed || !ok
 	})
 	return changed && !failed
+}
+
+// moveMatching moves the members of an operator block for which hit is true to an
+// operator with the peer's outcome (moveKey with set and plain), and drops the
+// block when it empties. It reports whether anything moved and whether every move
+// succeeded.
+func moveMatching(cond, block *node, set string, plain bool, hit func(member) bool) (changed, ok bool) {
+	var moved []member
+	kept := block.members[:0]
+	for _, k := range block.members {
+		if hit(k) {
+			moved = append(moved, k)
+		} else {
+			kept = append(kept, k)
+		}
+	}
+	block.members = kept
+	ok = true
+	for _, k := range moved {
+		ok = moveKey(cond, k, set, plain) && ok
+		changed = true
+	}
+	if len(block.members) == 0 {
+		removeBlock(cond, block)
+	}
+	return changed, ok
 }
 
 // emulateFederatedAsUser: the name in a federated-user ARN
