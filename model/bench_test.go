@@ -80,3 +80,31 @@ func BenchmarkCompile(b *testing.B) {
 		})
 	}
 }
+
+// TestDecideDoesNotAllocateOperators extends the zero-allocation property to every
+// operator family whose request values must be parsed at decision time.
+func TestDecideDoesNotAllocateOperators(t *testing.T) {
+	doc := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{
+		"BinaryEquals":{"a:bin":"YSBiaW5hcnkgY29udGV4dCB2YWx1ZSBsb25nZXIgdGhhbiB0aGlydHktdHdvIGJ5dGVz"},"NumericLessThan":{"a:num":"10"},"DateGreaterThan":{"a:date":"2019-01-01T00:00:00Z"},
+		"IpAddress":{"a:ip":"203.0.113.0/24"},"ArnLike":{"a:arn":"arn:aws:iam::*:user/${aws:username}"},"StringLike":{"a:s":"x*"},"Bool":{"a:b":"true"}}}}`
+	c, err := model.CompileText([]byte(doc), model.IdentityPolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &model.Bundle{Identity: []*model.Compiled{c}}
+	r, err := model.NewRequest("arn:aws:iam::111122223333:user/alice", "s3:GetObject", "*", map[string]model.ContextValue{
+		"a:bin": model.Single("YSBiaW5hcnkgY29udGV4dCB2YWx1ZSBsb25nZXIgdGhhbiB0aGlydHktdHdvIGJ5dGVz"), "a:num": model.Single("3"), "a:date": model.Single("2020-05-01T00:00:00Z"),
+		"a:ip": model.Single("203.0.113.9"), "a:arn": model.Single("arn:aws:iam::111122223333:user/alice"), "a:s": model.Single("xy"), "a:b": model.Single("true")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e model.Evaluator
+	var res model.Result
+	e.Decide(b, r, &res)
+	if res.Decision != model.Allowed {
+		t.Fatalf("every condition should hold: %s", res.Decision)
+	}
+	if allocs := testing.AllocsPerRun(1000, func() { e.Decide(b, r, &res) }); allocs != 0 {
+		t.Errorf("a decision with every operator family allocates %.2f times", allocs)
+	}
+}

@@ -142,7 +142,7 @@ func (cp *cprincipal) match(r *Request) int {
 	return best
 }
 
-func (st *cstmt) matchAction(action string, e *Evaluator, r *Request) (bool, string) {
+func (st *cstmt) matchAction(action string) (bool, string) {
 	if st.actAll {
 		return true, "*"
 	}

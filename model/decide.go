@@ -321,7 +321,7 @@ func (e *Evaluator) evalPolicy(p *Compiled, typ PolicyType, level, idx int, r *R
 // applies reports whether a statement applies to the request (iam-semantics.md
 // §3.1), and for resource-based policies how its Principal names the caller.
 func (e *Evaluator) applies(st *cstmt, typ PolicyType, r *Request, tr *StatementTrace) (int, bool) {
-	am, pat := st.matchAction(r.Action, e, r)
+	am, pat := st.matchAction(r.Action)
 	if st.notAction {
 		am = !am
 	}

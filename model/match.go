@@ -1,6 +1,7 @@
 package model
 
 import (
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
@@ -297,7 +298,7 @@ func (e *Evaluator) globGeneral(p []uint16, s string) bool {
 			for word != 0 {
 				bit := word & -word
 				word &^= bit
-				i := w*64 + trailingZeros(bit)
+				i := w*64 + bits.TrailingZeros64(bit)
 				switch c {
 				case cStarAny:
 					// Every position from i on is reachable; fill and stop.
@@ -337,13 +338,4 @@ func (e *Evaluator) globGeneral(p []uint16, s string) bool {
 		cur, next = next, cur
 	}
 	return cur[len(s)/64]&(1<<(len(s)%64)) != 0
-}
-
-func trailingZeros(x uint64) int {
-	n := 0
-	for x&1 == 0 {
-		x >>= 1
-		n++
-	}
-	return n
 }

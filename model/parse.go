@@ -7,7 +7,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -424,7 +423,6 @@ func (p *parser) condition(path string) []ConditionOperator {
 		p.object(opPath, func(key string, koff int64) {
 			ck := ConditionKey{Key: key}
 			kp := join(opPath, key)
-			voff := p.start()
 			switch p.peek() {
 			case '[':
 				p.read()
@@ -441,7 +439,6 @@ func (p *parser) condition(path string) []ConditionOperator {
 					ck.Values, ck.Single = []Value{v}, true
 				}
 			}
-			_ = voff
 			co.Keys = append(co.Keys, ck)
 		})
 		ops = append(ops, co)
@@ -533,7 +530,3 @@ func pointerToPath(ptr string) string {
 	}
 	return b.String()
 }
-
-// validUTF8 reports whether s is valid UTF-8; used for request strings, which do
-// not pass through the JSON decoder's own check.
-func validUTF8(s string) bool { return utf8.ValidString(s) }

@@ -2,6 +2,7 @@ package model
 
 import (
 	"strings"
+	"unicode/utf8"
 )
 
 // PrincipalType is the kind of caller, as aws:PrincipalType names it.
@@ -136,7 +137,7 @@ func (r *Request) prepare() error {
 		if len(parts) < 6 || parts[0] != "arn" || parts[1] == "" || parts[2] == "" {
 			return requestError("request.resource", "%q is not an ARN (arn:partition:service:region:account:resource) or \"*\"", r.Resource)
 		}
-		if !validUTF8(r.Resource) {
+		if !utf8.ValidString(r.Resource) {
 			return requestError("request.resource", "invalid UTF-8")
 		}
 		switch {
@@ -186,7 +187,7 @@ func (r *Request) parsePrincipal() error {
 	if len(parts) != 6 || parts[0] != "arn" || parts[1] == "" {
 		return bad("not an ARN")
 	}
-	if !validUTF8(r.Principal) {
+	if !utf8.ValidString(r.Principal) {
 		return bad("invalid UTF-8")
 	}
 	r.partition, r.account = parts[1], parts[4]
