@@ -12,13 +12,14 @@ import (
 	"github.com/iamfuzz/iamfuzz/properties"
 )
 
-// The tests in this file run the real adapter. CI installs it (.ci/run runs
-// `npm ci` in scripts/peer before go test); without it they fail, and say how to
+// The tests in this file run the real adapter. They install it with `npm ci`
+// when it is missing (install_test.go); without Node they fail, and say how to
 // install it, instead of skipping: a differential that silently does not run
 // checks nothing.
 
 func newPeer(t *testing.T) *Oracle {
 	t.Helper()
+	ensureInstalled(t)
 	o, err := New(Options{})
 	if err != nil {
 		t.Fatalf("%v\n\nThe peer differential runs @cloud-copilot/iam-simulate through scripts/peer/adapter.mjs: "+
