@@ -239,6 +239,9 @@ func (p *parser) validateResource(path string, off int64, r string, vars bool) {
 		}
 		return
 	}
+	if !p.checkVariableCount(path, off, r) {
+		return
+	}
 	for k := 0; k < len(parts) && k < 5; k++ {
 		if !strings.Contains(parts[k], "${") {
 			continue
@@ -256,6 +259,22 @@ func (p *parser) validateResource(path string, off int64, r string, vars bool) {
 	if len(parts) == 6 {
 		p.checkVariables(path, off, parts[5])
 	}
+}
+
+// MaxVariables bounds the policy variables in one Resource or condition value.
+// A compiled pattern numbers its variables in 16-bit code units, so an unbounded
+// count would wrap into literal text and skip a Deny; IAM's own size limits (10,240
+// characters for an inline policy) allow about 1,500 variables in a whole policy.
+const MaxVariables = 4096
+
+// checkVariableCount rejects s when it holds more than MaxVariables "${" (the
+// special ${*} ${?} ${$} included, so the cap is a cheap, conservative count).
+func (p *parser) checkVariableCount(path string, off int64, s string) bool {
+	if n := strings.Count(s, "${"); n > MaxVariables {
+		p.errf(path, off, ErrTooLarge, "%d policy variables in one value; the limit is %d", n, MaxVariables)
+		return false
+	}
+	return true
 }
 
 // checkVariables checks the ${…} syntax of iam-semantics.md §6: a key, optionally
@@ -344,7 +363,7 @@ func (p *parser) validateCondition(st *Statement, path string, off int64, vars b
 				if k.Single {
 					i = -1
 				}
-				if vars && op.substitutes() && strings.Contains(v.Text, "${") {
+				if vars && op.substitutes() && strings.Contains(v.Text, "${") && p.checkVariableCount(index(kp, i), off, v.Text) {
 					p.checkVariables(index(kp, i), off, v.Text)
 				}
 				if op.fam != famString || strings.ContainsAny(v.Text, "*?") {
