@@ -1,0 +1,121 @@
+// Package layers holds the module's import rules: which of the module's packages each
+// package may import, and which third-party modules it may pull in. The rules are a
+// declarative table, in the spirit of the Go repository's go/build/deps_test.go; the
+// package's test checks every package of the module against it with `go list`, so a
+// forbidden import fails `go test ./...` instead of surfacing in review.
+//
+// The direction, bottom to top:
+//
+//	model                              the policy language; imports nothing of ours
+//	corpus/*                           data loaders (catalogue, managed policies)
+//	source                             CloudFormation/Terraform/CDK files into policies
+//	partition, gencase                 request classes; differential cases
+//	oracle, oracle/*                   who decides; siblings do not import each other
+//	properties, properties/*           generators, specs, invariants, mutants
+//	fuzz, scripts/*, iamfuzz (root)    the public API and the runners
+//	cmd/iamfuzz                        the command line, at the top
+//
+// A new package needs a row here; its test says so.
+package layers
+
+// Rule is what one package may import.
+type Rule struct {
+	// Imports are the module's packages (relative to the module root, "." for the root)
+	// the package and its tests may import.
+	Imports []string
+	// TestImports are further module packages only its tests may import: a test may
+	// reach sideways for fixtures, production code may not.
+	TestImports []string
+	// External are the third-party module paths (prefixes) its non-test code may
+	// import. Tests may import any module go.mod requires. The standard library is
+	// always allowed.
+	External []string
+}
+
+// Third-party modules, named once.
+const (
+	jsonv2  = "github.com/go-json-experiment/json"
+	awsSDK  = "github.com/aws/aws-sdk-go-v2"
+	smithy  = "github.com/aws/smithy-go"
+	gopter  = "github.com/leanovate/gopter"
+	rapid   = "pgregory.net/rapid"
+	yaml    = "go.yaml.in/yaml/v3"
+	sarifV3 = "github.com/owenrumney/go-sarif/v3"
+)
+
+// Rules is the table: one row per package of the module. Packages listed here that do
+// not exist yet (partition, source) are the ones being built; their rows say where
+// they sit before their first line is written.
+var Rules = map[string]Rule{
+	// The policy language and reference evaluator: the leaf.
+	"model": {
+		External:    []string{jsonv2},
+		TestImports: []string{"corpus/catalog", "corpus/managed"},
+	},
+
+	// Data loaders: embedded data, decoded. They may use the model's types.
+	"corpus/catalog": {Imports: []string{"model"}},
+	"corpus/managed": {Imports: []string{"model"}},
+
+	// Reads policies out of infrastructure code; knows the model and nothing else.
+	"source": {Imports: []string{"model"}, External: []string{jsonv2, yaml}},
+
+	// Request classes for proofs; properties may build on it.
+	"partition": {Imports: []string{"model", "corpus/catalog"}},
+
+	// The differential case generator, shared by the peer's tests and `iamfuzz diff`.
+	"gencase": {Imports: []string{"model", "corpus/catalog"}},
+
+	// Who decides. The interface knows the model; each oracle knows the interface.
+	"oracle":        {Imports: []string{"model"}},
+	"oracle/replay": {Imports: []string{"model", "oracle"}, External: []string{jsonv2}},
+	"oracle/peer": {
+		Imports:     []string{"model", "oracle", "corpus/catalog"},
+		TestImports: []string{"properties", "gencase"},
+		External:    []string{jsonv2},
+	},
+	// The AWS oracle records what it asked through oracle/replay: the one sideways edge.
+	"oracle/awsiam": {
+		Imports: []string{"model", "oracle", "oracle/replay", "corpus/catalog",
+			"oracle/awsiam/directory", "oracle/awsiam/internal/policypos"},
+		TestImports: []string{"oracle/awsiam/iamtest", "properties", "gencase"},
+		External:    []string{awsSDK, smithy, jsonv2},
+	},
+	"oracle/awsiam/directory":          {Imports: []string{"model"}, External: []string{jsonv2}},
+	"oracle/awsiam/internal/policypos": {Imports: []string{"model"}},
+	// A fake IAM endpoint for tests: it must not import the oracle it stands in for.
+	"oracle/awsiam/iamtest": {
+		Imports: []string{"model", "corpus/catalog", "oracle/awsiam/directory",
+			"oracle/awsiam/internal/policypos"},
+	},
+
+	// Generators, specs, invariants, mutants: the model's peers, not the oracles'.
+	"properties": {
+		Imports:  []string{"model", "corpus/catalog", "partition", "gencase"},
+		External: []string{jsonv2, gopter, rapid, yaml},
+	},
+	"properties/mutate": {Imports: []string{"model"}, TestImports: []string{"properties"}},
+
+	// Runners and the public API.
+	"fuzz": {
+		Imports: []string{"model", "corpus/catalog", "corpus/managed", "properties",
+			"properties/mutate", "gencase", "partition"},
+	},
+	"scripts/nightlyprops": {Imports: []string{"model", "properties"}},
+	".": {
+		Imports: []string{"model", "corpus/catalog", "corpus/managed", "source", "partition",
+			"properties", "properties/mutate"},
+		External: []string{rapid},
+	},
+
+	// The command line sits on top and may import everything below it.
+	"cmd/iamfuzz": {
+		Imports: []string{"model", "corpus/catalog", "corpus/managed", "source", "partition",
+			"gencase", "oracle", "oracle/replay", "oracle/peer", "oracle/awsiam",
+			"oracle/awsiam/directory", "oracle/awsiam/iamtest", "properties", "properties/mutate"},
+		External: []string{awsSDK, smithy, jsonv2, sarifV3},
+	},
+
+	// This package: the table and its checker.
+	"internal/layers": {},
+}
