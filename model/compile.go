@@ -111,7 +111,7 @@ func compilePrincipal(b *PrincipalBlock) *cprincipal {
 	return cp
 }
 
-// How a resource-based policy's Principal names the caller (iam-semantics.md §3.3).
+// How a resource-based policy's Principal names the caller (docs/semantics.md §3.3).
 const (
 	pmNone    = iota
 	pmAccount // the caller's account: the account must still grant through identity policies
@@ -128,7 +128,7 @@ func (cp *cprincipal) match(r *Request) int {
 		switch {
 		case a != "" && a == r.roleARN():
 			// A grant to the role is the role's, also when the caller is given as
-			// the role ARN: the boundary caps it (iam-semantics.md §3.3, T55).
+			// the role ARN: the boundary caps it (docs/semantics.md §3.3, T55).
 			best = max(best, pmEntity)
 		case a == r.Principal:
 			return pmDirect

@@ -56,7 +56,7 @@ type baseOp struct {
 	negated bool
 }
 
-// baseOps is the operator table of iam-semantics.md §5.3. Names are case-sensitive.
+// baseOps is the operator table of docs/semantics.md §5.3. Names are case-sensitive.
 var baseOps = map[string]baseOp{
 	"StringEquals":              {famString, cmpEquals, false},
 	"StringNotEquals":           {famString, cmpEquals, true},
@@ -207,7 +207,7 @@ func boolFlag(b bool) int8 {
 }
 
 // evalCondition decides one key of one operator block for the request
-// (iam-semantics.md §5.2, §5.4, §5.5).
+// (docs/semantics.md §5.2, §5.4, §5.5).
 func (e *Evaluator) evalCondition(c *compiledCond, r *Request, tr *CondTrace) bool {
 	e.undef |= c.static
 	cv, present := r.ctx[c.key]
@@ -316,7 +316,7 @@ func why(tr *CondTrace, ok bool, reason string) bool {
 
 // condOne applies the operator to one request value: for a positive operator, true
 // if the value matches any policy value (OR); for a negated one, true if it matches
-// none (NOR, iam-semantics.md §5.1).
+// none (NOR, docs/semantics.md §5.1).
 func (e *Evaluator) condOne(c *compiledCond, v string, r *Request) bool {
 	any := false
 	switch c.op.fam {
@@ -435,7 +435,7 @@ func (e *Evaluator) matchString(p *pattern, v string, r *Request, cmp comparison
 
 // matchARN implements ArnLike/ArnEquals: both sides are split at their first five
 // colons and the six parts are matched pairwise; a value with fewer than six parts
-// never matches (iam-semantics.md §5.3).
+// never matches (docs/semantics.md §5.3).
 func (e *Evaluator) matchARN(p *pattern, v string, r *Request) bool {
 	codes, ok := e.expand(p, r)
 	if !ok {

@@ -21,7 +21,7 @@ func (a instant) compare(b instant) int {
 	return 0
 }
 
-// parseDate reads the forms the Date operators accept (iam-semantics.md §5.3): the
+// parseDate reads the forms the Date operators accept (docs/semantics.md §5.3): the
 // W3C profiles of ISO 8601 — YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DDThh:mm,
 // YYYY-MM-DDThh:mm:ss and fractions of a second, each with Z or ±hh:mm (UTC when
 // absent) — and epoch seconds (a run of digits that is not a four-digit year).

@@ -70,7 +70,7 @@ var reasonText = [...]string{
 func (r Reason) String() string { return reasonText[r] }
 
 // Undef is a set of reasons why a decision rests on behaviour AWS does not document
-// (iam-semantics.md [UNDEF]); differential runs skip such results.
+// (docs/semantics.md §13); differential runs skip such results.
 type Undef uint32
 
 // UNDEF reasons; their names are listed in docs/eval-format.md.
@@ -193,7 +193,7 @@ func Decide(b *Bundle, r *Request) Result {
 }
 
 // Decide decides r under the policies of b and writes the answer to out, reusing
-// out's slices (iam-semantics.md §3.3, §3.4).
+// out's slices (docs/semantics.md §3.3, §3.4).
 func (e *Evaluator) Decide(b *Bundle, r *Request, out *Result) {
 	e.undef = 0
 	e.missing = e.missing[:0]
@@ -318,7 +318,7 @@ func (e *Evaluator) evalPolicy(p *Compiled, typ PolicyType, level, idx int, r *R
 	return allow, deny
 }
 
-// applies reports whether a statement applies to the request (iam-semantics.md
+// applies reports whether a statement applies to the request (docs/semantics.md
 // §3.1), and for resource-based policies how its Principal names the caller.
 func (e *Evaluator) applies(st *cstmt, typ PolicyType, r *Request, tr *StatementTrace) (int, bool) {
 	am, pat := st.matchAction(r.Action)
@@ -355,7 +355,7 @@ func (e *Evaluator) applies(st *cstmt, typ PolicyType, r *Request, tr *Statement
 			case st.deny && e.boundary:
 				// A Deny with NotPrincipal always denies an IAM principal that
 				// has a permissions boundary, whatever NotPrincipal lists
-				// (iam-semantics.md §4.4 [NPRIN], peer-03).
+				// (docs/semantics.md §4.4 [NPRIN], peer-03).
 				kind = pmDirect
 			case kind != pmNone:
 				kind = pmNone

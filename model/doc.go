@@ -1,11 +1,11 @@
 // Package model is the IAM policy language and iamfuzz's reference evaluator of
 // IAM semantics. Everything else in iamfuzz stands on it: an invariant verdict
 // from a wrong evaluator is worse than none, so every rule here follows
-// iam-semantics.md (the rule book, each rule sourced) and is pinned by cases in
+// docs/semantics.md (the rule book, each rule sourced) and is pinned by cases in
 // corpus/cases.
 //
 // Parse reads a policy document strictly: duplicate keys, unknown elements, wrong
-// JSON types and every write-time defect of iam-semantics.md §1.4 are errors that
+// JSON types and every write-time defect of docs/semantics.md §1.4 are errors that
 // name the JSON path (Statement[2].Condition.BoolIfExists) and the byte offset, and
 // all errors of a document are reported together. Marshal writes a policy back in
 // the form it was written. Compile prepares a policy once; an Evaluator then decides
@@ -15,7 +15,7 @@
 //
 // Identity policies, at most one permissions boundary, SCP levels (root first,
 // every level must allow), resource-based policies and RCP levels of the
-// resource's account (iam-semantics.md §3.3, §3.4): an applicable Deny anywhere is
+// resource's account (docs/semantics.md §3.3, §3.4): an applicable Deny anywhere is
 // explicitDeny (RCPs only deny: their Allow, RCPFullAWSAccess, is implied at every
 // level); then every SCP level needs an applicable Allow; then, in the principal's own account, a resource-based policy
 // that names the caller's own ARN (or "*") allows on its own, a grant to the role

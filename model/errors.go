@@ -17,7 +17,7 @@ func (k *Kind) Error() string { return k.name }
 func (k *Kind) Name() string { return k.name }
 
 // The error kinds. Each corresponds to a class of input that IAM or Access Analyzer
-// rejects (iam-semantics.md §1.4), or to a malformed request.
+// rejects (docs/semantics.md §1.4), or to a malformed request.
 var (
 	ErrSyntax                 = &Kind{"syntax"}
 	ErrDuplicateKey           = &Kind{"duplicate-key"}

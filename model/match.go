@@ -10,7 +10,7 @@ import (
 // A compiled pattern is a sequence of code units: 0–255 are literal bytes, the
 // values below are wildcards, and cVar+i refers to the pattern's i-th variable.
 // Substituted variable values and the special variables ${*} ${?} ${$} become
-// literal bytes, so they never act as wildcards (iam-semantics.md §6).
+// literal bytes, so they never act as wildcards (docs/semantics.md §6).
 const (
 	cStarAny uint16 = 0x100 + iota // * that may match any run, ':' included
 	cStarSeg                       // * that stops at ':' (inside the first five ARN segments)
@@ -25,7 +25,7 @@ type patternKind uint8
 const (
 	patLiteral  patternKind = iota // no wildcards (StringEquals and friends)
 	patGlob                        // * and ? anywhere (StringLike, ArnLike parts)
-	patResource                    // ARN rules of iam-semantics.md §4.2
+	patResource                    // ARN rules of docs/semantics.md §4.2
 	patAction                      // case-insensitive glob
 )
 
@@ -49,7 +49,7 @@ type pattern struct {
 
 // compilePattern compiles text. With vars set, ${…} are policy variables; otherwise
 // (policies without Version 2012-10-17) they are literal text, in which '*' and '?'
-// still act as wildcards (iam-semantics.md §1.2).
+// still act as wildcards (docs/semantics.md §1.2).
 func compilePattern(text string, kind patternKind, vars bool) pattern {
 	p := pattern{text: text, simple: true}
 	if kind == patResource && text == "*" {
@@ -156,7 +156,7 @@ func lowerASCII(c byte) byte {
 
 // expand substitutes the pattern's variables from the request into the evaluator's
 // scratch buffer. ok is false when a variable has no value and no default: such a
-// pattern matches nothing (iam-semantics.md §6).
+// pattern matches nothing (docs/semantics.md §6).
 func (e *Evaluator) expand(p *pattern, r *Request) (codes []uint16, ok bool) {
 	if len(p.vars) == 0 {
 		return p.codes, true

@@ -8,7 +8,7 @@ import (
 	"pgregory.net/rapid"
 )
 
-// specRegex is the recommended matcher of iam-semantics.md §4.2, transcribed as the
+// specRegex is the recommended matcher of docs/semantics.md §4.2, transcribed as the
 // reference: '*' is ".*" in the resource part or when it ends its segment, else
 // "[^:]*"; '?' is "." in the resource part, else "[^:]".
 func specRegex(pattern string) *regexp.Regexp {

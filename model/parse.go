@@ -182,7 +182,7 @@ func index(path string, i int) string {
 }
 
 // iamChars reports whether s uses only IAM's character set for policy documents:
-// TAB, LF, CR and U+0020–U+00FF (iam-semantics.md §1.1 rule 11).
+// TAB, LF, CR and U+0020–U+00FF (docs/semantics.md §1.1 rule 11).
 func iamChars(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c >= 0x80 {
@@ -447,7 +447,7 @@ func (p *parser) condition(path string) []ConditionOperator {
 }
 
 // scalar reads a condition value: a string, a boolean or a number. IAM reads
-// unquoted booleans and numbers as their text (iam-semantics.md §1.1 rule 4).
+// unquoted booleans and numbers as their text (docs/semantics.md §1.1 rule 4).
 func (p *parser) scalarAt(path string, i int) (Value, bool) {
 	off := p.start()
 	switch k := p.peek(); k {

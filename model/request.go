@@ -8,7 +8,7 @@ import (
 // PrincipalType is the kind of caller, as aws:PrincipalType names it.
 type PrincipalType uint8
 
-// Principal types (iam-semantics.md §6.1).
+// Principal types (docs/semantics.md §6.1).
 const (
 	PrincipalUser PrincipalType = iota + 1
 	PrincipalAssumedRole
@@ -115,7 +115,7 @@ func (r *Request) Value(key string) (ContextValue, bool) {
 }
 
 // variable returns the single value of a key for substitution into a policy
-// variable; multi-valued keys cannot be variables (iam-semantics.md §6).
+// variable; multi-valued keys cannot be variables (docs/semantics.md §6).
 func (r *Request) variable(lowerKey string) (string, bool) {
 	v, ok := r.ctx[lowerKey]
 	if !ok || v.Multi || len(v.Values) != 1 {

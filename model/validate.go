@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// validate applies the write-time rules of iam-semantics.md §1.4 that need the
+// validate applies the write-time rules of docs/semantics.md §1.4 that need the
 // whole statement: required elements, exclusive pairs, names and variables.
 func (p *parser) validate(pol *Policy, typ PolicyType) {
 	if pol.HasVersion && pol.Version != "2012-10-17" && pol.Version != "2008-10-17" {
@@ -277,7 +277,7 @@ func (p *parser) checkVariableCount(path string, off int64, s string) bool {
 	return true
 }
 
-// checkVariables checks the ${…} syntax of iam-semantics.md §6: a key, optionally
+// checkVariables checks the ${…} syntax of docs/semantics.md §6: a key, optionally
 // followed by ", 'default'"; ${*} ${?} ${$}; no empty variable, no missing brace,
 // no stray space.
 func (p *parser) checkVariables(path string, off int64, s string) {

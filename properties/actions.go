@@ -35,7 +35,7 @@ func lookupAction(name string) (*catalog.Action, bool) {
 func isPattern(a string) bool { return strings.ContainsAny(a, "*?") }
 
 // globFold matches IAM action wildcards (* any run, ? one character),
-// ASCII-case-insensitively, as IAM matches actions (iam-semantics.md §4.1).
+// ASCII-case-insensitively, as IAM matches actions (docs/semantics.md §4.1).
 func globFold(pattern, s string) bool {
 	p, i := 0, 0
 	star, mark := -1, 0

@@ -18,7 +18,7 @@ import (
 // paths, tag values, times and addresses. Requests are realistic: each action is
 // paired with a resource of one of its resource types (or "*" for an action that
 // takes none), since AWS never evaluates any other pair and the peer simulator
-// rejects them. What is covered (issue 3): every operator of iam-semantics.md §5.3
+// rejects them. What is covered (issue 3): every operator of docs/semantics.md §5.3
 // with IfExists, ForAllValues/ForAnyValue and several values under negated operators
 // (NOR); policy variables with defaults and ${*} ${?} ${$} under Version 2012-10-17,
 // 2008-10-17 and none; NotAction/NotResource; MFA states; pathed users and
@@ -437,7 +437,7 @@ func genRequest(s Source, p principal) (model.CaseRequest, resKind) {
 	return req, act.res
 }
 
-// genMFA draws the MFA keys as credentials carry them (iam-semantics.md §7.1):
+// genMFA draws the MFA keys as credentials carry them (docs/semantics.md §7.1):
 // absent for a long-term access key, "false" for temporary credentials without MFA,
 // "true" with an age for an MFA session; rarely an age without the flag.
 func genMFA(s Source, ctx map[string]jsontext.Value) {

@@ -85,7 +85,7 @@ type features map[string]int
 func (f features) add(name string) { f[name]++ }
 
 // TestGeneratedCoverage checks that a differential run of the size CI uses
-// exercises everything issue 3 lists: every condition operator of iam-semantics.md
+// exercises everything issue 3 lists: every condition operator of docs/semantics.md
 // §5.3 with IfExists and the set qualifiers, several values under negated
 // operators, policy variables with defaults and ${*} ${?} ${$} under each Version,
 // NotAction/NotResource, the MFA states, pathed users and look-alike names,

@@ -40,7 +40,7 @@ func (s Severity) String() string {
 }
 
 // MFAState is the MFA state of a request, read from aws:MultiFactorAuthPresent
-// (iam-semantics.md §7.1).
+// (docs/semantics.md §7.1).
 type MFAState uint8
 
 // MFA states.

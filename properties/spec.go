@@ -14,7 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Spec is what one policy must guarantee: the three invariants of DESIGN.md, each
+// Spec is what one policy must guarantee: the three invariants of docs/architecture.md §2, each
 // optional. A section that is absent is not checked, and reports say so.
 // corpus/specs/README.md documents the file format.
 type Spec struct {

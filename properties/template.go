@@ -28,7 +28,7 @@ const (
 	phUsername = "{username}"
 )
 
-// namePattern is IAM's user-name character set (iam-semantics.md §8.1).
+// namePattern is IAM's user-name character set (docs/semantics.md §8.1).
 const namePattern = `[\w+=,.@-]+`
 
 // compileTemplate parses a template; star says whether "*" wildcards are allowed.

@@ -36,7 +36,7 @@ func runPromote(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	id := fs.String("id", "", "the new case's id (required)")
 	expect := fs.String("expect", "", "the correct answer: allowed, explicitDeny, implicitDeny or error (required: decide it from the rule book, not from the evaluator)")
 	expectError := fs.String("expect-error", "", "with --expect error: the error kind")
-	source := fs.String("source", "", "where the expectation comes from, e.g. \"iam-semantics.md §5.2 [DOC]; FuzzDecide crasher 1a2b\" (required)")
+	source := fs.String("source", "", "where the expectation comes from, e.g. \"docs/semantics.md §5.2 [DOC]; FuzzDecide crasher 1a2b\" (required)")
 	out := fs.String("out", "", "append the case to this corpus file (e.g. corpus/cases/fuzz-findings.jsonl); default: stdout")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: iamfuzz promote (--fuzz FILE | --line JSON) --id ID --expect DECISION --source SOURCE [--out corpus/cases/FILE.jsonl]")

@@ -112,7 +112,7 @@ func TestSourceMatchesLockFile(t *testing.T) {
 	}
 }
 
-// TestIAMActions checks the table of iam-semantics.md §8.2.
+// TestIAMActions checks the table of docs/semantics.md §8.2.
 func TestIAMActions(t *testing.T) {
 	c := mustLoad(t)
 	type rt struct {

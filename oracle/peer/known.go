@@ -189,7 +189,7 @@ func sameAnswer(p, q oracle.Result) bool {
 // isGetCallerIdentity: AWS documents that sts:GetCallerIdentity needs no permission
 // and cannot be denied; the peer always allows it, without a matched statement,
 // while the model decides it by policy logic with the note not-enforced, as AWS's
-// policy simulator does (iam-semantics.md §8.2).
+// policy simulator does (docs/semantics.md §8.2).
 func isGetCallerIdentity(c *model.Case, a, b oracle.Result) bool {
 	modelOK := a.Err == "" && slices.Contains(a.Notes, "not-enforced") ||
 		a.Err != "" && slices.Contains(policyErrorKinds, a.ErrKind)
@@ -197,7 +197,7 @@ func isGetCallerIdentity(c *model.Case, a, b oracle.Result) bool {
 		b.Err == "" && b.Decision == "allowed" && len(b.Matched) == 0
 }
 
-// policyErrorKinds are the model's errors for policies IAM rejects (iam-semantics.md
+// policyErrorKinds are the model's errors for policies IAM rejects (docs/semantics.md
 // §1.4): with one of them the model has no decision to compare, whatever the peer
 // says.
 var policyErrorKinds = []string{"unknown-operator", "null-with-ifexists", "invalid-sid", "duplicate-key"}
@@ -455,7 +455,7 @@ func emulateRoot(rc *rewriteCase) bool {
 }
 
 // emulateVersion: the peer substitutes policy variables whatever the Version; the
-// model does so only under 2012-10-17 (iam-semantics.md §1.2). Policies without it
+// model does so only under 2012-10-17 (docs/semantics.md §1.2). Policies without it
 // that hold "${" get it.
 func emulateVersion(rc *rewriteCase) bool {
 	changed := false
@@ -624,7 +624,7 @@ func alnum(s string) bool {
 
 // emulateNotResourceUnresolved: in a NotResource entry whose variable has no value
 // (and no default), the model follows the rule book: the entry matches no resource,
-// so it excludes nothing (iam-semantics.md §4.2, §6). The peer instead treats the
+// so it excludes nothing (docs/semantics.md §4.2, §6). The peer instead treats the
 // entry as unknown and the whole NotResource as not matching, so the statement does
 // not apply — once the entry's partition, service, region, account and resource
 // type ("user/", "function:") match the request's resource, since the peer compares
@@ -798,7 +798,7 @@ var negatedVariableOps = []string{"StringNotEquals", "StringNotEqualsIgnoreCase"
 
 // emulateNegatedUnresolved: a value of a negated operator (StringNotEquals, …)
 // whose variable has no value matches nothing, so by the NOR rule it does not stop
-// the operator from being true (iam-semantics.md §6, T07). The peer instead makes
+// the operator from being true (docs/semantics.md §6, T07). The peer instead makes
 // the whole operator false for a present key. The key's entry is moved to an
 // operator with the peer's outcome: for the plain form "false when the key is
 // present, true when absent" (StringEqualsIfExists of a value that never
@@ -937,7 +937,7 @@ func emulateIPv4ZeroPrefix(rc *rewriteCase) bool {
 var equalsOps = []string{"StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase"}
 
 // emulateSpecialVarsInEquals: ${*}, ${?} and ${$} stand for the characters *, ?
-// and $ wherever variables are allowed (iam-semantics.md §6). The peer replaces
+// and $ wherever variables are allowed (docs/semantics.md §6). The peer replaces
 // them only in operators with wildcards; under StringEquals and its relatives it
 // compares the text "${*}" itself. The model is given that text as
 // "${$}{*}" ("$" followed by the literal "{*}").
@@ -1020,7 +1020,7 @@ func emulateForAnyValueIfExists(rc *rewriteCase) bool {
 }
 
 // emulateNotIPOtherFamily: an IPv6 request address is in no IPv4 block (and the
-// reverse), so NotIpAddress is true for it (iam-semantics.md §5.3, the NOR rule of
+// reverse), so NotIpAddress is true for it (docs/semantics.md §5.3, the NOR rule of
 // §5.1). The peer compares a policy value written as a bare address (no /length)
 // only with an address of its own family, and counts any other as a match, which
 // makes NotIpAddress false. Keys whose request address has the other family than a
@@ -1064,7 +1064,7 @@ func isIPv6(s string) bool { return strings.Contains(s, ":") }
 // emulateNotPrincipalAllow: AWS does not support NotPrincipal with Allow (the
 // NotPrincipal page; older text: it grants everyone not listed), so how a permissions
 // boundary limits such a grant is undocumented. The model treats it like a "*"
-// grant, which a boundary does not cap (iam-semantics.md §3.3); for a caller given as
+// grant, which a boundary does not cap (docs/semantics.md §3.3); for a caller given as
 // a role ARN the peer caps it, like a grant to the role. Such statements that do not
 // exclude the caller are rewritten to name the caller's role, which the model caps.
 func emulateNotPrincipalAllow(rc *rewriteCase) bool {
@@ -1160,7 +1160,7 @@ func moveMatching(cond, block *node, set string, plain bool, hit func(member) bo
 // emulateFederatedAsUser: the name in a federated-user ARN
 // (arn:aws:sts::A:federated-user/NAME) is the one the caller passed to
 // GetFederationToken, not the name of the IAM user who called it
-// (iam-semantics.md §6.1), so a resource-based policy that names
+// (docs/semantics.md §6.1), so a resource-based policy that names
 // arn:aws:iam::A:user/NAME does not name the session. The peer assumes it does
 // (its SessionUserMatch: the grant of the IAM user who federated, §3.3). Such
 // entries are rewritten to name the session itself, which for a Deny, and for an

@@ -1,6 +1,6 @@
 // Package mutate makes variants of a parsed policy. Semantic mutants are the
 // small hand edits that break "manage your own credentials" policies without any
-// error (DESIGN.md, the table of edits): iamfuzz must catch every one that breaks
+// error (docs/architecture.md §1, the table of edits): iamfuzz must catch every one that breaks
 // an invariant. Equivalent rewrites change the text but not the meaning: every
 // decision must stay the same.
 //

@@ -157,7 +157,7 @@ func TestSemanticMutantsCaught(t *testing.T) {
 	}
 }
 
-// The edits of DESIGN.md's table are caught by the invariant the design names.
+// The edits of docs/architecture.md §1 are caught by the invariant its table names.
 func TestDesignTableEditsCaughtByTheRightInvariant(t *testing.T) {
 	base := load(t, awsExample)
 	ms, err := mutate.Semantic(base.Policy)

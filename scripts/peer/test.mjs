@@ -67,7 +67,7 @@ const CASES = [
     }],
   ['boolifexists-with-mfa', { policies: { identity: [MFA_GATE] }, request: req('iam:DeleteUser', ALICE, { 'aws:MultiFactorAuthPresent': true }) },
     'allowed'],
-  // Plain Bool on a missing key is false: the deny never fires (the MFA bypass of DESIGN.md).
+  // Plain Bool on a missing key is false: the deny never fires (the MFA bypass of docs/semantics.md §7.2).
   ['bool-missing-key', {
     policies: { identity: [doc(allow('iam:*'), deny('iam:DeleteUser', '*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } }))] },
     request: req('iam:DeleteUser', ALICE),
