@@ -37,11 +37,21 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	}
+	if args[0] == "--version" || args[0] == "-version" || args[0] == "version" {
+		printVersion(stdout)
+		return exitOK
+	}
 	c, ok := commands[args[0]]
 	if !ok {
 		fmt.Fprintf(stderr, "iamfuzz: unknown command %q\n\n", args[0])
 		usage(stderr)
 		return exitUsage
+	}
+	if wantsHelp(args[1:]) {
+		// The flag package prints a command's usage for -h and fails; asking for help
+		// is not an error, and the help belongs on stdout.
+		c.run([]string{"-h"}, stdin, stdout, stdout)
+		return exitOK
 	}
 	return c.run(args[1:], stdin, stdout, stderr)
 }
@@ -57,5 +67,6 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintln(w, "\nRun \"iamfuzz <command> -h\" for a command's flags.")
+	fmt.Fprintln(w, "\nRun \"iamfuzz <command> -h\" for a command's flags, \"iamfuzz --version\" for the version.")
+	fmt.Fprintln(w, "Exit status: 0 clean, 1 findings (a violation, a failed assertion, a difference), 2 bad usage or bad input.")
 }
