@@ -34,6 +34,7 @@ var sarifLevel = map[properties.Severity]string{
 // notification per file that could not be checked.
 func writeCheckSARIF(w io.Writer, results []checkResult, cfg checkConfig) error {
 	run := sarif.NewRunWithInformationURI("iamfuzz", "https://github.com/iamfuzz/iamfuzz")
+	run.Tool.Driver.WithVersion(toolVersion())
 	for _, r := range sarifRules {
 		run.AddRule(r.id).WithName(r.name).
 			WithShortDescription(&sarif.MultiformatMessageString{Text: &r.short}).
