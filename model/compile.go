@@ -142,7 +142,7 @@ func (cp *cprincipal) match(r *Request) int {
 	return best
 }
 
-func (st *cstmt) matchAction(action string) (bool, string) {
+func (e *Evaluator) matchAction(st *cstmt, action string) (bool, string) {
 	if st.actAll {
 		return true, "*"
 	}
@@ -160,7 +160,7 @@ func (st *cstmt) matchAction(action string) (bool, string) {
 		}
 	}
 	for i := range st.actGlobs {
-		if globSimple(st.actGlobs[i].codes, action, true) {
+		if e.matchPattern(&st.actGlobs[i], action, nil, true) {
 			return true, st.actGlobs[i].text
 		}
 	}

@@ -467,7 +467,7 @@ func (e *Evaluator) matchARN(p *pattern, v string, r *Request) bool {
 		if k < 5 {
 			pe, ve = pc[k+1]-1, vc[k+1]-1
 		}
-		if !globSimple(codes[pc[k]:pe], v[vc[k]:ve], false) {
+		if !e.globNFA(codes[pc[k]:pe], v[vc[k]:ve], false) {
 			return false
 		}
 	}

@@ -167,8 +167,10 @@ type Evaluator struct {
 	codes  []uint16
 	bytes  []byte
 	bytes2 []byte
-	bitsA  []uint64
-	bitsB  []uint64
+	nfa    []uint64 // globNFA's masks
+	fail   []int32  // Knuth–Morris–Pratt table of a long segment
+	vals   []string // a pattern's variable values
+	steps  int      // work done by the pattern matchers, for the tests that bound it
 
 	undef   Undef
 	missing []string
@@ -321,7 +323,7 @@ func (e *Evaluator) evalPolicy(p *Compiled, typ PolicyType, level, idx int, r *R
 // applies reports whether a statement applies to the request (docs/semantics.md
 // §3.1), and for resource-based policies how its Principal names the caller.
 func (e *Evaluator) applies(st *cstmt, typ PolicyType, r *Request, tr *StatementTrace) (int, bool) {
-	am, pat := st.matchAction(r.Action)
+	am, pat := e.matchAction(st, r.Action)
 	if st.notAction {
 		am = !am
 	}

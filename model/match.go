@@ -43,9 +43,25 @@ type pattern struct {
 	all     bool   // the resource pattern "*": matches everything, "*" included
 	literal bool   // no wildcard and no variable: compare lit directly
 	lit     string // the pattern text when literal
-	simple  bool   // only cStarAny/cOneAny: the greedy matcher is exact
-	undef   Undef  // raised whenever this pattern is evaluated
+	simple  bool   // pieces holds the pattern: only cStarAny, and '?' only before the first or after the last star
+	pieces  []piece
+	undef   Undef // raised whenever this pattern is evaluated
 }
+
+// A piece is a run of a simple pattern: literal text, a variable, one star, or a
+// run of '?'. Matching pieces needs no copy of the pattern per decision.
+type piece struct {
+	kind uint8 // pieceLit, pieceVar, pieceStar, pieceOne
+	n    int   // pieceVar: the variable's index; pieceOne: how many '?'
+	lit  string
+}
+
+const (
+	pieceLit uint8 = iota
+	pieceVar
+	pieceStar
+	pieceOne
+)
 
 // compilePattern compiles text. With vars set, ${…} are policy variables; otherwise
 // (policies without Version 2012-10-17) they are literal text, in which '*' and '?'
@@ -67,11 +83,9 @@ func compilePattern(text string, kind patternKind, vars bool) pattern {
 				p.codes = append(p.codes, cStarAny)
 			} else if c == '*' {
 				p.codes = append(p.codes, cStarSeg)
-				p.simple = false
 				p.undef |= UndefWildcardInARNPrefix
 			} else {
 				p.codes = append(p.codes, cOneSeg)
-				p.simple = false
 				p.undef |= UndefWildcardInARNPrefix
 			}
 		case c == '*':
@@ -114,6 +128,7 @@ func compilePattern(text string, kind patternKind, vars bool) pattern {
 			p.codes = append(p.codes, uint16(c))
 		}
 	}
+	p.pieces, p.simple = splitPieces(p.codes)
 	if len(p.vars) == 0 {
 		p.literal = true
 		for _, c := range p.codes {
@@ -203,7 +218,62 @@ func (e *Evaluator) literalBytes(codes []uint16) string {
 	return unsafe.String(&b[0], len(b))
 }
 
-// matchPattern reports whether s matches p for the request r.
+// splitPieces turns compiled code units into pieces. ok is false when the pattern
+// needs the position-set matcher: a star or '?' that stops at ':', or a '?' between
+// two stars (finding such a segment is not a plain substring search).
+func splitPieces(codes []uint16) (ps []piece, ok bool) {
+	var lit []byte
+	flush := func() {
+		if len(lit) > 0 {
+			ps = append(ps, piece{kind: pieceLit, lit: string(lit)})
+			lit = lit[:0]
+		}
+	}
+	for _, c := range codes {
+		switch {
+		case c < 0x100:
+			lit = append(lit, byte(c))
+			continue
+		case c == cStarSeg || c == cOneSeg:
+			return nil, false
+		}
+		flush()
+		switch {
+		case c == cStarAny:
+			if len(ps) == 0 || ps[len(ps)-1].kind != pieceStar {
+				ps = append(ps, piece{kind: pieceStar})
+			}
+		case c == cOneAny:
+			if len(ps) > 0 && ps[len(ps)-1].kind == pieceOne {
+				ps[len(ps)-1].n++
+			} else {
+				ps = append(ps, piece{kind: pieceOne, n: 1})
+			}
+		default:
+			ps = append(ps, piece{kind: pieceVar, n: int(c - cVar)})
+		}
+	}
+	flush()
+	first, last := -1, -1
+	for i, p := range ps {
+		if p.kind == pieceStar {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	for i := first + 1; i < last; i++ {
+		if ps[i].kind == pieceOne {
+			return nil, false
+		}
+	}
+	return ps, true
+}
+
+// matchPattern reports whether s matches p for the request r. The work is linear in
+// len(s) plus the pattern's length for simple patterns, and O(len(s) + len(p)·len(s)/64)
+// for the others (globNFA): no input makes it backtrack.
 func (e *Evaluator) matchPattern(p *pattern, s string, r *Request, fold bool) bool {
 	if p.all {
 		return true
@@ -215,14 +285,198 @@ func (e *Evaluator) matchPattern(p *pattern, s string, r *Request, fold bool) bo
 		}
 		return p.lit == s
 	}
-	codes, ok := e.expand(p, r)
-	if !ok {
-		return false
+	if !p.simple {
+		codes, ok := e.expand(p, r)
+		return ok && e.globNFA(codes, s, fold)
 	}
-	if p.simple {
-		return globSimple(codes, s, fold)
+	vals := e.vals[:0]
+	ok := true
+	for i := range p.vars {
+		v := &p.vars[i]
+		val, found := r.variable(v.key)
+		if !found {
+			if !v.hasDef {
+				e.addMissing(v.text)
+				ok = false
+				continue
+			}
+			val = v.def
+		}
+		if strings.ContainsAny(val, "*?") {
+			e.undef |= UndefWildcardInVariableValue
+		}
+		vals = append(vals, val)
 	}
-	return e.globGeneral(codes, s)
+	e.vals = vals
+	return ok && e.matchPieces(p.pieces, vals, s, fold)
+}
+
+// matchPieces matches a simple pattern: the part before the first star at the
+// start of s, the part after the last star at its end, and each segment between
+// stars at its leftmost place after the previous one. With one kind of star the
+// leftmost place is always the best one, so nothing is retried.
+func (e *Evaluator) matchPieces(ps []piece, vals []string, s string, fold bool) bool {
+	i, k := 0, 0
+	for ; k < len(ps) && ps[k].kind != pieceStar; k++ {
+		var ok bool
+		if i, ok = stepForward(&ps[k], vals, s, i, fold); !ok {
+			return false
+		}
+	}
+	if k == len(ps) {
+		return i == len(s)
+	}
+	j, end := len(s), len(ps)-1
+	for ; ps[end].kind != pieceStar; end-- {
+		var ok bool
+		if j, ok = stepBack(&ps[end], vals, s[:j], fold); !ok || j < i {
+			return false
+		}
+	}
+	t := s[:j]
+	for k < end {
+		k++ // past the star
+		start := k
+		for ps[k].kind != pieceStar {
+			k++
+		}
+		if start == k {
+			continue
+		}
+		needle := e.segmentText(ps[start:k], vals)
+		at := e.index(t[i:], needle, fold)
+		if at < 0 {
+			return false
+		}
+		i += at + len(needle)
+	}
+	return true
+}
+
+func pieceText(p *piece, vals []string) string {
+	if p.kind == pieceVar {
+		return vals[p.n]
+	}
+	return p.lit
+}
+
+// stepForward matches one piece at s[i:] and returns where it ends.
+func stepForward(p *piece, vals []string, s string, i int, fold bool) (int, bool) {
+	if p.kind == pieceOne {
+		for n := 0; n < p.n; n++ {
+			if i >= len(s) {
+				return 0, false
+			}
+			_, sz := utf8.DecodeRuneInString(s[i:])
+			i += sz
+		}
+		return i, true
+	}
+	t := pieceText(p, vals)
+	if len(s)-i < len(t) {
+		return 0, false
+	}
+	if fold {
+		return i + len(t), equalFoldASCII(t, s[i:i+len(t)])
+	}
+	return i + len(t), s[i:i+len(t)] == t
+}
+
+// stepBack matches one piece at the end of s and returns where it starts.
+func stepBack(p *piece, vals []string, s string, fold bool) (int, bool) {
+	j := len(s)
+	if p.kind == pieceOne {
+		for n := 0; n < p.n; n++ {
+			if j == 0 {
+				return 0, false
+			}
+			_, sz := utf8.DecodeLastRuneInString(s[:j])
+			j -= sz
+		}
+		return j, true
+	}
+	t := pieceText(p, vals)
+	if j < len(t) {
+		return 0, false
+	}
+	if fold {
+		return j - len(t), equalFoldASCII(t, s[j-len(t):])
+	}
+	return j - len(t), s[j-len(t):] == t
+}
+
+// segmentText is the text of the pieces between two stars (literals and variable
+// values only); one piece needs no copy.
+func (e *Evaluator) segmentText(ps []piece, vals []string) string {
+	if len(ps) == 1 {
+		return pieceText(&ps[0], vals)
+	}
+	b := e.bytes[:0]
+	for i := range ps {
+		b = append(b, pieceText(&ps[i], vals)...)
+	}
+	e.bytes = b
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+// maxBruteNeedle bounds the needles handed to strings.Index, whose worst case is
+// len(s)·len(needle) for short needles; longer ones (and case-folded ones) go to
+// Knuth–Morris–Pratt, linear in len(s)+len(needle).
+const maxBruteNeedle = 32
+
+// index returns the first position of needle in s (needle lower-cased when fold).
+func (e *Evaluator) index(s, needle string, fold bool) int {
+	if !fold && len(needle) <= maxBruteNeedle {
+		// strings.Index reads up to the match, at most maxBruteNeedle
+		// comparisons per byte.
+		at := strings.Index(s, needle)
+		if at < 0 {
+			e.steps += len(s)
+		} else {
+			e.steps += at + len(needle)
+		}
+		return at
+	}
+	if len(needle) == 0 {
+		return 0
+	}
+	if cap(e.fail) < len(needle) {
+		e.fail = make([]int32, len(needle))
+	}
+	fail := e.fail[:len(needle)]
+	fail[0] = 0
+	for i, k := 1, 0; i < len(needle); i++ {
+		for k > 0 && needle[i] != needle[k] {
+			k = int(fail[k-1])
+		}
+		if needle[i] == needle[k] {
+			k++
+		}
+		fail[i] = int32(k)
+	}
+	k := 0
+	e.steps += len(needle)
+	for i := 0; i < len(s); i++ {
+		e.steps++
+		c := s[i]
+		if fold {
+			c = lowerASCII(c)
+		}
+		for k > 0 && c != needle[k] {
+			k = int(fail[k-1])
+			e.steps++
+		}
+		if c == needle[k] {
+			k++
+		}
+		if k == len(needle) {
+			return i - k + 1
+		}
+	}
+	return -1
 }
 
 func equalFoldASCII(lowerPat, s string) bool {
@@ -234,108 +488,127 @@ func equalFoldASCII(lowerPat, s string) bool {
 	return true
 }
 
-// globSimple matches codes whose wildcards all cross ':' (cStarAny, cOneAny). With
-// one kind of star the greedy algorithm with a single backtrack point is exact. '?'
-// and '*' advance by whole UTF-8 characters.
-func globSimple(p []uint16, s string, fold bool) bool {
-	px, sx := 0, 0
-	starPx, starSx := -1, 0
-	for sx < len(s) {
-		if px < len(p) {
-			switch c := p[px]; c {
-			case cStarAny:
-				starPx, starSx = px, sx
-				px++
-				continue
-			case cOneAny:
-				_, n := utf8.DecodeRuneInString(s[sx:])
-				sx += n
-				px++
-				continue
-			default:
-				b := s[sx]
-				if fold {
-					b = lowerASCII(b)
-				}
-				if c == uint16(b) {
-					px++
-					sx++
-					continue
-				}
-			}
-		}
-		if starPx < 0 {
-			return false
-		}
-		_, n := utf8.DecodeRuneInString(s[starSx:])
-		starSx += n
-		px, sx = starPx+1, starSx
-	}
-	for px < len(p) && p[px] == cStarAny {
-		px++
-	}
-	return px == len(p)
-}
-
-// globGeneral matches any pattern, including stars and '?' that must not cross ':'.
-// It tracks the set of input positions reachable after each pattern unit, as a
-// bitset in the evaluator's scratch space: linear in len(p)·len(s)/64 words, with no
-// backtracking blow-up.
-func (e *Evaluator) globGeneral(p []uint16, s string) bool {
-	n := len(s) + 1
-	words := (n + 63) / 64
-	if cap(e.bitsA) < words {
-		e.bitsA = make([]uint64, words)
-		e.bitsB = make([]uint64, words)
-	}
-	cur, next := e.bitsA[:words], e.bitsB[:words]
-	clear(cur)
-	cur[0] = 1
+// globNFA matches any compiled pattern, including stars and '?' that must not cross
+// ':'. It tracks the set of positions of s reachable after each code unit as a
+// bitset and moves whole words at once: a literal is a shift of the positions
+// holding that byte, '?' a shift by the width of the character at each position,
+// and a star a carry-propagating add that fills every run up to its next ':' (or
+// the end). The cost is O(len(s)) to build the masks plus O(len(s)/64) per code
+// unit, with no backtracking. '?' and stars count characters, not bytes.
+func (e *Evaluator) globNFA(p []uint16, s string, fold bool) bool {
+	n := len(s)
+	w := (n + 64) / 64 // positions 0..n
+	// Which bytes the pattern compares, and a mask slot for each.
+	var slot [256]int16
+	nslots := 0
 	for _, c := range p {
-		clear(next)
-		any := false
-		for w, word := range cur {
-			for word != 0 {
-				bit := word & -word
-				word &^= bit
-				i := w*64 + bits.TrailingZeros64(bit)
-				switch c {
-				case cStarAny:
-					// Every position from i on is reachable; fill and stop.
-					for j := i; j < n; j++ {
-						next[j/64] |= 1 << (j % 64)
+		if c < 0x100 && slot[c] == 0 {
+			nslots++
+			slot[c] = int16(nslots)
+		}
+	}
+	const (
+		mAll = iota // positions 0..n-1
+		mNoColon
+		mBoundary // character starts, and n
+		mWidth1
+		mWidth2
+		mWidth3
+		mWidth4
+		mCur
+		mNext
+		mFixed
+	)
+	need := (mFixed + nslots) * w
+	if cap(e.nfa) < need {
+		e.nfa = make([]uint64, need)
+	}
+	buf := e.nfa[:need]
+	clear(buf)
+	mask := func(k int) []uint64 { return buf[k*w : (k+1)*w] }
+	set := func(m []uint64, i int) { m[i>>6] |= 1 << (i & 63) }
+	all, noColon, boundary := mask(mAll), mask(mNoColon), mask(mBoundary)
+	for i := 0; i < n; i++ {
+		set(all, i)
+		b := s[i]
+		if b != ':' {
+			set(noColon, i)
+		}
+		_, sz := utf8.DecodeRuneInString(s[i:])
+		set(mask(mWidth1+sz-1), i)
+		if fold {
+			b = lowerASCII(b)
+		}
+		if sl := slot[b]; sl != 0 {
+			set(mask(mFixed+int(sl)-1), i)
+		}
+	}
+	for i := 0; i < n; {
+		set(boundary, i)
+		_, sz := utf8.DecodeRuneInString(s[i:])
+		i += sz
+	}
+	set(boundary, n)
+	cur, next := mask(mCur), mask(mNext)
+	cur[0] = 1
+	e.steps += n
+	for _, c := range p {
+		e.steps += w
+		switch c {
+		case cStarAny, cStarSeg:
+			run := all
+			if c == cStarSeg {
+				run = noColon
+			}
+			// A star starting at i reaches i and every character start up to the
+			// first position outside run at or after i (the ':' it may not cross,
+			// or n). m + (x&m) carries each x bit to the end of its run; XOR m
+			// leaves the run from that bit on (later bits of x in the same run
+			// cancel, and OR x restores them).
+			var carry uint64
+			for k := range next {
+				y := cur[k] & run[k]
+				sum, cy := bits.Add64(run[k], y, carry)
+				carry = cy
+				next[k] = ((sum ^ run[k]) | cur[k]) & (boundary[k] | cur[k])
+			}
+		case cOneAny, cOneSeg:
+			clear(next)
+			for width := 1; width <= 4; width++ {
+				wm := mask(mWidth1 + width - 1)
+				var prev uint64
+				for k := range next {
+					x := cur[k] & wm[k]
+					if c == cOneSeg {
+						x &= noColon[k]
 					}
-					any = true
-					goto filled
-				case cStarSeg:
-					j := i
-					for {
-						next[j/64] |= 1 << (j % 64)
-						if j >= len(s) || s[j] == ':' {
-							break
-						}
-						j++
-					}
-					any = true
-				case cOneAny, cOneSeg:
-					if i < len(s) && (c == cOneAny || s[i] != ':') {
-						_, sz := utf8.DecodeRuneInString(s[i:])
-						next[(i+sz)/64] |= 1 << ((i + sz) % 64)
-						any = true
-					}
-				default:
-					if i < len(s) && uint16(s[i]) == c {
-						next[(i+1)/64] |= 1 << ((i + 1) % 64)
-						any = true
-					}
+					next[k] |= x<<width | prev>>(64-width)
+					prev = x
 				}
 			}
+		default:
+			if c >= cVar { // expand substituted every variable
+				return false
+			}
+			eq := mask(mFixed + int(slot[c]) - 1)
+			var prev uint64
+			for k := range next {
+				x := cur[k] & eq[k]
+				next[k] = x<<1 | prev>>63
+				prev = x
+			}
 		}
-	filled:
+		any := false
+		for _, x := range next {
+			if x != 0 {
+				any = true
+				break
+			}
+		}
 		if !any {
 			return false
 		}
 		cur, next = next, cur
 	}
-	return cur[len(s)/64]&(1<<(len(s)%64)) != 0
+	return cur[n>>6]&(1<<(n&63)) != 0
 }

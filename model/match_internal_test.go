@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -56,18 +57,113 @@ func TestResourceMatchAgreesWithSpecRegex(t *testing.T) {
 	})
 }
 
-// TestGlobEnginesAgree: the greedy matcher and the position-set matcher must agree
-// on every pattern both can run.
+// globRegex is the reference for a pattern without ARN rules: '*' is any run of
+// characters, '?' one character, case folded when fold (actions).
+func globRegex(pattern string, fold bool) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString("(?s)^")
+	if fold {
+		b.WriteString("(?i)")
+	}
+	for _, r := range pattern {
+		switch r {
+		case '*':
+			b.WriteString(".*")
+		case '?':
+			b.WriteString(".")
+		default:
+			b.WriteString(regexp.QuoteMeta(string(r)))
+		}
+	}
+	b.WriteString("$")
+	return regexp.MustCompile(b.String())
+}
+
+// TestGlobEnginesAgree: the piece matcher, the position-set matcher and the
+// reference regex agree on every pattern, case-folded (actions) or not.
 func TestGlobEnginesAgree(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
+		fold := rapid.Bool().Draw(t, "fold")
 		pat := rapid.StringOfN(rapid.SampledFrom([]rune("ab:*?é")), 0, 12, -1).Draw(t, "pattern")
-		s := rapid.StringOfN(rapid.SampledFrom([]rune("ab:é")), 0, 12, -1).Draw(t, "s")
-		p := compilePattern(pat, patGlob, false)
+		s := rapid.StringOfN(rapid.SampledFrom([]rune("abAB:é")), 0, 12, -1).Draw(t, "s")
+		kind := patGlob
+		if fold {
+			kind = patAction
+		}
+		p := compilePattern(pat, kind, false)
 		var e Evaluator
-		if a, b := globSimple(p.codes, s, false), e.globGeneral(p.codes, s); a != b {
-			t.Fatalf("pattern %q on %q: greedy %v, general %v", pat, s, a, b)
+		want := globRegex(pat, fold).MatchString(s)
+		if got := e.matchPattern(&p, s, nil, fold); got != want {
+			t.Fatalf("pattern %q on %q (fold %v): matchPattern %v, regex %v", pat, s, fold, got, want)
+		}
+		if got := e.globNFA(p.codes, s, fold); got != want {
+			t.Fatalf("pattern %q on %q (fold %v): globNFA %v, regex %v", pat, s, fold, got, want)
 		}
 	})
+}
+
+// adversarialGlobs are the inputs on which a backtracking glob matcher does
+// len(value)·len(pattern) work: long runs of one letter that almost match, with
+// the anchored ends matching so that the middle must be searched.
+func adversarialGlobs(n int) (pats []pattern, value string) {
+	run := strings.Repeat("a", n/2)
+	value = strings.Repeat("a", n) + "b"
+	for _, text := range []string{"*" + run + "c", "*" + run + "c*", "*" + run + "c*b", "*a*" + run + "c*", "a*" + run + "?c*b", "*" + strings.Repeat("a?", n/4) + "c*"} {
+		pats = append(pats, compilePattern(text, patGlob, false))
+	}
+	pats = append(pats, compilePattern("ARN:AWS:S3:::*"+run+"c*", patAction, false))
+	pats = append(pats, compilePattern("arn:aws:s3:::"+strings.Repeat("*a", n/4)+"c*", patResource, false))
+	pats = append(pats, compilePattern("arn:*a*a*a:s3:::*"+run+"c*", patResource, false))
+	return pats, value
+}
+
+// TestGlobWorkIsLinear bounds the matchers' work on adversarial inputs by counting
+// steps (never time): piece patterns do O(len(value)+len(pattern)) steps, the
+// position-set matcher O(len(value) + len(pattern)·len(value)/64).
+func TestGlobWorkIsLinear(t *testing.T) {
+	for _, n := range []int{1 << 10, 1 << 14} {
+		pats, value := adversarialGlobs(n)
+		arn := "arn:aws:s3:::" + value
+		for i := range pats {
+			p := &pats[i]
+			s := value
+			if strings.HasPrefix(p.text, "arn:") || strings.HasPrefix(p.text, "ARN:") {
+				s = arn
+			}
+			var e Evaluator
+			if e.matchPattern(p, s, &Request{}, strings.HasPrefix(p.text, "ARN")) {
+				t.Fatalf("pattern %.20q… matched a value without c", p.text)
+			}
+			m := len(p.codes)
+			bound := 4 * (len(s) + m)
+			if !p.simple {
+				bound = 4 * (len(s) + m*(len(s)/64+1))
+			}
+			if e.steps > bound {
+				t.Errorf("n=%d pattern %.20q… (simple %v): %d steps, want at most %d", n, p.text, p.simple, e.steps, bound)
+			}
+		}
+	}
+}
+
+// BenchmarkGlobAdversarial measures the adversarial inputs at 16k characters
+// (the backtracking matcher took seconds on the first one).
+func BenchmarkGlobAdversarial(b *testing.B) {
+	pats, value := adversarialGlobs(1 << 14)
+	arn := "arn:aws:s3:::" + value
+	for i := range pats {
+		p := &pats[i]
+		s := value
+		if strings.HasPrefix(p.text, "arn:") || strings.HasPrefix(p.text, "ARN:") {
+			s = arn
+		}
+		b.Run(fmt.Sprintf("%d-%.12s", i, p.text), func(b *testing.B) {
+			var e Evaluator
+			for b.Loop() {
+				e.matchPattern(p, s, &Request{}, strings.HasPrefix(p.text, "ARN"))
+			}
+		})
+	}
 }
 
 func TestParseDateForms(t *testing.T) {
