@@ -25,6 +25,7 @@ type cstmt struct {
 	principal *cprincipal // resource-based policies only
 	notPrin   bool
 	conds     []compiledCond
+	undef     Undef // raised whenever the statement's conditions are evaluated
 }
 
 // cprincipal is a compiled Principal block.
@@ -70,7 +71,14 @@ func Compile(p *Policy) *Compiled {
 		if pb != nil {
 			cs.principal = compilePrincipal(pb)
 		}
+		if st.HasCondition && len(st.Condition) == 0 {
+			// "Condition": {} — AWS does not say whether it is "no condition".
+			cs.undef |= UndefEmptyCondition
+		}
 		for _, co := range st.Condition {
+			if len(co.Keys) == 0 {
+				cs.undef |= UndefEmptyCondition // an operator without keys
+			}
 			op, _, _ := parseOperator(co.Operator)
 			for _, k := range co.Keys {
 				cs.conds = append(cs.conds, compileCondition(co.Operator, op, k, vars && op.substitutes()))

@@ -97,7 +97,8 @@ func OperatorNames() []string {
 }
 
 // parseOperator splits a full operator name into qualifier, base and IfExists.
-// The second result is false for an unknown operator; the third for Null…IfExists.
+// The second result is false for an unknown operator; the third for Null…IfExists,
+// which IAM rejects. Null with ForAllValues:/ForAnyValue: is accepted, as IAM does.
 func parseOperator(name string) (op operator, known, nullIfExists bool) {
 	rest := name
 	switch {
@@ -114,7 +115,7 @@ func parseOperator(name string) (op operator, known, nullIfExists bool) {
 		return op, false, false
 	}
 	op.fam, op.cmp, op.negated = base.fam, base.cmp, base.negated
-	if op.fam == famNull && (op.ifExists || op.set != setNone) {
+	if op.fam == famNull && op.ifExists {
 		return op, true, true
 	}
 	return op, true, false
@@ -219,6 +220,12 @@ func (e *Evaluator) evalCondition(c *compiledCond, r *Request, tr *CondTrace) bo
 		if !present {
 			e.addMissing(c.keyText)
 		}
+		if c.op.set != setNone {
+			return e.evalNullSet(c, cv, present, tr)
+		}
+		if present && emptyValue(cv) {
+			e.undef |= UndefNullOnEmptyValue
+		}
 		for i := range c.flags {
 			if c.valid[i] && (c.flags[i] == 1) != present {
 				return why(tr, true, "Null: the key is "+presence(present))
@@ -273,21 +280,15 @@ func (e *Evaluator) evalCondition(c *compiledCond, r *Request, tr *CondTrace) bo
 		return why(tr, c.op.negated, "the key is an empty list (UNDEF)")
 	}
 	if cv.Multi {
+		// A list never satisfies an operator without a set qualifier. AWS's policy
+		// simulator answered implicitDeny for ["t2.micro"] under StringLike "t2.*"
+		// (docs/semantics.md, multi-valued keys); for a negated operator there is no
+		// evidence, so "never matches" makes it true, and the result is UNDEF.
+		if !c.op.negated {
+			return why(tr, false, "a list of values never satisfies an operator without ForAllValues:/ForAnyValue: (AWS's simulator)")
+		}
 		e.undef |= UndefMultivaluedWithoutSet
-		if c.op.negated {
-			for _, v := range vals {
-				if !e.condOne(c, v, r) {
-					return why(tr, false, "multi-valued key without a set operator (UNDEF): a request value matches")
-				}
-			}
-			return why(tr, true, "multi-valued key without a set operator (UNDEF): no request value matches")
-		}
-		for _, v := range vals {
-			if e.condOne(c, v, r) {
-				return why(tr, true, "multi-valued key without a set operator (UNDEF): a request value matches")
-			}
-		}
-		return why(tr, false, "multi-valued key without a set operator (UNDEF): no request value matches")
+		return why(tr, true, "a list of values never matches an operator without a set qualifier, so the negated operator is true (UNDEF)")
 	}
 	ok := e.condOne(c, vals[0], r)
 	if tr != nil {
@@ -298,6 +299,37 @@ func (e *Evaluator) evalCondition(c *compiledCond, r *Request, tr *CondTrace) bo
 		return why(tr, ok, "the request value matches none of the policy values")
 	}
 	return ok
+}
+
+// evalNullSet decides ForAllValues:Null and ForAnyValue:Null by the set rules
+// (iam-semantics.md §5.4): a missing key or an empty set makes ForAllValues true
+// and ForAnyValue false; otherwise every request value is present, so each one
+// satisfies Null exactly when the policy lists "false", and both qualifiers agree.
+func (e *Evaluator) evalNullSet(c *compiledCond, cv ContextValue, present bool, tr *CondTrace) bool {
+	forAll := c.op.set == setForAll
+	if !present {
+		return why(tr, forAll, "the key is absent: ForAllValues is vacuously true, ForAnyValue false")
+	}
+	if len(cv.Values) == 0 || (len(cv.Values) == 1 && cv.Values[0] == "") {
+		return why(tr, forAll, "the key's value set is empty: ForAllValues is vacuously true, ForAnyValue false")
+	}
+	for i := range c.flags {
+		if c.valid[i] && c.flags[i] == 0 {
+			return why(tr, true, "every request value is present, and the policy lists Null \"false\"")
+		}
+	}
+	return why(tr, false, "every request value is present, and the policy lists only Null \"true\"")
+}
+
+// emptyValue reports a key given as "" or as a list that is empty or holds only
+// empty strings: whether Null counts it as null is not documented.
+func emptyValue(cv ContextValue) bool {
+	for _, v := range cv.Values {
+		if v != "" {
+			return false
+		}
+	}
+	return true
 }
 
 func presence(present bool) string {
@@ -459,7 +491,9 @@ func (e *Evaluator) matchARN(p *pattern, v string, r *Request) bool {
 		e.undef |= UndefTypeMismatch
 		return false
 	}
-	if nv < 6 {
+	if nv < 6 || !strings.HasPrefix(v, "arn:") {
+		// An Arn operator on a value that is not an ARN: AWS does not say.
+		e.undef |= UndefTypeMismatch
 		return false
 	}
 	for k := 0; k < 6; k++ {

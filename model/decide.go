@@ -84,12 +84,14 @@ const (
 	UndefWildcardInVariableValue
 	UndefEmptyValueList
 	UndefVariableInARNPrefix
+	UndefEmptyCondition
+	UndefNullOnEmptyValue
 )
 
 var undefNames = []string{
 	"scp-implicit-deny", "multivalued-without-set-operator", "set-operator-with-ifexists",
 	"type-mismatch", "variable-in-bool", "wildcard-in-arn-prefix", "wildcard-in-variable-value",
-	"empty-value-list", "variable-in-arn-prefix",
+	"empty-value-list", "variable-in-arn-prefix", "empty-condition", "null-on-empty-value",
 }
 
 // Names lists the reasons in a stable order.
@@ -239,7 +241,9 @@ func (e *Evaluator) Decide(b *Bundle, r *Request, out *Result) {
 
 	out.Decision, out.SCPLevel = ImplicitDeny, 0
 	root := r.ptype == PrincipalRoot
-	sameAccount := r.resAccount == r.account
+	// A resource owned by AWS (arn:aws:iam::aws:policy/…) is no other account's:
+	// it has no resource-based policy, and the caller's own policies decide.
+	sameAccount := r.resAccount == r.account || r.resAccount == awsOwner
 	boundaryOK := b.Boundary == nil || bAllow || root
 	switch {
 	case anyDeny:
@@ -372,6 +376,7 @@ func (e *Evaluator) applies(st *cstmt, typ PolicyType, r *Request, tr *Statement
 			return pmNone, false
 		}
 	}
+	e.undef |= st.undef
 	ok := true
 	for i := range st.conds {
 		var ct *CondTrace

@@ -33,13 +33,16 @@
 //   - scp-implicit-deny: an SCP level without an applicable Allow gives
 //     implicitDeny. AWS calls it a final deny but does not say which label the
 //     simulator reports.
-//   - multivalued-without-set-operator: a multi-valued context key under an operator
-//     without ForAllValues:/ForAnyValue:. A positive operator is true if any request
-//     value matches; a negated one is true if no request value matches.
+//   - multivalued-without-set-operator: a multi-valued context key (a list) under a
+//     negated operator without ForAllValues:/ForAnyValue:. A list never matches
+//     such an operator, so the negated operator is true. Under a positive operator
+//     the list is false, which is not UNDEF: AWS's policy simulator answered
+//     implicitDeny for ["t2.micro"] under StringLike "t2.*".
 //   - set-operator-with-ifexists: ForAnyValue:…IfExists on a missing key is true
 //     (IfExists wins over ForAnyValue's "false when missing").
 //   - type-mismatch: a Bool, Numeric, Date, IP or Binary value that does not parse
-//     (in the policy or the request) never matches, so a negated operator is true.
+//     (in the policy or the request), or an Arn operator on a value that is not an
+//     ARN, never matches, so a negated operator is true.
 //     Bool accepts "true"/"false" in any case; numbers are decimal (no exponent);
 //     dates are the W3C ISO 8601 profiles or epoch seconds.
 //   - variable-in-bool: policy variables in Bool values are substituted (the
@@ -55,6 +58,18 @@
 //     ${aws:PrincipalAccount} as the account (corpus case mgd-01).
 //   - empty-value-list: a context key given as an empty list, under an operator
 //     without a set qualifier: a positive operator is false, a negated one true.
+//   - empty-condition: "Condition": {} or an operator without keys counts as no
+//     condition.
+//   - null-on-empty-value: Null counts a key given as "" (or an empty list, or a
+//     list of empty strings) as present.
+//
+// Null with ForAllValues:/ForAnyValue: is accepted (IAM rejects only Null…IfExists)
+// and follows the set rules: a missing key or an empty set makes ForAllValues true
+// and ForAnyValue false; otherwise every value is present.
+//
+// A resource owned by AWS (account field "aws", as in the managed policy
+// arn:aws:iam::aws:policy/ReadOnlyAccess) belongs to no other account: the
+// caller's identity Allow decides.
 //
 // # Other documented choices
 //

@@ -67,6 +67,10 @@ type Request struct {
 	ctx          map[string]ContextValue
 }
 
+// awsOwner is the account field of resources that AWS owns, such as its managed
+// policies (arn:aws:iam::aws:policy/ReadOnlyAccess).
+const awsOwner = "aws"
+
 // Derived principal keys, lower-cased as stored in the evaluation context.
 const (
 	keyUsername         = "aws:username"

@@ -338,7 +338,7 @@ func (p *parser) validateCondition(st *Statement, path string, off int64, vars b
 			p.errf(path, off, ErrUnknownOperator, "unknown operator %q%s", co.Operator, operatorHint(co.Operator))
 			continue
 		case nullIfExists:
-			p.errf(path+"."+co.Operator, off, ErrNullWithIfExists, "Null cannot be combined with IfExists or a set qualifier")
+			p.errf(path+"."+co.Operator, off, ErrNullWithIfExists, "Null cannot be combined with IfExists (IAM rejects NullIfExists; ForAllValues:Null and ForAnyValue:Null are accepted)")
 			continue
 		}
 		opPath := path + "." + co.Operator

@@ -12,7 +12,7 @@ import "strings"
 //   - ${Partition} matches one partition ("aws", "aws-cn", "aws-us-gov", ...);
 //   - ${Region} matches one non-empty region segment;
 //   - a variable naming an account (${Account}, ${AccountId}, ...) matches 12
-//     digits; an empty segment matches only an empty one;
+//     digits or "aws" (resources AWS owns); an empty segment matches only an empty one;
 //   - in the resource part, every variable (${UserNameWithPath},
 //     ${BucketName}, ...) matches any non-empty text, '/' and ':' included;
 //   - '*' in a template matches any text, even empty; everything else must be
@@ -106,8 +106,13 @@ func isLowerWord(s string) bool {
 	return true
 }
 
-// isAccount accepts a 12-digit account number.
+// isAccount accepts a 12-digit account number, or "aws" for resources AWS owns.
 func isAccount(s string) bool {
+	if s == "aws" {
+		// Resources owned by AWS itself, such as the managed policy
+		// arn:aws:iam::aws:policy/ReadOnlyAccess.
+		return true
+	}
 	if len(s) != 12 {
 		return false
 	}

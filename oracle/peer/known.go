@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/iamfuzz/iamfuzz/corpus/catalog"
 	"github.com/iamfuzz/iamfuzz/model"
@@ -56,6 +57,9 @@ const (
 	ClassNotPrincipalAllow     = "notprincipal-with-allow"
 	ClassMultivaluedNoSet      = "multivalued-key-without-set-operator"
 	ClassFederatedAsUser       = "federated-user-read-as-iam-user"
+	ClassAWSOwnedResource      = "aws-owned-resource-as-other-account"
+	ClassNullSet               = "null-set-operator-as-null"
+	ClassOneValueList          = "one-value-list-read-as-value"
 )
 
 // DifferencesDoc is the file that documents every class.
@@ -76,6 +80,7 @@ var emulations = []emulation{
 	{ClassVarsWithoutVersion, emulateVersion},
 	{ClassUnknownOperator, emulateUnknownOperator},
 	{ClassNullIfExists, emulateNullIfExists},
+	{ClassNullSet, emulateNullSet},
 	{ClassInvalidSid, emulateInvalidSid},
 	{ClassNotResourceUnresolved, emulateNotResourceUnresolved},
 	{ClassNegatedUnresolved, emulateNegatedUnresolved},
@@ -86,6 +91,7 @@ var emulations = []emulation{
 	{ClassNotIPOtherFamily, emulateNotIPOtherFamily},
 	{ClassNotPrincipalAllow, emulateNotPrincipalAllow},
 	{ClassMultivaluedNoSet, emulateMultivaluedNoSet},
+	{ClassOneValueList, emulateOneValueList},
 }
 
 // maxEmulations bounds the size of an explaining set.
@@ -99,7 +105,7 @@ const maxEmulations = 5
 // in turn); cases must not change between calls.
 func KnownDifferences() []oracle.KnownDifference {
 	x := &explainer{}
-	classes := []string{ClassGetCallerIdentity, ClassWildcardRequest, ClassResourceTypeRejected}
+	classes := []string{ClassGetCallerIdentity, ClassWildcardRequest, ClassResourceTypeRejected, ClassAWSOwnedResource}
 	for _, e := range emulations {
 		classes = append(classes, e.class)
 	}
@@ -164,6 +170,8 @@ func classify(c *model.Case, a, b oracle.Result) string {
 		return ClassWildcardRequest
 	case isResourceTypeRejected(c, a, b):
 		return ClassResourceTypeRejected
+	case isAWSOwnedResource(c, a, b):
+		return ClassAWSOwnedResource
 	}
 	if b.Err != "" {
 		return "" // the peer could not decide; no emulation explains that
@@ -228,6 +236,16 @@ func isResourceTypeRejected(c *model.Case, a, b oracle.Result) bool {
 }
 
 var catalogue = sync.OnceValue(catalog.MustLoad)
+
+// isAWSOwnedResource: a resource whose ARN has the account field "aws" (an AWS
+// managed policy, arn:aws:iam::aws:policy/ReadOnlyAccess) belongs to AWS, not to
+// another account, so the caller's identity Allow decides; the peer treats "aws" as
+// another account and, with no resource-based policy, denies.
+func isAWSOwnedResource(c *model.Case, a, b oracle.Result) bool {
+	parts := strings.SplitN(c.Request.Resource, ":", 6)
+	return len(parts) == 6 && parts[4] == "aws" && len(c.Policies.Resource) == 0 &&
+		a.Err == "" && a.Decision == "allowed" && b.Err == "" && b.Decision == "implicitDeny"
+}
 
 // explainByEmulation searches the smallest set of emulations (each of which
 // changes the case) after which the model decides the case as the peer did.
@@ -556,6 +574,20 @@ func removeBlock(cond, block *node) {
 // emulateNullIfExists: IAM rejects Null…IfExists (the model's error
 // null-with-ifexists); the peer evaluates it as Null.
 func emulateNullIfExists(rc *rewriteCase) bool {
+	return rc.mergeIntoNull(func(name string) bool { return name == "NullIfExists" })
+}
+
+// emulateNullSet: IAM accepts ForAllValues:Null and ForAnyValue:Null, and the model
+// decides them by the set rules (a missing key makes ForAllValues true and
+// ForAnyValue false, iam-semantics.md §5.4); the peer ignores the qualifier and
+// evaluates them as Null.
+func emulateNullSet(rc *rewriteCase) bool {
+	return rc.mergeIntoNull(func(name string) bool { return name == "ForAllValues:Null" || name == "ForAnyValue:Null" })
+}
+
+// mergeIntoNull moves the keys of the operator blocks whose name is picked into the
+// statement's Null block (made when there is none).
+func (rc *rewriteCase) mergeIntoNull(pick func(string) bool) bool {
 	changed := false
 	for _, p := range rc.policies {
 		if p.tree == nil {
@@ -574,7 +606,7 @@ func emulateNullIfExists(rc *rewriteCase) bool {
 			}
 			out := cond.members[:0]
 			for _, m := range cond.members {
-				if m.name != "NullIfExists" {
+				if !pick(m.name) {
 					out = append(out, m)
 					continue
 				}
@@ -588,6 +620,26 @@ func emulateNullIfExists(rc *rewriteCase) bool {
 			}
 			cond.members = out
 		}
+	}
+	return changed
+}
+
+// emulateOneValueList: the peer reads a context value given as a list of one value
+// as that value, so an operator without a set qualifier compares it; the model
+// follows AWS's policy simulator, for which a list never satisfies such an
+// operator (docs/eval-format.md). The list is rewritten as its one value.
+func emulateOneValueList(rc *rewriteCase) bool {
+	changed := false
+	for k, v := range rc.req.Context {
+		if v.Kind() != '[' {
+			continue
+		}
+		var items []jsontext.Value
+		if err := json.Unmarshal(v, &items); err != nil || len(items) != 1 {
+			continue
+		}
+		rc.req.Context[k] = items[0]
+		changed = true
 	}
 	return changed
 }
