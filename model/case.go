@@ -135,7 +135,7 @@ type PolicyCache struct {
 	Catalog ActionCatalog
 
 	mu sync.Mutex
-	m  [RCPPolicy + 1]map[string]cacheEntry // by policy type: validity depends on it
+	m  [SessionPolicy + 1]map[string]cacheEntry // by policy type: validity depends on it
 	n  int
 }
 

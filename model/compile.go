@@ -176,12 +176,16 @@ func (e *Evaluator) matchAction(st *cstmt, action string) (bool, string) {
 }
 
 // Bundle is the set of policies that decide a request: identity policies, at most
-// one permissions boundary, SCP levels (root first), resource-based policies, and
-// RCP levels of the resource's account (root first).
+// one permissions boundary, SCP levels (root first), resource-based policies, RCP
+// levels of the resource's account (root first), and the session policy of a role
+// or federated user session.
 type Bundle struct {
 	Identity []*Compiled
 	Boundary *Compiled
 	SCP      [][]*Compiled
 	Resource []*Compiled
 	RCP      [][]*Compiled
+	// Session caps the identity grants of a session principal (an assumed role or
+	// a federated user); it does not apply to IAM users or the root user.
+	Session *Compiled
 }

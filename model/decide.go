@@ -53,6 +53,7 @@ const (
 	ReasonSCP                               // an SCP level has no applicable Allow
 	ReasonCrossAccount                      // another account's resource, and its resource policy does not allow
 	ReasonCrossAccountNoAllow               // another account's resource, and no identity policy allows
+	ReasonSession                           // the session policy does not allow the request
 )
 
 var reasonText = [...]string{
@@ -65,6 +66,7 @@ var reasonText = [...]string{
 	ReasonSCP:                 "an SCP level has no applicable Allow",
 	ReasonCrossAccount:        "the resource is in another account and no resource-based policy there allows the caller",
 	ReasonCrossAccountNoAllow: "the resource is in another account and no identity policy allows the request",
+	ReasonSession:             "the session policy does not allow the request",
 }
 
 func (r Reason) String() string { return reasonText[r] }
@@ -233,6 +235,14 @@ func (e *Evaluator) Decide(b *Bundle, r *Request, out *Result) {
 			anyDeny = anyDeny || d
 		}
 	}
+	// A session policy caps a session's identity grants (and grants to the role
+	// behind it); it does not cap a resource policy that names the session itself
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
+	sessionOK := true
+	if b.Session != nil && (r.ptype == PrincipalAssumedRole || r.ptype == PrincipalFederatedUser) {
+		a, d := e.evalPolicy(b.Session, SessionPolicy, 0, 0, r)
+		sessionOK, anyDeny = a != pmNone, anyDeny || d
+	}
 	rbp := pmNone
 	for i, p := range b.Resource {
 		a, d := e.evalPolicy(p, ResourcePolicy, 0, i, r)
@@ -261,6 +271,8 @@ func (e *Evaluator) Decide(b *Bundle, r *Request, out *Result) {
 		out.Reason = ReasonCrossAccountNoAllow
 	case !boundaryOK:
 		out.Reason = ReasonBoundary
+	case !sessionOK:
+		out.Reason = ReasonSession
 	case sameAccount && !idAllow:
 		// Only a grant to the role behind the session allows, inside the boundary.
 		out.Decision, out.Reason = Allowed, ReasonResourceAllow

@@ -102,6 +102,9 @@ const (
 	SCPPolicy
 	ResourcePolicy
 	RCPPolicy // resource control policy: applies to the resource's account
+	// SessionPolicy is a policy passed when a role session or federated user
+	// session is created: it caps the identity grants of that session.
+	SessionPolicy
 )
 
 func (t PolicyType) String() string {
@@ -114,6 +117,8 @@ func (t PolicyType) String() string {
 		return "resource"
 	case RCPPolicy:
 		return "rcp"
+	case SessionPolicy:
+		return "session"
 	}
 	return "identity"
 }

@@ -130,6 +130,12 @@ type vocab struct {
 	// ownedActions are the policy's and the spec's actions that take an IAM user
 	// or MFA device: the ones owner-only is about.
 	ownedActions []string
+	// resources are the resource patterns the policies and the spec name, as
+	// written; the whole-bundle checks instantiate them for a caller.
+	resources []string
+	// policyKeys counts the extraKeys that come from the policy's conditions and
+	// the spec's fixed contexts (they come first).
+	policyKeys int
 }
 
 type livenessDraw struct {
@@ -185,6 +191,9 @@ func buildVocab(pol *model.Policy, spec *Spec) *vocab {
 			if l != nil {
 				for _, r := range l.Values {
 					v.harvestARN(r)
+					if l == st.Resource && !contains(v.resources, r) {
+						v.resources = append(v.resources, r)
+					}
 				}
 			}
 		}
@@ -207,6 +216,31 @@ func buildVocab(pol *model.Policy, spec *Spec) *vocab {
 			}
 		}
 	}
+	// The spec's fixed contexts: their keys and values are drawn like the policy's.
+	var fixed []FixedContext
+	for _, r := range spec.Never {
+		fixed = append(fixed, r.Context)
+		v.resources = appendNew(v.resources, r.Resources...)
+	}
+	for _, r := range spec.Liveness {
+		fixed = append(fixed, r.Context)
+	}
+	for _, fc := range fixed {
+		for _, e := range fc {
+			idx, ok := keySeen[strings.ToLower(e.Key)]
+			if !ok {
+				idx = len(v.extraKeys)
+				keySeen[strings.ToLower(e.Key)] = idx
+				v.extraKeys = append(v.extraKeys, extraKey{key: e.Key})
+			}
+			for _, val := range e.Value.Values {
+				if !contains(v.extraKeys[idx].values, val) {
+					v.extraKeys[idx].values = append(v.extraKeys[idx].values, val)
+				}
+			}
+		}
+	}
+	v.policyKeys = len(v.extraKeys)
 	for _, ek := range drawExtraKeys {
 		if _, dup := keySeen[strings.ToLower(ek.key)]; !dup {
 			v.extraKeys = append(v.extraKeys, ek)
@@ -228,6 +262,19 @@ func buildVocab(pol *model.Policy, spec *Spec) *vocab {
 			for _, a := range e.Actions {
 				addEntry(&v.specActions, a)
 			}
+		}
+	}
+	for _, r := range spec.Never {
+		for _, a := range r.Actions {
+			addEntry(&v.specActions, a)
+		}
+	}
+	if o := spec.Only; o != nil {
+		for _, e := range o.Allow {
+			for _, a := range e.Actions {
+				addEntry(&v.specActions, a)
+			}
+			v.resources = appendNew(v.resources, e.Resources...)
 		}
 	}
 	for _, r := range spec.Liveness {
@@ -265,6 +312,15 @@ func buildVocab(pol *model.Policy, spec *Spec) *vocab {
 		v.specActions = v.policyActions
 	}
 	return v
+}
+
+func appendNew(list []string, items ...string) []string {
+	for _, it := range items {
+		if it != "*" && !contains(list, it) {
+			list = append(list, it)
+		}
+	}
+	return list
 }
 
 func isPrincipalKey(k string) bool {
@@ -362,7 +418,7 @@ func (v *vocab) drawLiveness(s Source) Probe {
 	}
 	action := Pick(s, ld.actions)
 	state := Pick(s, ld.rule.MFA.States())
-	return Probe{Caller: c, Action: action, Resource: ld.rule.Resource.Instantiate(c), Context: v.drawContext(s, int(state))}
+	return Probe{Caller: c, Action: action, Resource: ld.rule.Resource.Instantiate(c), Context: withFixed(v.drawContext(s, int(state)), ld.rule.Context)}
 }
 
 func (v *vocab) drawAccount(s Source) string {
@@ -624,7 +680,67 @@ func (t *Target) Directed() []Probe {
 		}
 		for _, st := range ld.rule.MFA.States() {
 			for _, a := range ld.actions {
-				out = append(out, Probe{Caller: c, Action: a, Resource: ld.rule.Resource.Instantiate(c), Context: mfaContext(st)})
+				out = append(out, Probe{Caller: c, Action: a, Resource: ld.rule.Resource.Instantiate(c), Context: withFixed(mfaContext(st), ld.rule.Context)})
+			}
+		}
+	}
+	return append(out, t.neverDirected()...)
+}
+
+// withFixed sets a rule's fixed context keys in a drawn context, replacing any
+// drawn value of the same key.
+func withFixed(ctx []ContextEntry, fixed FixedContext) []ContextEntry {
+	if len(fixed) == 0 {
+		return ctx
+	}
+	out := ctx[:0:0]
+	for _, e := range ctx {
+		keep := true
+		for _, f := range fixed {
+			if strings.EqualFold(e.Key, f.Key) {
+				keep = false
+			}
+		}
+		if keep {
+			out = append(out, e)
+		}
+	}
+	return append(out, fixed...)
+}
+
+// maxNeverActions bounds the actions of one never rule that are probed directly;
+// the random draws cover the rest.
+const maxNeverActions = 200
+
+// neverDirected returns probes for never rules: each action of the rule (up to
+// maxNeverActions) on resources of the policies that fit the rule's patterns, for
+// alice and a role session, in each MFA state the rule covers, with its context.
+func (t *Target) neverDirected() []Probe {
+	var out []Probe
+	callers := t.wholeCallers()[:2]
+	for _, r := range t.Spec.Never {
+		states := []MFAState{MFAKeyAbsent, MFAKeyFalse, MFATrue}
+		if r.MFA != nil {
+			states = r.MFA.States()
+		}
+		var actions []string
+		for _, a := range r.Actions {
+			actions = append(actions, expandAction(a)...)
+		}
+		if len(actions) > maxNeverActions {
+			actions = actions[:maxNeverActions]
+		}
+		for _, c := range callers {
+			for _, a := range actions {
+				act, _ := lookupAction(a)
+				for _, res := range t.resourcesFor(act, c) {
+					if !anyARN(r.Resources, res) {
+						continue
+					}
+					for _, st := range states {
+						out = append(out, Probe{Caller: c, Action: a, Resource: res, Context: withFixed(mfaContext(st), r.Context)})
+					}
+				}
 			}
 		}
 	}

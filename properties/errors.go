@@ -20,6 +20,16 @@ var (
 	ErrOwnerOnly = fmt.Errorf("%w: owner-only", ErrViolation)
 	// ErrLiveness: a request the spec says must work is denied.
 	ErrLiveness = fmt.Errorf("%w: liveness", ErrViolation)
+	// ErrNever: a request a never rule names is allowed.
+	ErrNever = fmt.Errorf("%w: never", ErrViolation)
+	// ErrOnly: an allowed request is outside the spec's only envelope.
+	ErrOnly = fmt.Errorf("%w: only", ErrViolation)
+	// ErrNoEscalation: the bundle allows a documented privilege escalation method.
+	ErrNoEscalation = fmt.Errorf("%w: no-escalation", ErrViolation)
+	// ErrNoFullAccess: the bundle allows every action on every resource.
+	ErrNoFullAccess = fmt.Errorf("%w: no-full-access", ErrViolation)
+	// ErrNoNewAccess: the new policies allow a request the baseline did not.
+	ErrNoNewAccess = fmt.Errorf("%w: no-new-access", ErrViolation)
 
 	// ErrBadInput is wrapped by every error about the input itself (a policy or a
 	// spec that cannot be read or is malformed); the check command exits 2 on it.

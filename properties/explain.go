@@ -9,8 +9,14 @@ import (
 	"github.com/iamfuzz/iamfuzz/model"
 )
 
-// StatementRef locates a statement of the checked policy.
+// StatementRef locates a statement of the checked policy, or of a policy around
+// it (Policy and File then say which).
 type StatementRef struct {
+	// Policy is the role of the statement's policy when it is not the checked
+	// identity policy: "boundary", "scp[0]", "rcp[0]", "resource", "session".
+	Policy string `json:"policy,omitempty"`
+	// File is the file of that policy; "" for the checked policy itself.
+	File   string `json:"file,omitempty"`
 	Index  int    `json:"index"` // 0-based index in the Statement list
 	Sid    string `json:"sid,omitempty"`
 	Effect string `json:"effect"`
@@ -32,9 +38,37 @@ func (s *StatementRef) Name() string {
 }
 
 func (t *Target) statementRef(i int, decided bool, why string) *StatementRef {
-	st := &t.Policy.Statements[i]
-	line, col := t.Policy.LineCol(st.Offset)
+	return statementIn(t.Policy, i, decided, why)
+}
+
+func statementIn(pol *model.Policy, i int, decided bool, why string) *StatementRef {
+	if i < 0 || i >= len(pol.Statements) {
+		return nil
+	}
+	st := &pol.Statements[i]
+	line, col := pol.LineCol(st.Offset)
 	return &StatementRef{Index: i, Sid: st.Sid, Effect: st.Effect, Line: line, Column: col, Decided: decided, Why: why}
+}
+
+// matchRef locates a deciding statement, in whichever policy of the bundle it is.
+func (t *Target) matchRef(m model.Match, resource string) *StatementRef {
+	file, pol := t.policyOf(m, resource)
+	ref := statementIn(pol, m.Statement, true, "")
+	if ref != nil && m.Type != model.IdentityPolicy {
+		ref.Policy, ref.File = m.PolicyName(), file
+		if m.Type == model.ResourcePolicy || m.Type == model.BoundaryPolicy || m.Type == model.SessionPolicy {
+			ref.Policy = m.Type.String()
+		}
+	}
+	return ref
+}
+
+// Location is "file:line:col" of the statement; path is the checked policy's file.
+func (s *StatementRef) Location(path string) string {
+	if s.File != "" {
+		path = s.File
+	}
+	return fmt.Sprintf("%s:%d:%d", path, s.Line, s.Column)
 }
 
 // Explain fills v.Statement: the first statement that decided, or for an
@@ -42,11 +76,11 @@ func (t *Target) statementRef(i int, decided bool, why string) *StatementRef {
 // missed the request; nil when no statement even matches the action.
 func (t *Target) Explain(v *Violation) {
 	if len(v.Matched) > 0 {
-		v.Statement = t.statementRef(v.Matched[0].Statement, true, "")
+		v.Statement = t.matchRef(v.Matched[0], v.Request.Resource)
 		return
 	}
 	e := t.evals.Get().(*model.Evaluator)
-	_, tr := e.Explain(t.bundle, v.Request)
+	res, tr := e.Explain(t.bundleFor(v.Request), v.Request)
 	t.evals.Put(e)
 	if tr == nil || len(tr.Policies) == 0 {
 		return
@@ -93,6 +127,10 @@ func (t *Target) Explain(v *Violation) {
 			}
 		}
 		why = fmt.Sprintf("it allows %s on %s, but its Condition does not hold: %s", v.Request.Action, v.Request.Resource, strings.Join(failed, "; "))
+		if len(failed) == 0 {
+			// The statement applies: a policy around this one keeps the request out.
+			why = fmt.Sprintf("it allows %s on %s, but %s", v.Request.Action, v.Request.Resource, res.Reason)
+		}
 	}
 	v.Statement = t.statementRef(best.Index, false, why)
 }

@@ -110,6 +110,16 @@ func (v *Violation) Unwrap() error {
 		return ErrMFAGate
 	case InvOwnerOnly:
 		return ErrOwnerOnly
+	case InvNever:
+		return ErrNever
+	case InvOnly:
+		return ErrOnly
+	case InvNoEscalation:
+		return ErrNoEscalation
+	case InvNoFullAccess:
+		return ErrNoFullAccess
+	case InvNoNewAccess:
+		return ErrNoNewAccess
 	}
 	return ErrLiveness
 }
@@ -129,7 +139,7 @@ func (v *Violation) Unwrap() error {
 type Invariant func(spec *Spec, pol *model.Policy, req *model.Request, res *model.Result) *Violation
 
 // Invariants are the checks in report order.
-var Invariants = []Invariant{MFAGateCheck, OwnerOnlyCheck, LivenessCheck}
+var Invariants = []Invariant{MFAGateCheck, OwnerOnlyCheck, LivenessCheck, NeverCheck, OnlyCheck, EscalationCheck}
 
 // Judgeable says whether the invariants judge a request, and if so returns its
 // caller and MFA state; otherwise why names the reason.
@@ -217,6 +227,11 @@ func stmtNames(pol *model.Policy, ms []model.Match) string {
 	}
 	names := make([]string, len(ms))
 	for i, m := range ms {
+		if m.Type != model.IdentityPolicy {
+			// A statement of a policy around the checked one: named by its place.
+			names[i] = fmt.Sprintf("statement %d of the %s policy", m.Statement, m.PolicyName())
+			continue
+		}
 		names[i] = "statement " + stmtName(pol, m.Statement)
 	}
 	return strings.Join(names, " and ")
@@ -295,7 +310,7 @@ func OwnerOnlyCheck(spec *Spec, pol *model.Policy, req *model.Request, res *mode
 // denied, as the rule says. A deny of an action AWS does not enforce policies for
 // (sts:GetSessionToken) is a note, not a failure.
 func LivenessCheck(spec *Spec, pol *model.Policy, req *model.Request, res *model.Result) *Violation {
-	if len(spec.Liveness) == 0 || res.Decision == model.Allowed {
+	if len(spec.Liveness) == 0 {
 		return nil
 	}
 	c, m, why := Judgeable(req)
@@ -303,16 +318,29 @@ func LivenessCheck(spec *Spec, pol *model.Policy, req *model.Request, res *model
 		return nil
 	}
 	for _, r := range spec.Liveness {
-		if !r.Covers(c, req.Action, req.Resource, m) {
+		if !r.Covers(c, req.Action, req.Resource, m, req.Context) {
 			continue
 		}
-		if r.Expect == ExpectNotExplicitDeny && res.Decision != model.ExplicitDeny {
-			continue
+		switch r.Expect {
+		case ExpectAllowed:
+			if res.Decision == model.Allowed {
+				continue
+			}
+		case ExpectNotExplicitDeny:
+			if res.Decision != model.ExplicitDeny {
+				continue
+			}
+		case ExpectDenied:
+			if res.Decision != model.Allowed {
+				continue
+			}
 		}
 		var on string
 		switch {
 		case req.Resource == "*":
 			on = "resource *"
+		case !r.Resource.HasUser():
+			on = req.Resource
 		case strings.Contains(req.Resource, ":user/"):
 			on = "your own user"
 		case strings.Contains(req.Resource, ":mfa/"):
@@ -325,18 +353,27 @@ func LivenessCheck(spec *Spec, pol *model.Policy, req *model.Request, res *model
 			who = fmt.Sprintf(" for a user with a path (%s)", req.Principal)
 		}
 		var got string
-		if res.Decision == model.ExplicitDeny {
+		switch res.Decision {
+		case model.ExplicitDeny:
 			got = "explicitly denied by " + stmtNames(pol, res.Matched)
-		} else {
+		case model.Allowed:
+			got = "allowed by " + stmtNames(pol, res.Matched)
+		default:
 			got = "not allowed (implicitDeny: no statement allows it)"
 		}
 		mfa := "with MFA"
 		if m != MFATrue {
 			mfa = "without MFA (" + m.String() + ")"
 		}
+		if len(r.Context) > 0 {
+			mfa += " and " + r.Context.String()
+		}
 		want := "to be allowed"
-		if r.Expect == ExpectNotExplicitDeny {
+		switch r.Expect {
+		case ExpectNotExplicitDeny:
 			want = "not to be explicitly denied"
+		case ExpectDenied:
+			want = "to be denied"
 		}
 		sev := r.Severity
 		reason := fmt.Sprintf("%s on %s %s%s is %s; liveness rule %q requires it %s", req.Action, on, mfa, who, got, r.Name, want)

@@ -141,6 +141,16 @@ func (t *Target) Run(ctx context.Context, o Options) *Report {
 		}
 		return failed
 	}
+	// Checks of the whole bundle (escalation methods of several actions, full
+	// access) decide their own requests; their findings come first.
+	for _, v := range t.WholeChecks() {
+		if _, dup := groups[v.Key()]; dup {
+			continue
+		}
+		t.Explain(v)
+		groups[v.Key()] = v
+		rep.Findings = append(rep.Findings, v)
+	}
 	if !o.NoDirected {
 		for _, p := range t.Directed() {
 			if probe(p) && o.StopAtFirst {

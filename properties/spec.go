@@ -18,19 +18,32 @@ import (
 // optional. A section that is absent is not checked, and reports say so.
 // corpus/specs/README.md documents the file format.
 type Spec struct {
-	// File is the spec file it was read from; "" for the built-in default.
+	// File is the spec file it was read from; "" for a built-in default.
 	File string
-	// Default is true for the built-in default spec.
+	// Default is true for a built-in default spec; DefaultKind says which
+	// (DefaultSelfManage or DefaultGeneral).
 	Default     bool
+	DefaultKind string
 	Description string
 	MFAGate     *MFAGate
 	OwnerOnly   *OwnerOnly
 	Liveness    []*LivenessRule
+	Never       []*NeverRule
+	Only        *Only
+	// NoEscalation turns on the no-escalation invariant (the methods of
+	// properties/escalation.yaml); NoFullAccess the no-full-access invariant.
+	NoEscalation bool
+	NoFullAccess bool
+	// Policies names the policies around the checked one, relative to File.
+	Policies *SpecPolicies
 }
 
 // Name says where the spec comes from, for reports.
 func (s *Spec) Name() string {
-	if s.Default {
+	switch {
+	case s.Default && s.DefaultKind == DefaultGeneral:
+		return "built-in general default (no privilege escalation, no full access)"
+	case s.Default:
 		return "built-in default (self-manage credentials, modelled on AWS's example)"
 	}
 	return s.File
@@ -47,6 +60,18 @@ func (s *Spec) Invariants() []string {
 	}
 	if len(s.Liveness) > 0 {
 		out = append(out, InvLiveness)
+	}
+	if len(s.Never) > 0 {
+		out = append(out, InvNever)
+	}
+	if s.Only != nil {
+		out = append(out, InvOnly)
+	}
+	if s.NoEscalation {
+		out = append(out, InvNoEscalation)
+	}
+	if s.NoFullAccess {
+		out = append(out, InvNoFullAccess)
 	}
 	return out
 }
@@ -195,9 +220,10 @@ type Expectation uint8
 const (
 	ExpectAllowed         Expectation = iota // "allowed"
 	ExpectNotExplicitDeny                    // "not-explicit-deny"
+	ExpectDenied                             // "denied": explicitly or implicitly
 )
 
-var expectNames = []string{"allowed", "not-explicit-deny"}
+var expectNames = []string{"allowed", "not-explicit-deny", "denied"}
 
 func (e Expectation) String() string { return expectNames[e] }
 
@@ -217,12 +243,15 @@ type LivenessRule struct {
 	Reason   string
 	Resource Template
 	Actions  []string // literal action names
+	// Context fixes context keys of the rule's requests (aws:RequestedRegion,
+	// aws:SourceIp, tags …); the MFA keys come from MFA.
+	Context FixedContext
 }
 
 // Covers reports whether the rule speaks about a request by caller c for action on
 // resource in MFA state m.
-func (r *LivenessRule) Covers(c Caller, action, resource string, m MFAState) bool {
-	if !r.Principal.Fits(c) || !r.MFA.Holds(m) {
+func (r *LivenessRule) Covers(c Caller, action, resource string, m MFAState, ctx map[string]model.ContextValue) bool {
+	if !r.Principal.Fits(c) || !r.MFA.Holds(m) || !r.Context.Holds(ctx) {
 		return false
 	}
 	if r.Resource.Instantiate(c) != resource {
@@ -253,7 +282,7 @@ func DefaultSpec() *Spec {
 		if err != nil {
 			panic("properties: the embedded default spec is invalid: " + err.Error())
 		}
-		s.File, s.Default = "", true
+		s.File, s.Default, s.DefaultKind = "", true, DefaultSelfManage
 		defaultSpec = s
 	})
 	return defaultSpec
@@ -410,7 +439,7 @@ func (p *specParser) enum(n *yaml.Node, path string, names []string) (int, bool)
 
 func (p *specParser) spec(root *yaml.Node) *Spec {
 	s := &Spec{}
-	m := p.mapping(root, "", "version", "description", "mfa-gate", "owner-only", "liveness")
+	m := p.mapping(root, "", "version", "description", "mfa-gate", "owner-only", "liveness", "never", "only", "no-escalation", "no-full-access", "policies")
 	if m == nil {
 		return s
 	}
@@ -431,12 +460,23 @@ func (p *specParser) spec(root *yaml.Node) *Spec {
 	if v, ok := m["liveness"]; ok {
 		s.Liveness = p.liveness(v, "liveness")
 	}
-	if _, a := m["mfa-gate"]; !a {
-		if _, b := m["owner-only"]; !b {
-			if _, c := m["liveness"]; !c {
-				p.errf(root, "", ErrSpecMissingKey, "the spec defines no invariant: give at least one of mfa-gate, owner-only, liveness")
-			}
-		}
+	if v, ok := m["never"]; ok {
+		s.Never = p.never(v, "never")
+	}
+	if v, ok := m["only"]; ok {
+		s.Only = p.only(v, "only")
+	}
+	if v, ok := m["no-escalation"]; ok {
+		s.NoEscalation = p.flag(v, "no-escalation")
+	}
+	if v, ok := m["no-full-access"]; ok {
+		s.NoFullAccess = p.flag(v, "no-full-access")
+	}
+	if v, ok := m["policies"]; ok {
+		s.Policies = p.policies(v, "policies")
+	}
+	if len(p.errs) == 0 && len(s.Invariants()) == 0 {
+		p.errf(root, "", ErrSpecMissingKey, "the spec defines no invariant: give at least one of mfa-gate, owner-only, liveness, never, only, no-escalation, no-full-access")
 	}
 	return s
 }
@@ -591,7 +631,7 @@ func (p *specParser) liveness(n *yaml.Node, path string) []*LivenessRule {
 	names := map[string]string{}
 	for i, rn := range n.Content {
 		rp := fmt.Sprintf("%s[%d]", path, i)
-		m := p.mapping(rn, rp, "name", "principal", "mfa", "expect", "severity", "reason", "resource", "actions")
+		m := p.mapping(rn, rp, "name", "principal", "mfa", "expect", "severity", "reason", "resource", "actions", "context")
 		if m == nil {
 			continue
 		}
@@ -642,6 +682,9 @@ func (p *specParser) liveness(n *yaml.Node, path string) []*LivenessRule {
 		}
 		if v, ok := m["actions"]; ok {
 			r.Actions = p.actions(v, rp+".actions", false)
+		}
+		if v, ok := m["context"]; ok {
+			r.Context = p.fixedContext(v, rp+".context")
 		}
 		if valid && resNode != nil {
 			p.checkLivenessResource(r, resNode, rp)

@@ -21,6 +21,11 @@ type Target struct {
 	Path   string
 	Policy *model.Policy
 	Spec   *Spec
+	// Around are the policies around the identity policy (boundary, SCPs, RCPs,
+	// resource and session policies); nil when it stands alone.
+	Around *Surroundings
+	// SpecWhy says why a built-in default spec was chosen; "" for a spec file.
+	SpecWhy string
 
 	bundle *model.Bundle
 	voc    *vocab
@@ -38,6 +43,12 @@ func LoadTarget(policyPath string) (*Target, error) {
 // LoadTargetSpec is LoadTarget with an explicit spec file; "" means the
 // convention of FindSpec.
 func LoadTargetSpec(policyPath, specPath string) (*Target, error) {
+	return LoadTargetWith(policyPath, specPath, nil)
+}
+
+// LoadTargetWith is LoadTargetSpec with surrounding policies given on the command
+// line; each kind they give replaces that kind of the spec's own "policies".
+func LoadTargetWith(policyPath, specPath string, around *Surroundings) (*Target, error) {
 	data, err := os.ReadFile(policyPath)
 	if err != nil {
 		return nil, &PolicyFileError{File: policyPath, Err: err}
@@ -51,22 +62,37 @@ func LoadTargetSpec(policyPath, specPath string) (*Target, error) {
 			return nil, err
 		}
 	}
-	spec := DefaultSpec()
-	if specPath != "" {
-		if spec, err = LoadSpec(specPath); err != nil {
-			return nil, err
-		}
+	if specPath == "" {
+		spec, why := ChooseDefault(pol)
+		t := NewTargetIn(policyPath, pol, spec, around)
+		t.SpecWhy = why
+		return t, nil
 	}
-	return NewTarget(policyPath, pol, spec), nil
+	spec, err := LoadSpec(specPath)
+	if err != nil {
+		return nil, err
+	}
+	own, err := loadSurroundings(spec.Policies, specPath)
+	if err != nil {
+		return nil, err
+	}
+	return NewTargetIn(policyPath, pol, spec, own.Over(around)), nil
 }
 
 // NewTarget prepares a parsed identity policy and a spec for checking. path is
 // used in reports and replay lines ($ref); mutants use it with a policy that
 // exists only in memory.
 func NewTarget(path string, pol *model.Policy, spec *Spec) *Target {
+	return NewTargetIn(path, pol, spec, nil)
+}
+
+// NewTargetIn is NewTarget for an identity policy among surrounding policies.
+func NewTargetIn(path string, pol *model.Policy, spec *Spec, around *Surroundings) *Target {
 	loadCatalog()
-	t := &Target{Path: path, Policy: pol, Spec: spec,
-		bundle: &model.Bundle{Identity: []*model.Compiled{model.Compile(pol)}}}
+	if around.Empty() {
+		around = nil
+	}
+	t := &Target{Path: path, Policy: pol, Spec: spec, Around: around, bundle: bundleOf(pol, around)}
 	t.evals.New = func() any { return new(model.Evaluator) }
 	t.voc = buildVocab(pol, spec)
 	return t
@@ -115,7 +141,7 @@ func PolicyFiles(args []string) ([]string, error) {
 func (t *Target) Decide(r *model.Request) model.Result {
 	e := t.evals.Get().(*model.Evaluator)
 	var res model.Result
-	e.Decide(t.bundle, r, &res)
+	e.Decide(t.bundleFor(r), r, &res)
 	t.evals.Put(e)
 	return res
 }

@@ -43,6 +43,8 @@ type checkConfig struct {
 	format   string
 	parallel int
 	args     []string
+	bundle   bundleFlags
+	around   *properties.Surroundings
 }
 
 func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -55,8 +57,10 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.spec, "spec", "", "spec file for every policy (default: each policy's own spec, see corpus/specs/README.md, else the built-in default)")
 	fs.StringVar(&cfg.format, "format", "text", "output format: text, json or sarif")
 	fs.IntVar(&cfg.parallel, "parallel", runtime.GOMAXPROCS(0), "policies checked at the same time")
+	cfg.bundle.register(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: iamfuzz check [--checks N] [--time D] [--seed S] [--spec FILE] [--format text|json|sarif] policy.json|folder ...")
+		fmt.Fprintln(stderr, "usage: iamfuzz check [--checks N] [--time D] [--seed S] [--spec FILE] [--format text|json|sarif]")
+		fmt.Fprintln(stderr, "                     [--boundary FILE] [--scp FILE]... [--rcp FILE]... [--resource-policy FILE=ARN]... [--session-policy FILE] policy.json|folder ...")
 		fmt.Fprintln(stderr, "Generates requests, decides each with the reference evaluator and checks the invariants of each policy's spec.")
 		fmt.Fprintln(stderr, "Exit status: 0 all pass (warnings and notes do not fail), 1 a violation, 2 bad usage or a malformed policy or spec.")
 		fs.PrintDefaults()
@@ -100,6 +104,10 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "iamfuzz check: %v\n", err)
 			return exitUsage
 		}
+	}
+	if cfg.around, err = cfg.bundle.load(); err != nil {
+		fmt.Fprintf(stderr, "iamfuzz check: %v\n", err)
+		return exitUsage
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -179,7 +187,7 @@ func checkAll(ctx context.Context, files []string, cfg checkConfig, stderr io.Wr
 }
 
 func checkOne(ctx context.Context, path string, cfg checkConfig, progress func(int)) checkResult {
-	t, err := properties.LoadTargetSpec(path, cfg.spec)
+	t, err := properties.LoadTargetWith(path, cfg.spec, cfg.around)
 	if err != nil {
 		progress(cfg.checks)
 		return checkResult{path: path, err: err}
@@ -195,6 +203,7 @@ func reproduceLine(cfg checkConfig) string {
 	if cfg.spec != "" {
 		b.WriteString(" --spec " + shellWord(cfg.spec))
 	}
+	b.WriteString(cfg.bundle.args())
 	for _, a := range cfg.args {
 		b.WriteString(" " + shellWord(a))
 	}
@@ -246,6 +255,10 @@ func writeCheckText(w io.Writer, results []checkResult, cfg checkConfig) {
 		}
 		fmt.Fprintf(w, "%s %s\n", verdict, r.path)
 		fmt.Fprintf(w, "  spec: %s; checks %s\n", r.target.Spec.Name(), strings.Join(r.target.Spec.Invariants(), ", "))
+		if r.target.SpecWhy != "" {
+			fmt.Fprintf(w, "  default chosen because %s\n", r.target.SpecWhy)
+		}
+		fmt.Fprint(w, describeAround(r.target))
 		fmt.Fprintf(w, "  %d requests decided, %d judged, in %s", rep.Checks, rep.Judged, rep.Elapsed.Round(time.Millisecond))
 		if rep.TimedOut {
 			fmt.Fprintf(w, " (time limit reached)")
@@ -286,10 +299,12 @@ func writeFindingText(w io.Writer, t *properties.Target, f *properties.Violation
 	fmt.Fprintf(w, "    request:   %s\n", properties.RequestJSON(f))
 	fmt.Fprintf(w, "    decision:  %s\n", f.Decision)
 	switch s := f.Statement; {
+	case s != nil && s.Decided && s.Policy != "":
+		fmt.Fprintf(w, "    statement: %s (%s, statement %d of the %s policy) at %s\n", s.Name(), s.Effect, s.Index, s.Policy, s.Location(t.Path))
 	case s != nil && s.Decided:
-		fmt.Fprintf(w, "    statement: %s (%s, statement %d) at %s:%d:%d\n", s.Name(), s.Effect, s.Index, t.Path, s.Line, s.Column)
+		fmt.Fprintf(w, "    statement: %s (%s, statement %d) at %s\n", s.Name(), s.Effect, s.Index, s.Location(t.Path))
 	case s != nil:
-		fmt.Fprintf(w, "    statement: none allows it; nearest is %s (statement %d) at %s:%d:%d: %s\n", s.Name(), s.Index, t.Path, s.Line, s.Column, s.Why)
+		fmt.Fprintf(w, "    statement: none allows it; nearest is %s (statement %d) at %s: %s\n", s.Name(), s.Index, s.Location(t.Path), s.Why)
 	default:
 		fmt.Fprintf(w, "    statement: none; no statement of the policy even names %s\n", f.Request.Action)
 	}
@@ -313,11 +328,16 @@ type checkJSON struct {
 }
 
 type policyJSON struct {
-	Path        string        `json:"path"`
-	Verdict     string        `json:"verdict"` // pass, fail or error
-	Error       string        `json:"error,omitempty"`
-	Spec        string        `json:"spec,omitempty"` // the spec file; absent with the built-in default
-	DefaultSpec bool          `json:"defaultSpec,omitzero"`
+	Path        string `json:"path"`
+	Verdict     string `json:"verdict"` // pass, fail or error
+	Error       string `json:"error,omitempty"`
+	Spec        string `json:"spec,omitempty"` // the spec file; absent with the built-in default
+	DefaultSpec bool   `json:"defaultSpec,omitzero"`
+	// DefaultKind is "self-manage" or "general" with a built-in default, and
+	// DefaultWhy says why it was chosen.
+	DefaultKind string        `json:"defaultKind,omitempty"`
+	DefaultWhy  string        `json:"defaultWhy,omitempty"`
+	Around      []string      `json:"around,omitempty"` // the policies around it: "boundary FILE" …
 	Invariants  []string      `json:"invariants,omitempty"`
 	Requests    int           `json:"requests,omitzero"`
 	Judged      int           `json:"judged,omitzero"`
@@ -374,6 +394,7 @@ func writeCheckJSON(w io.Writer, results []checkResult, cfg checkConfig) error {
 			p.Verdict = "fail"
 		}
 		p.Spec, p.DefaultSpec = r.target.Spec.File, r.target.Spec.Default
+		p.DefaultKind, p.DefaultWhy, p.Around = r.target.Spec.DefaultKind, r.target.SpecWhy, r.target.Around.Files()
 		p.Invariants = r.target.Spec.Invariants()
 		p.Requests, p.Judged, p.Millis, p.TimedOut = rep.Checks, rep.Judged, rep.Elapsed.Milliseconds(), rep.TimedOut
 		p.Violations = findingsJSON(r.target, rep.BySeverity(properties.SeverityError))

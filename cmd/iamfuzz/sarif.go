@@ -19,8 +19,18 @@ var sarifRules = []struct {
 		"Every request without MFA (aws:MultiFactorAuthPresent absent, as with a long-term access key, or \"false\") that the policy allows must be for an action of the spec's mfa-gate allow-list."},
 	{properties.InvOwnerOnly, "OwnerOnly", "A caller is allowed to use another user's credentials",
 		"No caller may be allowed to act on a resource the spec declares as owned by another user (user/{path}{username}, mfa/{path}{username}), in any account, unless a documented exception covers it."},
-	{properties.InvLiveness, "Liveness", "A request the spec requires to work is denied",
-		"What the spec's liveness rules require (e.g. managing your own credentials with MFA; setting up MFA without it) is allowed, or at least not explicitly denied."},
+	{properties.InvLiveness, "Liveness", "A request the spec requires to work (or to be denied) is decided otherwise",
+		"What the spec's liveness rules require (e.g. managing your own credentials with MFA; setting up MFA without it) is allowed, or at least not explicitly denied; a rule with expect: denied requires a denial."},
+	{properties.InvNever, "Never", "A request the spec forbids is allowed",
+		"No request that a never rule names (actions, resource patterns, MFA state, fixed context keys) may be allowed by the whole bundle of policies."},
+	{properties.InvOnly, "Only", "An allowed request is outside the spec's envelope",
+		"Every request the whole bundle of policies allows fits one of the only rule's action and resource patterns."},
+	{properties.InvNoEscalation, "NoEscalation", "The policies allow a documented privilege escalation method",
+		"The whole bundle of policies allows no privilege escalation method of properties/escalation.yaml (Rhino Security Labs' list and AWS documentation, each entry sourced), e.g. iam:CreatePolicyVersion, iam:AttachUserPolicy, or iam:PassRole with compute that runs as the role."},
+	{properties.InvNoFullAccess, "NoFullAccess", "The policies allow every action on every resource",
+		"The whole bundle of policies does not allow one action of every AWS service: the effect of Allow \"*\" on \"*\"."},
+	{properties.InvNoNewAccess, "NoNewAccess", "The change allows a request the baseline did not",
+		"Every request the new policies allow was allowed by the baseline policies (iamfuzz check --baseline)."},
 }
 
 var sarifLevel = map[properties.Severity]string{
@@ -60,8 +70,19 @@ func writeCheckSARIF(w io.Writer, results []checkResult, cfg checkConfig) error 
 		}
 		for _, f := range r.report.Findings {
 			line, col := 1, 1
+			at := loc
 			if s := f.Statement; s != nil && s.Line > 0 {
 				line, col = s.Line, s.Column
+				if s.File != "" {
+					// The deciding statement is in a policy around the checked one.
+					file := filepath.ToSlash(s.File)
+					run.AddDistinctArtifact(file)
+					at = func(line, col int) *sarif.Location {
+						return sarif.NewLocationWithPhysicalLocation(sarif.NewPhysicalLocation().
+							WithArtifactLocation(sarif.NewSimpleArtifactLocation(file)).
+							WithRegion(sarif.NewRegion().WithStartLine(line).WithStartColumn(col)))
+					}
+				}
 			}
 			text := fmt.Sprintf("%s\nRequest: %s\nDecision: %s\nReplay: %s", f.Reason, properties.RequestJSON(f), f.Decision, r.target.ReplayCommand(f))
 			sum := sha256.Sum256([]byte(uri + "\x00" + f.Key()))
@@ -73,7 +94,7 @@ func writeCheckSARIF(w io.Writer, results []checkResult, cfg checkConfig) error 
 			run.CreateResultForRule(f.Invariant).
 				WithLevel(sarifLevel[f.Severity]).
 				WithMessage(sarif.NewTextMessage(text)).
-				AddLocation(loc(line, col)).
+				AddLocation(at(line, col)).
 				// go-sarif's AddPartialFingerprint writes to a nil map; set the map.
 				WithPartialFingerprints(map[string]string{"iamfuzzFinding/v1": hex.EncodeToString(sum[:16])}).
 				WithProperties(props)
