@@ -61,7 +61,7 @@ func (p *parser) validateStatement(st *Statement, path string, typ PolicyType, v
 	if typ == RCPPolicy && st.Effect == "Allow" {
 		p.errf(path+".Effect", off, ErrInvalidEffect, "a resource control policy can only Deny: the one Allow, RCPFullAWSAccess, is attached by AWS at every level")
 	}
-	if typ != ResourcePolicy && typ != RCPPolicy && st.HasSid && !isAlnum(st.Sid) {
+	if st.HasSid && !ValidSid(typ, st.Sid) {
 		p.errf(path+".Sid", off, ErrInvalidSid, "%q: a Sid in an IAM policy may only contain A-Z, a-z and 0-9", st.Sid)
 	}
 
@@ -180,6 +180,13 @@ func validActionSyntax(a string) bool {
 func hasUpperService(r string) bool {
 	parts := strings.SplitN(r, ":", 4)
 	return len(parts) > 2 && parts[2] != strings.ToLower(parts[2])
+}
+
+// ValidSid reports whether IAM accepts sid as the Sid of a policy of type typ: the
+// IAM policy types (identity, boundary, SCP) take only ASCII letters and digits,
+// resource-based policies and RCPs any string.
+func ValidSid(typ PolicyType, sid string) bool {
+	return typ == ResourcePolicy || typ == RCPPolicy || isAlnum(sid)
 }
 
 func isAlnum(s string) bool {

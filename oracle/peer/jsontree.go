@@ -177,6 +177,15 @@ func (n *node) strings() []string {
 	return nil
 }
 
+// elems returns the items of a list, or the node itself when it is not one: a
+// policy element's values may be written either way.
+func (n *node) elems() []*node {
+	if n.kind == '[' {
+		return n.items
+	}
+	return []*node{n}
+}
+
 func stringNode(s string) *node {
 	q, _ := jsontext.AppendQuote(nil, s)
 	return &node{kind: '"', raw: q}
