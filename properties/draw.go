@@ -684,7 +684,40 @@ func (t *Target) Directed() []Probe {
 			}
 		}
 	}
-	return append(out, t.neverDirected()...)
+	out = append(out, t.neverDirected()...)
+	return append(out, t.envelopeDirected()...)
+}
+
+// maxEnvelopeProbes bounds the probes envelopeDirected makes.
+const maxEnvelopeProbes = 20000
+
+// envelopeDirected returns, for a spec with an only rule, a probe for every
+// action the policy names on the resources the policies name (and the
+// catalogue's), for alice and a role session, in each context of the
+// whole-bundle checks: an envelope is about everything the policy grants, so
+// its grants are tried outright rather than left to chance.
+func (t *Target) envelopeDirected() []Probe {
+	if t.Spec.Only == nil {
+		return nil
+	}
+	var out []Probe
+	for _, c := range t.wholeCallers()[:2] {
+		for _, a := range t.voc.policyActions {
+			act, ok := lookupAction(a)
+			if !ok {
+				continue
+			}
+			for _, r := range t.resourcesFor(act, c) {
+				for _, ctx := range t.wholeContexts() {
+					if len(out) >= maxEnvelopeProbes {
+						return out
+					}
+					out = append(out, Probe{Caller: c, Action: act.FullName(), Resource: r, Context: ctx})
+				}
+			}
+		}
+	}
+	return out
 }
 
 // withFixed sets a rule's fixed context keys in a drawn context, replacing any

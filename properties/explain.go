@@ -158,16 +158,57 @@ func (t *Target) ReplayCase(v *Violation, id string) []byte {
 		Source   string            `json:"source"`
 	}{
 		ID:       id,
-		Policies: map[string]any{"identity": []any{map[string]string{"$ref": t.Path}}},
+		Policies: t.casePolicies(v.Request.Resource),
 		Request:  CaseRequestOf(v.Request),
 		Expect:   v.Decision.String(),
 		Source:   fmt.Sprintf("iamfuzz check: %s %s: %s", v.Invariant, v.Severity, v.Rule),
+	}
+	if t.Around != nil && t.Around.Session != nil {
+		c.Source += " (the eval format has no session policies: this replay omits " + t.Around.Session.Path + ")"
 	}
 	b, err := json.Marshal(c, json.Deterministic(true))
 	if err != nil {
 		panic("properties: marshalling a replay case: " + err.Error()) // only plain strings and maps: cannot fail
 	}
 	return b
+}
+
+// casePolicies names the bundle's policy files in the eval format ({"$ref":
+// path}): the identity policy, and the policies around it that decide a request
+// for resource.
+func (t *Target) casePolicies(resource string) map[string]any {
+	ref := func(p string) any { return map[string]string{"$ref": p} }
+	out := map[string]any{"identity": []any{ref(t.Path)}}
+	s := t.Around
+	if s == nil {
+		return out
+	}
+	if s.Boundary != nil {
+		out["boundary"] = []any{ref(s.Boundary.Path)}
+	}
+	levels := func(ps []*PolicyFile) []any {
+		var l []any
+		for _, p := range ps {
+			l = append(l, []any{ref(p.Path)})
+		}
+		return l
+	}
+	if len(s.SCP) > 0 {
+		out["scp"] = levels(s.SCP)
+	}
+	if len(s.RCP) > 0 {
+		out["rcp"] = levels(s.RCP)
+	}
+	var rps []any
+	for _, rp := range s.Resource {
+		if rp.Fits(resource) {
+			rps = append(rps, ref(rp.Path))
+		}
+	}
+	if len(rps) > 0 {
+		out["resource"] = rps
+	}
+	return out
 }
 
 // ReplayCommand is the shell command that replays a violation with an
