@@ -8,8 +8,25 @@ import (
 // pre-split into code units, condition operators resolved and their values parsed.
 // It is immutable and safe to share between goroutines.
 type Compiled struct {
-	Policy *Policy
-	stmts  []cstmt
+	Policy    *Policy
+	stmts     []cstmt
+	actions   actionIndex
+	notAction []uint64 // bitset of the statements with NotAction
+}
+
+// actionIndex finds, for a request's action, the statements whose Action (or
+// NotAction) list names it, without scanning every list: exact names are hashed,
+// patterns are grouped by the service they name (iam-semantics.md §4.1).
+type actionIndex struct {
+	all     []int32            // statements listing "*"
+	exact   map[string][]int32 // lower-cased action → statements
+	service map[string][]actionGlob
+	other   []actionGlob // patterns with a wildcard in the service prefix
+}
+
+type actionGlob struct {
+	stmt int32
+	pat  *pattern
 }
 
 type cstmt struct {
@@ -38,7 +55,7 @@ type cprincipal struct {
 // Compile prepares a parsed, valid policy for deciding.
 func Compile(p *Policy) *Compiled {
 	vars := p.Version == "2012-10-17"
-	c := &Compiled{Policy: p, stmts: make([]cstmt, len(p.Statements))}
+	c := &Compiled{Policy: p, stmts: make([]cstmt, len(p.Statements)), notAction: make([]uint64, (len(p.Statements)+63)/64)}
 	for i := range p.Statements {
 		st := &p.Statements[i]
 		cs := &c.stmts[i]
@@ -46,6 +63,7 @@ func Compile(p *Policy) *Compiled {
 		acts := st.Action
 		if acts == nil {
 			acts, cs.notAction = st.NotAction, true
+			c.notAction[i/64] |= 1 << (i % 64)
 		}
 		for _, a := range acts.Values {
 			switch {
@@ -57,6 +75,7 @@ func Compile(p *Policy) *Compiled {
 				cs.actExact = append(cs.actExact, strings.ToLower(a))
 			}
 		}
+		c.actions.add(cs, int32(i))
 		res := st.Resource
 		if res == nil {
 			res, cs.notRes = st.NotResource, true
@@ -86,6 +105,59 @@ func Compile(p *Policy) *Compiled {
 		}
 	}
 	return c
+}
+
+func (x *actionIndex) add(cs *cstmt, i int32) {
+	if cs.actAll {
+		x.all = append(x.all, i)
+	}
+	for _, a := range cs.actExact {
+		if x.exact == nil {
+			x.exact = make(map[string][]int32)
+		}
+		// A statement may list an action twice (in two cases): mark it once.
+		if l := x.exact[a]; len(l) == 0 || l[len(l)-1] != i {
+			x.exact[a] = append(l, i)
+		}
+	}
+	for k := range cs.actGlobs {
+		g := actionGlob{stmt: i, pat: &cs.actGlobs[k]}
+		svc, _, ok := strings.Cut(g.pat.text, ":")
+		if !ok || strings.ContainsAny(svc, "*?") {
+			x.other = append(x.other, g)
+			continue
+		}
+		if x.service == nil {
+			x.service = make(map[string][]actionGlob)
+		}
+		svc = strings.ToLower(svc)
+		x.service[svc] = append(x.service[svc], g)
+	}
+}
+
+// markActions sets bit i of marks for every statement i whose action list matches
+// the request's action (lower is the action lower-cased, svc its service prefix).
+func (e *Evaluator) markActions(x *actionIndex, lower, svc string, marks []uint64) {
+	for _, i := range x.all {
+		marks[i/64] |= 1 << (i % 64)
+	}
+	if x.exact != nil {
+		for _, i := range x.exact[lower] {
+			marks[i/64] |= 1 << (i % 64)
+		}
+	}
+	if x.service != nil {
+		for _, g := range x.service[svc] {
+			if marks[g.stmt/64]&(1<<(g.stmt%64)) == 0 && e.matchPattern(g.pat, lower, nil, true) {
+				marks[g.stmt/64] |= 1 << (g.stmt % 64)
+			}
+		}
+	}
+	for _, g := range x.other {
+		if marks[g.stmt/64]&(1<<(g.stmt%64)) == 0 && e.matchPattern(g.pat, lower, nil, true) {
+			marks[g.stmt/64] |= 1 << (g.stmt % 64)
+		}
+	}
 }
 
 // CompileText parses, validates and compiles a policy document.
@@ -150,6 +222,8 @@ func (cp *cprincipal) match(r *Request) int {
 	return best
 }
 
+// matchAction matches one statement's action list and names the entry that
+// matched; Explain's trace uses it (Decide uses the policy's actionIndex).
 func (e *Evaluator) matchAction(st *cstmt, action string) (bool, string) {
 	if st.actAll {
 		return true, "*"

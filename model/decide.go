@@ -1,6 +1,7 @@
 package model
 
 import (
+	"math/bits"
 	"fmt"
 	"strings"
 	"sync"
@@ -171,6 +172,7 @@ type Evaluator struct {
 	codes  []uint16
 	bytes  []byte
 	bytes2 []byte
+	marks  []uint64 // per statement of one policy: its action list matched
 	nfa    []uint64 // globNFA's masks
 	fail   []int32  // Knuth–Morris–Pratt table of a long segment
 	vals   []string // a pattern's variable values
@@ -297,7 +299,7 @@ func (e *Evaluator) Decide(b *Bundle, r *Request, out *Result) {
 	out.Missing = append(out.Missing[:0], e.missing...)
 	out.Undef = e.undef
 	out.Notes = 0
-	if strings.EqualFold(r.Action, "sts:GetSessionToken") || strings.EqualFold(r.Action, "sts:GetCallerIdentity") {
+	if a := r.lowerAction; a == "sts:getsessiontoken" || a == "sts:getcalleridentity" {
 		out.Notes |= NoteNotEnforced
 	}
 }
@@ -306,6 +308,47 @@ func (e *Evaluator) Decide(b *Bundle, r *Request, out *Result) {
 // allows (pmNone when no Allow statement applies; for identity-like policies
 // pmDirect when one does) and whether a Deny statement applies.
 func (e *Evaluator) evalPolicy(p *Compiled, typ PolicyType, level, idx int, r *Request) (allow int, deny bool) {
+	if e.trace != nil || plantedBug {
+		return e.evalPolicySlow(p, typ, level, idx, r)
+	}
+	// Only the statements whose action element matches are visited: those the
+	// action index marks, XOR those with NotAction.
+	w := len(p.notAction)
+	if cap(e.marks) < w {
+		e.marks = make([]uint64, w)
+	}
+	marks := e.marks[:w]
+	clear(marks)
+	e.markActions(&p.actions, r.lowerAction, r.lowerService, marks)
+	for k, word := range marks {
+		word ^= p.notAction[k]
+		for word != 0 {
+			st := &p.stmts[k*64+bits.TrailingZeros64(word)]
+			word &= word - 1
+			if kind, ok := e.applies(st, typ, r, nil, true); ok {
+				allow, deny = e.record(st, kind, typ, level, idx, allow, deny)
+			}
+		}
+	}
+	return allow, deny
+}
+
+// record notes an applicable statement.
+func (e *Evaluator) record(st *cstmt, kind int, typ PolicyType, level, idx int, allow int, deny bool) (int, bool) {
+	m := Match{Type: typ, Level: level, Policy: idx, Statement: st.index, Sid: st.sid}
+	if st.deny {
+		e.denies = append(e.denies, m)
+		return allow, true
+	}
+	if typ == IdentityPolicy || typ == ResourcePolicy {
+		e.allows = append(e.allows, m)
+	}
+	return max(allow, kind), deny
+}
+
+// evalPolicySlow visits every statement: for Explain's trace, and for the
+// planted bug (which lives in matchAction).
+func (e *Evaluator) evalPolicySlow(p *Compiled, typ PolicyType, level, idx int, r *Request) (allow int, deny bool) {
 	var pt *PolicyTrace
 	if e.trace != nil {
 		e.trace.Policies = append(e.trace.Policies, PolicyTrace{Name: Match{Type: typ, Level: level, Policy: idx}.PolicyName()})
@@ -318,19 +361,15 @@ func (e *Evaluator) evalPolicy(p *Compiled, typ PolicyType, level, idx int, r *R
 			pt.Statements = append(pt.Statements, StatementTrace{Index: st.index, Sid: st.sid, Deny: st.deny})
 			tr = &pt.Statements[len(pt.Statements)-1]
 		}
-		kind, ok := e.applies(st, typ, r, tr)
-		if !ok {
-			continue
+		am, pat := e.matchAction(st, r.Action)
+		if st.notAction {
+			am = !am
 		}
-		m := Match{Type: typ, Level: level, Policy: idx, Statement: st.index, Sid: st.sid}
-		if st.deny {
-			deny = true
-			e.denies = append(e.denies, m)
-			continue
+		if tr != nil {
+			tr.Action = MatchTrace{Matched: am, Not: st.notAction, Pattern: pat}
 		}
-		allow = max(allow, kind)
-		if typ == IdentityPolicy || typ == ResourcePolicy {
-			e.allows = append(e.allows, m)
+		if kind, ok := e.applies(st, typ, r, tr, am); ok {
+			allow, deny = e.record(st, kind, typ, level, idx, allow, deny)
 		}
 	}
 	return allow, deny
@@ -338,14 +377,8 @@ func (e *Evaluator) evalPolicy(p *Compiled, typ PolicyType, level, idx int, r *R
 
 // applies reports whether a statement applies to the request (docs/semantics.md
 // §3.1), and for resource-based policies how its Principal names the caller.
-func (e *Evaluator) applies(st *cstmt, typ PolicyType, r *Request, tr *StatementTrace) (int, bool) {
-	am, pat := e.matchAction(st, r.Action)
-	if st.notAction {
-		am = !am
-	}
-	if tr != nil {
-		tr.Action = MatchTrace{Matched: am, Not: st.notAction, Pattern: pat}
-	}
+// am says whether the action element matched.
+func (e *Evaluator) applies(st *cstmt, typ PolicyType, r *Request, tr *StatementTrace, am bool) (int, bool) {
 	if !am {
 		return pmNone, false
 	}

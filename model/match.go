@@ -302,7 +302,7 @@ func (e *Evaluator) matchPattern(p *pattern, s string, r *Request, fold bool) bo
 			}
 			val = v.def
 		}
-		if strings.ContainsAny(val, "*?") {
+		if hasWildcard(val) {
 			e.undef |= UndefWildcardInVariableValue
 		}
 		vals = append(vals, val)
@@ -351,6 +351,16 @@ func (e *Evaluator) matchPieces(ps []piece, vals []string, s string, fold bool) 
 		i += at + len(needle)
 	}
 	return true
+}
+
+// hasWildcard is strings.ContainsAny(s, "*?") without its setup cost on short values.
+func hasWildcard(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '*' || s[i] == '?' {
+			return true
+		}
+	}
+	return false
 }
 
 func pieceText(p *piece, vals []string) string {

@@ -50,7 +50,8 @@ func Multi(vs ...string) ContextValue {
 }
 
 // Request is one request to decide: who asks to do what to which resource, with
-// which context. Build it with NewRequest, which derives the principal keys.
+// which context. Build it with NewRequest, which derives the principal keys; treat
+// the fields as read-only afterwards, since the evaluator uses what was derived.
 type Request struct {
 	Principal       string
 	Action          string
@@ -64,6 +65,8 @@ type Request struct {
 	resAccount   string
 	principalArn string // aws:PrincipalArn: the role ARN for a role session
 	name         string // user, role, session or federated name
+	lowerAction  string // Action lower-cased, for the policies' action indexes
+	lowerService string // its service prefix
 	ctx          map[string]ContextValue
 }
 
@@ -135,6 +138,8 @@ func (r *Request) prepare() error {
 	if err := checkAction(r.Action); err != nil {
 		return err
 	}
+	r.lowerAction = strings.ToLower(r.Action)
+	r.lowerService, _, _ = strings.Cut(r.lowerAction, ":")
 	r.resAccount = r.account
 	if r.Resource != "*" {
 		parts := strings.SplitN(r.Resource, ":", 6)
