@@ -1,8 +1,8 @@
 package model
 
 import (
-	"math/bits"
 	"fmt"
+	"math/bits"
 	"strings"
 	"sync"
 )
