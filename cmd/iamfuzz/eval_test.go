@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/iamfuzz/iamfuzz/properties"
 )
 
 func runCmd(t testing.TB, stdin io.Reader, args ...string) (int, string, string) {
@@ -149,6 +152,31 @@ func BenchmarkEval(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if code := run([]string{"eval"}, bytes.NewReader(data), io.Discard, io.Discard); code != exitOK {
+			b.Fatalf("exit %d", code)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "cases/s")
+}
+
+// BenchmarkEvalDistinct measures eval on generated cases whose policies do not
+// repeat (as held-back differential cases look): every line is parsed, linted and
+// compiled before its one decision.
+func BenchmarkEvalDistinct(b *testing.B) {
+	var in bytes.Buffer
+	const n = 2000
+	for _, c := range properties.GenerateCases(1, n) {
+		line, err := jsonv2.Marshal(c)
+		if err != nil {
+			b.Fatal(err)
+		}
+		in.Write(line)
+		in.WriteByte('\n')
+	}
+	data := in.Bytes()
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if code := run([]string{"eval"}, bytes.NewReader(data), io.Discard, io.Discard); code != exitOK && code != exitFailures {
 			b.Fatalf("exit %d", code)
 		}
 	}
