@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/iamfuzz/iamfuzz/partition"
 )
 
 // DefaultChecks is the default number of random probes per policy. With the
@@ -41,7 +43,14 @@ type Options struct {
 // Report is the outcome of checking one policy.
 type Report struct {
 	Target *Target
-	Seed   uint64
+	// Engine is EngineProof or EngineSample.
+	Engine string
+	// Verdict is VerdictProved, VerdictFail or VerdictUnknown. Random sampling
+	// never proves: without a failure its verdict is VerdictUnknown.
+	Verdict string
+	// Coverage says what the proof engine covered; nil for sampling.
+	Coverage *partition.Coverage
+	Seed     uint64
 	// Checks counts the probes decided (directed and random); Judged those the
 	// invariants judged (see Invariant for which requests are judged).
 	Checks, Judged int
@@ -103,7 +112,7 @@ func (t *Target) Run(ctx context.Context, o Options) *Report {
 	if o.Time > 0 {
 		deadline = start.Add(o.Time)
 	}
-	rep := &Report{Target: t, Seed: o.Seed}
+	rep := &Report{Target: t, Seed: o.Seed, Engine: EngineSample}
 	groups := map[string]*Violation{}
 	pending := 0
 	tick := func() {
@@ -187,6 +196,11 @@ func (r *Report) finish(start time.Time, pending int, o Options) {
 	}
 	sort.SliceStable(r.Findings, func(i, j int) bool { return r.Findings[i].Severity < r.Findings[j].Severity })
 	r.Elapsed = time.Since(start)
+	if r.Failed() {
+		r.Verdict = VerdictFail
+	} else {
+		r.Verdict = VerdictUnknown
+	}
 }
 
 func (v *Violation) addAlso(action string) {

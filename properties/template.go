@@ -60,7 +60,7 @@ func compileTemplate(text string, star bool) (Template, error) {
 			if !star {
 				return t, fmt.Errorf("%q: \"*\" is only allowed in owner-only exceptions; owned resources and liveness requests are exact", text)
 			}
-			re.WriteString(".*")
+			re.WriteString("(?s:.*)") // any text, newlines included
 			rest = rest[1:]
 			continue
 		}

@@ -1,0 +1,400 @@
+package partition
+
+import (
+	"strings"
+)
+
+// auto is a Lang compiled to an NFA (Thompson construction) with a lazily built
+// DFA on top: each DFA state is a set of NFA states closed under ε-moves.
+type auto struct {
+	edges   [][]nedge
+	eps     [][]int32
+	start   int32
+	accept  int32
+	edgeSet []ByteSet  // the distinct edge labels
+	classes [256]int32 // bytes that every edge treats alike share a class
+
+	sets  []bitset         // DFA state -> NFA state set
+	index map[string]int32 // key of a set -> DFA state
+	trans [][]int32        // DFA state -> byte -> DFA state (-1 unknown)
+	acc   []bool
+	dead  []bool
+}
+
+type nedge struct {
+	set ByteSet
+	to  int32
+}
+
+type bitset []uint64
+
+func (b bitset) has(i int32) bool { return b[i>>6]&(1<<(i&63)) != 0 }
+func (b bitset) set(i int32)      { b[i>>6] |= 1 << (i & 63) }
+
+func (b bitset) key() string {
+	var sb strings.Builder
+	for _, w := range b {
+		for k := 0; k < 8; k++ {
+			sb.WriteByte(byte(w >> (8 * k)))
+		}
+	}
+	return sb.String()
+}
+
+func compile(l *Lang) *auto {
+	a := &auto{}
+	s, e := a.build(l)
+	a.start, a.accept = s, e
+	seen := map[ByteSet]bool{}
+	for _, es := range a.edges {
+		for _, ed := range es {
+			if !seen[ed.set] {
+				seen[ed.set] = true
+				a.edgeSet = append(a.edgeSet, ed.set)
+			}
+		}
+	}
+	a.classes = refine(a.edgeSet)
+	a.index = map[string]int32{}
+	start := a.newSet()
+	a.closeInto(start, a.start)
+	a.state(start)
+	return a
+}
+
+func (a *auto) node() int32 {
+	a.edges = append(a.edges, nil)
+	a.eps = append(a.eps, nil)
+	return int32(len(a.edges) - 1)
+}
+
+func (a *auto) build(l *Lang) (start, end int32) {
+	switch l.op {
+	case opSet:
+		s, e := a.node(), a.node()
+		if !l.set.empty() {
+			a.edges[s] = append(a.edges[s], nedge{l.set, e})
+		}
+		return s, e
+	case opSeq:
+		s := a.node()
+		cur := s
+		for _, sub := range l.subs {
+			ss, se := a.build(sub)
+			a.eps[cur] = append(a.eps[cur], ss)
+			cur = se
+		}
+		return s, cur
+	case opAlt:
+		s, e := a.node(), a.node()
+		for _, sub := range l.subs {
+			ss, se := a.build(sub)
+			a.eps[s] = append(a.eps[s], ss)
+			a.eps[se] = append(a.eps[se], e)
+		}
+		return s, e
+	case opStar:
+		s, e := a.node(), a.node()
+		ss, se := a.build(l.subs[0])
+		a.eps[s] = append(a.eps[s], ss, e)
+		a.eps[se] = append(a.eps[se], ss, e)
+		return s, e
+	case opRepeat:
+		s := a.node()
+		cur := s
+		end := a.node()
+		for range l.n {
+			ss, se := a.build(l.subs[0])
+			a.eps[cur] = append(a.eps[cur], ss, end)
+			cur = se
+		}
+		a.eps[cur] = append(a.eps[cur], end)
+		return s, end
+	}
+	panic("partition: unknown language operator")
+}
+
+func (a *auto) newSet() bitset { return make(bitset, (len(a.edges)+63)/64) }
+
+func (a *auto) closeInto(b bitset, s int32) {
+	if b.has(s) {
+		return
+	}
+	b.set(s)
+	for _, t := range a.eps[s] {
+		a.closeInto(b, t)
+	}
+}
+
+// state returns the DFA state of a closed NFA state set, adding it if new.
+func (a *auto) state(b bitset) int32 {
+	k := b.key()
+	if id, ok := a.index[k]; ok {
+		return id
+	}
+	id := int32(len(a.sets))
+	a.index[k] = id
+	a.sets = append(a.sets, b)
+	tr := make([]int32, 256)
+	for i := range tr {
+		tr[i] = -1
+	}
+	a.trans = append(a.trans, tr)
+	a.acc = append(a.acc, b.has(a.accept))
+	empty := true
+	for _, w := range b {
+		if w != 0 {
+			empty = false
+			break
+		}
+	}
+	a.dead = append(a.dead, empty)
+	return id
+}
+
+// step is the DFA transition on byte c.
+func (a *auto) step(d int32, c byte) int32 {
+	if t := a.trans[d][c]; t >= 0 {
+		return t
+	}
+	from := a.sets[d]
+	next := a.newSet()
+	for w, word := range from {
+		for word != 0 {
+			bit := word & -word
+			word &^= bit
+			s := int32(w*64 + trailing(bit))
+			for _, ed := range a.edges[s] {
+				if ed.set.Has(c) {
+					a.closeInto(next, ed.to)
+				}
+			}
+		}
+	}
+	t := a.state(next)
+	a.trans[d][c] = t
+	return t
+}
+
+func trailing(x uint64) int {
+	n := 0
+	for x&1 == 0 {
+		x >>= 1
+		n++
+	}
+	return n
+}
+
+// Matches reports whether s is in the language (used by tests and checks).
+func (a *auto) matches(s string) bool {
+	d := int32(0)
+	for i := 0; i < len(s); i++ {
+		d = a.step(d, s[i])
+		if a.dead[d] {
+			return false
+		}
+	}
+	return a.acc[d]
+}
+
+// Region is one class of a dimension: the set of predicates its strings satisfy
+// (In[i] for predicate i) and the shortest string of it found first.
+type Region struct {
+	In      []bool
+	Witness string
+}
+
+// alphabet refines the bytes into classes that every automaton treats alike and
+// returns one representative per class, printable ASCII preferred (letters,
+// digits, then punctuation). ok is false when some class has no printable member:
+// its strings would need non-ASCII bytes, which a one-byte witness cannot show.
+func alphabet(autos []*auto) (reps []byte, ok bool) {
+	var class [256]int
+	n := 1
+	if len(autos) > 0 {
+		ids := map[string]int{}
+		key := make([]byte, 4*len(autos))
+		for c := 0; c < 256; c++ {
+			for j, a := range autos {
+				v := a.classes[c]
+				key[4*j], key[4*j+1], key[4*j+2], key[4*j+3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
+			}
+			id, seen := ids[string(key)]
+			if !seen {
+				id = len(ids)
+				ids[string(key)] = id
+			}
+			class[c] = id
+		}
+		n = len(ids)
+	}
+	best := make([]int, n)
+	for i := range best {
+		best[i] = -1
+	}
+	rank := func(c int) int {
+		switch {
+		case 'a' <= c && c <= 'z':
+			return 0
+		case '0' <= c && c <= '9':
+			return 1
+		case 'A' <= c && c <= 'Z':
+			return 2
+		case c == '-' || c == '_' || c == '.':
+			return 3
+		case c >= ' ' && c < 0x7f:
+			return 4
+		case c < 0x80:
+			return 8 // a control character: valid, if unusual, in a request
+		}
+		return 9
+	}
+	for c := 0; c < 256; c++ {
+		k := class[c]
+		if best[k] < 0 || rank(c) < rank(best[k]) {
+			best[k] = c
+		}
+	}
+	ok = true
+	for _, c := range best {
+		if rank(c) == 9 {
+			ok = false // a class of only control or non-ASCII bytes
+			continue
+		}
+		reps = append(reps, byte(c))
+	}
+	return reps, ok
+}
+
+// explore walks the product of the automata breadth-first and returns one
+// region per reachable combination of memberships, each with its shortest
+// witness. If domain >= 0, only strings of that automaton's language count (and
+// the walk stops where the domain is dead). It stops after budget product states:
+// complete is then false.
+func explore(autos []*auto, domain int, budget int) (regions []Region, complete bool) {
+	reps, ok := alphabet(autos)
+	complete = ok
+	type node struct {
+		st     []int32
+		parent int32
+		by     byte
+	}
+	keyOf := func(st []int32) string {
+		b := make([]byte, 0, 4*len(st))
+		for _, s := range st {
+			b = append(b, byte(s), byte(s>>8), byte(s>>16), byte(s>>24))
+		}
+		return string(b)
+	}
+	start := make([]int32, len(autos))
+	nodes := []node{{st: start, parent: -1}}
+	seen := map[string]bool{keyOf(start): true}
+	sigs := map[string]bool{}
+	witness := func(i int) string {
+		var b []byte
+		for ; nodes[i].parent >= 0; i = int(nodes[i].parent) {
+			b = append(b, nodes[i].by)
+		}
+		for l, r := 0, len(b)-1; l < r; l, r = l+1, r-1 {
+			b[l], b[r] = b[r], b[l]
+		}
+		return string(b)
+	}
+	for i := 0; i < len(nodes); i++ {
+		st := nodes[i].st
+		if domain < 0 || autos[domain].acc[st[domain]] {
+			in := make([]bool, len(autos))
+			sig := make([]byte, len(autos))
+			for j, a := range autos {
+				in[j] = a.acc[st[j]]
+				if in[j] {
+					sig[j] = 1
+				}
+			}
+			if !sigs[string(sig)] {
+				sigs[string(sig)] = true
+				regions = append(regions, Region{In: in, Witness: witness(i)})
+			}
+		}
+		if domain >= 0 && autos[domain].dead[st[domain]] {
+			continue
+		}
+		allDead := true
+		for j, a := range autos {
+			if !a.dead[st[j]] {
+				allDead = false
+				break
+			}
+		}
+		if allDead {
+			continue
+		}
+		if len(nodes) > budget {
+			return regions, false
+		}
+		for _, c := range reps {
+			next := make([]int32, len(autos))
+			for j, a := range autos {
+				next[j] = a.step(st[j], c)
+			}
+			k := keyOf(next)
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			nodes = append(nodes, node{st: next, parent: int32(i), by: c})
+		}
+	}
+	return regions, complete
+}
+
+// refine returns the classes of bytes that every set treats alike.
+func refine(sets []ByteSet) [256]int32 {
+	var class [256]int32
+	var remap [512]int32
+	for _, s := range sets {
+		for i := range remap {
+			remap[i] = -1
+		}
+		next := int32(0)
+		for c := 0; c < 256; c++ {
+			k := 2 * class[c]
+			if s.Has(byte(c)) {
+				k++
+			}
+			if remap[k] < 0 {
+				remap[k] = next
+				next++
+			}
+			class[c] = remap[k]
+		}
+	}
+	return class
+}
+
+// intersects reports whether two languages share a string (a walk over the
+// product until both accept).
+func intersects(a, b *auto) bool {
+	reps, _ := alphabet([]*auto{a, b})
+	type pair struct{ x, y int32 }
+	seen := map[pair]bool{{0, 0}: true}
+	queue := []pair{{0, 0}}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		if a.acc[p.x] && b.acc[p.y] {
+			return true
+		}
+		if a.dead[p.x] || b.dead[p.y] {
+			continue
+		}
+		for _, c := range reps {
+			q := pair{a.step(p.x, c), b.step(p.y, c)}
+			if !seen[q] {
+				seen[q] = true
+				queue = append(queue, q)
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,285 @@
+package properties
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/iamfuzz/iamfuzz/model"
+	"github.com/iamfuzz/iamfuzz/partition"
+)
+
+// Verdicts of a check.
+const (
+	// VerdictProved: every class of requests was decided and no invariant broke,
+	// so none breaks for any request (within the model's semantics and the
+	// catalogue's actions).
+	VerdictProved = "proved"
+	// VerdictFail: a request breaks an invariant with severity error.
+	VerdictFail = "fail"
+	// VerdictUnknown: nothing broke, but the requests decided do not cover every
+	// class (random sampling, a budget, or something the partition cannot divide
+	// exactly); Coverage.Unknown says what.
+	VerdictUnknown = "unknown"
+)
+
+// Engines that check a target.
+const (
+	EngineProof  = "proof"  // the partition: one witness per class of requests
+	EngineSample = "sample" // random probes
+)
+
+// provedInvariants are the invariants whose predicates the proof engine hands
+// to the partition. A spec with another invariant can only be unknown.
+var provedInvariants = map[string]bool{InvMFAGate: true, InvOwnerOnly: true, InvLiveness: true}
+
+// Prove checks the target by the partition of the request space
+// (package partition): one witness per class, each decided and judged by every
+// invariant. With no error found and every class covered the verdict is
+// VerdictProved. o.Checks and o.Seed do not apply; o.Time and ctx bound the run
+// (a run they stop is VerdictUnknown unless it failed).
+func (t *Target) Prove(ctx context.Context, o Options) *Report {
+	start := time.Now()
+	rep := &Report{Target: t, Engine: EngineProof}
+	if o.Time > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.Time)
+		defer cancel()
+	}
+	groups := map[string]*Violation{}
+	pending := 0
+	prob := t.problem()
+	failed := false
+	cov := partition.Enumerate(ctx, prob, func(c *partition.Class) bool {
+		rep.Checks++
+		pending++
+		if o.Progress != nil && pending == 256 {
+			o.Progress(pending)
+			pending = 0
+		}
+		p := probeOf(c)
+		r, vs, err := t.CheckProbe(p)
+		if err != nil {
+			return true
+		}
+		if _, _, why := Judgeable(r); why == "" {
+			rep.Judged++
+		}
+		for _, v := range vs {
+			if v.Severity == SeverityError && !failed {
+				failed = true
+				rep.FirstError, rep.FirstErrorAfter = rep.Checks, time.Since(start)
+			}
+			k := v.Key()
+			if g, ok := groups[k]; ok {
+				g.addAlso(v.Request.Action)
+				continue
+			}
+			if !o.NoMinimize {
+				_, v = t.Minimize(p, v)
+			}
+			t.Explain(v)
+			groups[k] = v
+			alsoInGroup(v, c)
+			rep.Findings = append(rep.Findings, v)
+		}
+		return !(failed && o.StopAtFirst)
+	})
+	rep.Coverage = cov
+	if ctx.Err() != nil {
+		rep.TimedOut = true
+	}
+	for _, name := range t.Spec.Invariants() {
+		if !provedInvariants[name] {
+			cov.Unknown = append(cov.Unknown, "invariant "+name+": the proof engine does not know its predicates")
+		}
+	}
+	rep.finish(start, pending, o)
+	switch {
+	case rep.Failed():
+		rep.Verdict = VerdictFail
+	case cov.Exact():
+		rep.Verdict = VerdictProved
+	default:
+		rep.Verdict = VerdictUnknown
+	}
+	return rep
+}
+
+// alsoInGroup lists the other actions of the class's group that can be
+// authorized against the same resource: the same answer holds for them.
+func alsoInGroup(v *Violation, c *partition.Class) {
+	for _, a := range c.Group.Actions {
+		if len(v.Also) >= maxAlso {
+			v.AlsoMore++
+			continue
+		}
+		act, ok := lookupAction(a)
+		if ok && act.AcceptsResource(v.Request.Resource) {
+			v.addAlso(a)
+		}
+	}
+}
+
+// probeOf turns a class witness into a probe.
+func probeOf(c *partition.Class) Probe {
+	pr := c.Principal
+	caller := Caller{Account: pr.Account, Path: pr.Path, Name: pr.Name, Session: pr.Session}
+	switch pr.Kind {
+	case partition.RoleSessionPrincipal:
+		caller.Kind = RoleSessionCaller
+	case partition.FederatedPrincipal:
+		caller.Kind = FederatedCaller
+	}
+	p := Probe{Caller: caller, Action: c.Action, Resource: c.Resource}
+	keys := make([]string, 0, len(c.Context))
+	for k := range c.Context {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		name := k
+		switch k {
+		case strings.ToLower(keyMFAPresent):
+			name = keyMFAPresent
+		case strings.ToLower(keyMFAAge):
+			name = keyMFAAge
+		}
+		p.Context = append(p.Context, ContextEntry{Key: name, Value: c.Context[k]})
+	}
+	return p
+}
+
+// problem describes the target for the partition: the policy, and the spec's
+// predicates (its action lists, owned and exception resources, liveness
+// requests, and the MFA state).
+func (t *Target) problem() *partition.Problem {
+	loadCatalog()
+	s := t.Spec
+	p := &partition.Problem{Policies: []*model.Policy{t.Policy}, Catalog: catData,
+		Accounts: drawAccounts}
+	// AWS does not enforce policies for these; findings on them are notes.
+	p.ActionLists = append(p.ActionLists, partition.ActionList{Name: "not-enforced", Patterns: []string{"sts:GetSessionToken", "sts:GetCallerIdentity"}})
+	if s.MFAGate != nil {
+		p.ActionLists = append(p.ActionLists, partition.ActionList{Name: "allow-without-mfa", Patterns: s.MFAGate.AllowWithoutMFA})
+	}
+	if s.OwnerOnly != nil {
+		for _, e := range s.OwnerOnly.Exceptions {
+			p.ActionLists = append(p.ActionLists, partition.ActionList{Name: "exception", Patterns: e.Actions})
+		}
+	}
+	for _, r := range s.Liveness {
+		p.ActionLists = append(p.ActionLists, partition.ActionList{Name: "liveness " + r.Name, Patterns: r.Actions})
+	}
+	mfaFalse, mfaTrue := model.Single("false"), model.Single("true")
+	age := model.Single(drawAges[0])
+	p.Keys = []partition.KeyDomain{
+		{Key: keyMFAPresent, Values: []*model.ContextValue{nil, &mfaFalse, &mfaTrue}},
+		{Key: keyMFAAge, Values: []*model.ContextValue{nil, &age}},
+	}
+	// Only the MFA states AWS sends are judged; other values need no deciding.
+	p.KeepValue = func(key string, v *model.ContextValue) bool {
+		switch key {
+		case strings.ToLower(keyMFAPresent):
+			return v == nil || (!v.Multi && len(v.Values) == 1 && (v.Values[0] == "true" || v.Values[0] == "false"))
+		case strings.ToLower(keyMFAAge):
+			return v == nil || validAge(*v)
+		}
+		return true
+	}
+	p.Resources = func(pr partition.Principal) []partition.ResourcePred {
+		var out []partition.ResourcePred
+		if o := s.OwnerOnly; o != nil {
+			for _, tpl := range o.Owned {
+				out = append(out, partition.ResourcePred{Key: "owned:" + tpl.Text, Lang: tpl.lang(nil), Service: tpl.service()})
+				if pr.Kind == partition.UserPrincipal {
+					c := Caller{Kind: UserCaller, Account: pr.Account, Name: pr.Name}
+					out = append(out, partition.ResourcePred{Key: "self:" + pr.Account + ":" + pr.Name + ":" + tpl.Text, Lang: tpl.lang(&c), Service: tpl.service()})
+				}
+			}
+			for _, e := range o.Exceptions {
+				for _, tpl := range e.Resources {
+					out = append(out, partition.ResourcePred{Key: "exc:" + tpl.Text, Lang: tpl.lang(nil), Service: tpl.service()})
+				}
+			}
+		}
+		c := Caller{Account: pr.Account, Path: pr.Path, Name: pr.Name, Session: pr.Session}
+		switch pr.Kind {
+		case partition.RoleSessionPrincipal:
+			c.Kind = RoleSessionCaller
+		case partition.FederatedPrincipal:
+			c.Kind = FederatedCaller
+		}
+		for _, r := range s.Liveness {
+			if r.Principal.Fits(c) {
+				res := r.Resource.Instantiate(c)
+				out = append(out, partition.ResourcePred{Key: "live:" + res, Lang: partition.Lit(res), Service: serviceOf(res)})
+			}
+		}
+		return out
+	}
+	return p
+}
+
+// lang is the template's language: any account, path and name; with c, only
+// c's own account and (case-insensitively) name, as Caller.SameUser reads them.
+func (t Template) lang(c *Caller) *partition.Lang {
+	if t.Text == "*" {
+		return partition.Lit("*")
+	}
+	var parts []*partition.Lang
+	rest := t.Text
+	for rest != "" {
+		i := strings.IndexAny(rest, "{*")
+		if i < 0 {
+			parts = append(parts, partition.Lit(rest))
+			break
+		}
+		parts = append(parts, partition.Lit(rest[:i]))
+		rest = rest[i:]
+		if rest[0] == '*' {
+			// regexp's ".": anything but a newline.
+			parts = append(parts, partition.Any(partition.AnyByte))
+			rest = rest[1:]
+			continue
+		}
+		j := strings.IndexByte(rest, '}')
+		ph := rest[:j+1]
+		rest = rest[j+1:]
+		switch ph {
+		case phAccount:
+			if c != nil {
+				parts = append(parts, partition.Lit(c.Account))
+			} else {
+				parts = append(parts, partition.Between(partition.Byte(partition.Digits), 12, 12))
+			}
+		case phPath:
+			parts = append(parts, partition.Star(partition.Seq(partition.Plus(partition.Byte(partition.NotSlash)), partition.Lit("/"))))
+		case phUsername:
+			if c != nil {
+				parts = append(parts, partition.LitFold(c.Name))
+			} else {
+				parts = append(parts, partition.Plus(partition.Byte(templateNameChars)))
+			}
+		}
+	}
+	return partition.Seq(parts...)
+}
+
+// templateNameChars is namePattern's class: [\w+=,.@-].
+var templateNameChars = partition.Range('a', 'z').Union(partition.Range('A', 'Z')).Union(partition.Digits).Union(partition.Set("_+=,.@-"))
+
+// service is the template's literal service segment, or "".
+func (t Template) service() string { return serviceOf(t.Text) }
+
+func serviceOf(arn string) string {
+	if arn == "*" {
+		return "*" // the resource of actions that take none: no ARN's service
+	}
+	parts := strings.SplitN(arn, ":", 4)
+	if len(parts) < 4 || strings.ContainsAny(parts[0]+parts[1]+parts[2], "{*?$") {
+		return ""
+	}
+	return parts[2]
+}
