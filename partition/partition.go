@@ -477,7 +477,6 @@ type resClass struct {
 type resourcePred struct {
 	key     string
 	service string
-	all     bool // true for every resource
 	lang    func() *Lang
 }
 
@@ -753,9 +752,7 @@ func (e *enumerator) keyValues(pr Principal, key string, conds []*cond, dom *Key
 		}
 	}
 	if dom != nil {
-		for _, v := range dom.Values {
-			cands = append(cands, v)
-		}
+		cands = append(cands, dom.Values...)
 	}
 	var kept []*model.ContextValue
 	for _, v := range cands {

@@ -21,8 +21,6 @@ const (
 	famUnknown
 )
 
-var famNames = [...]string{"string", "ARN", "numeric", "date", "Bool", "binary", "IP", "Null", "unknown"}
-
 // cond is one key of one condition operator block of a statement.
 type cond struct {
 	opText string
