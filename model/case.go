@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -192,12 +190,12 @@ func PolicyText(v jsontext.Value, dir string) ([]byte, error) {
 			Unknown jsontext.Value `json:",unknown"`
 		}
 		if bytesHasRef(v) && json.Unmarshal(v, &ref, json.RejectUnknownMembers(false)) == nil && ref.Ref != "" && len(ref.Unknown) == 0 {
-			p := ref.Ref
-			if !filepath.IsAbs(p) {
-				p = filepath.Join(dir, p)
-			}
-			data, err := readLimited(p)
+			data, err := readRef(ref.Ref, dir)
 			if err != nil {
+				var pe *PolicyError
+				if errors.As(err, &pe) {
+					return nil, &PolicyError{Path: "$ref", Offset: -1, Kind: pe.Kind, Msg: pe.Msg}
+				}
 				return nil, &PolicyError{Path: "$ref", Offset: -1, Kind: ErrInvalidRequest, Msg: err.Error()}
 			}
 			return data, nil
@@ -208,26 +206,6 @@ func PolicyText(v jsontext.Value, dir string) ([]byte, error) {
 }
 
 func bytesHasRef(v []byte) bool { return strings.Contains(string(v[:min(len(v), 64)]), `"$ref"`) }
-
-var refCache sync.Map // path → []byte; corpus files are read once per process
-
-func readLimited(path string) ([]byte, error) {
-	if b, ok := refCache.Load(path); ok {
-		return b.([]byte), nil
-	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if fi.Size() > MaxPolicySize {
-		return nil, fmt.Errorf("%s: %d bytes is over the %d-byte limit", path, fi.Size(), MaxPolicySize)
-	}
-	b, err := os.ReadFile(path)
-	if err == nil {
-		refCache.Store(path, b)
-	}
-	return b, err
-}
 
 // Bundle compiles the case's policies through the cache.
 func (c *Case) Bundle(pc *PolicyCache) (*Bundle, error) {

@@ -47,6 +47,8 @@ var (
 	ErrInvalidRequest         = &Kind{"invalid-request"}
 	ErrLineTooLong            = &Kind{"line-too-long"}
 	ErrTooLarge               = &Kind{"too-large"}
+	ErrNotRegularFile         = &Kind{"not-regular-file"}
+	ErrRefOutsideTree         = &Kind{"ref-outside-tree"}
 )
 
 // PolicyError is one defect of a policy document, located by its JSON path
@@ -118,7 +120,7 @@ var allKinds = []*Kind{
 	ErrInvalidPrincipal, ErrInvalidAction, ErrVariableInElement, ErrInvalidVariable,
 	ErrUnknownOperator, ErrNullWithIfExists, ErrInvalidConditionKey, ErrDuplicateConditionKey,
 	ErrInvalidSid, ErrInvalidARN, ErrInvalidCharacter, ErrTooManyBoundaries, ErrInvalidRequest,
-	ErrLineTooLong, ErrTooLarge,
+	ErrLineTooLong, ErrTooLarge, ErrNotRegularFile, ErrRefOutsideTree,
 }
 
 // requestError builds an ErrInvalidRequest error for the field at path.

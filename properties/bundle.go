@@ -3,7 +3,6 @@ package properties
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -113,7 +112,7 @@ func (s *Surroundings) Files() []string {
 // LoadPolicyFile reads and validates a policy of the given type. Errors wrap
 // ErrBadInput (a *PolicyFileError).
 func LoadPolicyFile(path string, typ model.PolicyType) (*PolicyFile, error) {
-	data, err := os.ReadFile(path)
+	data, err := model.ReadFile(path, model.MaxPolicySize)
 	if err != nil {
 		return nil, &PolicyFileError{File: path, Err: err}
 	}

@@ -292,9 +292,12 @@ func DefaultSpec() *Spec {
 // for writing one's own.
 func DefaultSpecYAML() []byte { return append([]byte(nil), defaultSpecYAML...) }
 
-// LoadSpec reads and validates a spec file.
+// MaxSpecSize bounds a spec file; real specs are a few kilobytes.
+const MaxSpecSize = 1 << 20
+
+// LoadSpec reads and validates a spec file: a regular file of at most MaxSpecSize bytes.
 func LoadSpec(path string) (*Spec, error) {
-	data, err := os.ReadFile(path)
+	data, err := model.ReadFile(path, MaxSpecSize)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrBadInput, err)
 	}

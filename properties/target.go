@@ -49,7 +49,7 @@ func LoadTargetSpec(policyPath, specPath string) (*Target, error) {
 // LoadTargetWith is LoadTargetSpec with surrounding policies given on the command
 // line; each kind they give replaces that kind of the spec's own "policies".
 func LoadTargetWith(policyPath, specPath string, around *Surroundings) (*Target, error) {
-	data, err := os.ReadFile(policyPath)
+	data, err := model.ReadFile(policyPath, model.MaxPolicySize)
 	if err != nil {
 		return nil, &PolicyFileError{File: policyPath, Err: err}
 	}

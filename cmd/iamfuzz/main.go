@@ -8,6 +8,9 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
+
+	"github.com/iamfuzz/iamfuzz/model"
 )
 
 // command is one subcommand. Each lives in its own file and registers itself.
@@ -37,6 +40,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	}
+	args, err := refRootFlags(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "iamfuzz: %v\n", err)
+		return exitUsage
+	}
+	if len(args) == 0 {
+		usage(stderr)
+		return exitUsage
+	}
 	if args[0] == "--version" || args[0] == "-version" || args[0] == "version" {
 		printVersion(stdout)
 		return exitOK
@@ -56,6 +68,32 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return c.run(args[1:], stdin, stdout, stderr)
 }
 
+// refRootFlags takes every "--ref-root DIR" (or "--ref-root=DIR") out of args,
+// wherever it stands, and lets {"$ref": path} read under DIR as well as under the
+// working directory's git work tree (README, "Limits").
+func refRootFlags(args []string) ([]string, error) {
+	out := args[:0:0]
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		dir, ok := strings.CutPrefix(a, "--ref-root=")
+		if !ok && (a == "--ref-root" || a == "-ref-root") {
+			if i+1 == len(args) {
+				return nil, fmt.Errorf("%s needs a directory", a)
+			}
+			dir, ok = args[i+1], true
+			i++
+		}
+		if !ok {
+			out = append(out, a)
+			continue
+		}
+		if err := model.AllowRefsUnder(dir); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: iamfuzz <command> [flags] [arguments]")
 	fmt.Fprintln(w, "\ncommands:")
@@ -69,4 +107,6 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintln(w, "\nRun \"iamfuzz <command> -h\" for a command's flags, \"iamfuzz --version\" for the version.")
 	fmt.Fprintln(w, "Exit status: 0 clean, 1 findings (a violation, a failed assertion, a difference), 2 bad usage or bad input.")
+	fmt.Fprintln(w, "Every command takes --ref-root DIR: {\"$ref\": path} policies may then read files under DIR")
+	fmt.Fprintln(w, "as well as under the git work tree holding the working directory (README, \"Limits\").")
 }

@@ -101,7 +101,7 @@ func runPromote(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // caseFromFuzzFile decodes a go test fuzz corpus file ("go test fuzz v1" followed
 // by one []byte literal) the way the fuzz target does.
 func caseFromFuzzFile(path string) (*model.Case, error) {
-	data, err := os.ReadFile(path)
+	data, err := model.ReadFile(path, model.MaxPolicySize)
 	if err != nil {
 		return nil, err
 	}

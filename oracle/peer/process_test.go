@@ -299,6 +299,9 @@ func TestRefsAreInlined(t *testing.T) {
 	// The adapter's working directory is not the case file's: {"$ref"} policies
 	// are sent as the referenced text.
 	dir := t.TempDir()
+	if err := model.AllowRefsUnder(dir); err != nil { // a $ref reads only under allowed trees
+		t.Fatal(err)
+	}
 	policy := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}`
 	if err := os.WriteFile(filepath.Join(dir, "p.json"), []byte(policy), 0o644); err != nil {
 		t.Fatal(err)

@@ -77,6 +77,9 @@ func TestKey(t *testing.T) {
 
 func TestNewRecordInlinesRefs(t *testing.T) {
 	dir := t.TempDir()
+	if err := model.AllowRefsUnder(dir); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(filepath.Join(dir, "p.json"), []byte("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": []\n}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,6 @@ package directory
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -79,7 +78,7 @@ type policyJSON struct {
 
 // Load reads a directory file; $ref documents are resolved against its directory.
 func Load(path string) (*Directory, error) {
-	data, err := os.ReadFile(path)
+	data, err := model.ReadFile(path, model.MaxPolicySize)
 	if err != nil {
 		return nil, err
 	}

@@ -5,10 +5,15 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/iamfuzz/iamfuzz/model"
 )
 
 func TestLoad(t *testing.T) {
 	dir := t.TempDir()
+	if err := model.AllowRefsUnder(dir); err != nil { // a $ref reads only under allowed trees
+		t.Fatal(err)
+	}
 	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}]}`
 	if err := os.WriteFile(filepath.Join(dir, "p.json"), []byte(doc), 0o644); err != nil {
 		t.Fatal(err)

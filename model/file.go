@@ -1,0 +1,209 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// ReadFile reads a regular file of at most limit bytes. The size and type are
+// checked before the file is opened, so a FIFO cannot hang the reader, a device
+// (a symlink to /dev/zero) cannot exhaust memory and a sparse multi-gigabyte file
+// is rejected unread; the read itself is bounded too, for a file that grows.
+// Errors wrap ErrNotRegularFile or ErrTooLarge, or are the os error.
+func ReadFile(path string, limit int64) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkRegular(path, fi, limit); err != nil {
+		return nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// The path may have been swapped between Stat and Open.
+	if fi2, err := f.Stat(); err != nil {
+		return nil, err
+	} else if err := checkRegular(path, fi2, limit); err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fileError(ErrTooLarge, "%s: over the %d-byte limit", path, limit)
+	}
+	return b, nil
+}
+
+func checkRegular(path string, fi os.FileInfo, limit int64) error {
+	if !fi.Mode().IsRegular() {
+		return fileError(ErrNotRegularFile, "%s is %s, not a regular file", path, typeName(fi.Mode()))
+	}
+	if fi.Size() > limit {
+		return fileError(ErrTooLarge, "%s: %d bytes is over the %d-byte limit", path, fi.Size(), limit)
+	}
+	return nil
+}
+
+func typeName(m os.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
+}
+
+func fileError(k *Kind, format string, args ...any) error {
+	return &PolicyError{Offset: -1, Kind: k, Msg: fmt.Sprintf(format, args...)}
+}
+
+// The trees {"$ref": path} may read from (README, "Limits"): by default the git
+// work tree that holds the working directory, or the working directory itself;
+// AllowRefsUnder adds more. Without the bound a case line could copy any file the
+// user can read (~/.aws/credentials, /proc/self/environ) into recordings sent to
+// AWS and into corpus files written by promote.
+var refRoots struct {
+	once  sync.Once
+	mu    sync.RWMutex
+	roots []string
+}
+
+// AllowRefsUnder lets {"$ref": path} read regular files under dir as well.
+func AllowRefsUnder(dir string) error {
+	initRefRoots()
+	real, err := realPath(dir)
+	if err != nil {
+		return fmt.Errorf("ref root %s: %w", dir, err)
+	}
+	refRoots.mu.Lock()
+	refRoots.roots = append(refRoots.roots, real)
+	refRoots.mu.Unlock()
+	return nil
+}
+
+// RefRoots returns the trees {"$ref": path} may read from.
+func RefRoots() []string {
+	initRefRoots()
+	refRoots.mu.RLock()
+	defer refRoots.mu.RUnlock()
+	return append([]string(nil), refRoots.roots...)
+}
+
+func initRefRoots() {
+	refRoots.once.Do(func() {
+		wd, err := os.Getwd()
+		if err != nil {
+			return // no default tree: every $ref needs AllowRefsUnder
+		}
+		root, err := realPath(wd)
+		if err != nil {
+			return
+		}
+		for d := root; ; {
+			if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+				root = d
+				break
+			}
+			up := filepath.Dir(d)
+			if up == d {
+				break
+			}
+			d = up
+		}
+		refRoots.mu.Lock()
+		refRoots.roots = append(refRoots.roots, root)
+		refRoots.mu.Unlock()
+	})
+}
+
+func realPath(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	return filepath.EvalSymlinks(abs)
+}
+
+// resolveRef returns the real path of a $ref, or an error wrapping
+// ErrRefOutsideTree when it (or a symlink on the way) leads out of the allowed trees.
+func resolveRef(ref, dir string) (string, error) {
+	p := ref
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(dir, p)
+	}
+	real, err := realPath(p)
+	if err != nil {
+		return "", err
+	}
+	for _, root := range RefRoots() {
+		if rel, err := filepath.Rel(root, real); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel) {
+			return real, nil
+		}
+	}
+	return "", fileError(ErrRefOutsideTree, "%s resolves to %s, outside the trees a $ref may read (%s; widen with --ref-root)", ref, real, strings.Join(RefRoots(), ", "))
+}
+
+// refCacheBytes bounds the memory of the $ref cache; corpus policies are a few
+// kilobytes, so the bound only matters for hostile or generated input.
+var refCacheBytes = 64 << 20
+
+// refCache keeps referenced files by real path: corpus files are read once per
+// process. Past refCacheBytes it is emptied and refilled.
+var refCache struct {
+	mu    sync.Mutex
+	m     map[string][]byte
+	bytes int
+}
+
+func readRef(ref, dir string) ([]byte, error) {
+	real, err := resolveRef(ref, dir)
+	if err != nil {
+		return nil, err
+	}
+	refCache.mu.Lock()
+	b, ok := refCache.m[real]
+	refCache.mu.Unlock()
+	if ok {
+		return b, nil
+	}
+	b, err = ReadFile(real, MaxPolicySize)
+	if err != nil {
+		var pe *PolicyError
+		if errors.As(err, &pe) {
+			return nil, err
+		}
+		return nil, fileError(ErrInvalidRequest, "%v", err)
+	}
+	refCache.mu.Lock()
+	if refCache.m == nil || refCache.bytes+len(b) > refCacheBytes {
+		refCache.m, refCache.bytes = map[string][]byte{}, 0
+	}
+	if len(b) <= refCacheBytes {
+		refCache.m[real] = b
+		refCache.bytes += len(b)
+	}
+	refCache.mu.Unlock()
+	return b, nil
+}
+
+// refCacheSize reports the bytes the $ref cache holds (for tests).
+func refCacheSize() int {
+	refCache.mu.Lock()
+	defer refCache.mu.Unlock()
+	return refCache.bytes
+}
