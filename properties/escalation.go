@@ -191,7 +191,22 @@ func (t *Target) resourcesFor(act *catalog.Action, c Caller) []string {
 		}
 	}
 	for _, r := range t.voc.resources {
-		add(instantiatePattern(r, c))
+		base := instantiatePattern(r, c)
+		add(base)
+		if !strings.HasSuffix(r, "*") {
+			continue
+		}
+		// A trailing "*" also matches the rest of a nested resource type: the
+		// log stream of a log group, the key of a bucket's object. Extend the
+		// pattern with the tail of each catalogue template after its first name.
+		for _, rt := range act.ResourceTypes {
+			for _, tpl := range rt.ARNTemplates {
+				filled := fillARNTemplate(tpl, c.Account)
+				if i := strings.Index(filled, "example"); i >= 0 {
+					add(base + filled[i+len("example"):])
+				}
+			}
+		}
 	}
 	for _, rt := range act.ResourceTypes {
 		for _, tpl := range rt.ARNTemplates {

@@ -32,6 +32,8 @@ type checkResult struct {
 	path   string
 	target *properties.Target
 	report *properties.Report
+	// access is the comparison with the baseline (--baseline), or nil.
+	access *properties.AccessDiff
 	err    error
 }
 
@@ -45,6 +47,8 @@ type checkConfig struct {
 	args     []string
 	bundle   bundleFlags
 	around   *properties.Surroundings
+	baseline string
+	base     *baselineSet
 }
 
 func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -58,6 +62,7 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.format, "format", "text", "output format: text, json or sarif")
 	fs.IntVar(&cfg.parallel, "parallel", runtime.GOMAXPROCS(0), "policies checked at the same time")
 	cfg.bundle.register(fs)
+	fs.StringVar(&cfg.baseline, "baseline", "", "the old version to compare with (a file, a folder, or git:REV:PATH): every request the new policies allow and the old did not is a no-new-access finding")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: iamfuzz check [--checks N] [--time D] [--seed S] [--spec FILE] [--format text|json|sarif]")
 		fmt.Fprintln(stderr, "                     [--boundary FILE] [--scp FILE]... [--rcp FILE]... [--resource-policy FILE=ARN]... [--session-policy FILE] policy.json|folder ...")
@@ -108,6 +113,17 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if cfg.around, err = cfg.bundle.load(); err != nil {
 		fmt.Fprintf(stderr, "iamfuzz check: %v\n", err)
 		return exitUsage
+	}
+	if cfg.baseline != "" {
+		if len(cfg.args) != 1 {
+			fmt.Fprintln(stderr, "iamfuzz check: --baseline compares one file or folder with its old version: give exactly one")
+			return exitUsage
+		}
+		if cfg.base, err = resolveBaseline(cfg.baseline, cfg.args[0], files); err != nil {
+			fmt.Fprintf(stderr, "iamfuzz check: %v\n", err)
+			return exitUsage
+		}
+		defer cfg.base.cleanup()
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -193,7 +209,18 @@ func checkOne(ctx context.Context, path string, cfg checkConfig, progress func(i
 		return checkResult{path: path, err: err}
 	}
 	rep := t.Run(ctx, properties.Options{Checks: cfg.checks, Time: cfg.limit, Seed: cfg.seed, Progress: progress})
-	return checkResult{path: path, target: t, report: rep}
+	res := checkResult{path: path, target: t, report: rep}
+	if cfg.base != nil {
+		d, err := compareBaseline(ctx, t, cfg.base, cfg)
+		if err != nil {
+			return checkResult{path: path, err: err}
+		}
+		if d != nil {
+			mergeDiff(rep, d)
+			res.access = d
+		}
+	}
+	return res
 }
 
 // reproduceLine is the command line that repeats the run.
@@ -204,6 +231,9 @@ func reproduceLine(cfg checkConfig) string {
 		b.WriteString(" --spec " + shellWord(cfg.spec))
 	}
 	b.WriteString(cfg.bundle.args())
+	if cfg.baseline != "" {
+		b.WriteString(" --baseline " + shellWord(cfg.baseline))
+	}
 	for _, a := range cfg.args {
 		b.WriteString(" " + shellWord(a))
 	}
@@ -259,6 +289,9 @@ func writeCheckText(w io.Writer, results []checkResult, cfg checkConfig) {
 			fmt.Fprintf(w, "  default chosen because %s\n", r.target.SpecWhy)
 		}
 		fmt.Fprint(w, describeAround(r.target))
+		if r.access != nil {
+			fmt.Fprintf(w, "  %s\n", r.access.Summary())
+		}
 		fmt.Fprintf(w, "  %d requests decided, %d judged, in %s", rep.Checks, rep.Judged, rep.Elapsed.Round(time.Millisecond))
 		if rep.TimedOut {
 			fmt.Fprintf(w, " (time limit reached)")
@@ -338,6 +371,7 @@ type policyJSON struct {
 	DefaultKind string        `json:"defaultKind,omitempty"`
 	DefaultWhy  string        `json:"defaultWhy,omitempty"`
 	Around      []string      `json:"around,omitempty"` // the policies around it: "boundary FILE" …
+	Baseline    *baselineJSON `json:"baseline,omitempty"`
 	Invariants  []string      `json:"invariants,omitempty"`
 	Requests    int           `json:"requests,omitzero"`
 	Judged      int           `json:"judged,omitzero"`
@@ -346,6 +380,17 @@ type policyJSON struct {
 	Violations  []findingJSON `json:"violations"`
 	Warnings    []findingJSON `json:"warnings"`
 	Notes       []findingJSON `json:"notes"`
+}
+
+// baselineJSON says how the no-new-access comparison was made.
+type baselineJSON struct {
+	Path string `json:"path"`
+	// Proved is false for a sampled comparison: no finding is then evidence,
+	// not proof, of no new access.
+	Proved    bool   `json:"proved"`
+	Method    string `json:"method"`
+	Decided   int    `json:"decided"`
+	NewAccess int    `json:"newAccess"`
 }
 
 type findingJSON struct {
@@ -395,6 +440,9 @@ func writeCheckJSON(w io.Writer, results []checkResult, cfg checkConfig) error {
 		}
 		p.Spec, p.DefaultSpec = r.target.Spec.File, r.target.Spec.Default
 		p.DefaultKind, p.DefaultWhy, p.Around = r.target.Spec.DefaultKind, r.target.SpecWhy, r.target.Around.Files()
+		if d := r.access; d != nil {
+			p.Baseline = &baselineJSON{Path: d.OldPath, Proved: d.Proved, Method: d.Method, Decided: d.Decided, NewAccess: len(d.Findings)}
+		}
 		p.Invariants = r.target.Spec.Invariants()
 		p.Requests, p.Judged, p.Millis, p.TimedOut = rep.Checks, rep.Judged, rep.Elapsed.Milliseconds(), rep.TimedOut
 		p.Violations = findingsJSON(r.target, rep.BySeverity(properties.SeverityError))

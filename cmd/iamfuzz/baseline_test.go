@@ -1,0 +1,82 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const baselineExamples = "../../corpus/examples/baseline/"
+
+func TestCheckBaselineFolders(t *testing.T) {
+	code, out, errOut := checkCmd(t, "", "check", "--seed", "1", "--checks", "500", "--format", "json", baselineExamples+"new", "--baseline", baselineExamples+"old")
+	if code != exitFailures {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var rep struct {
+		Policies []struct {
+			Path, Verdict string
+			Baseline      struct {
+				Proved    bool
+				NewAccess int
+				Method    string
+			}
+			Violations []struct{ Invariant, Rule string }
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"log-writer.json": 3, "metrics-reader.json": 1, "reports-reader.json": 0}
+	for _, p := range rep.Policies {
+		n, ok := want[filepath.Base(p.Path)]
+		if !ok || p.Baseline.NewAccess != n || p.Baseline.Proved || !strings.Contains(p.Baseline.Method, "sampled") {
+			t.Errorf("%s: %+v", p.Path, p.Baseline)
+		}
+		for _, v := range p.Violations {
+			if v.Invariant != "no-new-access" {
+				t.Errorf("%s: %+v", p.Path, v)
+			}
+		}
+	}
+}
+
+// git:REV:PATH reads the old version from git.
+func TestCheckBaselineGit(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	dir := t.TempDir()
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	old, err := os.ReadFile(baselineExamples + "old/log-writer.json")
+	must(t, err)
+	newer, err := os.ReadFile(baselineExamples + "new/log-writer.json")
+	must(t, err)
+	must(t, os.MkdirAll(filepath.Join(dir, "policies"), 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, "policies", "logs.json"), old, 0o644))
+	git("init", "-q")
+	git("add", ".")
+	git("commit", "-qm", "old")
+	must(t, os.WriteFile(filepath.Join(dir, "policies", "logs.json"), newer, 0o644))
+	wd, err := os.Getwd()
+	must(t, err)
+	must(t, os.Chdir(dir))
+	defer os.Chdir(wd)
+	code, out, errOut := checkCmd(t, "", "check", "--seed", "1", "--checks", "300", "policies", "--baseline", "git:HEAD:policies")
+	if code != exitFailures || !strings.Contains(out, "no-new-access against git:HEAD:policies/logs.json: 3 new access findings") || !strings.Contains(out, "[no-new-access] logs:DeleteLogGroup") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, _, errOut = checkCmd(t, "", "check", "policies", "--baseline", "git:no-such-rev:policies")
+	if code != exitUsage || !strings.Contains(errOut, "git ls-tree") {
+		t.Fatalf("bad revision: exit %d %s", code, errOut)
+	}
+}
