@@ -6,20 +6,49 @@ import (
 	"github.com/iamfuzz/iamfuzz/properties"
 )
 
-// BenchmarkDecideInputs measures FuzzDecide's body on random choice strings, to
-// tell the target's own cost from the fuzzer's (minimization pauses, coverage).
-func BenchmarkDecideInputs(b *testing.B) {
+// The benchmarks measure each target's property on inputs like the fuzzer's,
+// without the fuzzing engine, to tell the target's own cost from the engine's
+// (coverage instrumentation, minimization).
+//
+//	go test ./fuzz -run '^$' -bench Inputs -benchmem
+
+func randomInputs(n, minLen, maxLen int) [][]byte {
 	s := properties.NewRandSource(1)
-	inputs := make([][]byte, 1000)
-	for i := range inputs {
-		inputs[i] = make([]byte, 16+s.Intn(64))
-		for j := range inputs[i] {
-			inputs[i][j] = byte(s.Intn(256))
+	out := make([][]byte, n)
+	for i := range out {
+		out[i] = make([]byte, minLen+s.Intn(maxLen-minLen))
+		for j := range out[i] {
+			out[i][j] = byte(s.Intn(256))
 		}
 	}
-	body := decideBody(b)
+	return out
+}
+
+func benchInputs(b *testing.B, check func([]byte) error, inputs [][]byte) {
+	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		body(inputs[i%len(inputs)])
+		if err := check(inputs[i%len(inputs)]); err != nil {
+			b.Fatal(err)
+		}
 	}
+}
+
+// BenchmarkDecideInputs: random inputs, a quarter of them corpus cases.
+func BenchmarkDecideInputs(b *testing.B) {
+	benchInputs(b, checkDecide, randomInputs(1000, 16, 80))
+}
+
+// BenchmarkParseInputs: the parse target's seeds.
+func BenchmarkParseInputs(b *testing.B) {
+	seeds, err := parseSeeds()
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchInputs(b, checkParse, seeds)
+}
+
+// BenchmarkInvariantInputs: random probes on the invariant targets.
+func BenchmarkInvariantInputs(b *testing.B) {
+	benchInputs(b, checkInvariants, randomInputs(1000, 8, 64))
 }

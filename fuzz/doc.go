@@ -1,11 +1,22 @@
-// Package fuzz holds iamfuzz's native go test -fuzz targets: parser robustness and
-// round trip (FuzzParse), evaluator determinism and metamorphic relations
-// (FuzzDecide), and the invariant properties on the corpus policies
-// (FuzzInvariants). Their seed corpora come from corpus/ through the shared loader,
-// and plain go test runs every seed, so CI exercises them without fuzzing.
+// Package fuzz holds iamfuzz's fuzz targets: parser robustness and round trip,
+// evaluator determinism and metamorphic relations, and the invariant properties
+// on the corpus policies with a spec. They build two ways: as go test -fuzz
+// targets, and as libFuzzer binaries with go-118-fuzz-build, the way
+// ClusterFuzzLite and OSS-Fuzz build Go (docs/fuzzing.md, scripts/fuzz-libfuzzer).
 //
-// go test -fuzz takes one package and one target and silently fuzzes nothing when
-// the pattern matches no target, so always name both:
+// For the second build each target lives alone in a _test.go file and only calls
+// code of this package's non-test files (the properties, the seeds, the setup),
+// since go-118-fuzz-build compiles that one file against its own testing package
+// and none of the other _test.go files. Setup runs once per process, because a
+// libFuzzer binary calls the target function on every input; the seeds come from
+// the embedded corpus (package corpus), so nothing depends on the working
+// directory; and a target without seeds stops instead of fuzzing nothing.
 //
-//	go test ./fuzz/ -run '^$' -fuzz '^FuzzDecide$' -fuzztime 60s
+// Inputs are small choice strings (properties.BytesSource) rather than JSON
+// documents, so that go test -fuzz minimizes a new input in well under a second
+// instead of pausing for up to a minute. Plain go test runs every seed. go test
+// -fuzz takes one package and one target; name both (go test -list '^Fuzz' ./fuzz
+// lists the targets; this comment names none, see TestOneFilePerTarget):
+//
+//	go test ./fuzz -run '^$' -fuzz '^TARGET$' -fuzztime 60s
 package fuzz

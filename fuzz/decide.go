@@ -1,0 +1,189 @@
+package fuzz
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/iamfuzz/iamfuzz/model"
+	"github.com/iamfuzz/iamfuzz/properties"
+	"github.com/iamfuzz/iamfuzz/properties/mutate"
+)
+
+// checkDecide is the decide target's property over one input (decideCase):
+// decisions are deterministic and Explain agrees with Decide; equivalent
+// rewrites decide the same; turning an applicable Allow into a Deny always
+// yields explicitDeny; adding an Allow never removes access. It returns the
+// first violation with the case as an eval line, or nil.
+func checkDecide(data []byte) error {
+	c := decideCase(data)
+	b, err := c.Bundle(&fuzzCache)
+	if err != nil {
+		return nil // an invalid policy: the parse target's business
+	}
+	r, err := c.BuildRequest()
+	if err != nil {
+		return nil
+	}
+	var e1, e2 model.Evaluator
+	var first, again model.Result
+	e1.Decide(b, r, &first)
+	e1.Decide(b, r, &again)
+	e2.Decide(b, r, &again)
+	if !sameResult(first, again) {
+		return fmt.Errorf("not deterministic: %+v then %+v\ncase: %s", first, again, caseLine(c))
+	}
+	// The trace finds the applicable identity Allow statements for the Deny
+	// copies below. There are none to copy when the request is already
+	// explicitly denied or no identity Allow applies, so the trace is then
+	// built only on one input in four, to check that Explain agrees with Decide.
+	needTrace := first.Decision != model.ExplicitDeny && first.Reason != model.ReasonNoAllow && first.Reason != model.ReasonCrossAccountNoAllow
+	trace := &model.Trace{}
+	if needTrace || len(data)%4 == 1 {
+		var res2 model.Result
+		res2, trace = e2.Explain(b, r)
+		if !sameResult(first, res2) {
+			return fmt.Errorf("the trace (Explain) disagrees with the decision: %+v vs %+v\ncase: %s", first, res2, caseLine(c))
+		}
+	}
+
+	// Equivalent rewrites (properties/mutate: reordered and split statements,
+	// string↔list, action case, Sid renames, …) of the first identity policy
+	// agree with it. Building the ~11 rewrites costs a parse each, so one input
+	// in eight checks them (the fuzzer varies which; properties/mutate's own
+	// tests check every rewrite on 20,000 requests); rewrites are memoized per
+	// compiled policy. Parse∘marshal∘parse itself is the parse target's.
+	if len(b.Identity) > 0 && len(data)%8 == 0 {
+		rws, err := rewrites(b.Identity[0])
+		if err != nil {
+			return err
+		}
+		for _, v := range rws {
+			alt := *b
+			alt.Identity = append([]*model.Compiled{v.compiled}, b.Identity[1:]...)
+			var ar model.Result
+			e1.Decide(&alt, r, &ar)
+			if ar.Decision != first.Decision {
+				return fmt.Errorf("equivalent rewrite %s (%s) changed the decision: %s → %s\nrewritten: %s\ncase: %s", v.id, v.desc, first.Decision, ar.Decision, v.compiled.Policy.Marshal(), caseLine(c))
+			}
+		}
+	}
+
+	// Deny dominance: an identity Allow statement that applied (the first one;
+	// the fuzzer varies which), turned into a Deny and added, must give
+	// explicitDeny.
+	denied := false
+	for _, pt := range trace.Policies {
+		for _, st := range pt.Statements {
+			if denied || !st.Applies || st.Deny || len(pt.Name) < 8 || pt.Name[:8] != "identity" {
+				continue
+			}
+			denied = true
+			var idx int
+			fmt.Sscanf(pt.Name, "identity[%d]", &idx)
+			orig := b.Identity[idx].Policy
+			deny := orig.Clone()
+			s := orig.Statements[st.Index].Clone()
+			s.Effect = "Deny"
+			deny.Statements = append(deny.Statements, s)
+			withDeny := *b
+			// The clone of a valid statement with another Effect is valid:
+			// compile it directly (the parse target covers the text round trip).
+			withDeny.Identity = append(append([]*model.Compiled{}, b.Identity...), model.Compile(deny))
+			var d model.Result
+			e1.Decide(&withDeny, r, &d)
+			if d.Decision != model.ExplicitDeny {
+				return fmt.Errorf("adding a Deny copy of applicable statement %s#%d gave %s, not explicitDeny\ncase: %s", pt.Name, st.Index, d.Decision, caseLine(c))
+			}
+		}
+	}
+
+	// Allow monotonicity: an extra Allow-only identity policy never removes
+	// access. Only an allowed request can lose access, so only then is the
+	// extra policy drawn (and parsed).
+	if first.Decision == model.Allowed {
+		extra := properties.GenPolicy(properties.NewBytesSource(append([]byte{7}, data...)), 2)
+		if cp, err := fuzzCache.Compile([]byte(extra), model.IdentityPolicy); err == nil && !hasDeny(cp.Policy) {
+			more := *b
+			more.Identity = append(append([]*model.Compiled{}, b.Identity...), cp)
+			var m model.Result
+			e1.Decide(&more, r, &m)
+			if m.Decision != model.Allowed {
+				return fmt.Errorf("adding an Allow-only policy removed access: %s\nextra: %s\ncase: %s", m.Decision, extra, caseLine(c))
+			}
+		}
+	}
+	return nil
+}
+
+type rewrite struct {
+	id, desc string
+	compiled *model.Compiled
+}
+
+// rewrites returns the equivalent rewrites of a compiled policy, compiled;
+// memoized per compiled policy (compiled policies come from fuzzCache).
+func rewrites(cp *model.Compiled) ([]rewrite, error) {
+	if rw, ok := rewriteCache.Load(cp); ok {
+		return rw.([]rewrite), nil
+	}
+	vs, err := mutate.Equivalent(cp.Policy)
+	if err != nil {
+		return nil, fmt.Errorf("equivalent rewrites: %w\n%s", err, cp.Policy.Marshal())
+	}
+	out := make([]rewrite, 0, len(vs))
+	for _, v := range vs {
+		out = append(out, rewrite{v.ID, v.Description, model.Compile(v.Policy)})
+	}
+	rewriteCache.Store(cp, out)
+	return out, nil
+}
+
+var rewriteCache sync.Map // *model.Compiled → []rewrite
+
+// fuzzCache compiles each distinct policy once per fuzzing process: inputs that
+// differ in the request only share their policies.
+var fuzzCache model.PolicyCache
+
+func hasDeny(p *model.Policy) bool {
+	for _, s := range p.Statements {
+		if s.Effect == "Deny" {
+			return true
+		}
+	}
+	return false
+}
+
+func sameResult(a, b model.Result) bool {
+	if a.Decision != b.Decision || a.Reason != b.Reason || a.Undef != b.Undef || len(a.Matched) != len(b.Matched) || len(a.Missing) != len(b.Missing) {
+		return false
+	}
+	for i := range a.Matched {
+		if a.Matched[i] != b.Matched[i] {
+			return false
+		}
+	}
+	for i := range a.Missing {
+		if a.Missing[i] != b.Missing[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// caseLine renders a case as an eval line, so a failure can be replayed with
+// iamfuzz eval --explain and promoted into corpus/cases.
+func caseLine(c *model.Case) string {
+	inline := *c
+	inline.Policies.Identity = nil
+	for _, v := range c.Policies.Identity {
+		text, err := model.PolicyText(v, c.Dir)
+		if err != nil {
+			return err.Error()
+		}
+		inline.Policies.Identity = append(inline.Policies.Identity, jsontext.Value(text))
+	}
+	b, _ := json.Marshal(&inline)
+	return string(b)
+}

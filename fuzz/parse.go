@@ -1,0 +1,44 @@
+package fuzz
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+
+	"github.com/iamfuzz/iamfuzz/model"
+)
+
+// checkParse is the parse target's property over one document: the parser never
+// panics, errors are a non-empty model.ErrorList whose entries have a kind, and
+// parse∘marshal∘parse is the identity; compiling never panics. Documents longer
+// than maxParseInput are skipped (see there).
+func checkParse(data []byte) error {
+	if len(data) > maxParseInput {
+		return nil
+	}
+	for _, typ := range []model.PolicyType{model.IdentityPolicy, model.ResourcePolicy} {
+		p, err := model.Parse(data, typ)
+		if err != nil {
+			var list model.ErrorList
+			if !errors.As(err, &list) || len(list) == 0 {
+				return fmt.Errorf("error is not a non-empty ErrorList: %T %v\ninput: %q", err, err, data)
+			}
+			for _, e := range list {
+				if e.Kind == nil || model.KindOf(e) == "" {
+					return fmt.Errorf("error without a kind: %v\ninput: %q", e, data)
+				}
+			}
+			continue
+		}
+		m1 := p.Marshal()
+		p2, err := model.Parse(m1, typ)
+		if err != nil {
+			return fmt.Errorf("the marshalled document does not parse: %w\ninput:      %q\nmarshalled: %s", err, data, m1)
+		}
+		if m2 := p2.Marshal(); !bytes.Equal(m1, m2) {
+			return fmt.Errorf("parse∘marshal∘parse is not the identity:\n%s\n%s\ninput: %q", m1, m2, data)
+		}
+		model.Compile(p2)
+	}
+	return nil
+}

@@ -1,0 +1,130 @@
+package fuzz
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+var targets = []struct {
+	name  string
+	seeds func() ([][]byte, error)
+	check func([]byte) error
+}{
+	{"decide", decideSeeds, checkDecide},
+	{"parse", parseSeeds, checkParse},
+	{"invariants", invariantSeeds, checkInvariants},
+}
+
+// TestSeeds runs each target's property on its seeds outside the fuzzing
+// engine (the planted-bug test runs it with the bug in).
+func TestSeeds(t *testing.T) {
+	for _, tc := range targets {
+		t.Run(tc.name, func(t *testing.T) {
+			seeds, err := tc.seeds()
+			if err != nil || len(seeds) == 0 {
+				t.Fatalf("%d seeds: %v", len(seeds), err)
+			}
+			for _, s := range seeds {
+				if err := tc.check(s); err != nil {
+					t.Fatalf("seed %q: %v", s, err)
+				}
+			}
+		})
+	}
+}
+
+// TestCorpusFromAnotherDirectory: the seeds do not depend on the working
+// directory (libFuzzer binaries run elsewhere, without the source tree).
+func TestCorpusFromAnotherDirectory(t *testing.T) {
+	t.Chdir(t.TempDir())
+	sc, err := readCorpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sc.cases) < 100 || len(sc.targets) == 0 {
+		t.Fatalf("%d cases, %d invariant targets", len(sc.cases), len(sc.targets))
+	}
+	for _, c := range sc.cases {
+		if strings.Contains(caseLine(c), `"$ref"`) {
+			t.Fatalf("case %s still has a $ref", c.ID)
+		}
+	}
+}
+
+// recordingF is a fataler like go-118-fuzz-build's F, whose Fatalf returns.
+type recordingF struct{ msg string }
+
+func (f *recordingF) Helper()                           {}
+func (f *recordingF) Fatalf(format string, args ...any) { f.msg = fmt.Sprintf(format, args...) }
+
+// TestNoSeedsFailsLoudly: a target without seeds stops even where Fatalf
+// returns, instead of fuzzing nothing.
+func TestNoSeedsFailsLoudly(t *testing.T) {
+	for _, seeds := range []func() ([][]byte, error){
+		func() ([][]byte, error) { return nil, nil },
+		func() ([][]byte, error) { return nil, fmt.Errorf("reading: %w", os.ErrNotExist) },
+	} {
+		f := &recordingF{}
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Error("mustSeeds returned without seeds")
+				}
+			}()
+			mustSeeds(f, seeds)
+		}()
+		if f.msg == "" {
+			t.Error("mustSeeds did not report through Fatalf")
+		}
+	}
+	if _, err := (func() ([][]byte, error) { return nil, ErrNoSeeds })(); !errors.Is(err, ErrNoSeeds) {
+		t.Fatal("ErrNoSeeds")
+	}
+}
+
+// TestOneFilePerTarget: ClusterFuzzLite's compile_native_go_fuzzer finds a
+// target's file with grep -r -l NAME in the package directory and rewrites that
+// one file, so each target's name must occur in exactly one file, which holds
+// nothing else the build needs (the other _test.go files are not compiled).
+func TestOneFilePerTarget(t *testing.T) {
+	decl := regexp.MustCompile(`(?m)^func (Fuzz\w+)\(f \*testing\.F\)`)
+	contents := map[string]string{}
+	err := filepath.WalkDir(".", func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		contents[p] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for p, c := range contents {
+		if strings.HasSuffix(p, ".go") {
+			for _, m := range decl.FindAllStringSubmatch(c, -1) {
+				names = append(names, m[1])
+			}
+		}
+	}
+	if len(names) != len(targets) {
+		t.Errorf("%d fuzz targets %v, %d in the targets table", len(names), names, len(targets))
+	}
+	for _, n := range names {
+		var in []string
+		for p, c := range contents {
+			if strings.Contains(c, n) {
+				in = append(in, p)
+			}
+		}
+		if len(in) != 1 {
+			t.Errorf("%s occurs in %d files %v, not one", n, len(in), in)
+		}
+	}
+}
