@@ -247,8 +247,10 @@ func decideCase(data []byte) *model.Case {
 // documents (the managed policies) are parsed whole by model's tests.
 const maxParseInput = 384
 
-// parseSeeds: the corpus documents that fit, and every statement of the corpus
-// and managed policies as a one-statement document.
+// parseSeeds: the corpus documents that fit, and each statement of the corpus
+// policies and of a sample of the managed policies as a one-statement document.
+// Every seed runs when fuzzing starts, so the managed ones (7,000 statements) are
+// sampled down to about maxManagedSeeds.
 func parseSeeds() ([][]byte, error) {
 	sc, err := loadCorpus()
 	if err != nil {
@@ -261,13 +263,6 @@ func parseSeeds() ([][]byte, error) {
 				docs = append(docs, t)
 			}
 		}
-	}
-	mps, err := managed.Load()
-	if err != nil {
-		return nil, err
-	}
-	for _, mp := range mps {
-		docs = append(docs, []byte(mp.Document))
 	}
 	seen := map[string]bool{}
 	var out [][]byte
@@ -283,8 +278,26 @@ func parseSeeds() ([][]byte, error) {
 			add(s)
 		}
 	}
+	mps, err := managed.Load()
+	if err != nil {
+		return nil, err
+	}
+	var ms [][]byte
+	for _, mp := range mps {
+		for _, s := range statements([]byte(mp.Document)) {
+			if len(s) <= maxParseInput {
+				ms = append(ms, s)
+			}
+		}
+	}
+	stride := max(1, len(ms)/maxManagedSeeds)
+	for i := 0; i < len(ms); i += stride {
+		add(ms[i])
+	}
 	return out, nil
 }
+
+const maxManagedSeeds = 400
 
 // statements splits a policy document into one-statement documents, compacted;
 // nil when the document is not an object with a Statement.
