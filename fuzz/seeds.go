@@ -31,16 +31,23 @@ type fataler interface {
 }
 
 // mustSeeds returns a target's seeds or stops the run. go-118-fuzz-build's
-// F.Fatalf does nothing, so the panic is what stops a libFuzzer binary there.
+// F.Fatalf does nothing, so the panic is what would stop a libFuzzer binary; but
+// there F.Add does nothing either and the seeds come from the seed corpus
+// directory, so mustSeeds does not compute them (the first input would pay for it
+// under libFuzzer's instrumentation, seconds against its 25 s timeout).
 func mustSeeds(f fataler, seeds func() ([][]byte, error)) [][]byte {
 	f.Helper()
+	if libFuzzerBuild {
+		return nil
+	}
 	s, err := seeds()
 	if err == nil && len(s) == 0 {
 		err = ErrNoSeeds
 	}
 	if err != nil {
-		f.Fatalf("fuzz setup: %v", err)
-		panic(fmt.Sprintf("fuzz setup: %v", err))
+		err = fmt.Errorf("fuzz setup: %w", err)
+		f.Fatalf("%v", err)
+		panic(err)
 	}
 	return s
 }
@@ -172,6 +179,10 @@ func inlineRefs(c *model.Case) error {
 	return nil
 }
 
+// Each target's seeds are computed once per process (sync.OnceValues), like the
+// corpus: a libFuzzer build calls the target function, and so its setup, on
+// every input.
+
 // The decide target's input layout. Inputs stay small (at most maxDecideInput
 // bytes are read) so that go test -fuzz minimizes a new input in well under a
 // second; large inputs make it pause for up to a minute per input.
@@ -184,7 +195,7 @@ const (
 )
 
 // decideSeeds: every corpus case (three bytes each) and a few generated cases.
-func decideSeeds() ([][]byte, error) {
+var decideSeeds = sync.OnceValues(func() ([][]byte, error) {
 	sc, err := loadCorpus()
 	if err != nil {
 		return nil, err
@@ -208,7 +219,7 @@ func decideSeeds() ([][]byte, error) {
 		out = append(out, []byte{corpusMode | byte(1<<(i%4)), byte(i >> 8), byte(i), byte(i * 31), byte(i * 17), 3, 1})
 	}
 	return out, nil
-}
+})
 
 // decideCase turns an input into a case: a generated one, or a corpus case whose
 // request may take fields from a generated one.
@@ -251,7 +262,7 @@ const maxParseInput = 384
 // policies and of a sample of the managed policies as a one-statement document.
 // Every seed runs when fuzzing starts, so the managed ones (7,000 statements) are
 // sampled down to about maxManagedSeeds.
-func parseSeeds() ([][]byte, error) {
+var parseSeeds = sync.OnceValues(func() ([][]byte, error) {
 	sc, err := loadCorpus()
 	if err != nil {
 		return nil, err
@@ -295,7 +306,7 @@ func parseSeeds() ([][]byte, error) {
 		add(ms[i])
 	}
 	return out, nil
-}
+})
 
 const maxManagedSeeds = 400
 
@@ -333,7 +344,7 @@ func statements(doc []byte) [][]byte {
 }
 
 // invariantSeeds: for each invariant target, its first probe and a short one.
-func invariantSeeds() ([][]byte, error) {
+var invariantSeeds = sync.OnceValues(func() ([][]byte, error) {
 	sc, err := loadCorpus()
 	if err != nil {
 		return nil, err
@@ -341,6 +352,24 @@ func invariantSeeds() ([][]byte, error) {
 	var out [][]byte
 	for i := range sc.targets {
 		out = append(out, []byte{byte(i)}, []byte{byte(i), 1, 2, 3, 4, 5, 6, 7, 8})
+	}
+	return out, nil
+})
+
+// SeedCorpora returns every target's seeds, keyed by the target's name without
+// its Fuzz prefix ("Decide" for the decide target). scripts/fuzzseeds writes
+// them as libFuzzer seed corpora, because a libFuzzer binary never sees the
+// seeds a target adds with F.Add.
+func SeedCorpora() (map[string][][]byte, error) {
+	out := map[string][][]byte{}
+	for name, seeds := range map[string]func() ([][]byte, error){
+		"Decide": decideSeeds, "Parse": parseSeeds, "Invariants": invariantSeeds,
+	} {
+		s, err := seeds()
+		if err != nil {
+			return nil, err
+		}
+		out[name] = s
 	}
 	return out, nil
 }

@@ -1,0 +1,28 @@
+#!/bin/bash -eu
+# ClusterFuzzLite / OSS-Fuzz build of iamfuzz's fuzz targets (docs/fuzzing.md):
+# every Fuzz* target of ./fuzz becomes a libFuzzer binary $OUT/<Target> with the
+# seed corpus $OUT/<Target>_seed_corpus.zip. scripts/fuzz-libfuzzer runs the same
+# steps without Docker; keep the two in step.
+
+# The Go toolchain of go.mod (the builder image's Go may be older) and the
+# go-118-fuzz-build that scripts/fuzz-libfuzzer pins.
+export GOTOOLCHAIN=go1.26.8
+GO118FUZZBUILD_VERSION=v0.0.0-20250520111509-a70c2aa677fa
+export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
+
+cd "$SRC/iamfuzz"
+go install "github.com/AdamKorcz/go-118-fuzz-build@$GO118FUZZBUILD_VERSION"
+# compile_native_go_fuzzer rewrites the target's file to import this package.
+go get "github.com/AdamKorcz/go-118-fuzz-build/testing@$GO118FUZZBUILD_VERSION"
+
+# F.Add does nothing in a libFuzzer build: the seeds go in as seed corpora.
+go run ./scripts/fuzzseeds -out "$WORK/seeds"
+
+# The targets, from their declarations (no test build with the sanitizer flags).
+targets=$(sed -nE 's/^func (Fuzz[A-Za-z0-9_]+)\(f \*testing\.F\).*/\1/p' fuzz/*_test.go)
+[ -n "$targets" ] || { echo "build.sh: no fuzz targets in ./fuzz" >&2; exit 1; }
+for t in $targets; do
+  compile_native_go_fuzzer github.com/iamfuzz/iamfuzz/fuzz "$t" "$t"
+  [ -n "$(ls -A "$WORK/seeds/$t")" ] || { echo "build.sh: $t has no seeds" >&2; exit 1; }
+  (cd "$WORK/seeds/$t" && zip -q -r "$OUT/${t}_seed_corpus.zip" .)
+done
