@@ -11,13 +11,13 @@ import (
 	"github.com/iamfuzz/iamfuzz/properties/mutate"
 )
 
-// checkDecide is the decide target's property over one input (decideCase):
+// checkDecide is the decide target's property over one input (DecideCase):
 // decisions are deterministic and Explain agrees with Decide; equivalent
 // rewrites decide the same; turning an applicable Allow into a Deny always
 // yields explicitDeny; adding an Allow never removes access. It returns the
 // first violation with the case as an eval line, or nil.
 func checkDecide(data []byte) error {
-	c := decideCase(data)
+	c := DecideCase(data)
 	b, err := c.Bundle(&fuzzCache)
 	if err != nil {
 		return nil // an invalid policy: the parse target's business

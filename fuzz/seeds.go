@@ -221,9 +221,10 @@ var decideSeeds = sync.OnceValues(func() ([][]byte, error) {
 	return out, nil
 })
 
-// decideCase turns an input into a case: a generated one, or a corpus case whose
-// request may take fields from a generated one.
-func decideCase(data []byte) *model.Case {
+// DecideCase turns a decide target input into its case: a generated one, or a
+// corpus case whose request may take fields from a generated one. It is the one
+// decoding of these inputs; iamfuzz promote --fuzz uses it for crashers.
+func DecideCase(data []byte) *model.Case {
 	if len(data) > maxDecideInput {
 		data = data[:maxDecideInput]
 	}

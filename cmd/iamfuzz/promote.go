@@ -14,8 +14,8 @@ import (
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+	"github.com/iamfuzz/iamfuzz/fuzz"
 	"github.com/iamfuzz/iamfuzz/model"
-	"github.com/iamfuzz/iamfuzz/properties"
 )
 
 func init() {
@@ -116,11 +116,9 @@ func caseFromFuzzFile(path string) (*model.Case, error) {
 	}
 	switch filepath.Base(filepath.Dir(path)) {
 	case "FuzzDecide":
-		if c, err := model.ParseCase([]byte(raw)); err == nil {
-			c.Dir = "corpus/cases"
-			return c, nil
-		}
-		return properties.GenCase(properties.NewBytesSource([]byte(raw)), "promoted"), nil
+		c := fuzz.DecideCase([]byte(raw))
+		c.ID = "promoted"
+		return c, nil
 	case "FuzzParse":
 		q, _ := jsontext.AppendQuote(nil, raw)
 		return &model.Case{Dir: ".", Policies: model.CasePolicies{Identity: []jsontext.Value{q}},

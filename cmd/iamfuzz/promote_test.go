@@ -25,6 +25,24 @@ func TestPromoteFuzzCrasher(t *testing.T) {
 	}
 }
 
+// TestPromoteDecideInput decodes a decide target input the way the target does
+// (fuzz.DecideCase): here a corpus case picked by index, whose policies come
+// inline, so the promoted case stands alone.
+func TestPromoteDecideInput(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "FuzzDecide")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(dir, "0123")
+	if err := os.WriteFile(in, []byte("go test fuzz v1\n[]byte(\"\\xc0\\x00\\x05\")\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCmd(t, nil, "promote", "--fuzz", in, "--id", "p3", "--expect", "allowed", "--source", "test")
+	if code != exitOK || !strings.Contains(out, `"id":"p3"`) || strings.Contains(out, "$ref") {
+		t.Fatalf("exit %d: %s %s", code, out, errs)
+	}
+}
+
 func TestPromoteLine(t *testing.T) {
 	line := strings.ReplaceAll(aliceLine, "../../corpus", "corpus")
 	line = strings.Replace(line, "%s", "x", 1)
