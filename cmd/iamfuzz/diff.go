@@ -108,6 +108,13 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return oracleFail(stderr, *b, err)
 	}
 	defer ob.Close()
+	for _, o := range []oracle.Oracle{oa, ob} {
+		if w, ok := o.(interface{ Warnings() []string }); ok {
+			for _, msg := range w.Warnings() {
+				fmt.Fprintf(stderr, "iamfuzz diff: oracle %s: warning: %s\n", o.Name(), msg)
+			}
+		}
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -35,9 +36,10 @@ const (
 // Oracle answers cases from recorded answers, with no network.
 type Oracle struct {
 	op    string
-	byKey map[string][]*loaded
-	files int
-	n     int
+	byKey    map[string][]*loaded
+	files    int
+	n        int
+	warnings []string
 }
 
 type loaded struct {
@@ -69,19 +71,51 @@ func Open(dir, op string) (*Oracle, error) {
 }
 
 func (o *Oracle) load(path string) error {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("%w: %s is not a regular file", ErrBadRecord, path)
+	}
+	// A file that does not end in a newline was cut mid-record (SIGTERM, a full
+	// disk): its last line may be torn.
+	endsInNewline := true
+	if fi.Size() > 0 {
+		var last [1]byte
+		if _, err := f.ReadAt(last[:], fi.Size()-1); err != nil {
+			return err
+		}
+		endsInNewline = last[0] == '\n'
+	}
 	o.files++
-	for i, line := range bytes.Split(data, []byte("\n")) {
+	lr := model.NewLineReader(f)
+	for {
+		line, err := lr.Next()
+		if err == io.EOF {
+			return nil
+		}
+		where := fmt.Sprintf("%s:%d", path, lr.Line())
+		if err != nil {
+			return fmt.Errorf("%w: %s: %w", ErrBadRecord, where, err)
+		}
 		line = bytes.TrimSpace(line)
 		if len(line) == 0 || bytes.HasPrefix(line, []byte("//")) {
 			continue
 		}
-		where := fmt.Sprintf("%s:%d", path, i+1)
 		var rec Record
 		if err := json.Unmarshal(line, &rec); err != nil {
+			if !endsInNewline {
+				if _, next := lr.Next(); next == io.EOF {
+					o.warnings = append(o.warnings, fmt.Sprintf("%s: torn last line (the run that wrote it was cut off); the %d bytes are ignored, the records before it kept", where, len(line)))
+					return nil
+				}
+			}
 			return fmt.Errorf("%w: %s: %v", ErrBadRecord, where, err)
 		}
 		if rec.Operation != o.op {
@@ -107,7 +141,6 @@ func (o *Oracle) load(path string) error {
 		o.byKey[key] = append(o.byKey[key], &loaded{rec: &rec, where: where})
 		o.n++
 	}
-	return nil
 }
 
 // Name implements oracle.Oracle.
@@ -173,3 +206,6 @@ func outcome(r *Record) string {
 
 // Close implements oracle.Oracle.
 func (o *Oracle) Close() error { return nil }
+
+// Warnings returns what loading tolerated: torn last lines, one per file.
+func (o *Oracle) Warnings() []string { return o.warnings }

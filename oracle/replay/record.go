@@ -232,8 +232,10 @@ func contextValue(v jsontext.Value) (model.ContextValue, error) {
 }
 
 // NewRecord returns a record of case c for an operation, with every policy inlined
-// as its exact text (a $ref becomes a JSON string of the file's content), and its
-// key. It checks that the self-contained case hashes to the same key as c.
+// as a JSON string of its exact text (a $ref becomes the file's content), and its
+// key. A policy written as a JSON object is stored as a string too: the record's
+// writer re-encodes objects compactly, and the key hashes the text as sent, with
+// its whitespace. It checks that the self-contained case hashes to the same key.
 func NewRecord(c *model.Case, op string) (*Record, error) {
 	key, err := Key(c, op)
 	if err != nil {
@@ -245,7 +247,7 @@ func NewRecord(c *model.Case, op string) (*Record, error) {
 		}
 		out := make([]jsontext.Value, len(vs))
 		for i, v := range vs {
-			if v.Kind() != '{' || !strings.Contains(string(v[:min(len(v), 64)]), `"$ref"`) {
+			if v.Kind() != '{' {
 				out[i] = v
 				continue
 			}
@@ -261,6 +263,17 @@ func NewRecord(c *model.Case, op string) (*Record, error) {
 		}
 		return out, nil
 	}
+	levels := func(ls [][]jsontext.Value) ([][]jsontext.Value, error) {
+		var out [][]jsontext.Value
+		for _, lv := range ls {
+			l, err := inline(lv)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, l)
+		}
+		return out, nil
+	}
 	r := &Record{ID: c.ID, Request: c.Request, Operation: op, Key: key}
 	if r.Policies.Identity, err = inline(c.Policies.Identity); err != nil {
 		return nil, err
@@ -268,14 +281,13 @@ func NewRecord(c *model.Case, op string) (*Record, error) {
 	if r.Policies.Boundary, err = inline(c.Policies.Boundary); err != nil {
 		return nil, err
 	}
-	for _, lv := range c.Policies.SCP {
-		l, err := inline(lv)
-		if err != nil {
-			return nil, err
-		}
-		r.Policies.SCP = append(r.Policies.SCP, l)
+	if r.Policies.SCP, err = levels(c.Policies.SCP); err != nil {
+		return nil, err
 	}
 	if r.Policies.Resource, err = inline(c.Policies.Resource); err != nil {
+		return nil, err
+	}
+	if r.Policies.RCP, err = levels(c.Policies.RCP); err != nil {
 		return nil, err
 	}
 	if again, err := Key(r.Case(), op); err != nil || again != key {

@@ -1,7 +1,6 @@
 package replay
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,8 +12,11 @@ import (
 
 // Recorder appends records to JSON-lines files in a directory: aws-DATE.jsonl for
 // answers from AWS and not-aws-DATE.jsonl for everything else, so that a file's name
-// already says whether it is ground truth. It is safe for concurrent use; each
-// record is written as one whole line.
+// already says whether it is ground truth. It is safe for concurrent use. Each
+// record goes to the file in one write of one whole line, so a run cut off leaves
+// at most a torn last line, which replay reports and skips; Flush and Close fsync.
+// A file whose last line is torn is never appended to: the recorder moves on to
+// NAME.1.jsonl, NAME.2.jsonl …, so no record is glued onto the fragment.
 type Recorder struct {
 	dir string
 	now func() time.Time
@@ -26,7 +28,6 @@ type Recorder struct {
 
 type recFile struct {
 	f *os.File
-	w *bufio.Writer
 }
 
 // NewRecorder records into dir, creating it if needed.
@@ -54,23 +55,55 @@ func (r *Recorder) Write(rec *Record) error {
 	if rec.FromAWS() {
 		prefix = "aws"
 	}
-	name := fmt.Sprintf("%s-%s.jsonl", prefix, r.now().UTC().Format("2006-01-02"))
+	name := fmt.Sprintf("%s-%s", prefix, r.now().UTC().Format("2006-01-02"))
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	rf := r.files[name]
 	if rf == nil {
-		f, err := os.OpenFile(filepath.Join(r.dir, name), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+		f, err := openAppendable(r.dir, name)
 		if err != nil {
 			return err
 		}
-		rf = &recFile{f: f, w: bufio.NewWriter(f)}
+		rf = &recFile{f: f}
 		r.files[name] = rf
 	}
-	if _, err := rf.w.Write(append(line, '\n')); err != nil {
+	if _, err := rf.f.Write(append(line, '\n')); err != nil {
 		return err
 	}
 	r.n++
 	return nil
+}
+
+// openAppendable opens dir/name.jsonl for appending, or the first of
+// name.1.jsonl, name.2.jsonl … that does not end in a torn line.
+func openAppendable(dir, name string) (*os.File, error) {
+	for i := 0; ; i++ {
+		file := name + ".jsonl"
+		if i > 0 {
+			file = fmt.Sprintf("%s.%d.jsonl", name, i)
+		}
+		f, err := os.OpenFile(filepath.Join(dir, file), os.O_CREATE|os.O_APPEND|os.O_RDWR, 0o644)
+		if err != nil {
+			return nil, err
+		}
+		fi, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		if fi.Size() == 0 {
+			return f, nil
+		}
+		var last [1]byte
+		if _, err := f.ReadAt(last[:], fi.Size()-1); err != nil {
+			f.Close()
+			return nil, err
+		}
+		if last[0] == '\n' {
+			return f, nil
+		}
+		f.Close()
+	}
 }
 
 // Count returns the number of records written.
@@ -91,12 +124,12 @@ func (r *Recorder) Files() []string {
 	return out
 }
 
-// Flush writes buffered records to their files.
+// Flush makes the records written so far durable (fsync).
 func (r *Recorder) Flush() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, rf := range r.files {
-		if err := rf.w.Flush(); err != nil {
+		if err := rf.f.Sync(); err != nil {
 			return err
 		}
 	}
@@ -109,7 +142,7 @@ func (r *Recorder) Close() error {
 	defer r.mu.Unlock()
 	var first error
 	for name, rf := range r.files {
-		if err := rf.w.Flush(); err != nil && first == nil {
+		if err := rf.f.Sync(); err != nil && first == nil {
 			first = err
 		}
 		if err := rf.f.Close(); err != nil && first == nil {
