@@ -35,7 +35,7 @@ const (
 
 // Oracle answers cases from recorded answers, with no network.
 type Oracle struct {
-	op    string
+	op       string
 	byKey    map[string][]*loaded
 	files    int
 	n        int
