@@ -16,6 +16,7 @@ import (
 	"github.com/iamfuzz/iamfuzz/corpus/managed"
 	"github.com/iamfuzz/iamfuzz/model"
 	"github.com/iamfuzz/iamfuzz/properties"
+	"github.com/iamfuzz/iamfuzz/properties/gencase"
 )
 
 // ErrNoSeeds means a target found no seed inputs: fuzzing from nothing would
@@ -229,7 +230,7 @@ func DecideCase(data []byte) *model.Case {
 		data = data[:maxDecideInput]
 	}
 	if len(data) < 3 || data[0] < corpusMode {
-		return properties.GenCase(properties.NewBytesSource(data), "fuzz")
+		return gencase.Case(properties.NewBytesSource(data), "fuzz")
 	}
 	sc, err := loadCorpus()
 	if err != nil {
@@ -237,7 +238,7 @@ func DecideCase(data []byte) *model.Case {
 	}
 	c := *sc.cases[(int(data[1])<<8|int(data[2]))%len(sc.cases)]
 	if rest := data[3:]; len(rest) > 0 {
-		g := properties.GenCase(properties.NewBytesSource(rest), "fuzz")
+		g := gencase.Case(properties.NewBytesSource(rest), "fuzz")
 		if data[0]&1 != 0 {
 			c.Request.Action = g.Request.Action
 		}

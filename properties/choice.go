@@ -10,7 +10,8 @@
 // Target.Run is what "iamfuzz check" does: the probes the liveness rules name, then
 // seeded random probes, every finding minimized and explained. Target.RapidProperty,
 // Target.FuzzBytes and Target.RunGopter run the same property under each engine.
-// GenCase and GenerateCases draw whole cases for differential runs.
+// Package properties/gencase draws whole cases for differential runs with the same
+// Source.
 package properties
 
 import (

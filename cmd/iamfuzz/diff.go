@@ -14,7 +14,7 @@ import (
 
 	"github.com/iamfuzz/iamfuzz/model"
 	"github.com/iamfuzz/iamfuzz/oracle"
-	"github.com/iamfuzz/iamfuzz/properties"
+	"github.com/iamfuzz/iamfuzz/properties/gencase"
 )
 
 func init() {
@@ -92,7 +92,7 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			*seed = uint64(time.Now().UnixNano())
 		}
 		fmt.Fprintf(stderr, "diff: %d generated cases, seed %d (rerun with --seed %d)\n", *n, *seed, *seed)
-		cases = properties.GenerateCases(*seed, *n)
+		cases = gencase.Generate(*seed, *n)
 		source = "generated"
 	}
 	if opts.dryRun {

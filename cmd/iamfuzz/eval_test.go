@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	jsonv2 "github.com/go-json-experiment/json"
-	"github.com/iamfuzz/iamfuzz/properties"
+	"github.com/iamfuzz/iamfuzz/properties/gencase"
 )
 
 func runCmd(t testing.TB, stdin io.Reader, args ...string) (int, string, string) {
@@ -164,7 +164,7 @@ func BenchmarkEval(b *testing.B) {
 func BenchmarkEvalDistinct(b *testing.B) {
 	var in bytes.Buffer
 	const n = 2000
-	for _, c := range properties.GenerateCases(1, n) {
+	for _, c := range gencase.Generate(1, n) {
 		line, err := jsonv2.Marshal(c)
 		if err != nil {
 			b.Fatal(err)

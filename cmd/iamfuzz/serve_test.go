@@ -19,7 +19,7 @@ import (
 	"github.com/iamfuzz/iamfuzz/model"
 	"github.com/iamfuzz/iamfuzz/oracle"
 	"github.com/iamfuzz/iamfuzz/oracle/replay"
-	"github.com/iamfuzz/iamfuzz/properties"
+	"github.com/iamfuzz/iamfuzz/properties/gencase"
 )
 
 const selfPolicy = `{"Version":"2012-10-17","Statement":[{"Sid":"Own","Effect":"Allow","Action":["iam:GetUser","iam:CreateAccessKey"],"Resource":"arn:aws:iam::*:user/${aws:username}"},{"Sid":"MFA","Effect":"Deny","NotAction":"iam:GetUser","Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}]}`
@@ -281,7 +281,7 @@ func BenchmarkServeSDK(b *testing.B) {
 		done <- serve(ctx, serveConfig{addr: "127.0.0.1:0", quiet: true}, &bytes.Buffer{}, func(a string) { addrc <- a })
 	}()
 	client := sdkFor("http://" + <-addrc)
-	cases := properties.GenerateCases(3, 256)
+	cases := gencase.Generate(3, 256)
 	type call struct {
 		in *iam.SimulateCustomPolicyInput
 	}

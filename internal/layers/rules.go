@@ -9,9 +9,10 @@
 //	model                              the policy language; imports nothing of ours
 //	corpus/*                           data loaders (catalogue, managed policies)
 //	source                             CloudFormation/Terraform/CDK files into policies
-//	partition, gencase                 request classes; differential cases
+//	partition                          request classes
 //	oracle, oracle/*                   who decides; siblings do not import each other
-//	properties, properties/*           generators, specs, invariants, mutants
+//	properties, properties/*           generators, specs, invariants, mutants,
+//	                                   differential cases (properties/gencase)
 //	fuzz, scripts/*, iamfuzz (root)    the public API and the runners
 //	cmd/iamfuzz                        the command line, at the top
 //
@@ -54,6 +55,7 @@ var Rules = map[string]Rule{
 	},
 
 	// Data loaders: embedded data, decoded. They may use the model's types.
+	"corpus":         {}, // the embedded corpus files, for binaries built from the module
 	"corpus/catalog": {Imports: []string{"model"}},
 	"corpus/managed": {Imports: []string{"model"}},
 
@@ -63,22 +65,19 @@ var Rules = map[string]Rule{
 	// Request classes for proofs; properties may build on it.
 	"partition": {Imports: []string{"model", "corpus/catalog"}},
 
-	// The differential case generator, shared by the peer's tests and `iamfuzz diff`.
-	"gencase": {Imports: []string{"model", "corpus/catalog"}},
-
 	// Who decides. The interface knows the model; each oracle knows the interface.
 	"oracle":        {Imports: []string{"model"}},
 	"oracle/replay": {Imports: []string{"model", "oracle"}, External: []string{jsonv2}},
 	"oracle/peer": {
 		Imports:     []string{"model", "oracle", "corpus/catalog"},
-		TestImports: []string{"properties", "gencase"},
+		TestImports: []string{"properties/gencase"},
 		External:    []string{jsonv2},
 	},
 	// The AWS oracle records what it asked through oracle/replay: the one sideways edge.
 	"oracle/awsiam": {
 		Imports: []string{"model", "oracle", "oracle/replay", "corpus/catalog",
 			"oracle/awsiam/directory", "oracle/awsiam/internal/policypos"},
-		TestImports: []string{"oracle/awsiam/iamtest", "properties", "gencase"},
+		TestImports: []string{"oracle/awsiam/iamtest", "properties/gencase"},
 		External:    []string{awsSDK, smithy, jsonv2},
 	},
 	"oracle/awsiam/directory":          {Imports: []string{"model"}, External: []string{jsonv2}},
@@ -91,17 +90,30 @@ var Rules = map[string]Rule{
 
 	// Generators, specs, invariants, mutants: the model's peers, not the oracles'.
 	"properties": {
-		Imports:  []string{"model", "corpus/catalog", "partition", "gencase"},
+		Imports:  []string{"model", "corpus/catalog", "partition"},
 		External: []string{jsonv2, gopter, rapid, yaml},
 	},
 	"properties/mutate": {Imports: []string{"model"}, TestImports: []string{"properties"}},
+	// The differential case generator, on properties' choice interface; the oracles'
+	// tests, `iamfuzz diff` and the fuzz targets draw from it.
+	"properties/gencase": {
+		Imports:     []string{"model", "properties"},
+		TestImports: []string{"corpus/catalog"},
+		External:    []string{jsonv2},
+	},
 
 	// Runners and the public API.
 	"fuzz": {
-		Imports: []string{"model", "corpus/catalog", "corpus/managed", "properties",
-			"properties/mutate", "gencase", "partition"},
+		Imports: []string{"model", "corpus", "corpus/catalog", "corpus/managed", "properties",
+			"properties/mutate", "properties/gencase", "partition"},
+		External: []string{jsonv2},
 	},
+	// Planted bugs, built only with the iamfuzz_plant tag; its tests run the fuzz
+	// targets in a child go process.
+	"fuzz/planted":         {},
+	"scripts/fuzzseeds":    {Imports: []string{"fuzz"}},
 	"scripts/nightlyprops": {Imports: []string{"model", "properties"}},
+	"scripts/evalcases":    {Imports: []string{"model", "properties/gencase"}, External: []string{jsonv2}},
 	".": {
 		Imports: []string{"model", "corpus/catalog", "corpus/managed", "source", "partition",
 			"properties", "properties/mutate"},
@@ -110,8 +122,8 @@ var Rules = map[string]Rule{
 
 	// The command line sits on top and may import everything below it.
 	"cmd/iamfuzz": {
-		Imports: []string{"model", "corpus/catalog", "corpus/managed", "source", "partition",
-			"gencase", "oracle", "oracle/replay", "oracle/peer", "oracle/awsiam",
+		Imports: []string{"model", "corpus", "corpus/catalog", "corpus/managed", "source", "partition",
+			"fuzz", "properties/gencase", "oracle", "oracle/replay", "oracle/peer", "oracle/awsiam",
 			"oracle/awsiam/directory", "oracle/awsiam/iamtest", "properties", "properties/mutate"},
 		External: []string{awsSDK, smithy, jsonv2, sarifV3},
 	},

@@ -15,7 +15,7 @@ import (
 	"github.com/iamfuzz/iamfuzz/oracle"
 	"github.com/iamfuzz/iamfuzz/oracle/awsiam"
 	"github.com/iamfuzz/iamfuzz/oracle/awsiam/iamtest"
-	"github.com/iamfuzz/iamfuzz/properties"
+	"github.com/iamfuzz/iamfuzz/properties/gencase"
 )
 
 // The oracle against the model-backed endpoint must reproduce the model exactly:
@@ -25,7 +25,7 @@ import (
 func TestAgreesWithModelOnGeneratedCases(t *testing.T) {
 	srv := newServer(t)
 	o := newOracle(t, srv, awsiam.Options{}, awsiam.ClientOptions{})
-	cases := properties.GenerateCases(7, 1000)
+	cases := gencase.Generate(7, 1000)
 	got := decide(t, o, cases)
 	want := decideModel(t, cases)
 	kinds := map[string]int{}

@@ -9,7 +9,7 @@ import (
 	"github.com/go-json-experiment/json"
 	"github.com/iamfuzz/iamfuzz/model"
 	"github.com/iamfuzz/iamfuzz/oracle"
-	"github.com/iamfuzz/iamfuzz/properties"
+	"github.com/iamfuzz/iamfuzz/properties/gencase"
 )
 
 // The tests in this file run the real adapter. They install it with `npm ci`
@@ -42,7 +42,7 @@ const (
 // fails on any disagreement that no known class explains.
 func TestPeerDifferential(t *testing.T) {
 	p := newPeer(t)
-	cases := properties.GenerateCases(differentialSeed, differentialCases)
+	cases := gencase.Generate(differentialSeed, differentialCases)
 	var bad []oracle.Comparison
 	start := time.Now()
 	sum, err := oracle.Diff(context.Background(), oracle.NewModel(), p, cases, 512, KnownDifferences(), func(c oracle.Comparison) {

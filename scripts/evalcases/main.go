@@ -14,7 +14,7 @@ import (
 	"os"
 
 	"github.com/go-json-experiment/json"
-	"github.com/iamfuzz/iamfuzz/properties"
+	"github.com/iamfuzz/iamfuzz/properties/gencase"
 )
 
 func main() {
@@ -22,7 +22,7 @@ func main() {
 	seed := flag.Uint64("seed", 1, "generator seed")
 	flag.Parse()
 	w := bufio.NewWriter(os.Stdout)
-	for _, c := range properties.GenerateCases(*seed, *n) {
+	for _, c := range gencase.Generate(*seed, *n) {
 		b, err := json.Marshal(c)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "evalcases:", err)

@@ -1,16 +1,7 @@
-package properties
-
-import (
-	"fmt"
-	"strings"
-
-	"github.com/go-json-experiment/json/jsontext"
-	"github.com/iamfuzz/iamfuzz/model"
-)
-
-// The differential case generator. Every choice goes through a Source, so a run is
-// reproducible from its seed (GenerateCases) and the same generator can run under
-// rapid or go test -fuzz.
+// Package gencase draws whole cases for differential runs (the peer's tests,
+// `iamfuzz diff`, the decision fuzz target). Every choice goes through a
+// properties.Source, so a run is reproducible from its seed (Generate) and the
+// same generator can run under rapid or go test -fuzz.
 //
 // The building blocks are small on purpose: collisions between a policy's patterns
 // and a request's values are what exercise matching, so the policy side and the
@@ -24,6 +15,16 @@ import (
 // 2008-10-17 and none; NotAction/NotResource; MFA states; pathed users and
 // look-alike names; permissions boundaries, SCP levels, resource-based policies with
 // Principal/NotPrincipal; cross-account resources; and, rarely, invalid policies.
+package gencase
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/iamfuzz/iamfuzz/model"
+	"github.com/iamfuzz/iamfuzz/properties"
+)
 
 // Accounts: the caller's usual account and "another account".
 const (
@@ -191,41 +192,41 @@ type principal struct {
 	name    string // the user name (no path), or another name for resources
 }
 
-// GenPrincipal draws a principal ARN: an IAM user with or without a path, a role,
+// Principal draws a principal ARN: an IAM user with or without a path, a role,
 // an assumed-role session, a federated user or root.
-func GenPrincipal(s Source) string { return genPrincipal(s).arn }
+func Principal(s properties.Source) string { return genPrincipal(s).arn }
 
-func genPrincipal(s Source) principal {
+func genPrincipal(s properties.Source) principal {
 	acct := genAcctA
-	if Chance(s, 8) {
+	if properties.Chance(s, 8) {
 		acct = genAcctB
 	}
 	// Mostly IAM users (the seed policies are about them); roles, sessions,
 	// federated users and, rarely, root.
 	switch k := s.Intn(32); {
 	case k < 3:
-		role := Pick(s, genRoles)
-		return principal{fmt.Sprintf("arn:aws:sts::%s:assumed-role/%s/s1", acct, role), acct, Pick(s, genUsers)}
+		role := properties.Pick(s, genRoles)
+		return principal{fmt.Sprintf("arn:aws:sts::%s:assumed-role/%s/s1", acct, role), acct, properties.Pick(s, genUsers)}
 	case k < 6:
-		return principal{fmt.Sprintf("arn:aws:iam::%s:role/%s", acct, Pick(s, genRoles)), acct, Pick(s, genUsers)}
+		return principal{fmt.Sprintf("arn:aws:iam::%s:role/%s", acct, properties.Pick(s, genRoles)), acct, properties.Pick(s, genUsers)}
 	case k < 9:
-		name := Pick(s, genUsers[:4])
+		name := properties.Pick(s, genUsers[:4])
 		return principal{fmt.Sprintf("arn:aws:sts::%s:federated-user/%s", acct, name), acct, name}
 	case k < 10:
-		return principal{fmt.Sprintf("arn:aws:iam::%s:root", acct), acct, Pick(s, genUsers)}
+		return principal{fmt.Sprintf("arn:aws:iam::%s:root", acct), acct, properties.Pick(s, genUsers)}
 	}
-	name := Pick(s, genUsers)
-	return principal{fmt.Sprintf("arn:aws:iam::%s:user/%s%s", acct, Pick(s, genPaths), name), acct, name}
+	name := properties.Pick(s, genUsers)
+	return principal{fmt.Sprintf("arn:aws:iam::%s:user/%s%s", acct, properties.Pick(s, genPaths), name), acct, name}
 }
 
-// GenPolicy draws an identity-like policy document as JSON text.
-func GenPolicy(s Source, maxStatements int) string {
+// Policy draws an identity-like policy document as JSON text.
+func Policy(s properties.Source, maxStatements int) string {
 	return genPolicy(s, maxStatements, nil)
 }
 
 // genPolicy writes a policy; principal, when not nil, draws the Principal element of
 // a resource-based policy's statements.
-func genPolicy(s Source, maxStatements int, principal func(b *strings.Builder)) string {
+func genPolicy(s properties.Source, maxStatements int, principal func(b *strings.Builder)) string {
 	var b strings.Builder
 	b.WriteString(`{`)
 	switch s.Intn(8) {
@@ -236,7 +237,7 @@ func genPolicy(s Source, maxStatements int, principal func(b *strings.Builder)) 
 		b.WriteString(`"Version":"2012-10-17",`)
 	}
 	b.WriteString(`"Statement":[`)
-	n := Between(s, 1, maxStatements)
+	n := properties.Between(s, 1, maxStatements)
 	for i := range n {
 		if i > 0 {
 			b.WriteByte(',')
@@ -247,13 +248,13 @@ func genPolicy(s Source, maxStatements int, principal func(b *strings.Builder)) 
 	return b.String()
 }
 
-func genStatement(s Source, b *strings.Builder, principal func(b *strings.Builder)) {
+func genStatement(s properties.Source, b *strings.Builder, principal func(b *strings.Builder)) {
 	effect := "Allow"
-	if Chance(s, 3) {
+	if properties.Chance(s, 3) {
 		effect = "Deny"
 	}
 	fmt.Fprintf(b, `{"Effect":%q,`, effect)
-	if Chance(s, 400) {
+	if properties.Chance(s, 400) {
 		// An invalid Sid (IAM allows only A-Z, a-z, 0-9).
 		b.WriteString(`"Sid":"bad sid",`)
 	}
@@ -261,21 +262,21 @@ func genStatement(s Source, b *strings.Builder, principal func(b *strings.Builde
 		principal(b)
 	}
 	act := "Action"
-	if Chance(s, 5) {
+	if properties.Chance(s, 5) {
 		act = "NotAction"
 	}
 	fmt.Fprintf(b, "%q:%s,", act, jsonList(s, func() string {
-		if Bool(s) {
-			return Pick(s, genActions).name
+		if properties.Bool(s) {
+			return properties.Pick(s, genActions).name
 		}
-		return Pick(s, genPatterns)
+		return properties.Pick(s, genPatterns)
 	}))
 	res := "Resource"
-	if Chance(s, 6) {
+	if properties.Chance(s, 6) {
 		res = "NotResource"
 	}
-	fmt.Fprintf(b, "%q:%s", res, jsonList(s, func() string { return Pick(s, genResources) }))
-	if Bool(s) {
+	fmt.Fprintf(b, "%q:%s", res, jsonList(s, func() string { return properties.Pick(s, genResources) }))
+	if properties.Bool(s) {
 		genCondition(s, b)
 	}
 	b.WriteString(`}`)
@@ -283,26 +284,26 @@ func genStatement(s Source, b *strings.Builder, principal func(b *strings.Builde
 
 // genCondition writes a Condition element: one or two operators, each with one or
 // two keys, each with one to three values.
-func genCondition(s Source, b *strings.Builder) {
+func genCondition(s properties.Source, b *strings.Builder) {
 	b.WriteString(`,"Condition":{`)
 	ops := map[string][]string{}
 	var order []string
-	for range Between(s, 1, 3) {
-		cg := Pick(s, genConds)
-		op := Pick(s, cg.ops)
+	for range properties.Between(s, 1, 3) {
+		cg := properties.Pick(s, genConds)
+		op := properties.Pick(s, cg.ops)
 		switch {
 		case op == "Null":
-			if Chance(s, 150) {
+			if properties.Chance(s, 150) {
 				op = "NullIfExists" // invalid: Null has no IfExists form
 			}
-		case cg.multi && !Chance(s, 6), !cg.multi && Chance(s, 12):
-			op = Pick(s, []string{"ForAllValues:", "ForAnyValue:"}) + op
-			if Chance(s, 6) {
+		case cg.multi && !properties.Chance(s, 6), !cg.multi && properties.Chance(s, 12):
+			op = properties.Pick(s, []string{"ForAllValues:", "ForAnyValue:"}) + op
+			if properties.Chance(s, 6) {
 				op += "IfExists"
 			}
-		case Chance(s, 4):
+		case properties.Chance(s, 4):
 			op += "IfExists"
-		case Chance(s, 400):
+		case properties.Chance(s, 400):
 			op += "IfExist" // invalid: an unknown operator
 		}
 		if _, clash := ops[map[string]string{"Null": "NullIfExists", "NullIfExists": "Null"}[op]]; clash {
@@ -332,7 +333,7 @@ func genCondition(s Source, b *strings.Builder) {
 }
 
 // jsonList writes one to three drawn strings as a bare string or a JSON list.
-func jsonList(s Source, draw func() string) string {
+func jsonList(s properties.Source, draw func() string) string {
 	return rawList(s, nil, func() string {
 		q, _ := jsontext.AppendQuote(nil, draw())
 		return string(q)
@@ -341,15 +342,15 @@ func jsonList(s Source, draw func() string) string {
 
 // rawList writes one to three raw JSON values, drawn from values or by draw, as a
 // bare value or a JSON list.
-func rawList(s Source, values []string, draw ...func() string) string {
+func rawList(s properties.Source, values []string, draw ...func() string) string {
 	next := func() string {
 		if len(draw) > 0 {
 			return draw[0]()
 		}
-		return Pick(s, values)
+		return properties.Pick(s, values)
 	}
-	n := Between(s, 1, 3)
-	if n == 1 && Bool(s) {
+	n := properties.Between(s, 1, 3)
+	if n == 1 && properties.Bool(s) {
 		return next()
 	}
 	parts := make([]string, n)
@@ -359,10 +360,10 @@ func rawList(s Source, values []string, draw ...func() string) string {
 	return "[" + strings.Join(parts, ",") + "]"
 }
 
-// GenRequest draws a request for principal: an action, a resource of the action's
+// Request draws a request for principal: an action, a resource of the action's
 // resource type that may belong to the principal, another user or another account,
 // and a context.
-func GenRequest(s Source, principalARN string) model.CaseRequest {
+func Request(s properties.Source, principalARN string) model.CaseRequest {
 	p := principal{arn: principalARN, account: strings.Split(principalARN, ":")[4], name: principalARN[strings.LastIndexByte(principalARN, '/')+1:]}
 	req, _ := genRequest(s, p)
 	return req
@@ -370,42 +371,42 @@ func GenRequest(s Source, principalARN string) model.CaseRequest {
 
 // genRequest also returns the resource's kind, so that a resource-based policy is
 // only drawn for resources that have one.
-func genRequest(s Source, p principal) (model.CaseRequest, resKind) {
-	act := Pick(s, genActions)
-	if act.name == "sts:GetCallerIdentity" && !Chance(s, 3) {
+func genRequest(s properties.Source, p principal) (model.CaseRequest, resKind) {
+	act := properties.Pick(s, genActions)
+	if act.name == "sts:GetCallerIdentity" && !properties.Chance(s, 3) {
 		// Policies cannot deny it (a known difference with the peer): keep it rare.
-		act = Pick(s, genActions)
+		act = properties.Pick(s, genActions)
 	}
 	req := model.CaseRequest{Principal: p.arn, Action: act.name}
 	acct := p.account
-	if Chance(s, 5) {
-		acct = Pick(s, genAccounts) // sometimes another account
+	if properties.Chance(s, 5) {
+		acct = properties.Pick(s, genAccounts) // sometimes another account
 	}
 	self := p.name
-	if Chance(s, 3) {
-		self = Pick(s, genUsers)
+	if properties.Chance(s, 3) {
+		self = properties.Pick(s, genUsers)
 	}
 	switch act.res {
 	case resNone:
 		req.Resource = "*"
 	case resUser:
 		path := ""
-		if Chance(s, 4) {
-			path = Pick(s, genPaths)
+		if properties.Chance(s, 4) {
+			path = properties.Pick(s, genPaths)
 		}
 		req.Resource = fmt.Sprintf("arn:aws:iam::%s:user/%s%s", acct, path, self)
 	case resMFA:
-		req.Resource = fmt.Sprintf("arn:aws:iam::%s:mfa/%s", acct, Pick(s, []string{self, self, self + "-phone", "dev/" + self, "bob"}))
+		req.Resource = fmt.Sprintf("arn:aws:iam::%s:mfa/%s", acct, properties.Pick(s, []string{self, self, self + "-phone", "dev/" + self, "bob"}))
 	case resObject:
-		req.Resource = "arn:aws:s3:::bucket/" + Pick(s, []string{self + "/x", "k", "*", "$x", "a?c", "abc", "company-wide"})
+		req.Resource = "arn:aws:s3:::bucket/" + properties.Pick(s, []string{self + "/x", "k", "*", "$x", "a?c", "abc", "company-wide"})
 	case resBucket:
-		req.Resource = "arn:aws:s3:::bucket-" + Pick(s, []string{"company-wide", "blue", "red", self})
+		req.Resource = "arn:aws:s3:::bucket-" + properties.Pick(s, []string{"company-wide", "blue", "red", self})
 	case resInstance:
-		req.Resource = fmt.Sprintf("arn:aws:ec2:%s:%s:instance/i-0abc", Pick(s, []string{"us-east-1", "eu-west-1"}), acct)
+		req.Resource = fmt.Sprintf("arn:aws:ec2:%s:%s:instance/i-0abc", properties.Pick(s, []string{"us-east-1", "eu-west-1"}), acct)
 	case resFunction:
-		req.Resource = fmt.Sprintf("arn:aws:lambda:us-east-1:%s:function:%s", acct, Pick(s, []string{"my-fn", "my-fn:PROD", "other"}))
+		req.Resource = fmt.Sprintf("arn:aws:lambda:us-east-1:%s:function:%s", acct, properties.Pick(s, []string{"my-fn", "my-fn:PROD", "other"}))
 	case resTable:
-		req.Resource = fmt.Sprintf("arn:aws:dynamodb:us-east-1:%s:table/%s", acct, Pick(s, []string{"Books", "Music"}))
+		req.Resource = fmt.Sprintf("arn:aws:dynamodb:us-east-1:%s:table/%s", acct, properties.Pick(s, []string{"Books", "Music"}))
 	}
 	if (act.res == resObject || act.res == resBucket) && acct != p.account {
 		// S3 ARNs carry no account: say whose bucket it is.
@@ -417,19 +418,19 @@ func genRequest(s Source, p principal) (model.CaseRequest, resKind) {
 		if k.key == "dynamodb:Attributes" && act.res != resTable {
 			continue
 		}
-		if !Chance(s, 3) {
+		if !properties.Chance(s, 3) {
 			continue
 		}
 		if k.multi {
 			n := s.Intn(4)
 			vs := make([]string, 0, n)
 			for range n {
-				vs = append(vs, Pick(s, k.values))
+				vs = append(vs, properties.Pick(s, k.values))
 			}
 			ctx[k.key] = jsonStrings(vs)
 			continue
 		}
-		ctx[k.key] = quoteValue(Pick(s, k.values))
+		ctx[k.key] = quoteValue(properties.Pick(s, k.values))
 	}
 	if len(ctx) > 0 {
 		req.Context = ctx
@@ -440,19 +441,19 @@ func genRequest(s Source, p principal) (model.CaseRequest, resKind) {
 // genMFA draws the MFA keys as credentials carry them (docs/semantics.md §7.1):
 // absent for a long-term access key, "false" for temporary credentials without MFA,
 // "true" with an age for an MFA session; rarely an age without the flag.
-func genMFA(s Source, ctx map[string]jsontext.Value) {
+func genMFA(s properties.Source, ctx map[string]jsontext.Value) {
 	switch s.Intn(8) {
 	case 0, 1, 2: // long-term access key: no MFA keys
 	case 3, 4:
 		ctx["aws:MultiFactorAuthPresent"] = quoteValue("false")
 	case 5, 6:
 		ctx["aws:MultiFactorAuthPresent"] = quoteValue("true")
-		if !Chance(s, 5) {
-			ctx["aws:MultiFactorAuthAge"] = quoteValue(Pick(s, []string{"0", "120", "3600", "100000"}))
+		if !properties.Chance(s, 5) {
+			ctx["aws:MultiFactorAuthAge"] = quoteValue(properties.Pick(s, []string{"0", "120", "3600", "100000"}))
 		}
 	default:
-		if Bool(s) {
-			ctx["aws:MultiFactorAuthPresent"] = jsontext.Value(Pick(s, []string{"true", "false"})) // a JSON boolean
+		if properties.Bool(s) {
+			ctx["aws:MultiFactorAuthPresent"] = jsontext.Value(properties.Pick(s, []string{"true", "false"})) // a JSON boolean
 		} else {
 			ctx["aws:MultiFactorAuthAge"] = quoteValue("120")
 		}
@@ -462,10 +463,10 @@ func genMFA(s Source, ctx map[string]jsontext.Value) {
 // genResourcePolicy draws a resource-based policy whose statements name principals
 // that collide with the caller: everyone, an account, the caller's own ARN, the role
 // behind a session, another user.
-func genResourcePolicy(s Source, p principal) string {
+func genResourcePolicy(s properties.Source, p principal) string {
 	return genPolicy(s, 2, func(b *strings.Builder) {
 		key := "Principal"
-		if Chance(s, 8) {
+		if properties.Chance(s, 8) {
 			key = "NotPrincipal"
 		}
 		var v string
@@ -475,13 +476,13 @@ func genResourcePolicy(s Source, p principal) string {
 		case 1:
 			v = `{"AWS":"*"}`
 		case 2:
-			v = fmt.Sprintf(`{"AWS":%q}`, Pick(s, genAccounts))
+			v = fmt.Sprintf(`{"AWS":%q}`, properties.Pick(s, genAccounts))
 		case 3:
-			v = fmt.Sprintf(`{"AWS":"arn:aws:iam::%s:root"}`, Pick(s, genAccounts))
+			v = fmt.Sprintf(`{"AWS":"arn:aws:iam::%s:root"}`, properties.Pick(s, genAccounts))
 		case 4:
-			v = fmt.Sprintf(`{"AWS":"arn:aws:iam::%s:role/%s"}`, p.account, Pick(s, genRoles))
+			v = fmt.Sprintf(`{"AWS":"arn:aws:iam::%s:role/%s"}`, p.account, properties.Pick(s, genRoles))
 		case 5:
-			v = fmt.Sprintf(`{"AWS":"arn:aws:iam::%s:user/%s"}`, Pick(s, genAccounts), Pick(s, genUsers))
+			v = fmt.Sprintf(`{"AWS":"arn:aws:iam::%s:user/%s"}`, properties.Pick(s, genAccounts), properties.Pick(s, genUsers))
 		default:
 			v = fmt.Sprintf(`{"AWS":[%q]}`, p.arn)
 		}
@@ -491,7 +492,7 @@ func genResourcePolicy(s Source, p principal) string {
 
 // genSCP draws one SCP: usually FullAWSAccess, sometimes with a Deny beside it,
 // sometimes a generated policy (which may allow nothing: UNDEF scp-implicit-deny).
-func genSCP(s Source) string {
+func genSCP(s properties.Source) string {
 	const full = `{"Effect":"Allow","Action":"*","Resource":"*"}`
 	switch s.Intn(4) {
 	case 0, 1:
@@ -503,24 +504,24 @@ func genSCP(s Source) string {
 	return genPolicy(s, 2, nil)
 }
 
-// GenCase draws a whole differential case: identity policies, sometimes a
+// Case draws a whole differential case: identity policies, sometimes a
 // permissions boundary, SCP levels and a resource-based policy, and a request.
-func GenCase(s Source, id string) *model.Case {
+func Case(s properties.Source, id string) *model.Case {
 	c := &model.Case{ID: id}
 	p := genPrincipal(s)
 	req, kind := genRequest(s, p)
 	c.Request = req
-	for range Between(s, 1, 2) {
-		c.Policies.Identity = append(c.Policies.Identity, policyValue(GenPolicy(s, 4)))
+	for range properties.Between(s, 1, 2) {
+		c.Policies.Identity = append(c.Policies.Identity, policyValue(Policy(s, 4)))
 	}
-	if Chance(s, 5) && !strings.HasSuffix(p.arn, ":root") {
+	if properties.Chance(s, 5) && !strings.HasSuffix(p.arn, ":root") {
 		// Permissions boundaries are set on IAM users and roles; the root user has none.
-		c.Policies.Boundary = []jsontext.Value{policyValue(GenPolicy(s, 2))}
+		c.Policies.Boundary = []jsontext.Value{policyValue(Policy(s, 2))}
 	}
-	if Chance(s, 6) {
-		for range Between(s, 1, 3) {
+	if properties.Chance(s, 6) {
+		for range properties.Between(s, 1, 3) {
 			var level []jsontext.Value
-			for range Between(s, 1, 2) {
+			for range properties.Between(s, 1, 2) {
 				level = append(level, policyValue(genSCP(s)))
 			}
 			c.Policies.SCP = append(c.Policies.SCP, level)
@@ -528,9 +529,9 @@ func GenCase(s Source, id string) *model.Case {
 	}
 	switch kind {
 	case resObject, resBucket, resFunction, resTable:
-		if Chance(s, 3) {
+		if properties.Chance(s, 3) {
 			c.Policies.Resource = []jsontext.Value{policyValue(genResourcePolicy(s, p))}
-			if Chance(s, 4) {
+			if properties.Chance(s, 4) {
 				// A resource policy alone can grant within one account.
 				c.Policies.Identity = c.Policies.Identity[:0]
 			}
@@ -539,12 +540,12 @@ func GenCase(s Source, id string) *model.Case {
 	return c
 }
 
-// GenerateCases draws n cases from a seeded source: a reproducible run.
-func GenerateCases(seed uint64, n int) []*model.Case {
-	s := NewRandSource(seed)
+// Generate draws n cases from a seeded source: a reproducible run.
+func Generate(seed uint64, n int) []*model.Case {
+	s := properties.NewRandSource(seed)
 	out := make([]*model.Case, n)
 	for i := range out {
-		out[i] = GenCase(s, fmt.Sprintf("gen-%d-%d", seed, i))
+		out[i] = Case(s, fmt.Sprintf("gen-%d-%d", seed, i))
 	}
 	return out
 }

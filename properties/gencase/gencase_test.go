@@ -1,4 +1,4 @@
-package properties_test
+package gencase_test
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"github.com/iamfuzz/iamfuzz/corpus/catalog"
 	"github.com/iamfuzz/iamfuzz/model"
 	"github.com/iamfuzz/iamfuzz/properties"
+	"github.com/iamfuzz/iamfuzz/properties/gencase"
 )
 
 func marshalCases(t *testing.T, cases []*model.Case) []byte {
@@ -27,18 +28,18 @@ func marshalCases(t *testing.T, cases []*model.Case) []byte {
 	return b.Bytes()
 }
 
-// TestGenerateCasesReproducible: a run is reproducible from its seed alone.
-func TestGenerateCasesReproducible(t *testing.T) {
-	a := marshalCases(t, properties.GenerateCases(42, 300))
-	b := marshalCases(t, properties.GenerateCases(42, 300))
+// TestGenerateReproducible: a run is reproducible from its seed alone.
+func TestGenerateReproducible(t *testing.T) {
+	a := marshalCases(t, gencase.Generate(42, 300))
+	b := marshalCases(t, gencase.Generate(42, 300))
 	if !bytes.Equal(a, b) {
 		t.Fatal("the same seed gave different cases")
 	}
-	if bytes.Equal(a, marshalCases(t, properties.GenerateCases(43, 300))) {
+	if bytes.Equal(a, marshalCases(t, gencase.Generate(43, 300))) {
 		t.Fatal("different seeds gave the same cases")
 	}
 	// A longer run starts with the shorter one: --n does not change the cases.
-	if long := marshalCases(t, properties.GenerateCases(42, 400)); !bytes.HasPrefix(long, a) {
+	if long := marshalCases(t, gencase.Generate(42, 400)); !bytes.HasPrefix(long, a) {
 		t.Fatal("the first cases depend on the number of cases")
 	}
 }
@@ -48,7 +49,7 @@ func TestGenerateCasesReproducible(t *testing.T) {
 // (AWS never evaluates any other pair, and the peer rejects them).
 func TestGeneratedCasesAreWellFormed(t *testing.T) {
 	cat := catalog.MustLoad()
-	cases := properties.GenerateCases(7, 5000)
+	cases := gencase.Generate(7, 5000)
 	for i, line := range bytes.Split(bytes.TrimSpace(marshalCases(t, cases)), []byte("\n")) {
 		c, err := model.ParseCase(line)
 		if err != nil {
@@ -68,7 +69,7 @@ func TestGeneratedCasesAreWellFormed(t *testing.T) {
 // fuzzing engines require; the all-zero sequence gives the simplest case.
 func TestGeneratorSurvivesAnySource(t *testing.T) {
 	for _, data := range [][]byte{nil, {0xff}, bytes.Repeat([]byte{0xff}, 500), []byte("some arbitrary fuzzer input 0123456789")} {
-		c := properties.GenCase(properties.NewBytesSource(data), "b")
+		c := gencase.Case(properties.NewBytesSource(data), "b")
 		line, err := json.Marshal(c)
 		if err != nil {
 			t.Fatal(err)
@@ -94,7 +95,7 @@ func (f features) add(name string) { f[name]++ }
 func TestGeneratedCoverage(t *testing.T) {
 	f := features{}
 	invalid := 0
-	cases := properties.GenerateCases(20260101, 20000)
+	cases := gencase.Generate(20260101, 20000)
 	for _, c := range cases {
 		r, err := c.BuildRequest()
 		if err != nil {
@@ -302,8 +303,8 @@ func policyFeatures(t *testing.T, f features, text []byte) {
 	}
 }
 
-func ExampleGenerateCases() {
-	cases := properties.GenerateCases(1, 2)
+func ExampleGenerate() {
+	cases := gencase.Generate(1, 2)
 	for _, c := range cases {
 		fmt.Println(c.ID, c.Request.Action)
 	}
