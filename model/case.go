@@ -133,7 +133,7 @@ type PolicyCache struct {
 	Catalog ActionCatalog
 
 	mu sync.Mutex
-	m  [SessionPolicy + 1]map[string]cacheEntry // by policy type: validity depends on it
+	m  [TrustPolicy + 1]map[string]cacheEntry // by policy type: validity depends on it
 	n  int
 }
 
@@ -251,8 +251,9 @@ func (c *Case) Bundle(pc *PolicyCache) (*Bundle, error) {
 		}
 		b.SCP = append(b.SCP, lv)
 	}
+	rtyp := ResourcePolicyType(c.Request.Resource)
 	for i, v := range c.Policies.Resource {
-		cp, err := one(fmt.Sprintf("resource[%d]", i), v, ResourcePolicy)
+		cp, err := one(fmt.Sprintf("resource[%d]", i), v, rtyp)
 		if err != nil {
 			return nil, err
 		}

@@ -80,6 +80,10 @@ func Compile(p *Policy) *Compiled {
 		if res == nil {
 			res, cs.notRes = st.NotResource, true
 		}
+		if res == nil {
+			// A trust policy statement: the role it is attached to is the resource.
+			res, cs.notRes = &StringList{Values: []string{"*"}}, false
+		}
 		for _, r := range res.Values {
 			cs.resources = append(cs.resources, compilePattern(r, patResource, vars))
 		}

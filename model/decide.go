@@ -45,29 +45,31 @@ type Reason uint8
 
 // Reasons.
 const (
-	ReasonNoAllow             Reason = iota // nothing allows the request
-	ReasonExplicitDeny                      // a Deny statement applies
-	ReasonIdentityAllow                     // an identity policy allows (and every limit agrees)
-	ReasonResourceAllow                     // a same-account resource policy grants the caller itself
-	ReasonRoot                              // the root user has full access
-	ReasonBoundary                          // the permissions boundary does not allow
-	ReasonSCP                               // an SCP level has no applicable Allow
-	ReasonCrossAccount                      // another account's resource, and its resource policy does not allow
-	ReasonCrossAccountNoAllow               // another account's resource, and no identity policy allows
-	ReasonSession                           // the session policy does not allow the request
+	ReasonNoAllow                Reason = iota // nothing allows the request
+	ReasonExplicitDeny                         // a Deny statement applies
+	ReasonIdentityAllow                        // an identity policy allows (and every limit agrees)
+	ReasonResourceAllow                        // a same-account resource policy grants the caller itself
+	ReasonRoot                                 // the root user has full access
+	ReasonBoundary                             // the permissions boundary does not allow
+	ReasonSCP                                  // an SCP level has no applicable Allow
+	ReasonCrossAccount                         // another account's resource, and its resource policy does not allow
+	ReasonCrossAccountNoAllow                  // another account's resource, and no identity policy allows
+	ReasonSession                              // the session policy does not allow the request
+	ReasonResourcePolicyRequired               // a role trust policy or KMS key policy does not allow the caller or its account
 )
 
 var reasonText = [...]string{
-	ReasonNoAllow:             "no statement allows the request",
-	ReasonExplicitDeny:        "a Deny statement applies, and an explicit deny always wins",
-	ReasonIdentityAllow:       "an identity policy allows the request",
-	ReasonResourceAllow:       "a same-account resource-based policy grants the caller itself",
-	ReasonRoot:                "the account's root user has full access unless denied",
-	ReasonBoundary:            "the permissions boundary does not allow the request",
-	ReasonSCP:                 "an SCP level has no applicable Allow",
-	ReasonCrossAccount:        "the resource is in another account and no resource-based policy there allows the caller",
-	ReasonCrossAccountNoAllow: "the resource is in another account and no identity policy allows the request",
-	ReasonSession:             "the session policy does not allow the request",
+	ReasonNoAllow:                "no statement allows the request",
+	ReasonExplicitDeny:           "a Deny statement applies, and an explicit deny always wins",
+	ReasonIdentityAllow:          "an identity policy allows the request",
+	ReasonResourceAllow:          "a same-account resource-based policy grants the caller itself",
+	ReasonRoot:                   "the account's root user has full access unless denied",
+	ReasonBoundary:               "the permissions boundary does not allow the request",
+	ReasonSCP:                    "an SCP level has no applicable Allow",
+	ReasonCrossAccount:           "the resource is in another account and no resource-based policy there allows the caller",
+	ReasonCrossAccountNoAllow:    "the resource is in another account and no identity policy allows the request",
+	ReasonSession:                "the session policy does not allow the request",
+	ReasonResourcePolicyRequired: "a role trust policy or KMS key policy must allow the caller (or its account): an identity Allow alone is not enough",
 }
 
 func (r Reason) String() string { return reasonText[r] }
@@ -126,14 +128,23 @@ const (
 	// NoteNotEnforced: AWS does not check policies for this action (sts:GetSessionToken,
 	// sts:GetCallerIdentity); the decision is policy logic only.
 	NoteNotEnforced Note = 1 << iota
+	// NoteResourcePolicyNotGiven: the request is about a role (STS) or a KMS key,
+	// whose trust or key policy must also allow, and the case gives none; the
+	// decision covers the given policies only.
+	NoteResourcePolicyNotGiven
 )
+
+var noteNames = []string{"not-enforced", "resource-policy-not-given"}
 
 // Names lists the notes in a stable order.
 func (n Note) Names() []string {
-	if n&NoteNotEnforced != 0 {
-		return []string{"not-enforced"}
+	var out []string
+	for i, name := range noteNames {
+		if n&(1<<i) != 0 {
+			out = append(out, name)
+		}
 	}
-	return nil
+	return out
 }
 
 // Match names one statement that took part in a decision.
@@ -257,12 +268,18 @@ func (e *Evaluator) Decide(b *Bundle, r *Request, out *Result) {
 	// it has no resource-based policy, and the caller's own policies decide.
 	sameAccount := r.resAccount == r.account || r.resAccount == awsOwner
 	boundaryOK := b.Boundary == nil || bAllow || root
+	// A role trust policy or a KMS key policy must allow the caller, its role or
+	// its account; an identity Allow alone is not enough, not even for the root
+	// user (docs/semantics.md, role trust policies and KMS key policies).
+	mustAllow := len(b.Resource) > 0 && r.resourcePolicyMustAllow()
 	switch {
 	case anyDeny:
 		out.Decision, out.Reason = ExplicitDeny, ReasonExplicitDeny
 	case scpFail >= 0:
 		out.Reason, out.SCPLevel = ReasonSCP, scpFail
 		e.undef |= UndefSCPImplicitDeny
+	case sameAccount && mustAllow && rbp == pmNone:
+		out.Reason = ReasonResourcePolicyRequired
 	case sameAccount && rbp == pmDirect:
 		out.Decision, out.Reason = Allowed, ReasonResourceAllow
 	case sameAccount && root:
@@ -301,6 +318,9 @@ func (e *Evaluator) Decide(b *Bundle, r *Request, out *Result) {
 	out.Notes = 0
 	if a := r.lowerAction; a == "sts:getsessiontoken" || a == "sts:getcalleridentity" {
 		out.Notes |= NoteNotEnforced
+	}
+	if len(b.Resource) == 0 && r.resourcePolicyMustAllow() {
+		out.Notes |= NoteResourcePolicyNotGiven
 	}
 }
 

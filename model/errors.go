@@ -49,6 +49,7 @@ var (
 	ErrTooLarge               = &Kind{"too-large"}
 	ErrNotRegularFile         = &Kind{"not-regular-file"}
 	ErrRefOutsideTree         = &Kind{"ref-outside-tree"}
+	ErrResourceInTrustPolicy  = &Kind{"resource-in-trust-policy"}
 )
 
 // PolicyError is one defect of a policy document, located by its JSON path
@@ -120,7 +121,7 @@ var allKinds = []*Kind{
 	ErrInvalidPrincipal, ErrInvalidAction, ErrVariableInElement, ErrInvalidVariable,
 	ErrUnknownOperator, ErrNullWithIfExists, ErrInvalidConditionKey, ErrDuplicateConditionKey,
 	ErrInvalidSid, ErrInvalidARN, ErrInvalidCharacter, ErrTooManyBoundaries, ErrInvalidRequest,
-	ErrLineTooLong, ErrTooLarge, ErrNotRegularFile, ErrRefOutsideTree,
+	ErrLineTooLong, ErrTooLarge, ErrNotRegularFile, ErrRefOutsideTree, ErrResourceInTrustPolicy,
 }
 
 // requestError builds an ErrInvalidRequest error for the field at path.

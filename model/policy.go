@@ -105,7 +105,27 @@ const (
 	// SessionPolicy is a policy passed when a role session or federated user
 	// session is created: it caps the identity grants of that session.
 	SessionPolicy
+	// TrustPolicy is a role's trust policy: the resource-based policy of an IAM
+	// role. It has no Resource element (the role is the resource).
+	TrustPolicy
 )
+
+// ResourcePolicyType is the type that a resource-based policy of the given
+// request resource is validated as: the resource-based policy of an IAM role
+// (arn:PARTITION:iam::ACCOUNT:role/…) is its trust policy, which has no Resource
+// element (IAM: "Has prohibited field Resource"); every other one is a
+// ResourcePolicy, which needs it.
+func ResourcePolicyType(resource string) PolicyType {
+	if isRoleARN(resource) {
+		return TrustPolicy
+	}
+	return ResourcePolicy
+}
+
+// takesPrincipal reports the policy types whose statements name a Principal.
+func (t PolicyType) takesPrincipal() bool {
+	return t == ResourcePolicy || t == RCPPolicy || t == TrustPolicy
+}
 
 func (t PolicyType) String() string {
 	switch t {
@@ -119,6 +139,8 @@ func (t PolicyType) String() string {
 		return "rcp"
 	case SessionPolicy:
 		return "session"
+	case TrustPolicy:
+		return "trust"
 	}
 	return "identity"
 }

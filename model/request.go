@@ -63,6 +63,7 @@ type Request struct {
 	account      string
 	partition    string
 	resAccount   string
+	mustAllow    bool   // see resourcePolicyMustAllow
 	principalArn string // aws:PrincipalArn: the role ARN for a role session
 	name         string // user, role, session or federated name
 	lowerAction  string // Action lower-cased, for the policies' action indexes
@@ -158,6 +159,8 @@ func (r *Request) prepare() error {
 	} else if r.ResourceAccount != "" {
 		r.resAccount = r.ResourceAccount
 	}
+	svc, _, _ := strings.Cut(r.Action, ":")
+	r.mustAllow = isRoleARN(r.Resource) && strings.EqualFold(svc, "sts") || isKMSKeyARN(r.Resource)
 	r.ctx = make(map[string]ContextValue, len(r.Context)+5)
 	for k, v := range r.Context {
 		lk := strings.ToLower(k)
@@ -255,6 +258,26 @@ func (r *Request) roleARN() string {
 	}
 	return ""
 }
+
+// isRoleARN reports an IAM role ARN: arn:PARTITION:iam::ACCOUNT:role/PATH/NAME.
+func isRoleARN(s string) bool {
+	parts := strings.SplitN(s, ":", 6)
+	return len(parts) == 6 && parts[0] == "arn" && parts[2] == "iam" && parts[3] == "" &&
+		parts[4] != "" && strings.HasPrefix(parts[5], "role/") && len(parts[5]) > len("role/")
+}
+
+// isKMSKeyARN reports a KMS key ARN: arn:PARTITION:kms:REGION:ACCOUNT:key/ID.
+func isKMSKeyARN(s string) bool {
+	parts := strings.SplitN(s, ":", 6)
+	return len(parts) == 6 && parts[0] == "arn" && parts[2] == "kms" && strings.HasPrefix(parts[5], "key/")
+}
+
+// resourcePolicyMustAllow reports a request whose resource-based policy must allow
+// the caller itself, so that an identity Allow alone is not enough: a role trust
+// policy (STS actions on a role) and a KMS key policy (docs/semantics.md, role
+// trust policies and KMS key policies).
+// It is computed once, by prepare.
+func (r *Request) resourcePolicyMustAllow() bool { return r.mustAllow }
 
 // checkAction checks a request action: service:Name, one colon, no wildcards.
 func checkAction(a string) error {

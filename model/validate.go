@@ -90,10 +90,20 @@ func (p *parser) validateStatement(st *Statement, path string, typ PolicyType, v
 	}
 
 	switch {
+	case typ == TrustPolicy && (st.Resource != nil || st.NotResource != nil):
+		name := "Resource"
+		if st.Resource == nil {
+			name = "NotResource"
+		}
+		p.errf(path+"."+name, off, ErrResourceInTrustPolicy, "a role trust policy has no %s: the role is the resource (IAM: \"Has prohibited field Resource\")", name)
 	case st.Resource != nil && st.NotResource != nil:
 		p.errf(path, off, ErrUnsupportedCombination, "a statement has either Resource or NotResource, not both")
-	case st.Resource == nil && st.NotResource == nil:
-		p.errf(path, off, ErrMissingResource, "the statement has no Resource or NotResource")
+	case st.Resource == nil && st.NotResource == nil && typ != TrustPolicy:
+		msg := "the statement has no Resource or NotResource"
+		if typ == ResourcePolicy && st.Principal != nil {
+			msg += " (only a role trust policy has none: give the role's ARN as the request's resource)"
+		}
+		p.errf(path, off, ErrMissingResource, "%s", msg)
 	}
 	for _, e := range []struct {
 		name string
@@ -117,17 +127,19 @@ func (p *parser) validateStatement(st *Statement, path string, typ PolicyType, v
 	switch {
 	case st.Principal != nil && st.NotPrincipal != nil:
 		p.errf(path, off, ErrUnsupportedCombination, "a statement has either Principal or NotPrincipal, not both")
-	case hasPrincipal && typ != ResourcePolicy && typ != RCPPolicy:
+	case hasPrincipal && !typ.takesPrincipal():
 		p.errf(path, off, ErrPrincipalInIdentity, "a %s policy must not name a Principal (IAM: \"Policy document should not specify a principal.\")", typ)
 	case !hasPrincipal && typ == ResourcePolicy:
 		p.errf(path, off, ErrMissingPrincipal, "a resource-based policy statement needs a Principal or NotPrincipal")
+	case !hasPrincipal && typ == TrustPolicy:
+		p.errf(path, off, ErrMissingPrincipal, "a role trust policy statement needs a Principal or NotPrincipal: it says who may assume the role")
 	}
 	for _, pb := range []struct {
 		name string
 		b    *PrincipalBlock
 	}{{"Principal", st.Principal}, {"NotPrincipal", st.NotPrincipal}} {
 		name, b := pb.name, pb.b
-		if b == nil || (typ != ResourcePolicy && typ != RCPPolicy) {
+		if b == nil || !typ.takesPrincipal() {
 			continue
 		}
 		for _, e := range b.Entries {

@@ -34,6 +34,11 @@ var (
 	// ErrBadInput is wrapped by every error about the input itself (a policy or a
 	// spec that cannot be read or is malformed); the check command exits 2 on it.
 	ErrBadInput = errors.New("bad input")
+	// ErrTrustPolicy: the file is a valid role trust policy (it names a Principal
+	// and has no Resource: the role is the resource). The invariants are about
+	// what an identity policy allows, so there is nothing to check; it is not bad
+	// input, and LoadTargets leaves such files out.
+	ErrTrustPolicy = errors.New("a valid role trust policy: the invariants concern identity policies, nothing to check")
 	// ErrInvalidPolicy: a policy file does not parse or validate.
 	ErrInvalidPolicy = fmt.Errorf("%w: invalid policy", ErrBadInput)
 	// ErrInvalidSpec is wrapped by every spec error kind below.

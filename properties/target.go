@@ -55,6 +55,9 @@ func LoadTargetWith(policyPath, specPath string, around *Surroundings) (*Target,
 	}
 	pol, err := model.Parse(data, model.IdentityPolicy)
 	if err != nil {
+		if _, terr := model.Parse(data, model.TrustPolicy); terr == nil {
+			return nil, fmt.Errorf("%s: %w", policyPath, ErrTrustPolicy)
+		}
 		return nil, &PolicyFileError{File: policyPath, Err: err, data: data}
 	}
 	if specPath == "" {
@@ -193,6 +196,9 @@ func LoadTargets(args []string, specPath string) ([]*Target, error) {
 	var errs []error
 	for _, f := range files {
 		t, err := LoadTargetSpec(f, specPath)
+		if errors.Is(err, ErrTrustPolicy) {
+			continue
+		}
 		if err != nil {
 			errs = append(errs, err)
 			continue

@@ -4,6 +4,7 @@ import (
 	"context"
 	crand "crypto/rand"
 	"encoding/binary"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -35,6 +36,8 @@ type checkResult struct {
 	// access is the comparison with the baseline (--baseline), or nil.
 	access *properties.AccessDiff
 	err    error
+	// skipped says why a valid file has nothing to check (a role trust policy).
+	skipped string
 }
 
 type checkConfig struct {
@@ -153,6 +156,7 @@ func checkExit(results []checkResult) int {
 		switch {
 		case r.err != nil:
 			return exitUsage
+		case r.skipped != "":
 		case r.report.Failed():
 			status = exitFailures
 		}
@@ -204,6 +208,10 @@ func checkAll(ctx context.Context, files []string, cfg checkConfig, stderr io.Wr
 
 func checkOne(ctx context.Context, path string, cfg checkConfig, progress func(int)) checkResult {
 	t, err := properties.LoadTargetWith(path, cfg.spec, cfg.around)
+	if errors.Is(err, properties.ErrTrustPolicy) {
+		progress(cfg.checks)
+		return checkResult{path: path, skipped: properties.ErrTrustPolicy.Error()}
+	}
 	if err != nil {
 		progress(cfg.checks)
 		return checkResult{path: path, err: err}
@@ -262,9 +270,14 @@ func writeCheckText(w io.Writer, results []checkResult, cfg checkConfig) {
 	}
 	fmt.Fprintf(w, ", %s\n", plural(len(results), "policy file"))
 	fmt.Fprintf(w, "reproduce: %s\n", reproduceLine(cfg))
-	var pass, fail, bad, nErr, nWarn, nNote int
+	var pass, fail, bad, skip, nErr, nWarn, nNote int
 	for _, r := range results {
 		fmt.Fprintln(w)
+		if r.skipped != "" {
+			skip++
+			fmt.Fprintf(w, "SKIP %s: %s\n", r.path, r.skipped)
+			continue
+		}
 		if r.err != nil {
 			bad++
 			fmt.Fprintf(w, "ERROR %s: cannot be checked\n", r.path)
@@ -314,6 +327,9 @@ func writeCheckText(w io.Writer, results []checkResult, cfg checkConfig) {
 		}
 	}
 	fmt.Fprintf(w, "\n%s: %d pass, %d fail", plural(len(results), "policy file"), pass, fail)
+	if skip > 0 {
+		fmt.Fprintf(w, ", %d skipped", skip)
+	}
 	if bad > 0 {
 		fmt.Fprintf(w, ", %d cannot be checked", bad)
 	}
@@ -362,9 +378,10 @@ type checkJSON struct {
 
 type policyJSON struct {
 	Path        string `json:"path"`
-	Verdict     string `json:"verdict"` // pass, fail or error
+	Verdict     string `json:"verdict"` // pass, fail, error or skipped
 	Error       string `json:"error,omitempty"`
-	Spec        string `json:"spec,omitempty"` // the spec file; absent with the built-in default
+	Skipped     string `json:"skipped,omitempty"` // why a valid file has nothing to check
+	Spec        string `json:"spec,omitempty"`    // the spec file; absent with the built-in default
 	DefaultSpec bool   `json:"defaultSpec,omitzero"`
 	// DefaultKind is "self-manage" or "general" with a built-in default, and
 	// DefaultWhy says why it was chosen.
@@ -430,6 +447,11 @@ func writeCheckJSON(w io.Writer, results []checkResult, cfg checkConfig) error {
 		p := policyJSON{Path: r.path}
 		if r.err != nil {
 			p.Verdict, p.Error = "error", r.err.Error()
+			out.Policies = append(out.Policies, p)
+			continue
+		}
+		if r.skipped != "" {
+			p.Verdict, p.Skipped = "skipped", r.skipped
 			out.Policies = append(out.Policies, p)
 			continue
 		}

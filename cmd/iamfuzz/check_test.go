@@ -244,3 +244,29 @@ func TestCheckTimeLimit(t *testing.T) {
 		t.Errorf("exit %d\n%s", code, out)
 	}
 }
+
+// A role trust policy has no Resource (the role is the resource): check accepts it
+// as valid and skips it, since the invariants concern identity policies; the same
+// document with a Resource is a bad trust policy and a bad identity policy.
+func TestCheckTrustPolicy(t *testing.T) {
+	dir := t.TempDir()
+	trust := filepath.Join(dir, "trust.json")
+	must(t, os.WriteFile(trust, []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`), 0o644))
+	code, out, _ := checkCmd(t, "", "check", "--checks", "200", trust, policy("000-aws-mfa-self-manage.json"))
+	if code != exitOK || !strings.Contains(out, "SKIP "+trust+": a valid role trust policy") || !strings.Contains(out, "1 skipped") {
+		t.Errorf("trust policy: exit %d\n%s", code, out)
+	}
+	code, out, _ = checkCmd(t, "", "check", "--format", "json", "--checks", "10", trust)
+	if code != exitOK || !strings.Contains(out, `"verdict": "skipped"`) {
+		t.Errorf("JSON: exit %d\n%s", code, out)
+	}
+	code, out, _ = checkCmd(t, "", "check", "--format", "sarif", "--checks", "10", trust)
+	if code != exitOK || !strings.Contains(out, "a valid role trust policy") {
+		t.Errorf("SARIF: exit %d\n%s", code, out)
+	}
+	bad := filepath.Join(dir, "bad-trust.json")
+	must(t, os.WriteFile(bad, []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole","Resource":"*"}]}`), 0o644))
+	if code, out, _ := checkCmd(t, "", "check", "--checks", "10", bad); code != exitUsage {
+		t.Errorf("a trust policy with Resource: exit %d, want 2\n%s", code, out)
+	}
+}

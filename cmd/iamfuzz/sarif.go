@@ -61,6 +61,11 @@ func writeCheckSARIF(w io.Writer, results []checkResult, cfg checkConfig) error 
 				WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri)).
 				WithRegion(sarif.NewRegion().WithStartLine(line).WithStartColumn(col)))
 		}
+		if r.skipped != "" {
+			inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel("note").
+				WithMessage(sarif.NewTextMessage(r.skipped)).AddLocation(loc(1, 1)))
+			continue
+		}
 		if r.err != nil {
 			inv.WithExecutionSuccessful(false)
 			msg := r.err.Error()

@@ -43,7 +43,7 @@ func (c *Call) mapStatement(o *Oracle, st types.Statement) oracle.MatchedStmt {
 		if len(g.texts.resource) != 1 {
 			return unresolved
 		}
-		name, text, typ = "resource[0]", g.texts.resource[0], model.ResourcePolicy
+		name, text, typ = "resource[0]", g.texts.resource[0], g.rtyp
 	case g.principal != nil:
 		for i, p := range g.principal.Policies {
 			if p.Name == id {

@@ -67,7 +67,7 @@ func TestAgreesWithModelOnGeneratedCases(t *testing.T) {
 // Corpus cases share their policies ($ref) and principals, so they batch.
 func TestAgreesWithModelOnCorpus(t *testing.T) {
 	var cases []*model.Case
-	for _, f := range []string{"seed-000.jsonl", "seed-001.jsonl", "seed-003.jsonl", "seed-004.jsonl", "cond-bool.jsonl", "cond-date.jsonl", "cond-ip.jsonl", "decision-boundary-scp-rbp.jsonl", "cross-account.jsonl"} {
+	for _, f := range []string{"seed-000.jsonl", "seed-001.jsonl", "seed-003.jsonl", "seed-004.jsonl", "cond-bool.jsonl", "cond-date.jsonl", "cond-ip.jsonl", "decision-boundary-scp-rbp.jsonl", "cross-account.jsonl", "trust-key-policies.jsonl"} {
 		cs, err := model.LoadCaseFile(filepath.Join("..", "..", "corpus", "cases", f))
 		if err != nil {
 			t.Fatal(err)

@@ -69,6 +69,10 @@ type group struct {
 	sourceArn string // PolicySourceArn (principal mode)
 	principal *directory.Principal
 	star      bool
+	// rtyp is the type the resource-based policy is read as: a role's trust
+	// policy or another resource's policy (model.ResourcePolicyType). Trust groups
+	// differ from the others by their ResourceOwner, so the key needs no more.
+	rtyp model.PolicyType
 
 	docs map[string]*doc // policy name (identity[0]) → parsed document, filled lazily
 }
@@ -245,7 +249,7 @@ func (o *Oracle) prepare(c *model.Case) (*group, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidCase, err)
 	}
-	g := &group{op: o.operation(), texts: texts, star: c.Request.Resource == "*"}
+	g := &group{op: o.operation(), texts: texts, star: c.Request.Resource == "*", rtyp: model.ResourcePolicyType(c.Request.Resource)}
 	ptype := req.PrincipalType()
 	partition := strings.SplitN(c.Request.Principal, ":", 3)[1]
 	crossAccount := req.ResourceAccountID() != req.Account()
@@ -273,8 +277,12 @@ func (o *Oracle) prepare(c *model.Case) (*group, error) {
 		}
 		g.caller = c.Request.Principal
 	}
-	// ResourceOwner names the account of a resource whose ARN has none (S3).
-	if crossAccount && !arnHasAccount(c.Request.Resource) {
+	// ResourceOwner names the account of a resource whose ARN has none (S3). A
+	// role's trust policy is sent as the ResourcePolicy of the role's ARN, with the
+	// role's account as ResourceOwner and the caller as CallerArn: the way the
+	// simulator can be asked whether the trust policy lets the caller in.
+	trust := len(texts.resource) == 1 && g.rtyp == model.TrustPolicy
+	if crossAccount && !arnHasAccount(c.Request.Resource) || trust {
 		g.owner = "arn:" + partition + ":iam::" + req.ResourceAccountID() + ":root"
 	}
 	if o.opts.Mode == PrincipalMode {
@@ -282,7 +290,7 @@ func (o *Oracle) prepare(c *model.Case) (*group, error) {
 			return nil, err
 		}
 	}
-	g.entries = contextEntries(c, req, keyFamilies(o.parsedPolicies(texts)))
+	g.entries = contextEntries(c, req, keyFamilies(o.parsedPolicies(texts, g.rtyp)))
 	g.key = g.hashKey()
 	return g, nil
 }
@@ -381,7 +389,7 @@ func readTexts(c *model.Case) (policyTexts, error) {
 // parsedPolicies returns the documents that the simulator evaluates conditions of,
 // parsed through the oracle's cache; a document the model rejects is left out (the
 // simulator will judge it).
-func (o *Oracle) parsedPolicies(t policyTexts) []*model.Policy {
+func (o *Oracle) parsedPolicies(t policyTexts, rtyp model.PolicyType) []*model.Policy {
 	var out []*model.Policy
 	add := func(text []byte, typ model.PolicyType) {
 		if c, err := o.cache.Compile(text, typ); err == nil {
@@ -400,7 +408,7 @@ func (o *Oracle) parsedPolicies(t policyTexts) []*model.Policy {
 		}
 	}
 	for _, x := range t.resource {
-		add(x, model.ResourcePolicy)
+		add(x, rtyp)
 	}
 	return out
 }

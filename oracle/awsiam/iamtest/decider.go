@@ -203,7 +203,15 @@ func (d *ModelDecider) prepare(sim *Simulation) (*question, error) {
 		q.bundle.SCP = append(q.bundle.SCP, lv)
 	}
 	if sim.ResourcePolicy != nil {
-		c, s, err := compile("ResourcePolicy", "resource", *sim.ResourcePolicy, model.ResourcePolicy)
+		// The resource-based policy of a role is its trust policy, which has no
+		// Resource element (the role is the resource).
+		typ := model.ResourcePolicy
+		for _, r := range sim.ResourceArns {
+			if model.ResourcePolicyType(r) == model.TrustPolicy {
+				typ = model.TrustPolicy
+			}
+		}
+		c, s, err := compile("ResourcePolicy", "resource", *sim.ResourcePolicy, typ)
 		if err != nil {
 			return nil, err
 		}
