@@ -8,8 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"runtime"
 	"strings"
 	"sync"
@@ -128,7 +126,7 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		defer cfg.base.cleanup()
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := interruptContext()
 	defer stop()
 	results := checkAll(ctx, files, cfg, stderr)
 
@@ -144,6 +142,10 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if werr != nil {
 		fmt.Fprintf(stderr, "iamfuzz check: writing the report: %v\n", werr)
 		return exitUsage
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "iamfuzz check: interrupted: the report is partial; policies without a verdict are listed as errors")
+		return exitInterrupted
 	}
 	return checkExit(results)
 }
@@ -207,6 +209,10 @@ func checkAll(ctx context.Context, files []string, cfg checkConfig, stderr io.Wr
 }
 
 func checkOne(ctx context.Context, path string, cfg checkConfig, progress func(int)) checkResult {
+	if ctx.Err() != nil {
+		progress(cfg.checks)
+		return checkResult{path: path, err: errInterrupted}
+	}
 	t, err := properties.LoadTargetWith(path, cfg.spec, cfg.around)
 	if errors.Is(err, properties.ErrTrustPolicy) {
 		progress(cfg.checks)
@@ -217,6 +223,9 @@ func checkOne(ctx context.Context, path string, cfg checkConfig, progress func(i
 		return checkResult{path: path, err: err}
 	}
 	rep := t.Run(ctx, properties.Options{Checks: cfg.checks, Time: cfg.limit, Seed: cfg.seed, Progress: progress})
+	if ctx.Err() != nil {
+		return checkResult{path: path, target: t, err: errInterrupted}
+	}
 	res := checkResult{path: path, target: t, report: rep}
 	if cfg.base != nil {
 		d, err := compareBaseline(ctx, t, cfg.base, cfg)

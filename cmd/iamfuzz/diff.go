@@ -7,8 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
 	"time"
 
@@ -116,16 +114,19 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := interruptContext()
 	defer stop()
 	known := append(append([]oracle.KnownDifference{}, oracleFactories[*a].known...), oracleFactories[*b].known...)
 	rep := diffReport{A: *a, B: *b, Source: source, Seed: *seed, Findings: []diffFinding{}}
 	timed := &timedPair{a: oa, b: ob}
-	shown, done := 0, 0
+	shown, done, unanswered := 0, 0, 0
 	progress := newProgress(stderr, len(cases))
 	sum, err := oracle.Diff(ctx, timed.wrapA(), timed.wrapB(), cases, *batch, known, func(c oracle.Comparison) {
 		done++
 		progress.update(done)
+		if c.Verdict == oracle.Known && (c.A.Err != "" || c.B.Err != "") {
+			unanswered++
+		}
 		if c.Verdict == oracle.Agree || strings.HasPrefix(string(c.Verdict), "skip") {
 			return
 		}
@@ -141,6 +142,10 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	compared := sum.Cases - sum.Verdicts[oracle.SkipError] - sum.Verdicts[oracle.SkipUndef] - sum.Verdicts[oracle.SkipDropped]
 	if compared > 0 {
 		rep.Agreement = float64(sum.Verdicts[oracle.Agree]) / float64(compared)
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintf(stderr, "iamfuzz diff: interrupted after %d of %d cases; no summary, no report\n", done, len(cases))
+		return exitInterrupted
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "iamfuzz diff: %v\n", err)
@@ -159,13 +164,19 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if *report != "" {
 		data, _ := json.MarshalIndent(rep, "", "  ")
-		if err := os.WriteFile(*report, append(data, '\n'), 0o644); err != nil {
+		if err := writeFileAtomic(*report, append(data, '\n')); err != nil {
 			fmt.Fprintf(stderr, "iamfuzz diff: %v\n", err)
 			return exitUsage
 		}
 		fmt.Fprintf(stdout, "  report: %s\n", *report)
 	}
 	if sum.Failed() {
+		return exitFailures
+	}
+	if sum.Cases > 0 && unanswered == sum.Cases {
+		// Every case went unanswered by one side (not recorded, unsupported, out of
+		// budget): nothing was compared, and a run that checked nothing must not pass.
+		fmt.Fprintf(stderr, "iamfuzz diff: none of the %d cases was answered by both oracles: nothing was compared\n", sum.Cases)
 		return exitFailures
 	}
 	return exitOK

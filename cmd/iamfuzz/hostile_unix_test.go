@@ -37,3 +37,23 @@ func TestCheckHostileFiles(t *testing.T) {
 		t.Errorf("%d files refused, want 3:\n%s", n, out)
 	}
 }
+
+// TestFullDiskStdout: output written to a full disk (/dev/full) was lost and the
+// command still exited 0.
+func TestFullDiskStdout(t *testing.T) {
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip("no /dev/full on this system")
+	}
+	defer full.Close()
+	for _, args := range [][]string{
+		{"eval", "../../corpus/cases/seed-000.jsonl"},
+		{"check", "--checks", "20", "../../corpus/policies/000-aws-mfa-self-manage.json"},
+	} {
+		var errb strings.Builder
+		code := run(args, nil, full, &errb)
+		if code == exitOK || code == exitFailures || !strings.Contains(errb.String(), "writing") {
+			t.Errorf("%s to /dev/full: exit %d, stderr %q", args[0], code, errb.String())
+		}
+	}
+}

@@ -65,7 +65,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		c.run([]string{"-h"}, stdin, stdout, stdout)
 		return exitOK
 	}
-	return c.run(args[1:], stdin, stdout, stderr)
+	out := &checkedWriter{w: stdout}
+	code := c.run(args[1:], stdin, out, stderr)
+	if out.err != nil {
+		// A report that did not reach its reader is no report: never exit 0 (or 1,
+		// "findings") on a full disk or a closed pipe.
+		fmt.Fprintf(stderr, "iamfuzz %s: writing the output: %v\n", args[0], out.err)
+		return exitUsage
+	}
+	return code
 }
 
 // refRootFlags takes every "--ref-root DIR" (or "--ref-root=DIR") out of args,

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"flag"
@@ -148,7 +147,7 @@ func inlinePolicies(c *model.Case) error {
 			return err
 		}
 	}
-	for _, l := range c.Policies.SCP {
+	for _, l := range append(append([][]jsontext.Value{}, c.Policies.SCP...), c.Policies.RCP...) {
 		if err := fix(l); err != nil {
 			return err
 		}
@@ -157,25 +156,33 @@ func inlinePolicies(c *model.Case) error {
 }
 
 // appendLine appends a case to a corpus file, refusing an id that is already there:
-// nothing the user wrote is overwritten.
+// nothing the user wrote is overwritten, and a file without a final newline gets
+// one before the case.
 func appendLine(path string, line []byte, id string) error {
-	if f, err := os.Open(path); err == nil {
-		sc := bufio.NewScanner(f)
-		sc.Buffer(nil, model.DefaultMaxLine)
-		for sc.Scan() {
-			if c, err := model.ParseCase(sc.Bytes()); err == nil && c.ID == id {
-				f.Close()
-				return fmt.Errorf("%w: %s already has a case with id %q", errPromote, path, id)
-			}
-		}
-		f.Close()
-	}
-	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(line); err != nil {
-		f.Close()
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil {
+		return err
+	} else if !fi.Mode().IsRegular() {
+		return fmt.Errorf("%w: %s is not a regular file", errPromote, path)
+	}
+	lr := model.NewLineReader(f)
+	for {
+		l, err := lr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("%w: %s:%d: %w", errPromote, path, lr.Line(), err)
+		}
+		if c, err := model.ParseCase(l); err == nil && c.ID == id {
+			return fmt.Errorf("%w: %s already has a case with id %q", errPromote, path, id)
+		}
+	}
+	if err := appendWholeLine(f, line); err != nil {
 		return err
 	}
 	return f.Close()
