@@ -190,8 +190,9 @@ func inlineRefs(c *model.Case) error {
 const (
 	maxDecideInput = 128
 	// corpusMode: an input whose first byte is at least corpusMode picks a
-	// corpus case by its next two bytes; its low four bits say which request
-	// fields a case generated from the remaining bytes replaces.
+	// corpus case by its next two bytes; its low four bits say which fields of a
+	// request drawn from the remaining bytes (action, resource, context,
+	// principal) replace the case's.
 	corpusMode = 0xC0
 )
 
@@ -238,18 +239,25 @@ func DecideCase(data []byte) *model.Case {
 	}
 	c := *sc.cases[(int(data[1])<<8|int(data[2]))%len(sc.cases)]
 	if rest := data[3:]; len(rest) > 0 {
-		g := gencase.Case(properties.NewBytesSource(rest), "fuzz")
+		// Only a request is drawn: the case's policies stay, compiled once per
+		// process (fuzzCache), which keeps these inputs cheap.
+		src := properties.NewBytesSource(rest)
+		principal := c.Request.Principal
+		if data[0]&8 != 0 || strings.Count(principal, ":") < 5 {
+			principal = gencase.Principal(src)
+		}
+		g := gencase.Request(src, principal)
 		if data[0]&1 != 0 {
-			c.Request.Action = g.Request.Action
+			c.Request.Action = g.Action
 		}
 		if data[0]&2 != 0 {
-			c.Request.Resource, c.Request.ResourceAccount = g.Request.Resource, g.Request.ResourceAccount
+			c.Request.Resource, c.Request.ResourceAccount = g.Resource, g.ResourceAccount
 		}
 		if data[0]&4 != 0 {
-			c.Request.Context = g.Request.Context
+			c.Request.Context = g.Context
 		}
 		if data[0]&8 != 0 {
-			c.Request.Principal = g.Request.Principal
+			c.Request.Principal = g.Principal
 		}
 	}
 	return &c
