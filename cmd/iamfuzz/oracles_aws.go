@@ -81,13 +81,19 @@ func isLoopback(endpoint string) bool {
 	if err != nil {
 		return false
 	}
-	host := u.Hostname()
+	// Host names are case-insensitive (LOCALHOST, a trailing dot); ::1 and all of
+	// 127.0.0.0/8 are loopback. Nothing else is: a name that merely resolves to
+	// 127.0.0.1 today may not tomorrow.
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 	if host == "localhost" {
 		return true
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
+
+// credentialEnv are the environment variables that would give real credentials.
+var credentialEnv = []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"}
 
 // loadDirectory reads the principal directory named by --directory, or by
 // IAMFUZZ_DIRECTORY when the flag is not given.
@@ -112,7 +118,20 @@ func buildAWS(o oracleOptions, mode awsiam.Mode) (oracle.Oracle, error) {
 	var cfg aws.Config
 	if endpoint != "" && isLoopback(endpoint) {
 		cfg, co.Retry = awsiam.LocalConfig(), awsiam.RetryFast
+		var set []string
+		for _, v := range credentialEnv {
+			if os.Getenv(v) != "" {
+				set = append(set, v)
+			}
+		}
+		if len(set) > 0 {
+			fmt.Fprintf(awsStatusOut, "iamfuzz: %s is a loopback endpoint: placeholder credentials are sent to it; %s from the environment are not used\n",
+				awsiam.RedactEndpoint(endpoint), strings.Join(set, ", "))
+		}
 	} else {
+		if u, err := url.Parse(endpoint); endpoint != "" && (err != nil || !strings.EqualFold(u.Scheme, "https")) {
+			return nil, fmt.Errorf("%w: %s is neither https nor a loopback address: real AWS credentials are never sent over cleartext or to an unparsable endpoint", oracle.ErrUnavailable, awsiam.RedactEndpoint(endpoint))
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		defer cancel()
 		var err error
@@ -131,7 +150,7 @@ func buildAWS(o oracleOptions, mode awsiam.Mode) (oracle.Oracle, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := awsiam.Options{Mode: mode, Directory: dir, Endpoint: endpoint}
+	opts := awsiam.Options{Mode: mode, Directory: dir, Endpoint: awsiam.RedactEndpoint(endpoint)}
 	if o.budget > 0 {
 		opts.Budget = awsiam.NewBudget(o.budget)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -157,4 +158,27 @@ func SDKVersion() string {
 		}
 	}
 	return "aws-sdk-go-v2/service/iam " + v
+}
+
+// RedactEndpoint returns an endpoint URL fit for records and logs: the user
+// information (a password in http://user:pass@host/), the query and the fragment
+// are replaced by "REDACTED". Text that is not a URL is redacted whole.
+func RedactEndpoint(endpoint string) string {
+	if endpoint == "" {
+		return ""
+	}
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return "REDACTED"
+	}
+	if u.User != nil {
+		u.User = url.User("REDACTED")
+	}
+	if u.RawQuery != "" {
+		u.RawQuery = "REDACTED"
+	}
+	if u.Fragment != "" {
+		u.Fragment, u.RawFragment = "REDACTED", ""
+	}
+	return u.String()
 }

@@ -33,6 +33,8 @@ var (
 	ErrAPI = errors.New("API error")
 	// ErrTransport: the network failed after every retry.
 	ErrTransport = errors.New("transport error")
+	// ErrTimeout: every attempt outlasted the attempt timeout (ClientOptions).
+	ErrTimeout = errors.New("attempt timed out")
 	// ErrMalformed: the answer could not be read (not XML, an unknown decision,
 	// endless pagination, contradicting results).
 	ErrMalformed = errors.New("malformed response")
@@ -58,6 +60,7 @@ const (
 	KindServer            = "server-error"
 	KindAPI               = "api-error"
 	KindTransport         = "transport"
+	KindTimeout           = "timeout"
 	KindMalformed         = "malformed-response"
 	KindIncomplete        = "incomplete-answer"
 )
@@ -68,7 +71,7 @@ var kinds = []struct {
 }{
 	{ErrBudgetExhausted, KindBudgetExhausted}, {ErrUnsupported, KindUnsupported}, {ErrInvalidCase, KindInvalidCase},
 	{ErrPrincipalMismatch, KindPrincipalMismatch}, {ErrRejected, KindRejected}, {ErrThrottled, KindThrottled},
-	{ErrServer, KindServer}, {ErrAPI, KindAPI}, {ErrTransport, KindTransport}, {ErrMalformed, KindMalformed},
+	{ErrServer, KindServer}, {ErrAPI, KindAPI}, {ErrTransport, KindTransport}, {ErrTimeout, KindTimeout}, {ErrMalformed, KindMalformed},
 	{ErrIncomplete, KindIncomplete},
 	{replay.ErrNotRecorded, replay.KindNotRecorded}, {replay.ErrConflict, replay.KindConflict},
 }

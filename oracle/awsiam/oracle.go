@@ -81,7 +81,8 @@ type Options struct {
 	// the service rejected a case. The oracle's Close closes it.
 	Recorder *replay.Recorder
 	// Endpoint is the custom endpoint URL the client talks to, "" for AWS. It only
-	// labels records: an answer is recorded as from AWS only when it is "".
+	// labels records: an answer is recorded as from AWS only when it is "". New
+	// redacts it (RedactEndpoint): no user, password or query reaches a record.
 	Endpoint string
 	// Now stamps records (default time.Now).
 	Now func() time.Time
@@ -152,6 +153,7 @@ type Oracle struct {
 
 // New returns an oracle that asks api.
 func New(api API, opts Options) *Oracle {
+	opts.Endpoint = RedactEndpoint(opts.Endpoint)
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = 4
 	}
@@ -336,7 +338,7 @@ func (o *Oracle) fetch(ctx context.Context, call *Call) (*answers, error) {
 			if errors.As(err, &re) {
 				ans.from, ans.at = o.sourceOf(re.Response), o.opts.Now().UTC()
 			}
-			err = o.classify(call, err)
+			err = o.classify(ctx, call, err)
 			if page > 0 && errors.Is(err, ErrRejected) {
 				// The first page was accepted, so the input is fine: a rejected
 				// continuation (a Marker the service no longer takes) says nothing
@@ -420,8 +422,15 @@ var (
 
 // classify turns a failed request (after the SDK's retries) into a per-case error
 // kind, or into ErrAccess for failures that end the run.
-func (o *Oracle) classify(call *Call, err error) error {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+func (o *Oracle) classify(ctx context.Context, call *Call, err error) error {
+	if ctx.Err() != nil {
+		return err // the run was stopped or ran out of time: not the case's failure
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		// The HTTP client's attempt timeout, on every attempt.
+		return fmt.Errorf("%w: call %s: %w", ErrTimeout, call.ID, err)
+	}
+	if errors.Is(err, context.Canceled) {
 		return err
 	}
 	var signing *v4.SigningError
