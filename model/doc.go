@@ -25,6 +25,16 @@
 // its role or its account. The root user has full access unless denied or limited
 // by an SCP.
 //
+// Role trust policies and KMS key policies are the exception (docs/semantics.md
+// §3.3 rule 5): for an STS action on a role and for a request on a KMS key, a
+// given trust or key policy must allow the caller, its role or its account; an
+// identity Allow alone, or the root user, is not enough. The resource-based policy
+// of a request on a role is that role's trust policy and is parsed as a
+// TrustPolicy: no Resource element, a Principal and no NotPrincipal. A case on a
+// role or key that gives no such policy is decided on its policies, with the note
+// resource-policy-not-given. A resource owned by AWS (account "aws") is no other
+// account's: the identity Allow decides.
+//
 // # Choices where AWS documents nothing (UNDEF)
 //
 // Each choice below is made deliberately and the result carries the named UNDEF
@@ -66,11 +76,7 @@
 // Null with ForAllValues:/ForAnyValue: is accepted (IAM rejects only Null…IfExists)
 // and follows the set rules: a missing key or an empty set makes ForAllValues true
 // and ForAnyValue false; otherwise every value is present.
-//
-// A resource owned by AWS (account field "aws", as in the managed policy
-// arn:aws:iam::aws:policy/ReadOnlyAccess) belongs to no other account: the
-// caller's identity Allow decides.
-//
+
 // # Other documented choices
 //
 //   - Principal keys are derived from the principal ARN (docs/eval-format.md): for a

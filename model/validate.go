@@ -132,7 +132,9 @@ func (p *parser) validateStatement(st *Statement, path string, typ PolicyType, v
 	case !hasPrincipal && typ == ResourcePolicy:
 		p.errf(path, off, ErrMissingPrincipal, "a resource-based policy statement needs a Principal or NotPrincipal")
 	case !hasPrincipal && typ == TrustPolicy:
-		p.errf(path, off, ErrMissingPrincipal, "a role trust policy statement needs a Principal or NotPrincipal: it says who may assume the role")
+		p.errf(path, off, ErrMissingPrincipal, "a role trust policy statement needs a Principal: it says who may assume the role")
+	case st.NotPrincipal != nil && typ == TrustPolicy:
+		p.errf(path+".NotPrincipal", off, ErrInvalidPrincipal, "NotPrincipal cannot be used in a role trust policy")
 	}
 	for _, pb := range []struct {
 		name string

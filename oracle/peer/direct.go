@@ -65,3 +65,13 @@ func isAWSOwnedResource(c *model.Case, a, b oracle.Result) bool {
 	return len(parts) == 6 && parts[4] == "aws" && len(c.Policies.Resource) == 0 &&
 		a.Err == "" && a.Decision == "allowed" && b.Err == "" && b.Decision == "implicitDeny"
 }
+
+// isKMSKeyWithoutPolicy: every KMS key has a key policy, which must allow too. A
+// case on a KMS key that gives none is decided on the given policies, with the
+// note resource-policy-not-given, as AWS's policy simulator decides it without a
+// ResourcePolicy; the peer assumes the key has no key policy at all and denies.
+func isKMSKeyWithoutPolicy(c *model.Case, a, b oracle.Result) bool {
+	return len(c.Policies.Resource) == 0 && a.Err == "" && a.Decision == "allowed" &&
+		slices.Contains(a.Notes, "resource-policy-not-given") && strings.Contains(c.Request.Resource, ":kms:") &&
+		b.Err == "" && b.Decision == "implicitDeny"
+}

@@ -56,6 +56,7 @@ const (
 	ClassMultivaluedNoSet      = "multivalued-key-without-set-operator"
 	ClassFederatedAsUser       = "federated-user-read-as-iam-user"
 	ClassAWSOwnedResource      = "aws-owned-resource-as-other-account"
+	ClassKMSKeyWithoutPolicy   = "kms-key-without-key-policy"
 	ClassNullSet               = "null-set-operator-as-null"
 	ClassOneValueList          = "one-value-list-read-as-value"
 )
@@ -103,7 +104,7 @@ const maxEmulations = 5
 // in turn); cases must not change between calls.
 func KnownDifferences() []oracle.KnownDifference {
 	x := &explainer{}
-	classes := []string{ClassGetCallerIdentity, ClassWildcardRequest, ClassResourceTypeRejected, ClassAWSOwnedResource}
+	classes := []string{ClassGetCallerIdentity, ClassWildcardRequest, ClassResourceTypeRejected, ClassAWSOwnedResource, ClassKMSKeyWithoutPolicy}
 	for _, e := range emulations {
 		classes = append(classes, e.class)
 	}
@@ -170,6 +171,8 @@ func classify(c *model.Case, a, b oracle.Result) string {
 		return ClassResourceTypeRejected
 	case isAWSOwnedResource(c, a, b):
 		return ClassAWSOwnedResource
+	case isKMSKeyWithoutPolicy(c, a, b):
+		return ClassKMSKeyWithoutPolicy
 	}
 	if b.Err != "" {
 		return "" // the peer could not decide; no emulation explains that
