@@ -132,46 +132,61 @@ type PolicyCache struct {
 	// Catalog, when set, adds unknown-action warnings to compiled policies.
 	Catalog ActionCatalog
 
-	mu sync.Mutex
-	m  [TrustPolicy + 1]map[string]cacheEntry // by policy type: validity depends on it
-	n  int
+	mu    sync.Mutex
+	m     [TrustPolicy + 1]map[string]*Compiled // by policy type: validity depends on it
+	n     int
+	bytes int
 }
 
-type cacheEntry struct {
-	c   *Compiled
-	err error
-}
-
-// maxCacheEntries bounds the cache; past it the cache starts over.
-const maxCacheEntries = 4096
+// The cache is bounded by entries and by bytes (a long-running serve sees every
+// text its clients send); past either bound it starts over. A compiled policy
+// costs a few times its text: cacheCost is that estimate. Rejected texts are not
+// cached at all, so garbage cannot crowd out the policies in use.
+const (
+	maxCacheEntries = 4096
+	maxCacheBytes   = 128 << 20
+	cacheCost       = 4
+)
 
 // Compile returns the compiled policy for a document text of the given type.
 func (pc *PolicyCache) Compile(text []byte, typ PolicyType) (*Compiled, error) {
 	pc.mu.Lock()
 	if pc.m[typ] == nil {
-		pc.m[typ] = make(map[string]cacheEntry)
+		pc.m[typ] = make(map[string]*Compiled)
 	}
-	if e, ok := pc.m[typ][string(text)]; ok { // no copy: the compiler looks up without converting
+	if c, ok := pc.m[typ][string(text)]; ok { // no copy: the compiler looks up without converting
 		pc.mu.Unlock()
-		return e.c, e.err
+		return c, nil
 	}
 	pc.mu.Unlock()
-	var c *Compiled
 	p, err := ParseWith(text, typ, ParseOptions{Catalog: pc.Catalog})
-	if err == nil {
-		c = Compile(p)
+	if err != nil {
+		return nil, err
+	}
+	c := Compile(p)
+	cost := cacheCost * len(text)
+	if cost > maxCacheBytes {
+		return c, nil
 	}
 	pc.mu.Lock()
-	if pc.n >= maxCacheEntries {
+	if pc.n >= maxCacheEntries || pc.bytes+cost > maxCacheBytes {
 		for i := range pc.m {
 			clear(pc.m[i])
 		}
-		pc.n = 0
+		pc.n, pc.bytes = 0, 0
 	}
-	pc.m[typ][string(text)] = cacheEntry{c, err}
+	pc.m[typ][string(text)] = c
 	pc.n++
+	pc.bytes += cost
 	pc.mu.Unlock()
-	return c, err
+	return c, nil
+}
+
+// cached reports the entries and estimated bytes the cache holds.
+func (pc *PolicyCache) cached() (n, bytes int) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	return pc.n, pc.bytes
 }
 
 // PolicyText returns the document text of one policy value of a case: the object's

@@ -29,3 +29,30 @@ func TestRefCacheBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestPolicyCacheBounded: the cache kept every text ever sent, rejected ones too;
+// a long-running serve grew without bound.
+func TestPolicyCacheBounded(t *testing.T) {
+	var pc PolicyCache
+	for i := range 50 {
+		if _, err := pc.Compile([]byte(fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}],"x%d":1}`, i)), IdentityPolicy); err == nil {
+			t.Fatal("an unknown top-level key was accepted")
+		}
+	}
+	if n, _ := pc.cached(); n != 0 {
+		t.Errorf("%d rejected texts cached", n)
+	}
+	pad := make([]byte, maxCacheBytes/cacheCost/3)
+	for i := range pad {
+		pad[i] = ' '
+	}
+	for i := range 7 {
+		doc := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Sid":"s%d","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]%s}`, i, pad)
+		if _, err := pc.Compile([]byte(doc), IdentityPolicy); err != nil {
+			t.Fatal(err)
+		}
+		if _, b := pc.cached(); b > maxCacheBytes {
+			t.Fatalf("the cache holds %d bytes, over %d", b, maxCacheBytes)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -31,7 +33,22 @@ type serveConfig struct {
 	caller    string
 	pageSize  int
 	quiet     bool
+
+	// Slow and greedy clients (README, "Limits"); zero values take the defaults.
+	headerTimeout time.Duration // whole request header
+	readTimeout   time.Duration // whole request, body included
+	maxConns      int           // connections open at once; more wait to be accepted
 }
+
+// Defaults of the slow-client limits: a request is read within 30 s, its header
+// within 10 s, its answer written within a minute, and 256 connections at most are
+// open at once, so that trickling clients cannot take every file descriptor.
+const (
+	defaultHeaderTimeout = 10 * time.Second
+	defaultReadTimeout   = 30 * time.Second
+	defaultWriteTimeout  = time.Minute
+	defaultMaxConns      = 256
+)
 
 func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -80,7 +97,12 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer, ready func(ad
 	if !cfg.quiet {
 		h.Log = stderr
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	cfg.headerTimeout = cmp.Or(cfg.headerTimeout, defaultHeaderTimeout)
+	cfg.readTimeout = cmp.Or(cfg.readTimeout, defaultReadTimeout)
+	cfg.maxConns = cmp.Or(cfg.maxConns, defaultMaxConns)
+	ln = &limitListener{Listener: ln, slots: make(chan struct{}, cfg.maxConns)}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: cfg.headerTimeout, ReadTimeout: cfg.readTimeout,
+		WriteTimeout: defaultWriteTimeout, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 	addr := ln.Addr().String()
 	fmt.Fprintf(stderr, "iamfuzz serve: listening on http://%s (answers are the model's, not AWS's; %d principals for SimulatePrincipalPolicy)\n", addr, dir.Len())
 	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
@@ -117,4 +139,33 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer, ready func(ad
 	}
 	fmt.Fprintln(stderr, "iamfuzz serve: stopped")
 	return exitOK
+}
+
+// limitListener accepts at most cap(slots) connections at once; the others wait
+// in the kernel's backlog until one closes.
+type limitListener struct {
+	net.Listener
+	slots chan struct{}
+}
+
+func (l *limitListener) Accept() (net.Conn, error) {
+	l.slots <- struct{}{}
+	c, err := l.Listener.Accept()
+	if err != nil {
+		<-l.slots
+		return nil, err
+	}
+	return &limitConn{Conn: c, release: func() { <-l.slots }}, nil
+}
+
+type limitConn struct {
+	net.Conn
+	once    sync.Once
+	release func()
+}
+
+func (c *limitConn) Close() error {
+	err := c.Conn.Close()
+	c.once.Do(c.release)
+	return err
 }

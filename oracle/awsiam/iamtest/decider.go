@@ -21,7 +21,7 @@ import (
 const DefaultCaller = "arn:aws:iam::111122223333:user/iamfuzz-simulated-caller"
 
 // ModelDecider answers simulations with the reference evaluator: every action ×
-// resource pair is one model decision, reported in the simulator's current shape
+// resource pair of the page asked for (Simulation.From/To) is one model decision, reported in the simulator's current shape
 // (one EvaluationResult per action, one ResourceSpecificResult per resource, the
 // top-level decision the most restrictive of them). It is safe for concurrent use.
 type ModelDecider struct {
@@ -65,16 +65,20 @@ func (d *ModelDecider) Simulate(ctx context.Context, sim *Simulation) ([]Evaluat
 		resources = []string{"*"}
 	}
 	var e model.Evaluator
-	out := make([]EvaluationResult, 0, len(sim.ActionNames))
-	for _, action := range sim.ActionNames {
+	actions := sim.window()
+	out := make([]EvaluationResult, 0, len(actions))
+	for _, action := range actions {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, err // the client is gone: stop
 		}
 		top := EvaluationResult{EvalActionName: action, EvalResourceName: "*", MissingContextValues: []string{}}
 		var decisions []model.Decision
 		var perRes []ResourceSpecificResult
 		orgs, bound := true, true
-		for _, res := range resources {
+		for i, res := range resources {
+			if i%256 == 255 && ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			req, err := model.NewRequestIn(q.principal, action, res, q.resAccount, q.ctx)
 			if err != nil {
 				return nil, invalidInput(err.Error())

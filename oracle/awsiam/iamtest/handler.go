@@ -20,6 +20,13 @@ import (
 	"time"
 )
 
+// Limits of one request (README, "Limits"): a body of at most MaxBody bytes, and
+// at most MaxPairs action × resource decisions per answered page.
+const (
+	MaxBody  = 8 << 20
+	MaxPairs = 100_000
+)
+
 // ServerHeader is the response header by which the endpoint says it is not AWS
 // (awsiam.ServerHeader; the oracle labels records of such answers "not AWS").
 const ServerHeader = "X-Iamfuzz-Server"
@@ -49,8 +56,9 @@ func invalidInput(msg string) *APIError {
 	return &APIError{Status: http.StatusBadRequest, Code: "InvalidInput", Message: msg}
 }
 
-// Decider answers simulations. It returns every result of the simulation; the
-// handler pages them. An *APIError is answered as such; any other error as a 500.
+// Decider answers simulations. It returns the results of the actions
+// sim.ActionNames[sim.From:sim.To] (all of them when To is 0), one per action; a
+// decider that returns every action's result anyway is paged by the handler. An *APIError is answered as such; any other error as a 500.
 type Decider interface {
 	Simulate(ctx context.Context, sim *Simulation) ([]EvaluationResult, error)
 }
@@ -102,8 +110,14 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, pageSize int) {
 		fail(e)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<20)
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
 	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			status = http.StatusRequestEntityTooLarge
+			fail(&APIError{Status: status, Code: "RequestEntityTooLarge", Message: fmt.Sprintf("the request body is over %d bytes", MaxBody)})
+			return
+		}
 		fail(&APIError{Status: http.StatusBadRequest, Code: "MalformedQueryString", Message: err.Error()})
 		return
 	}
@@ -121,11 +135,6 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, pageSize int) {
 		fail(asAPIError(err))
 		return
 	}
-	results, err := h.Decider.Simulate(r.Context(), sim)
-	if err != nil {
-		fail(asAPIError(err))
-		return
-	}
 	size := 100 // the API's default MaxItems
 	if sim.MaxItems > 0 {
 		size = sim.MaxItems
@@ -136,22 +145,40 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, pageSize int) {
 	if pageSize > 0 && pageSize < size {
 		size = pageSize
 	}
+	// Bound the work of one answer: at most MaxPairs action × resource decisions;
+	// a page always holds at least one action, whose resources all answer at once.
+	nres := max(1, len(sim.ResourceArns))
+	if nres > MaxPairs {
+		fail(validation(fmt.Sprintf("%d resource ARNs: this endpoint answers at most %d per request", nres, MaxPairs)))
+		return
+	}
+	size = max(1, min(size, MaxPairs/nres))
+	total := len(sim.ActionNames)
 	fingerprint := requestFingerprint(r.Form)
 	from := 0
 	if sim.Marker != "" {
-		if from, err = readMarker(sim.Marker, fingerprint); err != nil || from < 0 || from > len(results) {
+		if from, err = readMarker(sim.Marker, fingerprint); err != nil || from < 0 || from > total {
 			fail(invalidInput("Invalid Marker: it does not belong to this request"))
 			return
 		}
 	}
-	to := min(from+size, len(results))
-	truncated := to < len(results)
+	to := min(from+size, total)
+	sim.From, sim.To = from, to
+	results, err := h.Decider.Simulate(r.Context(), sim)
+	if err != nil {
+		fail(asAPIError(err))
+		return
+	}
+	if len(results) == total && to-from != total {
+		results = results[from:to] // a decider that answered every action
+	}
+	truncated := to < total
 	marker := ""
 	if truncated {
 		marker = makeMarker(to, fingerprint)
 	}
-	summary = describe(sim, results[from:to], from, len(results))
-	writeXML(w, http.StatusOK, resultDocument(op, requestID, results[from:to], truncated, marker))
+	summary = describe(sim, results, from, total)
+	writeXML(w, http.StatusOK, resultDocument(op, requestID, results, truncated, marker))
 }
 
 func (h *Handler) name() string {
@@ -165,9 +192,24 @@ func (h *Handler) logf(format string, args ...any) {
 	if h.Log == nil {
 		return
 	}
+	line := logSafe(fmt.Sprintf(format, args...))
 	h.logMu.Lock()
 	defer h.logMu.Unlock()
-	fmt.Fprintf(h.Log, format+"\n", args...)
+	fmt.Fprintln(h.Log, line)
+}
+
+// logSafe escapes control characters (a client's newline would forge a log line)
+// and caps the length of a log line.
+func logSafe(s string) string {
+	const maxLog = 2048
+	if len(s) > maxLog {
+		s = s[:maxLog] + "…"
+	}
+	if strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\u2028' || r == '\u2029' }) < 0 {
+		return s
+	}
+	q := strconv.QuoteToGraphic(s)
+	return q[1 : len(q)-1]
 }
 
 func describe(sim *Simulation, page []EvaluationResult, from, total int) string {

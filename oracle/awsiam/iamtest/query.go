@@ -33,6 +33,19 @@ type Simulation struct {
 
 	MaxItems int    // 0 when not given
 	Marker   string // "" when not given
+
+	// From and To select the actions to answer, ActionNames[From:To]: the handler
+	// asks only for the page it sends, so that a request's work is bounded by its
+	// page, not by every action × resource pair it names. To 0 means all.
+	From, To int
+}
+
+// window returns the actions of the page asked for.
+func (s *Simulation) window() []string {
+	if s.To <= 0 {
+		return s.ActionNames
+	}
+	return s.ActionNames[s.From:s.To]
 }
 
 // ContextEntry is one context key of a simulation.
