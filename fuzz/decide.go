@@ -77,13 +77,11 @@ func checkDecide(data []byte) error {
 	denied := false
 	for _, pt := range trace.Policies {
 		for _, st := range pt.Statements {
-			if denied || !st.Applies || st.Deny || len(pt.Name) < 8 || pt.Name[:8] != "identity" {
+			if denied || !st.Applies || st.Deny || pt.Ref.Type != model.IdentityPolicy {
 				continue
 			}
 			denied = true
-			var idx int
-			fmt.Sscanf(pt.Name, "identity[%d]", &idx)
-			orig := b.Identity[idx].Policy
+			orig := b.Identity[pt.Ref.Index].Policy
 			deny := orig.Clone()
 			s := orig.Statements[st.Index].Clone()
 			s.Effect = "Deny"

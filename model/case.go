@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -50,9 +51,7 @@ func (p *CasePolicies) UnmarshalJSON(data []byte) error {
 	}
 	var unknown []string
 	for k := range m {
-		switch k {
-		case "identity", "boundary", "scp", "resource", "rcp":
-		default:
+		if t, err := ParsePolicyType(k); err != nil || !slices.Contains(caseTypes, t) {
 			unknown = append(unknown, k)
 		}
 	}
@@ -224,66 +223,26 @@ func bytesHasRef(v []byte) bool { return strings.Contains(string(v[:min(len(v), 
 
 // Bundle compiles the case's policies through the cache.
 func (c *Case) Bundle(pc *PolicyCache) (*Bundle, error) {
-	b := &Bundle{}
-	one := func(name string, v jsontext.Value, typ PolicyType) (*Compiled, error) {
+	b := newBundle(len(c.Policies.SCP), len(c.Policies.RCP))
+	rtyp := ResourcePolicyType(c.Request.Resource)
+	for ref, v := range c.Policies.All() {
+		if ref.Type == BoundaryPolicy && len(c.Policies.Boundary) > 1 {
+			return nil, &PolicyError{Path: "policies.boundary", Offset: -1, Kind: ErrTooManyBoundaries,
+				Msg: fmt.Sprintf("%d boundaries given; a principal has at most one permissions boundary", len(c.Policies.Boundary))}
+		}
 		text, err := PolicyText(v, c.Dir)
 		if err != nil {
-			return nil, &CaseError{Policy: name, Err: err}
+			return nil, &CaseError{Policy: ref.String(), Err: err}
+		}
+		typ := ref.Type
+		if typ == ResourcePolicy {
+			typ = rtyp // the slot stays resource[i]; a role's is its trust policy
 		}
 		cp, err := pc.Compile(text, typ)
 		if err != nil {
-			return nil, &CaseError{Policy: name, Err: err}
+			return nil, &CaseError{Policy: ref.String(), Err: err}
 		}
-		return cp, nil
-	}
-	for i, v := range c.Policies.Identity {
-		cp, err := one(fmt.Sprintf("identity[%d]", i), v, IdentityPolicy)
-		if err != nil {
-			return nil, err
-		}
-		b.Identity = append(b.Identity, cp)
-	}
-	switch len(c.Policies.Boundary) {
-	case 0:
-	case 1:
-		cp, err := one("boundary[0]", c.Policies.Boundary[0], BoundaryPolicy)
-		if err != nil {
-			return nil, err
-		}
-		b.Boundary = cp
-	default:
-		return nil, &PolicyError{Path: "policies.boundary", Offset: -1, Kind: ErrTooManyBoundaries,
-			Msg: fmt.Sprintf("%d boundaries given; a principal has at most one permissions boundary", len(c.Policies.Boundary))}
-	}
-	for l, level := range c.Policies.SCP {
-		var lv []*Compiled
-		for i, v := range level {
-			cp, err := one(fmt.Sprintf("scp[%d][%d]", l, i), v, SCPPolicy)
-			if err != nil {
-				return nil, err
-			}
-			lv = append(lv, cp)
-		}
-		b.SCP = append(b.SCP, lv)
-	}
-	rtyp := ResourcePolicyType(c.Request.Resource)
-	for i, v := range c.Policies.Resource {
-		cp, err := one(fmt.Sprintf("resource[%d]", i), v, rtyp)
-		if err != nil {
-			return nil, err
-		}
-		b.Resource = append(b.Resource, cp)
-	}
-	for l, level := range c.Policies.RCP {
-		var lv []*Compiled
-		for i, v := range level {
-			cp, err := one(fmt.Sprintf("rcp[%d][%d]", l, i), v, RCPPolicy)
-			if err != nil {
-				return nil, err
-			}
-			lv = append(lv, cp)
-		}
-		b.RCP = append(b.RCP, lv)
+		b.add(ref, cp)
 	}
 	return b, nil
 }

@@ -1,7 +1,6 @@
 package model
 
 import (
-	"fmt"
 	"math/bits"
 	"strings"
 	"sync"
@@ -156,14 +155,12 @@ type Match struct {
 	Sid       string
 }
 
+// Ref is the reference of the statement's policy.
+func (m Match) Ref() PolicyRef { return PolicyRef{Type: m.Type, Level: m.Level, Index: m.Policy} }
+
 // PolicyName is the policy's name in the eval format: identity[0], boundary[0],
 // scp[1][0], resource[0].
-func (m Match) PolicyName() string {
-	if m.Type == SCPPolicy || m.Type == RCPPolicy {
-		return fmt.Sprintf("%s[%d][%d]", m.Type, m.Level, m.Policy)
-	}
-	return fmt.Sprintf("%s[%d]", m.Type, m.Policy)
-}
+func (m Match) PolicyName() string { return m.Ref().String() }
 
 // Result is the evaluator's answer with its explanation.
 type Result struct {
@@ -371,7 +368,8 @@ func (e *Evaluator) record(st *cstmt, kind int, typ PolicyType, level, idx int, 
 func (e *Evaluator) evalPolicySlow(p *Compiled, typ PolicyType, level, idx int, r *Request) (allow int, deny bool) {
 	var pt *PolicyTrace
 	if e.trace != nil {
-		e.trace.Policies = append(e.trace.Policies, PolicyTrace{Name: Match{Type: typ, Level: level, Policy: idx}.PolicyName()})
+		ref := PolicyRef{Type: typ, Level: level, Index: idx}
+		e.trace.Policies = append(e.trace.Policies, PolicyTrace{Ref: ref, Name: ref.String()})
 		pt = &e.trace.Policies[len(e.trace.Policies)-1]
 	}
 	for i := range p.stmts {

@@ -13,7 +13,8 @@ type Trace struct {
 
 // PolicyTrace is the trace of one policy.
 type PolicyTrace struct {
-	Name       string // identity[0], scp[1][0], …
+	Ref        PolicyRef
+	Name       string // Ref.String(): identity[0], scp[1][0], …
 	Statements []StatementTrace
 }
 

@@ -294,24 +294,10 @@ func (ev *evaluator) one(bt *batch, line []byte, readErr error, n int) {
 // bundleWarnings lists the policies' warnings, each prefixed by its policy's name.
 func bundleWarnings(b *model.Bundle) []string {
 	var out []string
-	add := func(name string, c *model.Compiled) {
+	for ref, c := range b.All() {
 		for _, w := range c.Policy.Warnings {
-			out = append(out, name+": "+w.String())
+			out = append(out, ref.String()+": "+w.String())
 		}
-	}
-	for i, c := range b.Identity {
-		add(fmt.Sprintf("identity[%d]", i), c)
-	}
-	if b.Boundary != nil {
-		add("boundary[0]", b.Boundary)
-	}
-	for l, lv := range b.SCP {
-		for i, c := range lv {
-			add(fmt.Sprintf("scp[%d][%d]", l, i), c)
-		}
-	}
-	for i, c := range b.Resource {
-		add(fmt.Sprintf("resource[%d]", i), c)
 	}
 	return out
 }

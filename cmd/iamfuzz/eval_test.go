@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/iamfuzz/iamfuzz/model"
 	"github.com/iamfuzz/iamfuzz/properties/gencase"
 )
 
@@ -181,4 +183,43 @@ func BenchmarkEvalDistinct(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "cases/s")
+}
+
+// TestEvalWarnsForEveryPolicyType: a typo gets the same warning in a policy of any
+// type a case holds (an RCP's typo was once dropped), named by its reference.
+func TestEvalWarnsForEveryPolicyType(t *testing.T) {
+	stmt := `{"Effect":"Deny","Action":"s3:GetObjekt","Resource":"*"}`
+	withPrincipal := `{"Effect":"Deny","Principal":"*","Action":"s3:GetObjekt","Resource":"*"}`
+	var identityWarning string
+	for _, typ := range model.CaseTypes() {
+		doc := `{"Version":"2012-10-17","Statement":` + stmt + `}`
+		if typ == model.ResourcePolicy || typ == model.RCPPolicy {
+			doc = `{"Version":"2012-10-17","Statement":` + withPrincipal + `}`
+		}
+		var c model.Case
+		if err := c.Policies.Add(model.PolicyRef{Type: typ}, jsontext.Value(doc)); err != nil {
+			t.Fatal(err)
+		}
+		pol, err := jsonv2.Marshal(c.Policies)
+		if err != nil {
+			t.Fatal(err)
+		}
+		line := `{"id":"w","policies":` + string(pol) + `,"request":{"principal":"arn:aws:iam::111122223333:user/a","action":"s3:GetObject","resource":"*"}}`
+		_, out, errs := runCmd(t, strings.NewReader(line), "eval", "-")
+		var r struct{ Warnings []string }
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatalf("%s: %v: %s %s", typ, err, out, errs)
+		}
+		ref := model.PolicyRef{Type: typ}.String()
+		if len(r.Warnings) != 1 || !strings.HasPrefix(r.Warnings[0], ref+": ") {
+			t.Errorf("%s: warnings %q, want one for %s", typ, r.Warnings, ref)
+			continue
+		}
+		w := strings.TrimPrefix(r.Warnings[0], ref+": ")
+		if typ == model.IdentityPolicy {
+			identityWarning = w
+		} else if w != identityWarning {
+			t.Errorf("%s warns %q, an identity policy %q", typ, w, identityWarning)
+		}
+	}
 }

@@ -128,30 +128,21 @@ func caseFromFuzzFile(path string) (*model.Case, error) {
 
 // inlinePolicies replaces {"$ref"} policies by their text, so the case stands alone.
 func inlinePolicies(c *model.Case) error {
-	fix := func(vs []jsontext.Value) error {
-		for i, v := range vs {
-			if v.Kind() != '{' || !bytes.Contains(v, []byte(`"$ref"`)) {
-				continue
-			}
-			text, err := model.PolicyText(v, c.Dir)
-			if err != nil {
-				return err
-			}
-			q, _ := jsontext.AppendQuote(nil, string(text))
-			vs[i] = q
+	inlined, err := c.Policies.Map(func(_ model.PolicyRef, v jsontext.Value) (jsontext.Value, error) {
+		if v.Kind() != '{' || !bytes.Contains(v, []byte(`"$ref"`)) {
+			return v, nil
 		}
-		return nil
-	}
-	for _, l := range [][]jsontext.Value{c.Policies.Identity, c.Policies.Boundary, c.Policies.Resource} {
-		if err := fix(l); err != nil {
-			return err
+		text, err := model.PolicyText(v, c.Dir)
+		if err != nil {
+			return nil, err
 		}
+		q, _ := jsontext.AppendQuote(nil, string(text))
+		return q, nil
+	})
+	if err != nil {
+		return err
 	}
-	for _, l := range append(append([][]jsontext.Value{}, c.Policies.SCP...), c.Policies.RCP...) {
-		if err := fix(l); err != nil {
-			return err
-		}
-	}
+	c.Policies = inlined
 	return nil
 }
 

@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/iamfuzz/iamfuzz/model"
 )
 
 // TestPromoteFuzzCrasher turns the committed FuzzParse crasher into a case, appends
@@ -62,5 +65,35 @@ func TestPromoteLine(t *testing.T) {
 func TestPromoteNeedsExpectation(t *testing.T) {
 	if code, _, _ := runCmd(t, nil, "promote", "--fuzz", "x", "--id", "a"); code != exitUsage {
 		t.Errorf("exit %d", code)
+	}
+}
+
+// TestInlineEveryPolicyType: promote inlines a $ref whatever the policy's type.
+func TestInlineEveryPolicyType(t *testing.T) {
+	dir := t.TempDir()
+	if err := model.AllowRefsUnder(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "p.json"), []byte(`{"Version":"2012-10-17","Statement":[]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := &model.Case{Dir: dir}
+	for _, typ := range model.CaseTypes() {
+		if err := c.Policies.Add(model.PolicyRef{Type: typ, Level: 1}, jsontext.Value(`{"$ref":"p.json"}`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := inlinePolicies(c); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for ref, v := range c.Policies.All() {
+		n++
+		if v.Kind() != '"' {
+			t.Errorf("%s not inlined: %s", ref, v)
+		}
+	}
+	if n != len(model.CaseTypes()) || len(c.Policies.SCP) != 2 {
+		t.Errorf("%d policies, %d SCP levels after inlining", n, len(c.Policies.SCP))
 	}
 }

@@ -22,7 +22,7 @@ func emulateFederatedAsUser(rc *rewriteCase) bool {
 		return false
 	}
 	userARN := "arn:" + parts[1] + ":iam::" + parts[4] + ":user/" + strings.TrimPrefix(parts[5], "federated-user/")
-	boundary := slices.ContainsFunc(rc.policies, func(p *rewritePolicy) bool { return p.typ == model.BoundaryPolicy })
+	boundary := slices.ContainsFunc(rc.policies, func(p *rewritePolicy) bool { return p.ref.Type == model.BoundaryPolicy })
 	changed, failed := false, false
 	for st := range rc.statements(model.ResourcePolicy) {
 		eff, _ := st.get("Effect").str()

@@ -13,7 +13,7 @@ func emulateInvalidSid(rc *rewriteCase) bool {
 		}
 		for _, st := range p.tree.statements() {
 			sid, ok := st.get("Sid").str()
-			if st.get("Sid") != nil && (!ok || !model.ValidSid(p.typ, sid)) {
+			if st.get("Sid") != nil && (!ok || !model.ValidSid(p.ref.Type, sid)) {
 				st.del("Sid")
 				changed = true
 			}

@@ -312,48 +312,35 @@ func wireLine(c *model.Case) ([]byte, error) {
 	var w wireCase
 	w.Request = c.Request
 	w.Policies.Identity = []string{}
-	for i, v := range c.Policies.Identity {
-		s, err := text(fmt.Sprintf("identity[%d]", i), v)
+	levels := func(n int) [][]string {
+		out := make([][]string, n)
+		for i := range out {
+			out[i] = []string{}
+		}
+		return out
+	}
+	w.Policies.SCP, w.Policies.RCP = levels(len(c.Policies.SCP)), levels(len(c.Policies.RCP))
+	for ref, v := range c.Policies.All() {
+		s, err := text(ref.String(), v)
 		if err != nil {
 			return nil, err
 		}
-		w.Policies.Identity = append(w.Policies.Identity, s)
-	}
-	for i, v := range c.Policies.Boundary {
-		s, err := text(fmt.Sprintf("boundary[%d]", i), v)
-		if err != nil {
-			return nil, err
+		switch ref.Type {
+		case model.IdentityPolicy:
+			w.Policies.Identity = append(w.Policies.Identity, s)
+		case model.BoundaryPolicy:
+			w.Policies.Boundary = append(w.Policies.Boundary, s)
+		case model.SCPPolicy:
+			w.Policies.SCP[ref.Level] = append(w.Policies.SCP[ref.Level], s)
+		case model.ResourcePolicy:
+			w.Policies.Resource = append(w.Policies.Resource, s)
+		case model.RCPPolicy:
+			w.Policies.RCP[ref.Level] = append(w.Policies.RCP[ref.Level], s)
+		default:
+			// Sending the case without the policy would ask the peer another question.
+			return nil, &model.CaseError{Policy: ref.String(), Err: &model.PolicyError{Offset: -1,
+				Kind: model.ErrInvalidRequest, Msg: "the peer adapter takes no " + ref.Type.String() + " policies"}}
 		}
-		w.Policies.Boundary = append(w.Policies.Boundary, s)
-	}
-	for l, level := range c.Policies.SCP {
-		lv := []string{}
-		for i, v := range level {
-			s, err := text(fmt.Sprintf("scp[%d][%d]", l, i), v)
-			if err != nil {
-				return nil, err
-			}
-			lv = append(lv, s)
-		}
-		w.Policies.SCP = append(w.Policies.SCP, lv)
-	}
-	for i, v := range c.Policies.Resource {
-		s, err := text(fmt.Sprintf("resource[%d]", i), v)
-		if err != nil {
-			return nil, err
-		}
-		w.Policies.Resource = append(w.Policies.Resource, s)
-	}
-	for l, level := range c.Policies.RCP {
-		lv := []string{}
-		for i, v := range level {
-			s, err := text(fmt.Sprintf("rcp[%d][%d]", l, i), v)
-			if err != nil {
-				return nil, err
-			}
-			lv = append(lv, s)
-		}
-		w.Policies.RCP = append(w.Policies.RCP, lv)
 	}
 	// Policy texts go out byte for byte (invalid UTF-8 included) so that the peer
 	// sees exactly the document the model saw.

@@ -1,6 +1,7 @@
 package peer
 
 import (
+	"fmt"
 	"iter"
 	"slices"
 	"strings"
@@ -82,47 +83,24 @@ type rewriteCase struct {
 }
 
 type rewritePolicy struct {
-	typ   model.PolicyType
-	level int   // SCP level
-	tree  *node // nil when the text is not JSON (left as text)
-	text  []byte
+	ref  model.PolicyRef
+	tree *node // nil when the text is not JSON (left as text)
+	text []byte
 }
 
+// newRewriteCase makes every policy of c, whatever its type, an editable tree.
 func newRewriteCase(c *model.Case) (*rewriteCase, error) {
 	rc := &rewriteCase{orig: c, req: c.Request}
-	add := func(typ model.PolicyType, level int, v jsontext.Value) error {
+	for ref, v := range c.Policies.All() {
 		text, err := model.PolicyText(v, c.Dir)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		p := &rewritePolicy{typ: typ, level: level, text: text}
+		p := &rewritePolicy{ref: ref, text: text}
 		if t, err := parseTree(text); err == nil && t.kind == '{' {
 			p.tree = t
 		}
 		rc.policies = append(rc.policies, p)
-		return nil
-	}
-	for _, v := range c.Policies.Identity {
-		if err := add(model.IdentityPolicy, 0, v); err != nil {
-			return nil, err
-		}
-	}
-	for _, v := range c.Policies.Boundary {
-		if err := add(model.BoundaryPolicy, 0, v); err != nil {
-			return nil, err
-		}
-	}
-	for l, level := range c.Policies.SCP {
-		for _, v := range level {
-			if err := add(model.SCPPolicy, l, v); err != nil {
-				return nil, err
-			}
-		}
-	}
-	for _, v := range c.Policies.Resource {
-		if err := add(model.ResourcePolicy, 0, v); err != nil {
-			return nil, err
-		}
 	}
 	return rc, nil
 }
@@ -156,7 +134,7 @@ func (p *rewritePolicy) filterStatements(keep func(*node) bool) bool {
 	}
 	if len(p.tree.statements()) == 0 {
 		neutral := `{"Effect":"Deny","Action":"iamfuzz:NeverRequested","Resource":"*"}`
-		if p.typ == model.ResourcePolicy {
+		if p.ref.Type == model.ResourcePolicy || p.ref.Type == model.RCPPolicy {
 			neutral = `{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::000000000000:root"},"Action":"iamfuzz:NeverRequested","Resource":"*"}`
 		}
 		st, _ := parseTree([]byte(neutral))
@@ -170,29 +148,25 @@ func (p *rewritePolicy) filterStatements(keep func(*node) bool) bool {
 // only whether the peer's rule, emulated, gives the peer's answer.
 func (rc *rewriteCase) decide() string {
 	c := &model.Case{ID: rc.orig.ID, Request: rc.req, Dir: rc.orig.Dir}
-	for _, p := range rc.policies {
+	// The rewritten policies stand where the original ones stood: Map keeps the
+	// shape (empty SCP levels included) and visits the policies in All's order.
+	next := 0
+	var err error
+	c.Policies, err = rc.orig.Policies.Map(func(ref model.PolicyRef, _ jsontext.Value) (jsontext.Value, error) {
+		if next >= len(rc.policies) || rc.policies[next].ref != ref {
+			return nil, fmt.Errorf("rewritten policies out of step at %s", ref)
+		}
+		p := rc.policies[next]
+		next++
 		text := p.text
 		if p.tree != nil {
 			text = p.tree.encode(nil)
 		}
 		v, _ := jsontext.AppendQuote(nil, string(text))
-		switch p.typ {
-		case model.IdentityPolicy:
-			c.Policies.Identity = append(c.Policies.Identity, v)
-		case model.BoundaryPolicy:
-			c.Policies.Boundary = append(c.Policies.Boundary, v)
-		case model.SCPPolicy:
-			for len(c.Policies.SCP) <= p.level {
-				c.Policies.SCP = append(c.Policies.SCP, []jsontext.Value{})
-			}
-			c.Policies.SCP[p.level] = append(c.Policies.SCP[p.level], v)
-		case model.ResourcePolicy:
-			c.Policies.Resource = append(c.Policies.Resource, v)
-		}
-	}
-	// Empty SCP levels of the original case stay empty levels.
-	for len(c.Policies.SCP) < len(rc.orig.Policies.SCP) {
-		c.Policies.SCP = append(c.Policies.SCP, []jsontext.Value{})
+		return v, nil
+	})
+	if err != nil {
+		return ""
 	}
 	var pc model.PolicyCache
 	var e model.Evaluator
@@ -310,7 +284,7 @@ func (op conditionOp) String() string {
 func (rc *rewriteCase) statements(typ model.PolicyType) iter.Seq[*node] {
 	return func(yield func(*node) bool) {
 		for _, p := range rc.policies {
-			if p.tree == nil || p.typ != typ {
+			if p.tree == nil || p.ref.Type != typ {
 				continue
 			}
 			for _, st := range p.tree.statements() {

@@ -162,42 +162,35 @@ func Key(c *model.Case, op string) (string, error) {
 		}
 		return string(t), nil
 	}
-	list := func(vs []jsontext.Value) ([]string, error) {
-		out := make([]string, 0, len(vs))
-		for _, v := range vs {
-			t, err := text(v)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, t)
-		}
-		return out, nil
-	}
-	var err error
+	// Empty lists and levels are part of the key (an empty SCP level denies
+	// everything); RCP levels are omitted when there are none.
 	canon.Op = op
-	if canon.Identity, err = list(c.Policies.Identity); err != nil {
-		return "", err
+	canon.Identity, canon.Boundary, canon.Resource = []string{}, []string{}, []string{}
+	canon.SCP = emptyLevels(len(c.Policies.SCP))
+	if len(c.Policies.RCP) > 0 {
+		canon.RCP = emptyLevels(len(c.Policies.RCP))
 	}
-	if canon.Boundary, err = list(c.Policies.Boundary); err != nil {
-		return "", err
-	}
-	canon.SCP = make([][]string, 0, len(c.Policies.SCP))
-	for _, lv := range c.Policies.SCP {
-		l, err := list(lv)
+	for ref, v := range c.Policies.All() {
+		t, err := text(v)
 		if err != nil {
 			return "", err
 		}
-		canon.SCP = append(canon.SCP, l)
-	}
-	if canon.Resource, err = list(c.Policies.Resource); err != nil {
-		return "", err
-	}
-	for _, lv := range c.Policies.RCP {
-		l, err := list(lv)
-		if err != nil {
-			return "", err
+		switch ref.Type {
+		case model.IdentityPolicy:
+			canon.Identity = append(canon.Identity, t)
+		case model.BoundaryPolicy:
+			canon.Boundary = append(canon.Boundary, t)
+		case model.SCPPolicy:
+			canon.SCP[ref.Level] = append(canon.SCP[ref.Level], t)
+		case model.ResourcePolicy:
+			canon.Resource = append(canon.Resource, t)
+		case model.RCPPolicy:
+			canon.RCP[ref.Level] = append(canon.RCP[ref.Level], t)
+		default:
+			// A policy the key cannot hold would let two different cases share
+			// an answer: refuse instead.
+			return "", fmt.Errorf("%w: %s: the key has no place for %s policies", ErrNotKeyable, ref, ref.Type)
 		}
-		canon.RCP = append(canon.RCP, l)
 	}
 	canon.Principal, canon.Action, canon.ResourceARN, canon.ResourceAccount =
 		c.Request.Principal, c.Request.Action, c.Request.Resource, c.Request.ResourceAccount
@@ -216,6 +209,14 @@ func Key(c *model.Case, op string) (string, error) {
 	}
 	sum := sha256.Sum256(data)
 	return "sha256:" + hex.EncodeToString(sum[:]), nil
+}
+
+func emptyLevels(n int) [][]string {
+	out := make([][]string, n)
+	for i := range out {
+		out[i] = []string{}
+	}
+	return out
 }
 
 // contextValue reads one context value the way the evaluator does, through a
@@ -241,53 +242,22 @@ func NewRecord(c *model.Case, op string) (*Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	inline := func(vs []jsontext.Value) ([]jsontext.Value, error) {
-		if vs == nil {
-			return nil, nil
-		}
-		out := make([]jsontext.Value, len(vs))
-		for i, v := range vs {
-			if v.Kind() != '{' {
-				out[i] = v
-				continue
-			}
-			t, err := model.PolicyText(v, c.Dir)
-			if err != nil {
-				return nil, fmt.Errorf("%w: %v", ErrNotKeyable, err)
-			}
-			q, err := jsontext.AppendQuote(nil, string(t))
-			if err != nil {
-				return nil, fmt.Errorf("%w: %v", ErrNotKeyable, err)
-			}
-			out[i] = q
-		}
-		return out, nil
-	}
-	levels := func(ls [][]jsontext.Value) ([][]jsontext.Value, error) {
-		var out [][]jsontext.Value
-		for _, lv := range ls {
-			l, err := inline(lv)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, l)
-		}
-		return out, nil
-	}
 	r := &Record{ID: c.ID, Request: c.Request, Operation: op, Key: key}
-	if r.Policies.Identity, err = inline(c.Policies.Identity); err != nil {
-		return nil, err
-	}
-	if r.Policies.Boundary, err = inline(c.Policies.Boundary); err != nil {
-		return nil, err
-	}
-	if r.Policies.SCP, err = levels(c.Policies.SCP); err != nil {
-		return nil, err
-	}
-	if r.Policies.Resource, err = inline(c.Policies.Resource); err != nil {
-		return nil, err
-	}
-	if r.Policies.RCP, err = levels(c.Policies.RCP); err != nil {
+	r.Policies, err = c.Policies.Map(func(_ model.PolicyRef, v jsontext.Value) (jsontext.Value, error) {
+		if v.Kind() != '{' {
+			return v, nil
+		}
+		t, err := model.PolicyText(v, c.Dir)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrNotKeyable, err)
+		}
+		q, err := jsontext.AppendQuote(nil, string(t))
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrNotKeyable, err)
+		}
+		return q, nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	if again, err := Key(r.Case(), op); err != nil || again != key {

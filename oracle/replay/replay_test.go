@@ -231,3 +231,34 @@ func TestKeyIncludesRCP(t *testing.T) {
 		t.Error("an RCP does not change the replay key")
 	}
 }
+
+// TestKeyCoversEveryPolicyType: for every policy type a case holds, the policy's
+// text is part of the key, and a record keeps it.
+func TestKeyCoversEveryPolicyType(t *testing.T) {
+	for _, typ := range model.CaseTypes() {
+		c := testCase("a")
+		ref := model.PolicyRef{Type: typ}
+		if err := c.Policies.Add(ref, jsontext.Value(text)); err != nil {
+			t.Fatal(err)
+		}
+		k := mustKey(t, c, OpCustom)
+		other := testCase("a")
+		if err := other.Policies.Add(ref, jsontext.Value(strings.Replace(text, "GetUser", "ListUsers", 1))); err != nil {
+			t.Fatal(err)
+		}
+		if mustKey(t, other, OpCustom) == k {
+			t.Errorf("%s: the policy's text is not part of the key", typ)
+		}
+		rec, err := NewRecord(c, OpCustom)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for r := range rec.Case().Policies.All() {
+			found = found || r == ref
+		}
+		if !found {
+			t.Errorf("%s: the record lost the policy", typ)
+		}
+	}
+}

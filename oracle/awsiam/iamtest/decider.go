@@ -321,7 +321,7 @@ func (q *question) statements(ms []model.Match) []Statement {
 func boundaryAllows(tr *model.Trace) bool {
 	allow, deny := false, false
 	for _, p := range tr.Policies {
-		if p.Name != "boundary[0]" {
+		if p.Ref.Type != model.BoundaryPolicy {
 			continue
 		}
 		for _, s := range p.Statements {
@@ -338,8 +338,8 @@ func boundaryAllows(tr *model.Trace) bool {
 func organizationsAllow(tr *model.Trace, levels int) bool {
 	allows := make([]bool, levels)
 	for _, p := range tr.Policies {
-		var l, i int
-		if n, _ := fmt.Sscanf(p.Name, "scp[%d][%d]", &l, &i); n != 2 || l >= levels {
+		l := p.Ref.Level
+		if p.Ref.Type != model.SCPPolicy || l >= levels {
 			continue
 		}
 		for _, s := range p.Statements {
