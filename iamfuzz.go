@@ -36,7 +36,9 @@ const (
 )
 
 // Verify checks every policy under paths (files, or folders searched for *.json)
-// and returns one report per policy. It is Check without a testing.T, for tools.
+// with the proof engine and returns one report per policy, each with its verdict
+// (properties.VerdictProved, VerdictFail or VerdictUnknown) and coverage. It is
+// Check without a testing.T, for tools. opts.Time and ctx bound each run.
 func Verify(ctx context.Context, opts properties.Options, paths ...string) ([]*properties.Report, error) {
 	targets, err := properties.LoadTargets(paths, "")
 	if err != nil {
@@ -47,15 +49,17 @@ func Verify(ctx context.Context, opts properties.Options, paths ...string) ([]*p
 	}
 	out := make([]*properties.Report, len(targets))
 	for i, t := range targets {
-		out[i] = t.Run(ctx, opts)
+		out[i] = t.Check(ctx, opts)
 	}
 	return out, nil
 }
 
 // Check runs the invariant properties on every policy under paths, as one subtest
-// per policy. It first runs iamfuzz's own search (the probes that the liveness
-// rules name, then seeded random probes, every finding minimized), then rapid's
-// random search with shrinking. Warnings and notes are logged; errors fail.
+// per policy. It first runs the proof engine (one request of every class of
+// requests, every finding minimized): a policy it proves is done. A policy it
+// cannot prove (verdict unknown: it says what it did not cover) gets iamfuzz's
+// seeded random probes and rapid's random search with shrinking. Warnings and
+// notes are logged; errors fail.
 func Check(t *testing.T, paths ...string) {
 	t.Helper()
 	targets, err := properties.LoadTargets(paths, "")
@@ -68,7 +72,13 @@ func Check(t *testing.T, paths ...string) {
 	opts := properties.Options{Checks: envInt(t, EnvChecks, 0), Seed: uint64(envInt(t, EnvSeed, 1))}
 	for _, tg := range targets {
 		t.Run(filepath.ToSlash(tg.Path), func(t *testing.T) {
-			rep := tg.Run(t.Context(), opts)
+			rep := tg.Prove(t.Context(), opts)
+			if rep.Verdict == properties.VerdictUnknown {
+				for _, u := range rep.Coverage.Unknown {
+					t.Logf("%s: not proved: %s", tg.Path, u)
+				}
+				rep = tg.Run(t.Context(), opts)
+			}
 			failed := false
 			for _, v := range rep.Findings {
 				if v.Severity == properties.SeverityError {
@@ -80,6 +90,10 @@ func Check(t *testing.T, paths ...string) {
 			}
 			if failed {
 				t.Logf("%s: %d probes, seed %d (rerun with %s=%d)", tg.Path, rep.Checks, rep.Seed, EnvSeed, rep.Seed)
+				return
+			}
+			if rep.Verdict == properties.VerdictProved {
+				t.Logf("%s: proved over %d classes of requests", tg.Path, rep.Coverage.Classes)
 				return
 			}
 			rapid.Check(t, tg.RapidProperty())

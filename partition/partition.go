@@ -144,6 +144,7 @@ type Group struct {
 	sig        string
 	applicable []int
 	templates  map[string]string // ARN template -> an action of the group that takes it; "*" for none
+	rank       map[string]int    // preference of named actions (1 first)
 	tplOrder   []string
 }
 
@@ -269,6 +270,25 @@ func (e *enumerator) groups() []*Group {
 	var out []*Group
 	acts := e.p.Catalog.Actions()
 	e.cov.Actions = len(acts)
+	// A class's witness action is, where the group allows, one the caller's lists
+	// or the policies name outright, in the order they name them: a report about
+	// iam:GetUser reads better than one about the first action of the alphabet.
+	rank := map[string]int{}
+	named := func(list []string) {
+		for _, a := range list {
+			if k := strings.ToLower(a); !strings.ContainsAny(a, "*?") {
+				if _, ok := rank[k]; !ok {
+					rank[k] = len(rank) + 1
+				}
+			}
+		}
+	}
+	for _, l := range e.p.ActionLists {
+		named(l.Patterns)
+	}
+	for i := range e.stmts {
+		named(e.stmts[i].actions)
+	}
 	sig := make([]byte, len(e.stmts)+len(e.p.ActionLists))
 	for _, a := range acts {
 		name := a.FullName()
@@ -298,22 +318,33 @@ func (e *enumerator) groups() []*Group {
 			out = append(out, g)
 		}
 		g.Actions = append(g.Actions, name)
+		r := rank[strings.ToLower(name)]
 		if a.TakesNoResource() {
-			g.addTemplate("*", name)
+			g.addTemplate("*", name, r)
 		}
 		for _, rt := range a.ResourceTypes {
 			for _, t := range rt.ARNTemplates {
-				g.addTemplate(t, name)
+				g.addTemplate(t, name, r)
 			}
 		}
 	}
 	return out
 }
 
-func (g *Group) addTemplate(t, action string) {
-	if _, ok := g.templates[t]; !ok {
-		g.templates[t] = action
+func (g *Group) addTemplate(t, action string, rank int) {
+	old, ok := g.templates[t]
+	switch {
+	case !ok:
 		g.tplOrder = append(g.tplOrder, t)
+	case rank == 0 || (g.rank[old] != 0 && g.rank[old] <= rank):
+		return
+	}
+	g.templates[t] = action
+	if rank != 0 {
+		if g.rank == nil {
+			g.rank = map[string]int{}
+		}
+		g.rank[action] = rank
 	}
 }
 

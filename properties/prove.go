@@ -2,6 +2,7 @@ package properties
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -159,6 +160,21 @@ func (t *Target) problem() *partition.Problem {
 	s := t.Spec
 	p := &partition.Problem{Policies: []*model.Policy{t.Policy}, Catalog: catData,
 		Accounts: drawAccounts}
+	// The policies around the identity policy decide too: their statements split
+	// the classes as well. A resource-based policy's Principal element is one
+	// the partition does not divide, so with one the verdict is unknown.
+	if a := t.Around; a != nil {
+		files := append([]*PolicyFile{a.Boundary, a.Session}, a.SCP...)
+		files = append(files, a.RCP...)
+		for _, r := range a.Resource {
+			files = append(files, r.PolicyFile)
+		}
+		for _, f := range files {
+			if f != nil {
+				p.Policies = append(p.Policies, f.Policy)
+			}
+		}
+	}
 	// AWS does not enforce policies for these; findings on them are notes.
 	p.ActionLists = append(p.ActionLists, partition.ActionList{Name: "not-enforced", Patterns: []string{"sts:GetSessionToken", "sts:GetCallerIdentity"}})
 	if s.MFAGate != nil {
@@ -282,4 +298,38 @@ func serviceOf(arn string) string {
 		return ""
 	}
 	return parts[2]
+}
+
+// Check is what iamfuzz check runs by default: Prove, and when the proof is
+// unknown (something the partition does not cover exactly), the random probes
+// of Run as well, so that a violation sampling would find is never lost. The
+// verdict is VerdictFail if either found an error, else Prove's.
+func (t *Target) Check(ctx context.Context, o Options) *Report {
+	rep := t.Prove(ctx, o)
+	if rep.Verdict != VerdictUnknown || ctx.Err() != nil {
+		return rep
+	}
+	s := t.Run(ctx, o)
+	rep.Coverage.Unknown = append(rep.Coverage.Unknown, fmt.Sprintf("then %d random requests were sampled (seed %d)", s.Checks, s.Seed))
+	seen := map[string]bool{}
+	for _, f := range rep.Findings {
+		seen[f.Key()] = true
+	}
+	for _, f := range s.Findings {
+		if !seen[f.Key()] {
+			rep.Findings = append(rep.Findings, f)
+		}
+	}
+	rep.Checks += s.Checks
+	rep.Judged += s.Judged
+	rep.Seed = s.Seed
+	if rep.FirstError == 0 && s.FirstError != 0 {
+		rep.FirstError, rep.FirstErrorAfter = rep.Checks-s.Checks+s.FirstError, rep.Elapsed+s.FirstErrorAfter
+	}
+	rep.Elapsed += s.Elapsed
+	sort.SliceStable(rep.Findings, func(i, j int) bool { return rep.Findings[i].Severity < rep.Findings[j].Severity })
+	if rep.Failed() {
+		rep.Verdict = VerdictFail
+	}
+	return rep
 }

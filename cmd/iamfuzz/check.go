@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -39,6 +40,7 @@ type checkResult struct {
 }
 
 type checkConfig struct {
+	engine   string
 	checks   int
 	limit    time.Duration
 	seed     uint64
@@ -56,7 +58,8 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var cfg checkConfig
-	fs.IntVar(&cfg.checks, "checks", properties.DefaultChecks, "random requests per policy (after the requests its liveness rules name)")
+	fs.StringVar(&cfg.engine, "engine", properties.EngineProof, "proof: decide one request of every class of requests, so that no finding means proved; sample: random requests, which can find a violation but never prove")
+	fs.IntVar(&cfg.checks, "checks", properties.DefaultChecks, "with --engine sample: random requests per policy (after the requests its liveness rules name)")
 	fs.DurationVar(&cfg.limit, "time", 0, "time limit per policy, e.g. 30s (0: none); with a limit, only --checks makes a run reproducible")
 	fs.Uint64Var(&cfg.seed, "seed", 0, "seed of the random requests (0: pick one and print it)")
 	fs.StringVar(&cfg.spec, "spec", "", "spec file for every policy (default: each policy's own spec, see corpus/specs/README.md, else the built-in default)")
@@ -86,6 +89,9 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	switch {
 	case len(cfg.args) == 0:
 		fs.Usage()
+		return exitUsage
+	case cfg.engine != properties.EngineProof && cfg.engine != properties.EngineSample:
+		fmt.Fprintf(stderr, "iamfuzz check: --engine %q: want proof or sample\n", cfg.engine)
 		return exitUsage
 	case cfg.format != "text" && cfg.format != "json" && cfg.format != "sarif":
 		fmt.Fprintf(stderr, "iamfuzz check: --format %q: want text, json or sarif\n", cfg.format)
@@ -179,7 +185,9 @@ func newSeed() uint64 {
 // the order of files, so the output does not depend on scheduling.
 func checkAll(ctx context.Context, files []string, cfg checkConfig, stderr io.Writer) []checkResult {
 	results := make([]checkResult, len(files))
-	prog := newProgress(stderr, len(files)*cfg.checks)
+	// The proof engine's work per policy is not known in advance: progress
+	// counts policies.
+	prog := newProgress(stderr, len(files)*cfg.progressUnit())
 	var mu sync.Mutex
 	done := 0
 	report := func(n int) {
@@ -210,19 +218,25 @@ func checkAll(ctx context.Context, files []string, cfg checkConfig, stderr io.Wr
 
 func checkOne(ctx context.Context, path string, cfg checkConfig, progress func(int)) checkResult {
 	if ctx.Err() != nil {
-		progress(cfg.checks)
+		progress(cfg.progressUnit())
 		return checkResult{path: path, err: errInterrupted}
 	}
 	t, err := properties.LoadTargetWith(path, cfg.spec, cfg.around)
 	if errors.Is(err, properties.ErrTrustPolicy) {
-		progress(cfg.checks)
+		progress(cfg.progressUnit())
 		return checkResult{path: path, skipped: properties.ErrTrustPolicy.Error()}
 	}
 	if err != nil {
-		progress(cfg.checks)
+		progress(cfg.progressUnit())
 		return checkResult{path: path, err: err}
 	}
-	rep := t.Run(ctx, properties.Options{Checks: cfg.checks, Time: cfg.limit, Seed: cfg.seed, Progress: progress})
+	var rep *properties.Report
+	if cfg.engine == properties.EngineProof {
+		rep = t.Check(ctx, properties.Options{Time: cfg.limit, Checks: cfg.checks, Seed: cfg.seed})
+		progress(1)
+	} else {
+		rep = t.Run(ctx, properties.Options{Checks: cfg.checks, Time: cfg.limit, Seed: cfg.seed, Progress: progress})
+	}
 	if ctx.Err() != nil {
 		return checkResult{path: path, target: t, err: errInterrupted}
 	}
@@ -240,10 +254,22 @@ func checkOne(ctx context.Context, path string, cfg checkConfig, progress func(i
 	return res
 }
 
+// progressUnit is the progress one policy makes.
+func (cfg checkConfig) progressUnit() int {
+	if cfg.engine == properties.EngineProof {
+		return 1
+	}
+	return cfg.checks
+}
+
 // reproduceLine is the command line that repeats the run.
 func reproduceLine(cfg checkConfig) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "iamfuzz check --seed %d --checks %d", cfg.seed, cfg.checks)
+	if cfg.engine == properties.EngineProof {
+		b.WriteString("iamfuzz check")
+	} else {
+		fmt.Fprintf(&b, "iamfuzz check --engine sample --seed %d --checks %d", cfg.seed, cfg.checks)
+	}
 	if cfg.spec != "" {
 		b.WriteString(" --spec " + shellWord(cfg.spec))
 	}
@@ -273,13 +299,17 @@ func plural(n int, word string) string {
 
 // writeCheckText writes the human-readable report.
 func writeCheckText(w io.Writer, results []checkResult, cfg checkConfig) {
-	fmt.Fprintf(w, "iamfuzz check: seed %d, %d random requests per policy", cfg.seed, cfg.checks)
+	if cfg.engine == properties.EngineProof {
+		fmt.Fprintf(w, "iamfuzz check: proof engine (one request of every class of requests)")
+	} else {
+		fmt.Fprintf(w, "iamfuzz check: sample engine, seed %d, %d random requests per policy (sampling never proves)", cfg.seed, cfg.checks)
+	}
 	if cfg.limit > 0 {
 		fmt.Fprintf(w, " (at most %s each)", cfg.limit)
 	}
 	fmt.Fprintf(w, ", %s\n", plural(len(results), "policy file"))
 	fmt.Fprintf(w, "reproduce: %s\n", reproduceLine(cfg))
-	var pass, fail, bad, skip, nErr, nWarn, nNote int
+	var proved, fail, unknown, bad, skip, nErr, nWarn, nNote int
 	for _, r := range results {
 		fmt.Fprintln(w)
 		if r.skipped != "" {
@@ -298,14 +328,15 @@ func writeCheckText(w io.Writer, results []checkResult, cfg checkConfig) {
 		rep := r.report
 		errs, warns, notes := rep.BySeverity(properties.SeverityError), rep.BySeverity(properties.SeverityWarning), rep.BySeverity(properties.SeverityNote)
 		nErr, nWarn, nNote = nErr+len(errs), nWarn+len(warns), nNote+len(notes)
-		verdict := "PASS"
-		if rep.Failed() {
-			verdict = "FAIL"
+		switch rep.Verdict {
+		case properties.VerdictFail:
 			fail++
-		} else {
-			pass++
+		case properties.VerdictProved:
+			proved++
+		default:
+			unknown++
 		}
-		fmt.Fprintf(w, "%s %s\n", verdict, r.path)
+		fmt.Fprintf(w, "%s %s\n", strings.ToUpper(rep.Verdict), r.path)
 		fmt.Fprintf(w, "  spec: %s; checks %s\n", r.target.Spec.Name(), strings.Join(r.target.Spec.Invariants(), ", "))
 		if r.target.SpecWhy != "" {
 			fmt.Fprintf(w, "  default chosen because %s\n", r.target.SpecWhy)
@@ -313,6 +344,12 @@ func writeCheckText(w io.Writer, results []checkResult, cfg checkConfig) {
 		fmt.Fprint(w, describeAround(r.target))
 		if r.access != nil {
 			fmt.Fprintf(w, "  %s\n", r.access.Summary())
+		}
+		if c := rep.Coverage; c != nil {
+			fmt.Fprintf(w, "  %s\n", coverageLine(rep))
+			for _, u := range c.Unknown {
+				fmt.Fprintf(w, "  not covered exactly: %s\n", u)
+			}
 		}
 		fmt.Fprintf(w, "  %d requests decided, %d judged, in %s", rep.Checks, rep.Judged, rep.Elapsed.Round(time.Millisecond))
 		if rep.TimedOut {
@@ -335,7 +372,7 @@ func writeCheckText(w io.Writer, results []checkResult, cfg checkConfig) {
 			writeFindingText(w, r.target, f)
 		}
 	}
-	fmt.Fprintf(w, "\n%s: %d pass, %d fail", plural(len(results), "policy file"), pass, fail)
+	fmt.Fprintf(w, "\n%s: %d proved, %d fail, %d unknown", plural(len(results), "policy file"), proved, fail, unknown)
 	if skip > 0 {
 		fmt.Fprintf(w, ", %d skipped", skip)
 	}
@@ -386,12 +423,15 @@ type checkJSON struct {
 }
 
 type policyJSON struct {
-	Path        string `json:"path"`
-	Verdict     string `json:"verdict"` // pass, fail, error or skipped
-	Error       string `json:"error,omitempty"`
-	Skipped     string `json:"skipped,omitempty"` // why a valid file has nothing to check
-	Spec        string `json:"spec,omitempty"`    // the spec file; absent with the built-in default
-	DefaultSpec bool   `json:"defaultSpec,omitzero"`
+	Path    string `json:"path"`
+	Verdict string `json:"verdict"` // proved, fail, unknown, error or skipped
+	Engine  string `json:"engine,omitempty"`
+	// Coverage says what the proof engine covered.
+	Coverage    *coverageJSON `json:"coverage,omitempty"`
+	Error       string        `json:"error,omitempty"`
+	Skipped     string        `json:"skipped,omitempty"` // why a valid file has nothing to check
+	Spec        string        `json:"spec,omitempty"`    // the spec file; absent with the built-in default
+	DefaultSpec bool          `json:"defaultSpec,omitzero"`
 	// DefaultKind is "self-manage" or "general" with a built-in default, and
 	// DefaultWhy says why it was chosen.
 	DefaultKind string        `json:"defaultKind,omitempty"`
@@ -417,6 +457,54 @@ type baselineJSON struct {
 	Method    string `json:"method"`
 	Decided   int    `json:"decided"`
 	NewAccess int    `json:"newAccess"`
+}
+
+// coverageJSON is the proof engine's coverage: classes per dimension and in
+// total, and what was not covered exactly (empty when proved or failed on
+// complete coverage).
+type coverageJSON struct {
+	Classes       int            `json:"classes"`
+	Actions       int            `json:"actions"`
+	ActionGroups  int            `json:"actionGroups"`
+	Principals    int            `json:"principals"`
+	Resources     int            `json:"resourceClasses"`
+	Contexts      int            `json:"contextClasses"`
+	ContextKeys   map[string]int `json:"contextKeys"`
+	Complete      bool           `json:"complete"`
+	NotExact      []string       `json:"notExact"`
+	SampledChecks int            `json:"sampledRequests,omitzero"`
+}
+
+func coverageOf(rep *properties.Report) *coverageJSON {
+	c := rep.Coverage
+	if c == nil {
+		return &coverageJSON{SampledChecks: rep.Checks, NotExact: []string{"random sampling covers no class completely"}, ContextKeys: map[string]int{}}
+	}
+	return &coverageJSON{Classes: c.Classes, Actions: c.Actions, ActionGroups: c.Groups, Principals: c.Principals,
+		Resources: c.Resources, Contexts: c.Contexts, ContextKeys: c.Keys, Complete: c.Exact(), NotExact: append([]string{}, c.Unknown...)}
+}
+
+// coverageLine says what a proof run covered, in one line.
+func coverageLine(rep *properties.Report) string {
+	c := rep.Coverage
+	what := "covered"
+	switch rep.Verdict {
+	case properties.VerdictProved:
+		what = "proved over"
+	case properties.VerdictUnknown:
+		what = "not proved; decided"
+	}
+	keys := make([]string, 0, len(c.Keys))
+	for k, n := range c.Keys {
+		keys = append(keys, fmt.Sprintf("%s %d", k, n))
+	}
+	sort.Strings(keys)
+	line := fmt.Sprintf("%s %d classes: %d catalogue actions in %d groups × %d principals × %d resource classes × %d context classes",
+		what, c.Classes, c.Actions, c.Groups, c.Principals, c.Resources, c.Contexts)
+	if len(keys) > 0 {
+		line += " (" + strings.Join(keys, ", ") + ")"
+	}
+	return line
 }
 
 type findingJSON struct {
@@ -465,10 +553,7 @@ func writeCheckJSON(w io.Writer, results []checkResult, cfg checkConfig) error {
 			continue
 		}
 		rep := r.report
-		p.Verdict = "pass"
-		if rep.Failed() {
-			p.Verdict = "fail"
-		}
+		p.Verdict, p.Engine, p.Coverage = rep.Verdict, rep.Engine, coverageOf(rep)
 		p.Spec, p.DefaultSpec = r.target.Spec.File, r.target.Spec.Default
 		p.DefaultKind, p.DefaultWhy, p.Around = r.target.Spec.DefaultKind, r.target.SpecWhy, r.target.Around.Files()
 		if d := r.access; d != nil {

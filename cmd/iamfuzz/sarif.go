@@ -52,7 +52,7 @@ func writeCheckSARIF(w io.Writer, results []checkResult, cfg checkConfig) error 
 			WithHelp(&sarif.MultiformatMessageString{Text: &r.full})
 	}
 	inv := sarif.NewInvocation().WithExecutionSuccessful(true).
-		WithProperties(sarif.NewPropertyBag().Add("seed", cfg.seed).Add("checks", cfg.checks).Add("reproduce", reproduceLine(cfg)))
+		WithProperties(sarif.NewPropertyBag().Add("engine", cfg.engine).Add("seed", cfg.seed).Add("checks", cfg.checks).Add("reproduce", reproduceLine(cfg)).Add("verdicts", sarifVerdicts(results)))
 	for _, r := range results {
 		uri := filepath.ToSlash(r.path)
 		run.AddDistinctArtifact(uri)
@@ -113,4 +113,22 @@ func writeCheckSARIF(w io.Writer, results []checkResult, cfg checkConfig) error 
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// sarifVerdicts maps each policy checked to its verdict (proved, fail, unknown
+// error or skipped) and, for the proof engine, its coverage.
+func sarifVerdicts(results []checkResult) map[string]any {
+	out := map[string]any{}
+	for _, r := range results {
+		switch {
+		case r.err != nil:
+			out[r.path] = map[string]any{"verdict": "error"}
+			continue
+		case r.report == nil:
+			out[r.path] = map[string]any{"verdict": "skipped"}
+			continue
+		}
+		out[r.path] = map[string]any{"verdict": r.report.Verdict, "coverage": coverageOf(r.report)}
+	}
+	return out
 }
