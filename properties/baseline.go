@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/iamfuzz/iamfuzz/model"
+	"github.com/iamfuzz/iamfuzz/partition"
 )
 
 // AccessSpace is the set of requests a no-new-access comparison decides under
@@ -13,8 +14,9 @@ import (
 // requests that the two versions' patterns distinguish, so comparing the
 // witnesses proves the comparison; a sampled space only tests it.
 type AccessSpace interface {
-	// Probes visits the requests; visit returns false to stop.
-	Probes(ctx context.Context, visit func(Probe) bool)
+	// Probes visits the requests; visit returns false to stop. same lists other
+	// actions that get the same answer as the probe's (its partition class).
+	Probes(ctx context.Context, visit func(p Probe, same []string) bool)
 	// Exact reports whether the probes covered every class (a proof).
 	Exact() bool
 	// Method names the space in reports, e.g. "sampled: 24,000 requests".
@@ -57,7 +59,7 @@ func newSampledSpace(newT, oldT *Target, checks int, seed uint64) *sampledSpace 
 	return &sampledSpace{shadow: shadow, checks: checks, seed: seed}
 }
 
-func (s *sampledSpace) Probes(ctx context.Context, visit func(Probe) bool) {
+func (s *sampledSpace) Probes(ctx context.Context, visit func(Probe, []string) bool) {
 	t := s.shadow
 	n := 0
 	for _, c := range t.wholeCallers() {
@@ -72,7 +74,7 @@ func (s *sampledSpace) Probes(ctx context.Context, visit func(Probe) bool) {
 						goto random
 					}
 					n++
-					if !visit(Probe{Caller: c, Action: act.FullName(), Resource: r, Context: cx}) {
+					if !visit(Probe{Caller: c, Action: act.FullName(), Resource: r, Context: cx}, nil) {
 						s.n = n
 						return
 					}
@@ -87,7 +89,7 @@ random:
 			break
 		}
 		n++
-		if !visit(t.Draw(src)) {
+		if !visit(t.Draw(src), nil) {
 			break
 		}
 	}
@@ -100,31 +102,119 @@ func (s *sampledSpace) Method() string {
 	return fmt.Sprintf("sampled (%d requests over both versions' actions, resources and condition values; not a proof)", s.n)
 }
 
+// partitionSpace is the exact space: one witness of every class of requests
+// that the patterns of both versions (and the policies around them) tell apart
+// (package partition, the proof engine's partition). When the partition cannot
+// divide something exactly, the comparison also samples and is not a proof.
+type partitionSpace struct {
+	prob *partition.Problem
+	cov  *partition.Coverage
+}
+
+func newPartitionSpace(newT, oldT *Target) *partitionSpace {
+	loadCatalog()
+	pols := []*model.Policy{newT.Policy, oldT.Policy}
+	for _, t := range []*Target{newT, oldT} {
+		s := t.Around
+		if s == nil {
+			continue
+		}
+		if s.Boundary != nil {
+			pols = append(pols, s.Boundary.Policy)
+		}
+		for _, l := range [][]*PolicyFile{s.SCP, s.RCP} {
+			for _, p := range l {
+				pols = append(pols, p.Policy)
+			}
+		}
+		if s.Session != nil {
+			pols = append(pols, s.Session.Policy)
+		}
+		for _, rp := range s.Resource {
+			pols = append(pols, rp.Policy)
+		}
+	}
+	mfaFalse, mfaTrue := model.Single("false"), model.Single("true")
+	age := model.Single(drawAges[0])
+	prob := &partition.Problem{Policies: pols, Catalog: catData, Accounts: drawAccounts,
+		Keys: []partition.KeyDomain{
+			{Key: keyMFAPresent, Values: []*model.ContextValue{nil, &mfaFalse, &mfaTrue}},
+			{Key: keyMFAAge, Values: []*model.ContextValue{nil, &age}},
+		},
+		// Only the MFA states AWS sends are judged; other values need no deciding.
+		KeepValue: func(key string, v *model.ContextValue) bool {
+			switch key {
+			case strings.ToLower(keyMFAPresent):
+				return v == nil || (!v.Multi && len(v.Values) == 1 && (v.Values[0] == "true" || v.Values[0] == "false"))
+			case strings.ToLower(keyMFAAge):
+				return v == nil || validAge(*v)
+			}
+			return true
+		}}
+	return &partitionSpace{prob: prob}
+}
+
+func (s *partitionSpace) Probes(ctx context.Context, visit func(Probe, []string) bool) {
+	s.cov = partition.Enumerate(ctx, s.prob, func(c *partition.Class) bool {
+		return visit(probeOf(c), c.Group.Actions)
+	})
+}
+
+func (s *partitionSpace) Exact() bool { return s.cov != nil && s.cov.Exact() }
+
+func (s *partitionSpace) Method() string {
+	if s.cov == nil {
+		return "partition (not run)"
+	}
+	if s.Exact() {
+		return fmt.Sprintf("proved: the partition of both versions' patterns, %d classes, every one decided", s.cov.Classes)
+	}
+	why := strings.Join(s.cov.Unknown, "; ")
+	if s.cov.Stopped {
+		why = "the run was stopped"
+	}
+	return fmt.Sprintf("partition of %d classes, not exact (%s)", s.cov.Classes, why)
+}
+
 // CompareAccess finds the requests that newT allows and oldT does not: the new
 // access a change adds. Both targets carry their own surrounding policies
-// (usually the same). checks and seed set the random part of the sampled space.
+// (usually the same). It decides one witness of every class of the partition
+// of both versions; when the partition is not exact it also samples (checks and
+// seed set the random part), and the result is then not a proof.
 func CompareAccess(ctx context.Context, newT, oldT *Target, oldPath string, checks int, seed uint64) *AccessDiff {
-	space := AccessSpace(newSampledSpace(newT, oldT, checks, seed))
 	d := &AccessDiff{New: newT, Old: oldT, OldPath: oldPath}
 	groups := map[string]*Violation{}
-	space.Probes(ctx, func(p Probe) bool {
+	visit := func(p Probe, same []string) bool {
 		d.Decided++
 		v := newAccess(newT, oldT, oldPath, p)
 		if v == nil {
 			return true
 		}
 		k := v.Key()
-		if g, ok := groups[k]; ok {
-			g.addAlso(v.Request.Action)
-			return true
+		g, ok := groups[k]
+		if !ok {
+			_, v = minimizeNewAccess(newT, oldT, oldPath, p, v)
+			newT.Explain(v)
+			groups[k] = v
+			d.Findings = append(d.Findings, v)
+			g = v
 		}
-		_, v = minimizeNewAccess(newT, oldT, oldPath, p, v)
-		newT.Explain(v)
-		groups[k] = v
-		d.Findings = append(d.Findings, v)
+		g.addAlso(p.Action)
+		for _, a := range same {
+			if act, ok := lookupAction(a); ok && act.AcceptsResource(p.Resource) {
+				g.addAlso(a)
+			}
+		}
 		return true
-	})
-	d.Proved, d.Method = space.Exact(), space.Method()
+	}
+	exact := newPartitionSpace(newT, oldT)
+	exact.Probes(ctx, visit)
+	d.Proved, d.Method = exact.Exact(), exact.Method()
+	if !d.Proved {
+		sampled := newSampledSpace(newT, oldT, checks, seed)
+		sampled.Probes(ctx, visit)
+		d.Method += "; then " + sampled.Method()
+	}
 	return d
 }
 
@@ -185,9 +275,5 @@ func (d *AccessDiff) Summary() string {
 	if n := len(d.Findings); n > 0 {
 		verdict = fmt.Sprintf("%d new access finding%s", n, map[bool]string{true: "", false: "s"}[n == 1])
 	}
-	how := d.Method
-	if d.Proved {
-		how = "proved over every class of requests"
-	}
-	return fmt.Sprintf("no-new-access against %s: %s; %s", d.OldPath, verdict, strings.TrimSpace(how))
+	return fmt.Sprintf("no-new-access against %s: %s; %s", d.OldPath, verdict, d.Method)
 }
