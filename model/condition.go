@@ -141,7 +141,15 @@ type compiledCond struct {
 	flags   []int8 // Bool and Null: 1 true, 0 false
 	valid   []bool // per value: parsed (non-string families)
 	static  Undef  // raised whenever the condition is evaluated
+	// litSet holds the values of a long StringEquals (or, all ASCII, lower-cased
+	// StringEqualsIgnoreCase) list of literals, so that a request value is looked up
+	// once instead of compared with each: ForAnyValue with n policy values and m
+	// request values costs n + m, not n × m.
+	litSet map[string]struct{}
 }
+
+// minLitSet is the length of a literal list from which a set beats a scan.
+const minLitSet = 16
 
 func compileCondition(opText string, op operator, key ConditionKey, vars bool) compiledCond {
 	c := compiledCond{op: op, opText: opText, key: strings.ToLower(key.Key), keyText: key.Key, values: key.Values}
@@ -155,6 +163,9 @@ func compileCondition(opText string, op operator, key ConditionKey, vars bool) c
 		c.pats = make([]pattern, n)
 		for i, v := range key.Values {
 			c.pats[i] = compilePattern(v.Text, kind, vars)
+		}
+		if op.fam == famString && n >= minLitSet && (op.cmp == cmpEquals || op.cmp == cmpEqualsFold) {
+			c.litSet = literalSet(c.pats, op.cmp == cmpEqualsFold)
 		}
 		return c
 	case famBool:
@@ -349,11 +360,51 @@ func why(tr *CondTrace, ok bool, reason string) bool {
 // condOne applies the operator to one request value: for a positive operator, true
 // if the value matches any policy value (OR); for a negated one, true if it matches
 // none (NOR, docs/semantics.md §5.1).
+// literalSet returns the set of the patterns' literal texts, lower-cased when
+// fold; nil when one is not a literal (a variable) or, with fold, not ASCII (only
+// ASCII lower-casing agrees with strings.EqualFold).
+func literalSet(pats []pattern, fold bool) map[string]struct{} {
+	set := make(map[string]struct{}, len(pats))
+	for i := range pats {
+		p := &pats[i]
+		if !p.literal || fold && !isASCII(p.lit) {
+			return nil
+		}
+		k := p.lit
+		if fold {
+			k = strings.ToLower(k)
+		}
+		set[k] = struct{}{}
+	}
+	return set
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
 func (e *Evaluator) condOne(c *compiledCond, v string, r *Request) bool {
 	any := false
 	switch c.op.fam {
 	case famString:
+		if c.litSet != nil {
+			if c.op.cmp == cmpEqualsFold {
+				if isASCII(v) {
+					_, any = c.litSet[strings.ToLower(v)]
+					break
+				}
+			} else {
+				_, any = c.litSet[v]
+				break
+			}
+		}
 		for i := range c.pats {
+			e.steps++
 			if e.matchString(&c.pats[i], v, r, c.op.cmp) {
 				any = true
 				break

@@ -186,11 +186,12 @@ type Evaluator struct {
 	vals   []string // a pattern's variable values
 	steps  int      // work done by the pattern matchers, for the tests that bound it
 
-	undef   Undef
-	missing []string
-	allows  []Match
-	denies  []Match
-	trace   *Trace
+	undef      Undef
+	missing    []string
+	missingSet map[string]struct{} // lower-cased e.missing, once it is long
+	allows     []Match
+	denies     []Match
+	trace      *Trace
 	// boundary: the caller has a permissions boundary (NotPrincipal in a Deny
 	// then no longer exempts it).
 	boundary bool
@@ -213,6 +214,7 @@ func Decide(b *Bundle, r *Request) Result {
 func (e *Evaluator) Decide(b *Bundle, r *Request, out *Result) {
 	e.undef = 0
 	e.missing = e.missing[:0]
+	clear(e.missingSet)
 	e.allows = e.allows[:0]
 	e.denies = e.denies[:0]
 	e.boundary = b.Boundary != nil
@@ -460,14 +462,39 @@ func (e *Evaluator) applies(st *cstmt, typ PolicyType, r *Request, tr *Statement
 	return kind, ok
 }
 
+// addMissing records a missing context key once (keys are case-insensitive).
+// Past a few keys a set takes over from the scan: a condition block with
+// thousands of keys must not cost their square.
 func (e *Evaluator) addMissing(key string) {
-	for _, k := range e.missing {
-		if strings.EqualFold(k, key) {
-			return
+	const scan = 16
+	if len(e.missing) < scan {
+		for _, k := range e.missing {
+			e.steps++
+			if strings.EqualFold(k, key) {
+				return
+			}
+		}
+		e.missing = append(e.missing, key)
+		return
+	}
+	if e.missingSet == nil {
+		e.missingSet = make(map[string]struct{})
+	}
+	if len(e.missingSet) == 0 {
+		for _, k := range e.missing {
+			e.missingSet[foldKey(k)] = struct{}{}
 		}
 	}
+	fk := foldKey(key)
+	if _, ok := e.missingSet[fk]; ok {
+		return
+	}
+	e.missingSet[fk] = struct{}{}
 	e.missing = append(e.missing, key)
 }
+
+// foldKey is a map key under which strings.EqualFold-equal keys meet.
+func foldKey(s string) string { return strings.ToLower(strings.ToUpper(s)) }
 
 func valueTexts(vs []Value) []string {
 	out := make([]string, len(vs))

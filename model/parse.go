@@ -56,6 +56,7 @@ type parser struct {
 	warns   []Warning
 	dropped int
 	fatal   bool // a syntax error: the token stream cannot be trusted any more
+	steps   int  // key comparisons, for the tests that bound them
 }
 
 func (p *parser) errf(path string, off int64, kind *Kind, format string, args ...any) {
@@ -223,7 +224,10 @@ func (p *parser) object(path string, fn func(name string, keyOff int64)) bool {
 		return false
 	}
 	p.read()
+	// Duplicate keys: a scan for the few keys of ordinary objects, a set past
+	// them, so a Condition block with thousands of keys is not quadratic.
 	var seen []string
+	var seenSet map[string]struct{}
 	for !p.fatal && p.peek() != '}' {
 		keyOff := p.start()
 		tok, ok := p.read()
@@ -235,10 +239,15 @@ func (p *parser) object(path string, fn func(name string, keyOff int64)) bool {
 			p.badChars(join(path, name), keyOff, name)
 		}
 		dup := false
-		for _, s := range seen {
-			if s == name {
-				dup = true
-				break
+		if seenSet != nil {
+			_, dup = seenSet[name]
+		} else {
+			for _, s := range seen {
+				p.steps++
+				if s == name {
+					dup = true
+					break
+				}
 			}
 		}
 		if dup {
@@ -246,7 +255,14 @@ func (p *parser) object(path string, fn func(name string, keyOff int64)) bool {
 			p.skip()
 			continue
 		}
-		seen = append(seen, name)
+		if seenSet != nil {
+			seenSet[name] = struct{}{}
+		} else if seen = append(seen, name); len(seen) > 16 {
+			seenSet = make(map[string]struct{}, 2*len(seen))
+			for _, s := range seen {
+				seenSet[s] = struct{}{}
+			}
+		}
 		fn(name, keyOff)
 	}
 	if p.fatal {
