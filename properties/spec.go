@@ -254,7 +254,7 @@ func (r *LivenessRule) Covers(c Caller, action, resource string, m MFAState, ctx
 	if !r.Principal.Fits(c) || !r.MFA.Holds(m) || !r.Context.Holds(ctx) {
 		return false
 	}
-	if r.Resource.Instantiate(c) != resource {
+	if !r.Resource.InstanceIs(c, resource) {
 		return false
 	}
 	for _, a := range r.Actions {

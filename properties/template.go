@@ -19,7 +19,22 @@ type Template struct {
 
 	re                     *regexp.Regexp
 	iAccount, iPath, iName int // submatch indices, 0 when absent
+	// parts is Text split at its placeholders, so that instantiating needs no
+	// replacer: a probe instantiates templates many times.
+	parts []tplPart
 }
+
+// tplPart is literal text, or (lit empty) a placeholder.
+type tplPart struct {
+	lit string
+	ph  uint8 // 0 literal, else phAccountID, phPathID or phNameID
+}
+
+const (
+	phAccountID uint8 = iota + 1
+	phPathID
+	phNameID
+)
 
 // Placeholders known to templates.
 const (
@@ -36,6 +51,7 @@ func compileTemplate(text string, star bool) (Template, error) {
 	t := Template{Text: text}
 	if text == "*" {
 		t.re = regexp.MustCompile(`^\*$`)
+		t.parts = []tplPart{{lit: "*"}}
 		return t, nil
 	}
 	if !strings.HasPrefix(text, "arn:") {
@@ -99,7 +115,44 @@ func compileTemplate(text string, star bool) (Template, error) {
 	}
 	re.WriteString("$")
 	t.re = regexp.MustCompile(re.String())
+	t.parts = splitTemplate(text)
 	return t, nil
+}
+
+// splitTemplate splits a template's text at its placeholders.
+func splitTemplate(text string) []tplPart {
+	var parts []tplPart
+	for rest := text; rest != ""; {
+		i, id, ph := -1, uint8(0), ""
+		for k, p := range []string{phAccount, phPath, phUsername} {
+			if j := strings.Index(rest, p); j >= 0 && (i < 0 || j < i) {
+				i, id, ph = j, uint8(k+1), p
+			}
+		}
+		if i < 0 {
+			parts = append(parts, tplPart{lit: rest})
+			break
+		}
+		if i > 0 {
+			parts = append(parts, tplPart{lit: rest[:i]})
+		}
+		parts = append(parts, tplPart{ph: id})
+		rest = rest[i+len(ph):]
+	}
+	return parts
+}
+
+// value returns a placeholder's value for the caller.
+func (p tplPart) value(c Caller) string {
+	switch p.ph {
+	case phAccountID:
+		return c.Account
+	case phPathID:
+		return c.Path
+	case phNameID:
+		return c.Name
+	}
+	return p.lit
 }
 
 // Match reports whether arn fits the template and returns the values of its
@@ -126,8 +179,37 @@ func (t Template) HasUser() bool { return t.iName > 0 || t.iPath > 0 }
 
 // Instantiate fills the placeholders with a caller's account, path and name.
 func (t Template) Instantiate(c Caller) string {
-	r := strings.NewReplacer(phAccount, c.Account, phPath, c.Path, phUsername, c.Name)
-	return r.Replace(t.Text)
+	parts := t.parts
+	if parts == nil {
+		parts = splitTemplate(t.Text)
+	}
+	n := 0
+	for _, p := range parts {
+		n += len(p.value(c))
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, p := range parts {
+		b.WriteString(p.value(c))
+	}
+	return b.String()
+}
+
+// InstanceIs reports whether s is the template instantiated for c, without
+// building the instance.
+func (t Template) InstanceIs(c Caller, s string) bool {
+	parts := t.parts
+	if parts == nil {
+		parts = splitTemplate(t.Text)
+	}
+	for _, p := range parts {
+		v := p.value(c)
+		if !strings.HasPrefix(s, v) {
+			return false
+		}
+		s = s[len(v):]
+	}
+	return s == ""
 }
 
 func (t Template) String() string { return t.Text }
