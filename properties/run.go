@@ -3,10 +3,15 @@ package properties
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/iamfuzz/iamfuzz/model"
 	"github.com/iamfuzz/iamfuzz/partition"
 )
 
@@ -122,19 +127,18 @@ func (t *Target) Run(ctx context.Context, o Options) *Report {
 			pending = 0
 		}
 	}
-	// probe decides and judges p; it reports whether p broke an invariant.
-	probe := func(p Probe) bool {
+	// account records a checked probe; it reports whether p broke an invariant.
+	account := func(p Probe, po ProbeOutcome) bool {
 		rep.Checks++
 		tick()
-		r, vs, err := t.CheckProbe(p)
-		if err != nil {
+		if po.Err != nil {
 			return false
 		}
-		if _, _, why := Judgeable(r); why == "" {
+		if po.Judged {
 			rep.Judged++
 		}
 		failed := false
-		for _, v := range vs {
+		for _, v := range po.Violations {
 			failed = failed || v.Severity == SeverityError
 			k := v.Key()
 			if g, ok := groups[k]; ok {
@@ -150,6 +154,7 @@ func (t *Target) Run(ctx context.Context, o Options) *Report {
 		}
 		return failed
 	}
+	probe := func(p Probe) bool { return account(p, t.checkOne(p)) }
 	// Checks of the whole bundle (escalation methods of several actions, full
 	// access) decide their own requests; their findings come first.
 	for _, v := range t.WholeChecks() {
@@ -168,26 +173,126 @@ func (t *Target) Run(ctx context.Context, o Options) *Report {
 			}
 		}
 	}
-	src := NewRandSource(o.Seed)
-	for i := range checks {
-		if i%64 == 0 {
-			if ctx.Err() != nil {
-				break
-			}
-			if !deadline.IsZero() && time.Now().After(deadline) {
-				rep.TimedOut = true
-				break
+	// Random probes come in batches of probeStreams streams, each drawn from its
+	// own seeded source, and are drawn and checked on every core but accounted
+	// in order: the report does not depend on the number of cores.
+	batch := make([]Probe, probeBatch)
+	var outcomes []ProbeOutcome
+	for b, i := 0, 0; i < checks; b++ {
+		if ctx.Err() != nil {
+			break
+		}
+		if !deadline.IsZero() && time.Now().After(deadline) {
+			rep.TimedOut = true
+			break
+		}
+		n := min(probeBatch, checks-i)
+		outcomes = t.drawAndCheck(o.Seed, b, batch[:n], outcomes)
+		stop := false
+		for k := range n {
+			i++
+			if account(batch[k], outcomes[k]) && rep.FirstError == 0 {
+				rep.FirstError, rep.FirstErrorAfter = i, time.Since(start)
+				if o.StopAtFirst {
+					stop = true
+					break
+				}
 			}
 		}
-		if probe(t.Draw(src)) && rep.FirstError == 0 {
-			rep.FirstError, rep.FirstErrorAfter = i+1, time.Since(start)
-			if o.StopAtFirst {
-				break
-			}
+		if stop {
+			break
 		}
 	}
 	rep.finish(start, pending, o)
 	return rep
+}
+
+// probeBatch is how many random probes Run checks at once: enough to keep every
+// core busy, few enough that a deadline or StopAtFirst wastes little work. A batch
+// is probeStreams streams of consecutive probes.
+const (
+	probeBatch   = 256
+	probeStreams = 8
+)
+
+// streamSeed seeds stream k of batch b. The first stream of the first batch uses
+// the run's seed itself.
+func streamSeed(seed uint64, b, k int) uint64 {
+	return seed + uint64(b*probeStreams+k)*0x9e3779b97f4a7c15
+}
+
+// drawAndCheck fills probes with batch b's draws and checks them, one stream per
+// task on every core.
+func (t *Target) drawAndCheck(seed uint64, b int, probes []Probe, out []ProbeOutcome) []ProbeOutcome {
+	out = slices.Grow(out[:0], len(probes))[:len(probes)]
+	per := (len(probes) + probeStreams - 1) / probeStreams
+	stream := func(k int) {
+		lo, hi := k*per, min((k+1)*per, len(probes))
+		if lo >= hi {
+			return
+		}
+		src := NewRandSource(streamSeed(seed, b, k))
+		for i := lo; i < hi; i++ {
+			probes[i] = t.Draw(src)
+			out[i] = t.checkOne(probes[i])
+		}
+	}
+	parallel(probeStreams, stream)
+	return out
+}
+
+// parallel runs task(0) … task(n-1) on GOMAXPROCS goroutines.
+func parallel(n int, task func(int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for k := range n {
+			task(k)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for k := int(next.Add(1)) - 1; k < n; k = int(next.Add(1)) - 1 {
+				task(k)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// ProbeOutcome is one checked probe: its request, violations and whether the
+// invariants could judge it (Judgeable).
+type ProbeOutcome struct {
+	Request    *model.Request
+	Violations []*Violation
+	Err        error // the probe is not a valid request
+	Judged     bool
+}
+
+func (t *Target) checkOne(p Probe) ProbeOutcome {
+	r, vs, err := t.CheckProbe(p)
+	po := ProbeOutcome{Request: r, Violations: vs, Err: err}
+	if err == nil {
+		_, _, why := Judgeable(r)
+		po.Judged = why == ""
+	}
+	return po
+}
+
+// CheckProbes decides and judges probes on every core (GOMAXPROCS), reusing out's
+// storage; outcome i is probe i's, so callers that consume them in order stay
+// reproducible whatever the number of cores.
+func (t *Target) CheckProbes(probes []Probe, out []ProbeOutcome) []ProbeOutcome {
+	out = slices.Grow(out[:0], len(probes))[:len(probes)]
+	const chunk = 16
+	parallel((len(probes)+chunk-1)/chunk, func(k int) {
+		for i := k * chunk; i < min((k+1)*chunk, len(probes)); i++ {
+			out[i] = t.checkOne(probes[i])
+		}
+	})
+	return out
 }
 
 func (r *Report) finish(start time.Time, pending int, o Options) {

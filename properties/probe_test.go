@@ -1,6 +1,9 @@
 package properties
 
 import (
+	"context"
+	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -51,4 +54,47 @@ func TestInstantiateAgreesWithReplacer(t *testing.T) {
 	if allocs := testing.AllocsPerRun(100, func() { tpl.InstanceIs(callers[0], "arn:aws:iam::111122223333:user/alice") }); allocs != 0 {
 		t.Errorf("InstanceIs allocates %.1f times", allocs)
 	}
+}
+
+// TestRunIsTheSameOnAnyNumberOfCores: random probes are checked in parallel but
+// accounted in draw order, so one core and two give the same report.
+func TestRunIsTheSameOnAnyNumberOfCores(t *testing.T) {
+	tg, err := LoadTargetSpec("../corpus/policies/001-self-manage-no-mfa.json", "../corpus/specs/000-aws-mfa-self-manage.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	summary := func(procs int) string {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		rep := tg.Run(context.Background(), Options{Checks: 1500, Seed: 7, NoMinimize: true})
+		var b strings.Builder
+		fmt.Fprintf(&b, "checks %d judged %d first %d:", rep.Checks, rep.Judged, rep.FirstError)
+		for _, v := range rep.Findings {
+			fmt.Fprintf(&b, " %s%v", v.Key(), v.Also)
+		}
+		return b.String()
+	}
+	one, two := summary(1), summary(2)
+	if one != two {
+		t.Errorf("one core:  %s\ntwo cores: %s", one, two)
+	}
+	if !strings.Contains(one, "first ") || strings.Contains(one, "first 0:") {
+		t.Errorf("the policy without an MFA gate should fail: %s", one)
+	}
+}
+
+// BenchmarkRun measures check's random probes on AWS's self-manage policy as Run
+// performs them (drawn in order, checked in parallel batches); compare -cpu 1 and
+// -cpu 2 for the use of both cores within one policy.
+func BenchmarkRun(b *testing.B) {
+	tg, err := LoadTarget("../corpus/policies/000-aws-mfa-self-manage.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	const checks = 5000
+	for b.Loop() {
+		if rep := tg.Run(context.Background(), Options{Checks: checks, Seed: 1, NoDirected: true}); rep.Failed() {
+			b.Fatal("AWS's policy should pass")
+		}
+	}
+	b.ReportMetric(float64(checks*b.N)/b.Elapsed().Seconds(), "probes/s")
 }
