@@ -42,26 +42,50 @@ type CasePolicies struct {
 	RCP      [][]jsontext.Value `json:"rcp,omitempty"`
 }
 
-// UnmarshalJSON rejects unknown policy types: ignoring a policy (an RCP, a session
-// policy) would silently change the decision.
-func (p *CasePolicies) UnmarshalJSON(data []byte) error {
-	var m map[string]jsontext.Value
-	if err := json.Unmarshal(data, &m); err != nil {
+// UnmarshalJSONFrom reads the policies in one pass and rejects unknown policy
+// types: ignoring a policy (an RCP, a session policy) would silently change the
+// decision.
+func (p *CasePolicies) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if dec.PeekKind() != '{' {
+		var m map[string]jsontext.Value // reports the wrong type as before
+		return json.UnmarshalDecode(dec, &m)
+	}
+	if _, err := dec.ReadToken(); err != nil {
 		return err
 	}
 	var unknown []string
-	for k := range m {
-		if t, err := ParsePolicyType(k); err != nil || !slices.Contains(caseTypes, t) {
-			unknown = append(unknown, k)
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return err
 		}
+		var target any
+		if t, err := ParsePolicyType(name.String()); err == nil && slices.Contains(caseTypes, t) {
+			if l := p.list(t); l != nil {
+				target = l
+			} else {
+				target = p.levels(t)
+			}
+		} else {
+			unknown = append(unknown, name.String())
+			if err := dec.SkipValue(); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := json.UnmarshalDecode(dec, target); err != nil {
+			return err
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return err
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
 		return &PolicyError{Path: "policies", Offset: -1, Kind: ErrInvalidElement,
 			Msg: fmt.Sprintf("unknown policy type(s) %q: only identity, boundary, scp, resource and rcp are supported (session policies are not), and ignoring a policy would change the decision", unknown)}
 	}
-	type plain CasePolicies
-	return json.Unmarshal(data, (*plain)(p))
+	return nil
 }
 
 // CaseRequest is the request of a case.

@@ -40,8 +40,14 @@ func ParseWith(data []byte, typ PolicyType, opts ParseOptions) (*Policy, error) 
 	return p, nil
 }
 
+// maxSuggestions bounds the "did you mean" hints of one policy: each may scan the
+// whole catalogue, and a policy of thousands of unknown actions would otherwise
+// cost seconds. Later unknown actions are still reported, without a hint.
+const maxSuggestions = 16
+
 func lintActions(p *Policy, cat ActionCatalog) []Warning {
 	var out []Warning
+	hints := 0
 	for i, st := range p.Statements {
 		path := "Statement"
 		if !p.StatementSingle {
@@ -55,7 +61,10 @@ func lintActions(p *Policy, cat ActionCatalog) []Warning {
 				continue
 			}
 			for j, a := range e.l.Values {
-				if w, ok := lintAction(a, cat); ok {
+				if w, ok := lintAction(a, cat, hints < maxSuggestions); ok {
+					if w.hinted {
+						hints++
+					}
 					out = append(out, Warning{Path: elemPath(path+"."+e.name, e.l, j), Offset: st.Offset, Code: w.code, Msg: w.msg})
 				}
 			}
@@ -64,9 +73,12 @@ func lintActions(p *Policy, cat ActionCatalog) []Warning {
 	return out
 }
 
-type lint struct{ code, msg string }
+type lint struct {
+	code, msg string
+	hinted    bool // a suggestion was looked up
+}
 
-func lintAction(a string, cat ActionCatalog) (lint, bool) {
+func lintAction(a string, cat ActionCatalog, suggest bool) (lint, bool) {
 	if a == "*" {
 		return lint{}, false
 	}
@@ -75,7 +87,7 @@ func lintAction(a string, cat ActionCatalog) (lint, bool) {
 		return lint{}, false
 	}
 	if !strings.ContainsAny(svc, "*?") && !cat.KnownService(svc) {
-		return lint{"unknown-service", fmt.Sprintf("%q: no AWS service has the prefix %q", a, svc)}, true
+		return lint{"unknown-service", fmt.Sprintf("%q: no AWS service has the prefix %q", a, svc), false}, true
 	}
 	if strings.ContainsAny(a, "*?") {
 		return lint{}, false
@@ -84,10 +96,13 @@ func lintAction(a string, cat ActionCatalog) (lint, bool) {
 		return lint{}, false
 	}
 	msg := fmt.Sprintf("%q is not an action in the catalogue", a)
+	if !suggest {
+		return lint{"unknown-action", msg, false}, true
+	}
 	if s, ok := cat.SuggestAction(a); ok {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
-	return lint{"unknown-action", msg}, true
+	return lint{"unknown-action", msg, true}, true
 }
 
 // RequestWarnings flags a request whose action does not exist or whose resource

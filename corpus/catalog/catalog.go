@@ -49,6 +49,7 @@ type Catalog struct {
 	globals  []ConditionKey
 	stats    Stats
 	source   SourceInfo
+	suggest  suggestMemo // SuggestAction's answers: a scan of the catalogue costs ~ms
 }
 
 // Service is one AWS service (one action prefix, such as "iam").

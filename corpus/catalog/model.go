@@ -1,6 +1,9 @@
 package catalog
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // The methods below let a *Catalog serve as the model's ActionCatalog (package
 // model declares the interface; this package imports nothing of iamfuzz, so the
@@ -21,12 +24,47 @@ func (c *Catalog) KnownService(prefix string) bool {
 }
 
 // SuggestAction returns a close existing action for a name that does not exist.
+// Answers are remembered (up to maxSuggestMemo names), since the same misspelling
+// tends to repeat on many lines.
 func (c *Catalog) SuggestAction(action string) (string, bool) {
+	if s, ok, hit := c.suggest.get(action); hit {
+		return s, ok
+	}
 	s, ok := c.Suggest(action)
 	if !ok || strings.EqualFold(s, action) {
-		return "", false
+		s, ok = "", false
 	}
-	return s, true
+	c.suggest.put(action, s, ok)
+	return s, ok
+}
+
+// maxSuggestMemo bounds the memo of suggestions; past it the memo starts over.
+const maxSuggestMemo = 4096
+
+type suggestMemo struct {
+	mu sync.Mutex
+	m  map[string]suggestion
+}
+
+type suggestion struct {
+	s  string
+	ok bool
+}
+
+func (m *suggestMemo) get(name string) (string, bool, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v, hit := m.m[name]
+	return v.s, v.ok, hit
+}
+
+func (m *suggestMemo) put(name, s string, ok bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.m == nil || len(m.m) >= maxSuggestMemo {
+		m.m = make(map[string]suggestion)
+	}
+	m.m[name] = suggestion{s, ok}
 }
 
 // ResourceFits reports whether resource ("*" or an ARN) can be the resource of the
