@@ -18,7 +18,7 @@ func (c *countingCatalog) SuggestAction(a string) (string, bool) {
 	return a + "s", true
 }
 func (c *countingCatalog) ResourceFits(string, string) (bool, bool) { return false, false }
-func (c *countingCatalog) ResourceTypesOf(string) string           { return "" }
+func (c *countingCatalog) ResourceTypesOf(string) string            { return "" }
 
 // TestSuggestionsAreCapped: every unknown action is warned about, but only the
 // first few get a "did you mean" (each may scan the whole catalogue).
