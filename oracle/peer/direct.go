@@ -55,23 +55,3 @@ func isResourceTypeRejected(c *model.Case, a, b oracle.Result) bool {
 }
 
 var catalogue = sync.OnceValue(catalog.MustLoad)
-
-// isAWSOwnedResource: a resource whose ARN has the account field "aws" (an AWS
-// managed policy, arn:aws:iam::aws:policy/ReadOnlyAccess) belongs to AWS, not to
-// another account, so the caller's identity Allow decides; the peer treats "aws" as
-// another account and, with no resource-based policy, denies.
-func isAWSOwnedResource(c *model.Case, a, b oracle.Result) bool {
-	parts := strings.SplitN(c.Request.Resource, ":", 6)
-	return len(parts) == 6 && parts[4] == "aws" && len(c.Policies.Resource) == 0 &&
-		a.Err == "" && a.Decision == "allowed" && b.Err == "" && b.Decision == "implicitDeny"
-}
-
-// isKMSKeyWithoutPolicy: every KMS key has a key policy, which must allow too. A
-// case on a KMS key that gives none is decided on the given policies, with the
-// note resource-policy-not-given, as AWS's policy simulator decides it without a
-// ResourcePolicy; the peer assumes the key has no key policy at all and denies.
-func isKMSKeyWithoutPolicy(c *model.Case, a, b oracle.Result) bool {
-	return len(c.Policies.Resource) == 0 && a.Err == "" && a.Decision == "allowed" &&
-		slices.Contains(a.Notes, "resource-policy-not-given") && strings.Contains(c.Request.Resource, ":kms:") &&
-		b.Err == "" && b.Decision == "implicitDeny"
-}

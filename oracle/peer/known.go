@@ -91,6 +91,8 @@ var emulations = []emulation{
 	{ClassNotPrincipalAllow, emulateNotPrincipalAllow},
 	{ClassMultivaluedNoSet, emulateMultivaluedNoSet},
 	{ClassOneValueList, emulateOneValueList},
+	{ClassAWSOwnedResource, emulateAWSOwned},
+	{ClassKMSKeyWithoutPolicy, emulateKMSNoKeyPolicy},
 }
 
 // maxEmulations bounds the size of an explaining set.
@@ -104,7 +106,7 @@ const maxEmulations = 5
 // in turn); cases must not change between calls.
 func KnownDifferences() []oracle.KnownDifference {
 	x := &explainer{}
-	classes := []string{ClassGetCallerIdentity, ClassWildcardRequest, ClassResourceTypeRejected, ClassAWSOwnedResource, ClassKMSKeyWithoutPolicy}
+	classes := []string{ClassGetCallerIdentity, ClassWildcardRequest, ClassResourceTypeRejected}
 	for _, e := range emulations {
 		classes = append(classes, e.class)
 	}
@@ -169,10 +171,6 @@ func classify(c *model.Case, a, b oracle.Result) string {
 		return ClassWildcardRequest
 	case isResourceTypeRejected(c, a, b):
 		return ClassResourceTypeRejected
-	case isAWSOwnedResource(c, a, b):
-		return ClassAWSOwnedResource
-	case isKMSKeyWithoutPolicy(c, a, b):
-		return ClassKMSKeyWithoutPolicy
 	}
 	if b.Err != "" {
 		return "" // the peer could not decide; no emulation explains that

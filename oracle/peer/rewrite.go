@@ -83,9 +83,10 @@ type rewriteCase struct {
 }
 
 type rewritePolicy struct {
-	ref  model.PolicyRef
-	tree *node // nil when the text is not JSON (left as text)
-	text []byte
+	ref   model.PolicyRef
+	trust bool  // a role's trust policy: its statements have no Resource
+	tree  *node // nil when the text is not JSON (left as text)
+	text  []byte
 }
 
 // newRewriteCase makes every policy of c, whatever its type, an editable tree.
@@ -96,7 +97,8 @@ func newRewriteCase(c *model.Case) (*rewriteCase, error) {
 		if err != nil {
 			return nil, err
 		}
-		p := &rewritePolicy{ref: ref, text: text}
+		p := &rewritePolicy{ref: ref, text: text,
+			trust: ref.Type == model.ResourcePolicy && model.ResourcePolicyType(c.Request.Resource) == model.TrustPolicy}
 		if t, err := parseTree(text); err == nil && t.kind == '{' {
 			p.tree = t
 		}
@@ -134,14 +136,24 @@ func (p *rewritePolicy) filterStatements(keep func(*node) bool) bool {
 	}
 	if len(p.tree.statements()) == 0 {
 		neutral := `{"Effect":"Deny","Action":"iamfuzz:NeverRequested","Resource":"*"}`
-		if p.ref.Type == model.ResourcePolicy || p.ref.Type == model.RCPPolicy {
-			neutral = `{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::000000000000:root"},"Action":"iamfuzz:NeverRequested","Resource":"*"}`
+		switch {
+		case p.trust:
+			neutral = neutralTrustStatement
+		case p.ref.Type == model.ResourcePolicy || p.ref.Type == model.RCPPolicy:
+			neutral = neutralResourceStatement
 		}
 		st, _ := parseTree([]byte(neutral))
 		p.tree.set("Statement", &node{kind: '[', items: []*node{st}})
 	}
 	return true
 }
+
+// Statements that never apply, for a resource-based policy and a role's trust
+// policy (which has no Resource).
+const (
+	neutralResourceStatement = `{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::000000000000:root"},"Action":"iamfuzz:NeverRequested","Resource":"*"}`
+	neutralTrustStatement    = `{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::000000000000:root"},"Action":"iamfuzz:NeverRequested"}`
+)
 
 // decide returns the model's decision of the rewritten case, or "" when it is an
 // error. A decision that rests on UNDEF behaviour counts too: what is compared is
@@ -167,6 +179,14 @@ func (rc *rewriteCase) decide() string {
 	})
 	if err != nil {
 		return ""
+	}
+	// Policies an emulation added (a key policy for a key that had none) follow.
+	for _, p := range rc.policies[next:] {
+		if p.ref.Type != model.ResourcePolicy || p.tree == nil {
+			return ""
+		}
+		v, _ := jsontext.AppendQuote(nil, string(p.tree.encode(nil)))
+		c.Policies.Resource = append(c.Policies.Resource, v)
 	}
 	var pc model.PolicyCache
 	var e model.Evaluator

@@ -293,8 +293,12 @@ func genCondition(s properties.Source, b *strings.Builder) {
 		op := properties.Pick(s, cg.ops)
 		switch {
 		case op == "Null":
-			if properties.Chance(s, 150) {
+			switch {
+			case properties.Chance(s, 150):
 				op = "NullIfExists" // invalid: Null has no IfExists form
+			case properties.Chance(s, 8):
+				// Accepted by IAM, decided by the set rules.
+				op = properties.Pick(s, []string{"ForAllValues:", "ForAnyValue:"}) + op
 			}
 		case cg.multi && !properties.Chance(s, 6), !cg.multi && properties.Chance(s, 12):
 			op = properties.Pick(s, []string{"ForAllValues:", "ForAnyValue:"}) + op
@@ -527,6 +531,10 @@ func Case(s properties.Source, id string) *model.Case {
 			c.Policies.SCP = append(c.Policies.SCP, level)
 		}
 	}
+	if properties.Chance(s, 12) {
+		genResourceOwnedCase(s, c, p)
+		return c
+	}
 	switch kind {
 	case resObject, resBucket, resFunction, resTable:
 		if properties.Chance(s, 3) {
@@ -538,6 +546,93 @@ func Case(s properties.Source, id string) *model.Case {
 		}
 	}
 	return c
+}
+
+// genResourceOwnedCase turns c into a request on a resource whose own policy
+// matters in a special way (docs/semantics.md §3.3 rule 5, §3.4): assuming a role
+// under its trust policy, using a KMS key under its key policy (both must allow
+// the caller or its account), or reading an AWS managed policy, which belongs to
+// no other account. The identity policies sometimes get an Allow for the action.
+func genResourceOwnedCase(s properties.Source, c *model.Case, p principal) {
+	acct := p.account
+	if properties.Chance(s, 4) {
+		acct = properties.Pick(s, genAccounts)
+	}
+	var allow string
+	switch s.Intn(3) {
+	case 0:
+		c.Request.Action = properties.Pick(s, []string{"sts:AssumeRole", "sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"})
+		c.Request.Resource = fmt.Sprintf("arn:aws:iam::%s:role/%s", acct, properties.Pick(s, genRoles))
+		allow = properties.Pick(s, []string{c.Request.Action, "sts:*"})
+		if properties.Chance(s, 5) {
+			c.Policies.Resource = nil // no trust policy given: the note resource-policy-not-given
+		} else {
+			c.Policies.Resource = []jsontext.Value{policyValue(genKeyedPolicy(s, p, false))}
+		}
+	case 1:
+		c.Request.Action = properties.Pick(s, []string{"kms:Decrypt", "kms:Encrypt", "kms:ScheduleKeyDeletion"})
+		c.Request.Resource = fmt.Sprintf("arn:aws:kms:us-east-1:%s:key/1234abcd-12ab-34cd-56ef-1234567890ab", acct)
+		allow = properties.Pick(s, []string{c.Request.Action, "kms:*"})
+		if properties.Chance(s, 5) {
+			c.Policies.Resource = nil
+		} else {
+			c.Policies.Resource = []jsontext.Value{policyValue(genKeyedPolicy(s, p, true))}
+		}
+	default:
+		c.Request.Action = "iam:GetPolicy"
+		c.Request.Resource = "arn:aws:iam::aws:policy/" + properties.Pick(s, []string{"ReadOnlyAccess", "job-function/ViewOnlyAccess"})
+		allow = "iam:GetPolicy"
+		c.Policies.Resource = nil
+	}
+	c.Request.ResourceAccount = ""
+	if properties.Bool(s) {
+		res := properties.Pick(s, []string{"*", c.Request.Resource, "arn:aws:iam::aws:policy/*", "arn:aws:iam::*:role/*", "arn:aws:kms:*:*:key/*"})
+		c.Policies.Identity = append(c.Policies.Identity, policyValue(fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":%q,"Resource":%q}]}`, allow, res)))
+	}
+}
+
+// genKeyedPolicy draws a role trust policy (no Resource: the role is the
+// resource) or a KMS key policy (Resource "*"), whose statements name the
+// caller, its role, its account, another principal or everyone.
+func genKeyedPolicy(s properties.Source, p principal, key bool) string {
+	var b strings.Builder
+	b.WriteString(`{"Version":"2012-10-17","Statement":[`)
+	for i := range properties.Between(s, 1, 2) {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		effect := "Allow"
+		if properties.Chance(s, 4) {
+			effect = "Deny"
+		}
+		var who string
+		switch s.Intn(6) {
+		case 0:
+			who = `"*"`
+		case 1:
+			who = fmt.Sprintf(`{"AWS":"arn:aws:iam::%s:root"}`, properties.Pick(s, []string{p.account, p.account, "444455556666"}))
+		case 2:
+			who = fmt.Sprintf(`{"AWS":"arn:aws:iam::%s:role/%s"}`, p.account, properties.Pick(s, genRoles))
+		case 3:
+			who = fmt.Sprintf(`{"AWS":"arn:aws:iam::%s:user/%s"}`, p.account, properties.Pick(s, genUsers))
+		default:
+			who = fmt.Sprintf(`{"AWS":%q}`, p.arn)
+		}
+		actions := []string{"sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity", "sts:*"}
+		if key {
+			actions = []string{"kms:Decrypt", "kms:Encrypt", "kms:*", "kms:ScheduleKeyDeletion"}
+		}
+		fmt.Fprintf(&b, `{"Effect":%q,"Principal":%s,"Action":%s`, effect, who, jsonList(s, func() string { return properties.Pick(s, actions) }))
+		if key {
+			b.WriteString(`,"Resource":"*"`)
+		}
+		if properties.Chance(s, 3) {
+			genCondition(s, &b)
+		}
+		b.WriteString(`}`)
+	}
+	b.WriteString(`]}`)
+	return b.String()
 }
 
 // Generate draws n cases from a seeded source: a reproducible run.

@@ -125,6 +125,8 @@ func TestGeneratedCoverage(t *testing.T) {
 		"cross-account resource", "cross-account S3 (resourceAccount)", "resource *",
 		"multi-valued context key", "empty multi-valued context key",
 		"invalid:unknown-operator", "invalid:null-with-ifexists", "invalid:invalid-sid",
+		"trust policy", "role without trust policy", "key policy", "key without key policy",
+		"AWS-owned resource", "ForAllValues:Null or ForAnyValue:Null",
 	)
 	for _, w := range want {
 		if f[w] == 0 {
@@ -199,6 +201,22 @@ func caseFeatures(t *testing.T, f features, c *model.Case, r *model.Request) {
 	if len(c.Policies.SCP) >= 2 {
 		f.add("scp levels ≥ 2")
 	}
+	switch rtyp := model.ResourcePolicyType(c.Request.Resource); {
+	case rtyp == model.TrustPolicy && strings.HasPrefix(c.Request.Action, "sts:"):
+		if len(c.Policies.Resource) > 0 {
+			f.add("trust policy")
+		} else {
+			f.add("role without trust policy")
+		}
+	case strings.Contains(c.Request.Resource, ":kms:"):
+		if len(c.Policies.Resource) > 0 {
+			f.add("key policy")
+		} else {
+			f.add("key without key policy")
+		}
+	case strings.HasPrefix(c.Request.Resource, "arn:aws:iam::aws:"):
+		f.add("AWS-owned resource")
+	}
 	if len(c.Policies.Resource) > 0 {
 		f.add("resource policy")
 		if len(c.Policies.Identity) == 0 {
@@ -240,6 +258,9 @@ func policyFeatures(t *testing.T, f features, text []byte) {
 	}
 	if strings.Contains(s, "${aws:") {
 		f.add("variable")
+	}
+	if strings.Contains(s, `"ForAllValues:Null"`) || strings.Contains(s, `"ForAnyValue:Null"`) {
+		f.add("ForAllValues:Null or ForAnyValue:Null")
 	}
 	if strings.Contains(s, ", '") {
 		f.add("variable with default")
@@ -310,5 +331,5 @@ func ExampleGenerate() {
 	}
 	// Output:
 	// gen-1-0 s3:ListAllMyBuckets
-	// gen-1-1 iam:GetUser
+	// gen-1-1 s3:GetObject
 }
