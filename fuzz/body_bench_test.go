@@ -48,6 +48,16 @@ func BenchmarkDecideInputs(b *testing.B) {
 	benchInputs(b, checkDecide, randomInputs(1000, 16, 80))
 }
 
+// BenchmarkDecideSeeds: the decide target's seeds, most of them corpus cases
+// (three bytes each), the inputs go test -fuzz mutates first.
+func BenchmarkDecideSeeds(b *testing.B) {
+	seeds, err := decideSeeds()
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchInputs(b, checkDecide, seeds)
+}
+
 // BenchmarkParseInputs: the parse target's seeds.
 func BenchmarkParseInputs(b *testing.B) {
 	seeds, err := parseSeeds()

@@ -81,15 +81,8 @@ func checkDecide(data []byte) error {
 				continue
 			}
 			denied = true
-			orig := b.Identity[pt.Ref.Index].Policy
-			deny := orig.Clone()
-			s := orig.Statements[st.Index].Clone()
-			s.Effect = "Deny"
-			deny.Statements = append(deny.Statements, s)
 			withDeny := *b
-			// The clone of a valid statement with another Effect is valid:
-			// compile it directly (the parse target covers the text round trip).
-			withDeny.Identity = append(append([]*model.Compiled{}, b.Identity...), model.Compile(deny))
+			withDeny.Identity = append(append([]*model.Compiled{}, b.Identity...), denyCopy(b.Identity[pt.Ref.Index], st.Index))
 			var d model.Result
 			e1.Decide(&withDeny, r, &d)
 			if d.Decision != model.ExplicitDeny {
@@ -124,22 +117,74 @@ type rewrite struct {
 // rewrites returns the equivalent rewrites of a compiled policy, compiled;
 // memoized per compiled policy (compiled policies come from fuzzCache).
 func rewrites(cp *model.Compiled) ([]rewrite, error) {
-	if rw, ok := rewriteCache.Load(cp); ok {
-		return rw.([]rewrite), nil
-	}
-	vs, err := mutate.Equivalent(cp.Policy)
-	if err != nil {
-		return nil, fmt.Errorf("equivalent rewrites: %w\n%s", err, cp.Policy.Marshal())
-	}
-	out := make([]rewrite, 0, len(vs))
-	for _, v := range vs {
-		out = append(out, rewrite{v.ID, v.Description, model.Compile(v.Policy)})
-	}
-	rewriteCache.Store(cp, out)
-	return out, nil
+	return rewriteMemo.get(cp, func() ([]rewrite, error) {
+		vs, err := mutate.Equivalent(cp.Policy)
+		if err != nil {
+			return nil, fmt.Errorf("equivalent rewrites: %w\n%s", err, cp.Policy.Marshal())
+		}
+		out := make([]rewrite, 0, len(vs))
+		for _, v := range vs {
+			out = append(out, rewrite{v.ID, v.Description, model.Compile(v.Policy)})
+		}
+		return out, nil
+	})
 }
 
-var rewriteCache sync.Map // *model.Compiled → []rewrite
+// denyCopy returns a compiled policy with statement stmt of cp appended again as
+// a Deny; memoized, since corpus-case inputs add the same copy over and over.
+func denyCopy(cp *model.Compiled, stmt int) *model.Compiled {
+	c, _ := denyMemo.get(denyKey{cp, stmt}, func() (*model.Compiled, error) {
+		deny := cp.Policy.Clone()
+		s := cp.Policy.Statements[stmt].Clone()
+		s.Effect = "Deny"
+		deny.Statements = append(deny.Statements, s)
+		// The clone of a valid statement with another Effect is valid: compile
+		// it directly (the parse target covers the text round trip).
+		return model.Compile(deny), nil
+	})
+	return c
+}
+
+type denyKey struct {
+	cp   *model.Compiled
+	stmt int
+}
+
+var (
+	rewriteMemo memo[*model.Compiled, []rewrite]
+	denyMemo    memo[denyKey, *model.Compiled]
+)
+
+// memo caches values derived from compiled policies. Generated inputs bring new
+// policies on almost every execution, so it starts over past maxMemo entries: a
+// run of hours (ClusterFuzzLite's batch fuzzing, libFuzzer's 2 GB limit) must
+// not grow without bound.
+type memo[K comparable, V any] struct {
+	mu sync.Mutex
+	m  map[K]V
+}
+
+const maxMemo = 2048
+
+func (m *memo[K, V]) get(k K, build func() (V, error)) (V, error) {
+	m.mu.Lock()
+	v, ok := m.m[k]
+	m.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	v, err := build()
+	if err != nil {
+		return v, err
+	}
+	m.mu.Lock()
+	if m.m == nil || len(m.m) >= maxMemo {
+		m.m = make(map[K]V)
+	}
+	m.m[k] = v
+	m.mu.Unlock()
+	return v, nil
+}
 
 // fuzzCache compiles each distinct policy once per fuzzing process: inputs that
 // differ in the request only share their policies.

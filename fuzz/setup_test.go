@@ -123,3 +123,24 @@ func TestOneFilePerTarget(t *testing.T) {
 		}
 	}
 }
+
+// TestMemoIsBounded: the memos of the decide property start over instead of
+// growing with every generated policy of a long run.
+func TestMemoIsBounded(t *testing.T) {
+	var m memo[int, int]
+	builds := 0
+	build := func() (int, error) { builds++; return builds, nil }
+	for i := range 3 * maxMemo {
+		if _, err := m.get(i, build); err != nil {
+			t.Fatal(err)
+		}
+		if len(m.m) > maxMemo {
+			t.Fatalf("%d entries after %d keys", len(m.m), i+1)
+		}
+	}
+	last := 3*maxMemo - 1
+	v, _ := m.get(last, build)
+	if w, _ := m.get(last, build); w != v || builds != 3*maxMemo {
+		t.Fatalf("a memoized key was rebuilt: %d then %d, %d builds", v, w, builds)
+	}
+}
