@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // ReadFile reads a regular file of at most limit bytes. The size and type are
@@ -170,7 +172,44 @@ var refCache struct {
 	bytes int
 }
 
+// fragmentReader, when set, reads {"$ref": "file#fragment"}: one policy inside a
+// file that holds several. Package source sets it, so that a reference can name a
+// policy of a CloudFormation template or a Terraform plan (template.yaml#LogicalId)
+// while model keeps importing nothing of the project's.
+var fragmentReader atomic.Pointer[func(file, fragment string) ([]byte, error)]
+
+// SetFragmentReader sets how {"$ref": "file#fragment"} is read. read receives the
+// file's real path, already checked to lie in the allowed trees, and the fragment,
+// and returns the policy document's text. nil restores the default: a "#" is part
+// of the file name.
+func SetFragmentReader(read func(file, fragment string) ([]byte, error)) {
+	if read == nil {
+		fragmentReader.Store(nil)
+		return
+	}
+	fragmentReader.Store(&read)
+}
+
 func readRef(ref, dir string) ([]byte, error) {
+	if file, frag, ok := strings.Cut(ref, "#"); ok && frag != "" {
+		if read := fragmentReader.Load(); read != nil {
+			p := ref
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(dir, p)
+			}
+			if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+				real, err := resolveRef(file, dir)
+				if err != nil {
+					return nil, err
+				}
+				b, err := (*read)(real, frag)
+				if err != nil {
+					return nil, fileError(ErrInvalidRequest, "%v", err)
+				}
+				return b, nil
+			}
+		}
+	}
 	real, err := resolveRef(ref, dir)
 	if err != nil {
 		return nil, err

@@ -120,7 +120,11 @@ type extraKey struct {
 // the policy and the spec mention (their actions, literal accounts, user names
 // and paths, condition keys and values).
 type vocab struct {
-	accounts      []string
+	accounts []string
+	// homeCallers draws every caller from accounts[0]: the policy is known to be
+	// attached in that account (a CloudFormation stack's, see TargetFor), so a
+	// caller elsewhere cannot hold it. Resources still come from every account.
+	homeCallers   bool
 	names         []string
 	paths         []string
 	policyActions []string // as written when unknown, else canonical
@@ -422,7 +426,7 @@ func (v *vocab) drawLiveness(s Source) Probe {
 }
 
 func (v *vocab) drawAccount(s Source) string {
-	if Chance(s, 4) {
+	if !v.homeCallers && Chance(s, 4) {
 		return Pick(s, v.accounts[1:])
 	}
 	return v.accounts[0]

@@ -3,6 +3,8 @@ package properties
 import (
 	"strings"
 	"testing"
+
+	"github.com/iamfuzz/iamfuzz/source"
 )
 
 // The generators produce every kind of value the issue lists; a category that
@@ -152,5 +154,14 @@ func TestSweepAndDirected(t *testing.T) {
 		if _, _, why := Judgeable(r); why != "" {
 			t.Fatalf("%+v is not judged: %s", p, why)
 		}
+	}
+}
+
+// A template's AWS::AccountId stands for the account callers are drawn from (see
+// TargetFor): the two constants must agree, or every stack policy would fail
+// liveness for users of an account it names nowhere.
+func TestDeployAccountIsHome(t *testing.T) {
+	if drawAccounts[0] != source.DeployAccount {
+		t.Fatalf("callers' home account %s, source.DeployAccount %s", drawAccounts[0], source.DeployAccount)
 	}
 }

@@ -110,9 +110,9 @@ func (t *Target) Describe(v *Violation) string {
 	fmt.Fprintf(&b, "  decision:  %s\n", v.Decision)
 	if s := v.Statement; s != nil {
 		if s.Decided {
-			fmt.Fprintf(&b, "  statement: %s (%s, statement %d, %s:%d:%d)\n", s.Name(), s.Effect, s.Index, t.Path, s.Line, s.Column)
+			fmt.Fprintf(&b, "  statement: %s (%s, statement %d, %s)\n", s.Name(), s.Effect, s.Index, s.Location(t.Path))
 		} else {
-			fmt.Fprintf(&b, "  nearest:   %s (statement %d, %s:%d:%d): %s\n", s.Name(), s.Index, t.Path, s.Line, s.Column, s.Why)
+			fmt.Fprintf(&b, "  nearest:   %s (statement %d, %s): %s\n", s.Name(), s.Index, s.Location(t.Path), s.Why)
 		}
 	} else if v.Decision == model.ImplicitDeny {
 		fmt.Fprintf(&b, "  statement: none allows %s\n", v.Request.Action)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/iamfuzz/iamfuzz/model"
+	"github.com/iamfuzz/iamfuzz/source"
 )
 
 // Error classes. Test and branch on them with errors.Is, never on message text.
@@ -110,32 +111,80 @@ func (l SpecErrors) Unwrap() []error {
 
 // PolicyFileError is a policy file that could not be read, parsed or validated.
 // Its message names the file, and for each defect the line and column, the JSON
-// path and the reason.
+// path and the reason. A policy extracted from a template or plan (Source set)
+// is named by its file and logical id or address, and its defects are located in
+// the template's own lines.
 type PolicyFileError struct {
-	File string
-	Err  error // a model.ErrorList, or the I/O error
-	data []byte
+	File   string
+	Err    error // a model.ErrorList, a *source.Error, or the I/O error
+	data   []byte
+	Source *source.Policy // nil for a policy file read as it is
 }
 
 func (e *PolicyFileError) Error() string {
 	var list model.ErrorList
 	if !errors.As(e.Err, &list) {
+		var se *source.Error
+		if errors.As(e.Err, &se) {
+			return se.Error() // names the file and the place already
+		}
 		return e.File + ": " + e.Err.Error()
 	}
 	parts := make([]string, len(list))
 	for i, pe := range list {
-		loc := e.File
-		if pe.Offset >= 0 {
-			line, col := lineCol(e.data, pe.Offset)
-			loc = fmt.Sprintf("%s:%d:%d", e.File, line, col)
+		d := e.defect(pe)
+		loc := d.File
+		if d.Line > 0 {
+			loc = fmt.Sprintf("%s:%d:%d", d.File, d.Line, d.Column)
 		}
-		kind := ""
-		if pe.Kind != nil {
-			kind = " (" + pe.Kind.Name() + ")"
+		if e.Source != nil && e.Source.ID != "" {
+			loc += " (" + e.Source.Name + ")"
 		}
-		parts[i] = loc + ": " + pe.Error() + kind
+		parts[i] = loc + ": " + d.Message
 	}
 	return strings.Join(parts, "\n")
+}
+
+// Defect is one defect of a policy file, located for reports (SARIF places each at
+// its own line).
+type Defect struct {
+	File         string
+	Line, Column int // 1-based; 0 when unknown
+	Message      string
+}
+
+// Defects lists the error's defects, each at its place in the file.
+func (e *PolicyFileError) Defects() []Defect {
+	var list model.ErrorList
+	if errors.As(e.Err, &list) {
+		out := make([]Defect, len(list))
+		for i, pe := range list {
+			out[i] = e.defect(pe)
+		}
+		return out
+	}
+	var se *source.Error
+	if errors.As(e.Err, &se) {
+		return []Defect{{File: se.File, Line: se.Pos.Line, Column: se.Pos.Column, Message: se.Error()}}
+	}
+	return []Defect{{File: e.File, Message: e.Error()}}
+}
+
+func (e *PolicyFileError) defect(pe *model.PolicyError) Defect {
+	d := Defect{File: e.File, Message: pe.Error()}
+	if pe.Kind != nil {
+		d.Message += " (" + pe.Kind.Name() + ")"
+	}
+	switch {
+	case e.Source != nil:
+		// A plan's policy is one string: its defects are placed at the string.
+		d.File = e.Source.File
+		pos := e.Source.Locate(pe.Offset)
+		d.Line, d.Column = pos.Line, pos.Column
+	case pe.Offset >= 0:
+		d.Line, d.Column = lineCol(e.data, pe.Offset)
+	}
+	return d
 }
 
 // Unwrap exposes both ErrInvalidPolicy and the model's error kinds, so that
@@ -155,3 +204,10 @@ func lineCol(data []byte, off int64) (line, col int) {
 	}
 	return line, col
 }
+
+// badInput marks an error of package source as ErrBadInput without repeating
+// "bad input" in its message.
+type badInput struct{ err error }
+
+func (e badInput) Error() string   { return e.err.Error() }
+func (e badInput) Unwrap() []error { return []error{ErrBadInput, e.err} }

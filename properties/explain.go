@@ -7,6 +7,7 @@ import (
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/iamfuzz/iamfuzz/model"
+	"github.com/iamfuzz/iamfuzz/source"
 )
 
 // StatementRef locates a statement of the checked policy, or of a policy around
@@ -27,6 +28,11 @@ type StatementRef struct {
 	Decided bool `json:"decided"`
 	// Why says, for a statement that did not decide, how it missed the request.
 	Why string `json:"why,omitempty"`
+
+	// where, when set, is the statement's place in the file the checked policy was
+	// extracted from: file:line:column in a template, or for a policy of a Terraform
+	// plan its address (the plan holds it as one string).
+	where string
 }
 
 // Name is the statement's Sid, or "statement N".
@@ -38,7 +44,23 @@ func (s *StatementRef) Name() string {
 }
 
 func (t *Target) statementRef(i int, decided bool, why string) *StatementRef {
-	return statementIn(t.Policy, i, decided, why)
+	return t.inSource(statementIn(t.Policy, i, decided, why), i)
+}
+
+// inSource places a statement of the checked policy in the file it was extracted
+// from, when that is a template or a plan.
+func (t *Target) inSource(ref *StatementRef, i int) *StatementRef {
+	if src := t.Source; ref != nil && src != nil && src.Format != source.PolicyJSON {
+		// In a template the statement is at the template's own line; a plan's policy
+		// is one string, so there is no line to give (0) and the address names it.
+		st := &t.Policy.Statements[i]
+		pos := src.Locate(st.Offset)
+		ref.Line, ref.Column, ref.where = 0, 0, src.Name
+		if src.Precise() {
+			ref.Line, ref.Column, ref.where = pos.Line, pos.Column, fmt.Sprintf("%s:%d:%d", src.File, pos.Line, pos.Column)
+		}
+	}
+	return ref
 }
 
 func statementIn(pol *model.Policy, i int, decided bool, why string) *StatementRef {
@@ -54,6 +76,9 @@ func statementIn(pol *model.Policy, i int, decided bool, why string) *StatementR
 func (t *Target) matchRef(m model.Match, resource string) *StatementRef {
 	file, pol := t.policyOf(m, resource)
 	ref := statementIn(pol, m.Statement, true, "")
+	if m.Type == model.IdentityPolicy {
+		ref = t.inSource(ref, m.Statement)
+	}
 	if ref != nil && m.Type != model.IdentityPolicy {
 		ref.Policy, ref.File = m.PolicyName(), file
 		if m.Type == model.ResourcePolicy || m.Type == model.BoundaryPolicy || m.Type == model.SessionPolicy {
@@ -64,7 +89,12 @@ func (t *Target) matchRef(m model.Match, resource string) *StatementRef {
 }
 
 // Location is "file:line:col" of the statement; path is the checked policy's file.
+// For a policy of a Terraform plan, whose statements have no line, it is the
+// policy's name (file#address).
 func (s *StatementRef) Location(path string) string {
+	if s.where != "" && s.File == "" {
+		return s.where
+	}
 	if s.File != "" {
 		path = s.File
 	}

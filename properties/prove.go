@@ -53,6 +53,12 @@ func (t *Target) Prove(ctx context.Context, o Options) *Report {
 	prob := t.problem()
 	failed := false
 	cov := partition.Enumerate(ctx, prob, func(c *partition.Class) bool {
+		if t.voc.homeCallers && c.Principal.Account != t.voc.accounts[0] {
+			// The policy is attached in its stack's account (TargetWith): callers
+			// elsewhere cannot hold it. The home account is one of the problem's
+			// accounts, so its callers form classes of their own.
+			return true
+		}
 		rep.Checks++
 		pending++
 		if o.Progress != nil && pending == 256 {

@@ -307,25 +307,46 @@ func LoadSpec(path string) (*Spec, error) {
 // FindSpec returns the spec file for a policy file by convention, or "" when
 // there is none (the policy then gets DefaultSpec). It looks, in order, for
 //
-//  1. <dir>/<base>.spec.yaml beside the policy (a user's own repository), and
+//  1. <dir>/<base>.spec.yaml or <dir>/<base>.spec.yml beside the policy (a user's
+//     own repository; for a template or plan, its spec covers each of its identity
+//     policies), and
 //  2. <dir>/../specs/<base>.yaml (iamfuzz's corpus layout: corpus/policies/X.json
 //     has its spec in corpus/specs/X.yaml),
 //
-// where <base> is the policy's file name without ".json".
+// where <base> is the policy's file name without its extension. Both spellings
+// of the first at once are an error: which one applies would be a guess.
 func FindSpec(policyPath string) (string, error) {
 	dir := filepath.Dir(policyPath)
 	base := strings.TrimSuffix(filepath.Base(policyPath), filepath.Ext(policyPath))
-	for _, cand := range []string{
-		filepath.Join(dir, base+".spec.yaml"),
-		filepath.Join(dir, "..", "specs", base+".yaml"),
-	} {
-		fi, err := os.Stat(cand)
+	exists := func(p string) (bool, error) {
+		fi, err := os.Stat(p)
 		switch {
-		case err == nil && fi.Mode().IsRegular():
-			return cand, nil
-		case err != nil && !errors.Is(err, fs.ErrNotExist):
-			return "", fmt.Errorf("%w: %w", ErrBadInput, err)
+		case err == nil:
+			return fi.Mode().IsRegular(), nil
+		case errors.Is(err, fs.ErrNotExist):
+			return false, nil
 		}
+		return false, fmt.Errorf("%w: %w", ErrBadInput, err)
+	}
+	yamlSpec, ymlSpec := filepath.Join(dir, base+".spec.yaml"), filepath.Join(dir, base+".spec.yml")
+	a, err := exists(yamlSpec)
+	if err != nil {
+		return "", err
+	}
+	b, err := exists(ymlSpec)
+	switch {
+	case err != nil:
+		return "", err
+	case a && b:
+		return "", fmt.Errorf("%w: %s and %s both exist: keep one", ErrBadInput, yamlSpec, ymlSpec)
+	case a:
+		return yamlSpec, nil
+	case b:
+		return ymlSpec, nil
+	}
+	corpus := filepath.Join(dir, "..", "specs", base+".yaml")
+	if ok, err := exists(corpus); ok || err != nil {
+		return corpus, err
 	}
 	return "", nil
 }

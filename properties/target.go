@@ -3,21 +3,20 @@ package properties
 import (
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/iamfuzz/iamfuzz/model"
+	"github.com/iamfuzz/iamfuzz/source"
 )
 
 // Target is one policy with its spec, ready to be checked: the parsed and
 // compiled policy, and the vocabulary its generators draw from. It is safe for
 // concurrent use (gopter runs it from several workers).
 type Target struct {
-	// Path is the policy file as given; it appears in reports and replay lines.
+	// Path names the policy in reports and replay lines ($ref): the policy file as
+	// given, or for a policy of a template or plan the file, "#" and its logical id
+	// or address.
 	Path   string
 	Policy *model.Policy
 	Spec   *Spec
@@ -26,6 +25,9 @@ type Target struct {
 	Around *Surroundings
 	// SpecWhy says why a built-in default spec was chosen; "" for a spec file.
 	SpecWhy string
+	// Source is where the policy came from; it maps statements back to the file's
+	// lines. nil for a policy built in memory (mutants).
+	Source *source.Policy
 
 	bundle *model.Bundle
 	voc    *vocab
@@ -53,33 +55,65 @@ func LoadTargetWith(policyPath, specPath string, around *Surroundings) (*Target,
 	if err != nil {
 		return nil, &PolicyFileError{File: policyPath, Err: err}
 	}
-	pol, err := model.Parse(data, model.IdentityPolicy)
-	if err != nil {
-		if _, terr := model.Parse(data, model.TrustPolicy); terr == nil {
-			return nil, fmt.Errorf("%s: %w", policyPath, ErrTrustPolicy)
-		}
-		return nil, &PolicyFileError{File: policyPath, Err: err, data: data}
+	return TargetWith(source.Bare(policyPath, data), specPath, around)
+}
+
+// TargetFor is TargetWith without surrounding policies from the command line.
+func TargetFor(p *source.Policy, specPath string) (*Target, error) {
+	return TargetWith(p, specPath, nil)
+}
+
+// TargetWith prepares one identity policy found by package source (a policy file, or
+// a policy of a template or plan) with its spec: specPath, or "" for the FindSpec
+// convention applied to the policy's file, among the surrounding policies (each
+// kind around gives replaces that kind of the spec's own "policies"). A policy
+// that source could not extract, or that does not parse, is a *PolicyFileError.
+func TargetWith(p *source.Policy, specPath string, around *Surroundings) (*Target, error) {
+	if p.Err != nil {
+		return nil, &PolicyFileError{File: p.Name, Err: p.Err, Source: p}
 	}
-	if specPath == "" {
-		if specPath, err = FindSpec(policyPath); err != nil {
+	if p.Kind != source.Identity {
+		return nil, &PolicyFileError{File: p.Name, Err: fmt.Errorf("a %s policy: the invariants concern identity policies", p.Kind), Source: p}
+	}
+	pol, err := model.Parse(p.Doc, model.IdentityPolicy)
+	if err != nil {
+		// A bare file may be a role's trust policy: valid, and nothing to check.
+		if _, terr := model.Parse(p.Doc, model.TrustPolicy); terr == nil && p.Format == source.PolicyJSON {
+			return nil, fmt.Errorf("%s: %w", p.Name, ErrTrustPolicy)
+		}
+		fe := &PolicyFileError{File: p.Name, Err: err, Source: p}
+		if p.Format == source.PolicyJSON {
+			fe.Source, fe.data = nil, p.Doc
+		}
+		return nil, fe
+	}
+	if specPath == "" && p.File != "-" {
+		if specPath, err = FindSpec(p.File); err != nil {
 			return nil, err
 		}
 	}
+	var t *Target
 	if specPath == "" {
 		spec, why := ChooseDefault(pol)
-		t := NewTargetIn(policyPath, pol, spec, around)
+		t = NewTargetIn(p.Name, pol, spec, around)
 		t.SpecWhy = why
-		return t, nil
+	} else {
+		spec, err := LoadSpec(specPath)
+		if err != nil {
+			return nil, err
+		}
+		own, err := loadSurroundings(spec.Policies, specPath)
+		if err != nil {
+			return nil, err
+		}
+		t = NewTargetIn(p.Name, pol, spec, own.Over(around))
 	}
-	spec, err := LoadSpec(specPath)
-	if err != nil {
-		return nil, err
-	}
-	own, err := loadSurroundings(spec.Policies, specPath)
-	if err != nil {
-		return nil, err
-	}
-	return NewTargetIn(policyPath, pol, spec, own.Over(around)), nil
+	t.Source = p
+	// A stack's identity policies attach only to principals in the stack's account,
+	// which source writes as source.DeployAccount (AWS::AccountId), the account the
+	// generators draw callers from first.
+	t.voc.homeCallers = p.Format == source.CloudFormation
+	return t, nil
 }
 
 // NewTarget prepares a parsed identity policy and a spec for checking. path is
@@ -99,45 +133,6 @@ func NewTargetIn(path string, pol *model.Policy, spec *Spec, around *Surrounding
 	t.evals.New = func() any { return new(model.Evaluator) }
 	t.voc = buildVocab(pol, spec)
 	return t
-}
-
-// PolicyFiles expands command-line arguments into policy files: a file is taken
-// as it is; a folder gives every *.json file below it, in name order (hidden
-// folders are skipped).
-func PolicyFiles(args []string) ([]string, error) {
-	var out []string
-	for _, a := range args {
-		fi, err := os.Stat(a)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrBadInput, err)
-		}
-		if !fi.IsDir() {
-			out = append(out, a)
-			continue
-		}
-		var found []string
-		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() && p != a && strings.HasPrefix(d.Name(), ".") {
-				return filepath.SkipDir
-			}
-			if !d.IsDir() && strings.EqualFold(filepath.Ext(p), ".json") {
-				found = append(found, p)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrBadInput, err)
-		}
-		if len(found) == 0 {
-			return nil, fmt.Errorf("%w: %s: no *.json policy files", ErrBadInput, a)
-		}
-		sort.Strings(found)
-		out = append(out, found...)
-	}
-	return out, nil
 }
 
 // Decide decides a request under the target's policy.
@@ -184,18 +179,24 @@ func (t *Target) Property(s Source) *Violation {
 	return nil
 }
 
-// LoadTargets loads every policy of the arguments (files or folders) with its
-// spec; specPath, if not "", is used for all of them. It returns the targets that
-// loaded and, joined, the errors of those that did not (each wraps ErrBadInput).
+// LoadTargets loads every identity policy of the arguments (policy files,
+// CloudFormation templates, Terraform plans, or folders searched for them, see
+// source.Files) with its spec; specPath, if not "", is used for all of them. Trust
+// and resource policies are left out: the invariants concern identity policies.
+// It returns the targets that loaded and, joined, the errors of those that did not
+// (each wraps ErrBadInput).
 func LoadTargets(args []string, specPath string) ([]*Target, error) {
-	files, err := PolicyFiles(args)
+	pols, err := source.Collect(args, nil, nil)
 	if err != nil {
-		return nil, err
+		return nil, badInput{err}
 	}
 	var out []*Target
 	var errs []error
-	for _, f := range files {
-		t, err := LoadTargetSpec(f, specPath)
+	for _, p := range pols {
+		if p.Err == nil && p.Kind != source.Identity {
+			continue
+		}
+		t, err := TargetFor(p, specPath)
 		if errors.Is(err, ErrTrustPolicy) {
 			continue
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/iamfuzz/iamfuzz/properties"
+	"github.com/iamfuzz/iamfuzz/source"
 )
 
 func init() {
@@ -35,7 +36,9 @@ type checkResult struct {
 	// access is the comparison with the baseline (--baseline), or nil.
 	access *properties.AccessDiff
 	err    error
-	// skipped says why a valid file has nothing to check (a role trust policy).
+	// skipped says why a valid policy has nothing to check (a role trust policy,
+	// a bucket policy); src is the policy as found in its file (see inputs.go).
+	src     *source.Policy
 	skipped string
 }
 
@@ -52,9 +55,10 @@ type checkConfig struct {
 	around   *properties.Surroundings
 	baseline string
 	base     *baselineSet
+	exclude  stringList
 }
 
-func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var cfg checkConfig
@@ -63,13 +67,15 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.DurationVar(&cfg.limit, "time", 0, "time limit per policy, e.g. 30s (0: none); with a limit, only --checks makes a run reproducible")
 	fs.Uint64Var(&cfg.seed, "seed", 0, "seed of the random requests (0: pick one and print it)")
 	fs.StringVar(&cfg.spec, "spec", "", "spec file for every policy (default: each policy's own spec, see corpus/specs/README.md, else the built-in default)")
-	fs.StringVar(&cfg.format, "format", "text", "output format: text, json or sarif")
+	fs.StringVar(&cfg.format, "format", "text", "output format: text, json, sarif or junit")
+	fs.Var(&cfg.exclude, "exclude", "skip files and folders whose name or path below a folder argument matches this glob (repeatable)")
 	fs.IntVar(&cfg.parallel, "parallel", runtime.GOMAXPROCS(0), "policies checked at the same time")
 	cfg.bundle.register(fs)
 	fs.StringVar(&cfg.baseline, "baseline", "", "the old version to compare with (a file, a folder, or git:REV:PATH): every request the new policies allow and the old did not is a no-new-access finding")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: iamfuzz check [--checks N] [--time D] [--seed S] [--spec FILE] [--format text|json|sarif]")
-		fmt.Fprintln(stderr, "                     [--boundary FILE] [--scp FILE]... [--rcp FILE]... [--resource-policy FILE=ARN]... [--session-policy FILE] policy.json|folder ...")
+		fmt.Fprintln(stderr, "usage: iamfuzz check [--checks N] [--time D] [--seed S] [--spec FILE] [--format text|json|sarif|junit] [--exclude GLOB]...")
+		fmt.Fprintln(stderr, "                     [--boundary FILE] [--scp FILE]... [--rcp FILE]... [--resource-policy FILE=ARN]... [--session-policy FILE] policy.json|template.yaml|plan.json|folder|- ...")
+		fmt.Fprintln(stderr, "Inputs: policy JSON, CloudFormation templates (JSON or YAML, CDK's cdk.out/*.template.json), Terraform plans (terraform show -json), folders searched for them, - for standard input.")
 		fmt.Fprintln(stderr, "Generates requests, decides each with the reference evaluator and checks the invariants of each policy's spec.")
 		fmt.Fprintln(stderr, "Exit status: 0 all pass (warnings and notes do not fail), 1 a violation, 2 bad usage or a malformed policy or spec.")
 		fs.PrintDefaults()
@@ -93,8 +99,8 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	case cfg.engine != properties.EngineProof && cfg.engine != properties.EngineSample:
 		fmt.Fprintf(stderr, "iamfuzz check: --engine %q: want proof or sample\n", cfg.engine)
 		return exitUsage
-	case cfg.format != "text" && cfg.format != "json" && cfg.format != "sarif":
-		fmt.Fprintf(stderr, "iamfuzz check: --format %q: want text, json or sarif\n", cfg.format)
+	case cfg.format != "text" && cfg.format != "json" && cfg.format != "sarif" && cfg.format != "junit":
+		fmt.Fprintf(stderr, "iamfuzz check: --format %q: want text, json, sarif or junit\n", cfg.format)
 		return exitUsage
 	case cfg.checks < 0 || cfg.limit < 0 || cfg.parallel < 1:
 		fmt.Fprintln(stderr, "iamfuzz check: --checks and --time must not be negative, --parallel at least 1")
@@ -106,7 +112,7 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if cfg.seed == 0 {
 		cfg.seed = newSeed()
 	}
-	files, err := properties.PolicyFiles(cfg.args)
+	files, err := source.Collect(cfg.args, cfg.exclude, stdin)
 	if err != nil {
 		fmt.Fprintf(stderr, "iamfuzz check: %v\n", err)
 		return exitUsage
@@ -126,7 +132,7 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "iamfuzz check: --baseline compares one file or folder with its old version: give exactly one")
 			return exitUsage
 		}
-		if cfg.base, err = resolveBaseline(cfg.baseline, cfg.args[0], files); err != nil {
+		if cfg.base, err = resolveBaseline(cfg.baseline, cfg.args[0], policyFiles(files)); err != nil {
 			fmt.Fprintf(stderr, "iamfuzz check: %v\n", err)
 			return exitUsage
 		}
@@ -142,6 +148,8 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		werr = writeCheckJSON(stdout, results, cfg)
 	case "sarif":
 		werr = writeCheckSARIF(stdout, results, cfg)
+	case "junit":
+		werr = writeCheckJUnit(stdout, results, cfg)
 	default:
 		writeCheckText(stdout, results, cfg)
 	}
@@ -183,7 +191,7 @@ func newSeed() uint64 {
 
 // checkAll loads and checks every policy, cfg.parallel at a time. Results keep
 // the order of files, so the output does not depend on scheduling.
-func checkAll(ctx context.Context, files []string, cfg checkConfig, stderr io.Writer) []checkResult {
+func checkAll(ctx context.Context, files []*source.Policy, cfg checkConfig, stderr io.Writer) []checkResult {
 	results := make([]checkResult, len(files))
 	// The proof engine's work per policy is not known in advance: progress
 	// counts policies.
@@ -216,19 +224,23 @@ func checkAll(ctx context.Context, files []string, cfg checkConfig, stderr io.Wr
 	return results
 }
 
-func checkOne(ctx context.Context, path string, cfg checkConfig, progress func(int)) checkResult {
+func checkOne(ctx context.Context, p *source.Policy, cfg checkConfig, progress func(int)) checkResult {
 	if ctx.Err() != nil {
 		progress(cfg.progressUnit())
-		return checkResult{path: path, err: errInterrupted}
+		return checkResult{path: p.Name, src: p, err: errInterrupted}
 	}
-	t, err := properties.LoadTargetWith(path, cfg.spec, cfg.around)
+	if r, done := checkOther(p); done {
+		progress(cfg.progressUnit())
+		return r
+	}
+	t, err := properties.TargetWith(p, cfg.spec, cfg.around)
 	if errors.Is(err, properties.ErrTrustPolicy) {
 		progress(cfg.progressUnit())
-		return checkResult{path: path, skipped: properties.ErrTrustPolicy.Error()}
+		return checkResult{path: p.Name, src: p, skipped: properties.ErrTrustPolicy.Error()}
 	}
 	if err != nil {
 		progress(cfg.progressUnit())
-		return checkResult{path: path, err: err}
+		return checkResult{path: p.Name, src: p, err: err}
 	}
 	var rep *properties.Report
 	if cfg.engine == properties.EngineProof {
@@ -238,13 +250,13 @@ func checkOne(ctx context.Context, path string, cfg checkConfig, progress func(i
 		rep = t.Run(ctx, properties.Options{Checks: cfg.checks, Time: cfg.limit, Seed: cfg.seed, Progress: progress})
 	}
 	if ctx.Err() != nil {
-		return checkResult{path: path, target: t, err: errInterrupted}
+		return checkResult{path: p.Name, src: p, target: t, err: errInterrupted}
 	}
-	res := checkResult{path: path, target: t, report: rep}
+	res := checkResult{path: p.Name, src: p, target: t, report: rep}
 	if cfg.base != nil {
 		d, err := compareBaseline(ctx, t, cfg.base, cfg)
 		if err != nil {
-			return checkResult{path: path, err: err}
+			return checkResult{path: p.Name, src: p, err: err}
 		}
 		if d != nil {
 			mergeDiff(rep, d)
@@ -314,7 +326,7 @@ func writeCheckText(w io.Writer, results []checkResult, cfg checkConfig) {
 		fmt.Fprintln(w)
 		if r.skipped != "" {
 			skip++
-			fmt.Fprintf(w, "SKIP %s: %s\n", r.path, r.skipped)
+			writeSkippedText(w, r)
 			continue
 		}
 		if r.err != nil {
@@ -351,6 +363,7 @@ func writeCheckText(w io.Writer, results []checkResult, cfg checkConfig) {
 				fmt.Fprintf(w, "  not covered exactly: %s\n", u)
 			}
 		}
+		writeSourceNotes(w, r.src)
 		fmt.Fprintf(w, "  %d requests decided, %d judged, in %s", rep.Checks, rep.Judged, rep.Elapsed.Round(time.Millisecond))
 		if rep.TimedOut {
 			fmt.Fprintf(w, " (time limit reached)")
@@ -397,9 +410,9 @@ func writeFindingText(w io.Writer, t *properties.Target, f *properties.Violation
 	case s != nil && s.Decided && s.Policy != "":
 		fmt.Fprintf(w, "    statement: %s (%s, statement %d of the %s policy) at %s\n", s.Name(), s.Effect, s.Index, s.Policy, s.Location(t.Path))
 	case s != nil && s.Decided:
-		fmt.Fprintf(w, "    statement: %s (%s, statement %d) at %s\n", s.Name(), s.Effect, s.Index, s.Location(t.Path))
+		fmt.Fprintf(w, "    statement: %s (%s, statement %d) %s\n", s.Name(), s.Effect, s.Index, at(s, t.Path))
 	case s != nil:
-		fmt.Fprintf(w, "    statement: none allows it; nearest is %s (statement %d) at %s: %s\n", s.Name(), s.Index, s.Location(t.Path), s.Why)
+		fmt.Fprintf(w, "    statement: none allows it; nearest is %s (statement %d) %s: %s\n", s.Name(), s.Index, at(s, t.Path), s.Why)
 	default:
 		fmt.Fprintf(w, "    statement: none; no statement of the policy even names %s\n", f.Request.Action)
 	}
@@ -443,9 +456,12 @@ type policyJSON struct {
 	Judged      int           `json:"judged,omitzero"`
 	Millis      int64         `json:"elapsedMs,omitzero"`
 	TimedOut    bool          `json:"timedOut,omitzero"`
-	Violations  []findingJSON `json:"violations"`
-	Warnings    []findingJSON `json:"warnings"`
-	Notes       []findingJSON `json:"notes"`
+	// Source is the file the policy came from when it was extracted from a
+	// CloudFormation template or a Terraform plan; Notes name the placeholders.
+	Source     *sourceJSON   `json:"source,omitempty"`
+	Violations []findingJSON `json:"violations"`
+	Warnings   []findingJSON `json:"warnings"`
+	Notes      []findingJSON `json:"notes"`
 }
 
 // baselineJSON says how the no-new-access comparison was made.
@@ -541,7 +557,7 @@ func writeCheckJSON(w io.Writer, results []checkResult, cfg checkConfig) error {
 		out.TimeLimit = cfg.limit.String()
 	}
 	for _, r := range results {
-		p := policyJSON{Path: r.path}
+		p := policyJSON{Path: r.path, Source: sourceOf(r.src)}
 		if r.err != nil {
 			p.Verdict, p.Error = "error", r.err.Error()
 			out.Policies = append(out.Policies, p)

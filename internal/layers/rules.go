@@ -90,7 +90,7 @@ var Rules = map[string]Rule{
 
 	// Generators, specs, invariants, mutants: the model's peers, not the oracles'.
 	"properties": {
-		Imports:  []string{"model", "corpus/catalog", "partition"},
+		Imports:  []string{"model", "corpus/catalog", "source", "partition"},
 		External: []string{jsonv2, gopter, rapid, yaml},
 	},
 	"properties/mutate": {Imports: []string{"model"}, TestImports: []string{"properties"}},

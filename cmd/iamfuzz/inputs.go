@@ -1,0 +1,96 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/iamfuzz/iamfuzz/model"
+	"github.com/iamfuzz/iamfuzz/properties"
+	"github.com/iamfuzz/iamfuzz/source"
+)
+
+// checkOther handles the policies that check validates but does not run the
+// invariants on: trust and resource policies (the invariants speak about what an
+// IAM user may do with an identity policy). done is false for identity policies
+// and for policies source could not extract (TargetFor reports those).
+func checkOther(p *source.Policy) (checkResult, bool) {
+	if p.Err != nil || p.Kind == source.Identity {
+		return checkResult{}, false
+	}
+	r := checkResult{path: p.Name, src: p}
+	if _, err := model.Parse(p.Doc, p.ModelType()); err != nil {
+		r.err = &properties.PolicyFileError{File: p.Name, Err: err, Source: p}
+		return r, true
+	}
+	r.skipped = fmt.Sprintf("a %s policy: validated; the invariants (mfa-gate, owner-only, liveness) concern identity policies", p.Kind)
+	return r, true
+}
+
+func writeSkippedText(w io.Writer, r checkResult) {
+	fmt.Fprintf(w, "SKIP %s: %s\n", r.path, r.skipped)
+	writeSourceNotes(w, r.src)
+}
+
+// writeSourceNotes lists the placeholders a template's policy was checked with.
+func writeSourceNotes(w io.Writer, p *source.Policy) {
+	if p == nil {
+		return
+	}
+	for _, n := range p.Notes {
+		fmt.Fprintf(w, "  source note: %s\n", n)
+	}
+}
+
+// at places a statement for the text report: "at file:line:col", or "in
+// plan.json#address" for a plan's policy, which has no line of its own.
+func at(s *properties.StatementRef, path string) string {
+	if s.Line == 0 {
+		return "in " + s.Location(path)
+	}
+	return "at " + s.Location(path)
+}
+
+// sourceJSON describes where an extracted policy came from.
+type sourceJSON struct {
+	File   string   `json:"file"`
+	Format string   `json:"format"` // cloudformation or terraform-plan
+	ID     string   `json:"id"`     // logical id or plan address
+	Kind   string   `json:"kind"`   // identity, trust or resource
+	Line   int      `json:"line,omitzero"`
+	Column int      `json:"column,omitzero"`
+	Notes  []string `json:"notes,omitempty"`
+}
+
+func sourceOf(p *source.Policy) *sourceJSON {
+	if p == nil || p.Format == source.PolicyJSON {
+		return nil
+	}
+	f := "cloudformation"
+	if p.Format == source.TerraformPlan {
+		f = "terraform-plan"
+	}
+	return &sourceJSON{File: p.File, Format: f, ID: p.ID, Kind: p.Kind.String(), Line: p.Pos.Line, Column: p.Pos.Column, Notes: p.Notes}
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string { return strings.Join(*l, ",") }
+
+func (l *stringList) Set(v string) error {
+	*l = append(*l, v)
+	return nil
+}
+
+// policyFiles are the bare policy files among the inputs: --baseline compares
+// files with their old versions by path.
+func policyFiles(pols []*source.Policy) []string {
+	var out []string
+	for _, p := range pols {
+		if p.Format == source.PolicyJSON && p.File != "-" {
+			out = append(out, p.File)
+		}
+	}
+	return out
+}

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const (
+	corpusSources = "../../corpus/sources"
+	srcTemplate   = corpusSources + "/self-manage.template.yaml"
+	srcPlan       = corpusSources + "/self-manage.plan.json"
+)
+
+// lineOf is the 1-based line of the first line of file containing s.
+func lineOf(t *testing.T, file, s string) int {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	must(t, err)
+	for i, l := range strings.Split(string(data), "\n") {
+		if strings.Contains(l, s) {
+			return i + 1
+		}
+	}
+	t.Fatalf("%s lacks %q", file, s)
+	return 0
+}
+
+// The CloudFormation template's broken policy (corpus/policies/001's shape) fails
+// mfa-gate at the template's own line; the Terraform plan's (003's shape, two
+// modules deep) fails liveness, named by its plan address.
+func TestCheckSourcesText(t *testing.T) {
+	code, out, errs := checkCmd(t, "", "check", "--seed", "3", "--checks", "3000", corpusSources)
+	if code != exitFailures {
+		t.Fatalf("exit %d, want 1\n%s\n%s", code, out, errs)
+	}
+	listLine := lineOf(t, srcTemplate, "- Sid: AllowAllUsersToListAccounts")
+	for _, want := range []string{
+		"PROVED " + srcTemplate + "#SelfManageWithMFA",
+		"FAIL " + srcTemplate + "#Developers.Policies[0]",
+		"SKIP " + srcTemplate + "#DeployRole.AssumeRolePolicyDocument",
+		"source note: AWS::AccountId is 111122223333",
+		"violation [mfa-gate] allow-without-mfa",
+		"statement: AllowAllUsersToListAccounts (Allow, statement 0) at " + srcTemplate + ":" + itoa(listLine) + ":17",
+		"FAIL " + srcPlan + "#module.iam.module.users.aws_iam_policy.self_manage",
+		"SKIP " + srcPlan + "#aws_iam_role.app.assume_role_policy",
+		"SKIP " + srcPlan + "#aws_s3_bucket_policy.logs",
+		"violation [liveness] set up MFA without MFA (own user)",
+		"statement: BlockMostAccessUnlessSignedInWithMFA (Deny, statement 6) in " + srcPlan + "#module.iam.module.users.aws_iam_policy.self_manage",
+		"3 skipped",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Log(out)
+	}
+}
+
+func TestCheckSourcesJSON(t *testing.T) {
+	code, out, _ := checkCmd(t, "", "check", "--format", "json", "--seed", "3", "--checks", "3000", srcTemplate, srcPlan)
+	if code != exitFailures {
+		t.Fatalf("exit %d", code)
+	}
+	var r struct {
+		Policies []struct {
+			Path, Verdict, Skipped string
+			Source                 *struct {
+				File, Format, ID, Kind string
+				Notes                  []string
+			}
+			Violations []jsonFinding
+		}
+	}
+	must(t, json.Unmarshal([]byte(out), &r))
+	got := map[string]int{}
+	for i, p := range r.Policies {
+		got[p.Path] = i
+	}
+	dev, ok := got[srcTemplate+"#Developers.Policies[0]"]
+	if !ok {
+		t.Fatalf("policies: %v", got)
+	}
+	p := r.Policies[dev]
+	if p.Verdict != "fail" || p.Source == nil || p.Source.Format != "cloudformation" || p.Source.ID != "Developers.Policies[0]" || p.Source.File != srcTemplate {
+		t.Errorf("template policy: %+v", p)
+	}
+	listLine := lineOf(t, srcTemplate, "- Sid: AllowAllUsersToListAccounts")
+	found := false
+	for _, v := range p.Violations {
+		if v.Invariant == "mfa-gate" && v.Statement != nil && v.Statement.Sid == "AllowAllUsersToListAccounts" {
+			found = true
+			if v.Statement.Line != listLine || v.Statement.Column != 17 {
+				t.Errorf("statement at %d:%d, want %d:17", v.Statement.Line, v.Statement.Column, listLine)
+			}
+			// The replay case names the policy by template and logical id, and eval
+			// reads it through the same extraction.
+			var line bytes.Buffer
+			must(t, json.Compact(&line, v.Case))
+			if !strings.Contains(line.String(), `"$ref":"`+srcTemplate+`#Developers.Policies[0]"`) {
+				t.Errorf("case %s", line.String())
+			}
+			code, evalOut, evalErr := checkCmd(t, line.String()+"\n", "eval")
+			if code != exitOK || !strings.Contains(evalErr, "1 passed, 0 failed") {
+				t.Errorf("replay: exit %d\n%s\n%s", code, evalOut, evalErr)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no mfa-gate violation at AllowAllUsersToListAccounts: %+v", p.Violations)
+	}
+	mod := r.Policies[got[srcPlan+"#module.iam.module.users.aws_iam_policy.self_manage"]]
+	if mod.Verdict != "fail" || mod.Source == nil || mod.Source.Format != "terraform-plan" || len(mod.Violations) == 0 || mod.Violations[0].Invariant != "liveness" {
+		t.Errorf("plan policy: %+v", mod)
+	}
+	if tr := r.Policies[got[srcPlan+"#aws_iam_role.app.assume_role_policy"]]; tr.Verdict != "skipped" || tr.Source.Kind != "trust" {
+		t.Errorf("trust policy: %+v", tr)
+	}
+}
+
+// check - reads a template from standard input; a folder with only a
+// package.json is bad input, but one with a package.json beside policies is not.
+func TestCheckStdinAndFolders(t *testing.T) {
+	tmpl, err := os.ReadFile(srcTemplate)
+	must(t, err)
+	code, out, _ := checkCmd(t, string(tmpl), "check", "--seed", "1", "--checks", "500", "-")
+	if code != exitFailures || !strings.Contains(out, "FAIL -#Developers.Policies[0]") {
+		t.Errorf("stdin: exit %d\n%s", code, out)
+	}
+	dir := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(dir, "package.json"), []byte(`{"name":"x","version":"1.0.0"}`), 0o644))
+	if code, out, errs := checkCmd(t, "", "check", dir); code != exitUsage || !strings.Contains(errs, "no policy files") {
+		t.Errorf("only a package.json: exit %d\n%s%s", code, out, errs)
+	}
+	pol, err := os.ReadFile(policy("000-aws-mfa-self-manage.json"))
+	must(t, err)
+	must(t, os.WriteFile(filepath.Join(dir, "self-manage.json"), pol, 0o644))
+	must(t, os.WriteFile(filepath.Join(dir, "self-manage.spec.yml"), []byte("version: 1\nmfa-gate:\n  allow-without-mfa: [iam:GetUser]\n"), 0o644))
+	must(t, os.MkdirAll(filepath.Join(dir, "vendored"), 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, "vendored", "x.json"), []byte(`{"Statement":[`), 0o644))
+	code, out, errs := checkCmd(t, "", "check", "--seed", "1", "--checks", "500", "--exclude", "vendored", dir)
+	if code != exitFailures || !strings.Contains(out, "1 policy file:") || !strings.Contains(out, "self-manage.spec.yml") {
+		t.Errorf("package.json beside a policy with a .spec.yml: exit %d\n%s%s", code, out, errs)
+	}
+}
+
+func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
