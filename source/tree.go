@@ -70,25 +70,6 @@ func (n *node) list() []*node {
 	return n.items
 }
 
-// strings returns a string, or the strings of a list.
-func (n *node) strings() []string {
-	switch {
-	case n == nil:
-		return nil
-	case n.kind == nStr:
-		return []string{n.str}
-	case n.kind == nSeq:
-		var out []string
-		for _, it := range n.items {
-			if it.kind == nStr {
-				out = append(out, it.str)
-			}
-		}
-		return out
-	}
-	return nil
-}
-
 func strNode(s string, pos Pos) *node { return &node{kind: nStr, str: s, pos: pos} }
 
 // maxNodes bounds the values of a YAML file, aliases expanded: aliases can
