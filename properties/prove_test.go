@@ -2,10 +2,13 @@ package properties_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/iamfuzz/iamfuzz/properties"
+	"go.yaml.in/yaml/v3"
 )
 
 // The seed policies: AWS's examples are proved, the two broken ones fail
@@ -29,6 +32,40 @@ func TestProveSeeds(t *testing.T) {
 		}
 		if rep.Coverage.Classes == 0 || rep.Coverage.Groups == 0 || rep.Coverage.Principals == 0 {
 			t.Errorf("%s: empty coverage %+v", name, rep.Coverage)
+		}
+	}
+}
+
+// The shapes of issue 10 that sampling from the policy's own literals missed
+// (corpus/examples/proof/README.md): each breaking variant of AWS's example
+// fails with the invariant it breaks; each correct one is proved.
+func TestProofExamples(t *testing.T) {
+	dir := filepath.Join("..", "corpus", "examples", "proof")
+	data, err := os.ReadFile(filepath.Join(dir, "expect.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want map[string]struct{ Verdict, Invariant string }
+	if err := yaml.Unmarshal(data, &want); err != nil {
+		t.Fatal(err)
+	}
+	spec := filepath.Join("..", "corpus", "specs", "000-aws-mfa-self-manage.yaml")
+	for name, w := range want {
+		tg, err := properties.LoadTargetSpec(filepath.Join(dir, name+".json"), spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := tg.Check(context.Background(), properties.Options{Seed: 1})
+		if rep.Verdict != w.Verdict {
+			t.Errorf("%s: verdict %s, want %s (not exact: %v)", name, rep.Verdict, w.Verdict, rep.Coverage.Unknown)
+			continue
+		}
+		var got []string
+		for _, f := range rep.BySeverity(properties.SeverityError) {
+			got = append(got, f.Invariant)
+		}
+		if w.Invariant != "" && !slices.Contains(got, w.Invariant) {
+			t.Errorf("%s: fails %v, want %s among them", name, got, w.Invariant)
 		}
 	}
 }
