@@ -113,27 +113,7 @@ type partitionSpace struct {
 
 func newPartitionSpace(newT, oldT *Target) *partitionSpace {
 	loadCatalog()
-	pols := []*model.Policy{newT.Policy, oldT.Policy}
-	for _, t := range []*Target{newT, oldT} {
-		s := t.Around
-		if s == nil {
-			continue
-		}
-		if s.Boundary != nil {
-			pols = append(pols, s.Boundary.Policy)
-		}
-		for _, l := range [][]*PolicyFile{s.SCP, s.RCP} {
-			for _, p := range l {
-				pols = append(pols, p.Policy)
-			}
-		}
-		if s.Session != nil {
-			pols = append(pols, s.Session.Policy)
-		}
-		for _, rp := range s.Resource {
-			pols = append(pols, rp.Policy)
-		}
-	}
+	pols := append(newT.policies(), oldT.policies()...)
 	mfaFalse, mfaTrue := model.Single("false"), model.Single("true")
 	age := model.Single(drawAges[0])
 	prob := &partition.Problem{Policies: pols, Catalog: catData, Accounts: drawAccounts,
@@ -184,6 +164,7 @@ func (s *partitionSpace) Method() string {
 func CompareAccess(ctx context.Context, newT, oldT *Target, oldPath string, checks int, seed uint64) *AccessDiff {
 	d := &AccessDiff{New: newT, Old: oldT, OldPath: oldPath}
 	groups := map[string]*Violation{}
+	shadow := newSampledSpace(newT, oldT, checks, seed).shadow
 	visit := func(p Probe, same []string) bool {
 		d.Decided++
 		v := newAccess(newT, oldT, oldPath, p)
@@ -193,7 +174,7 @@ func CompareAccess(ctx context.Context, newT, oldT *Target, oldPath string, chec
 		k := v.Key()
 		g, ok := groups[k]
 		if !ok {
-			_, v = minimizeNewAccess(newT, oldT, oldPath, p, v)
+			_, v = minimizeNewAccess(shadow, newT, oldT, oldPath, p, v)
 			newT.Explain(v)
 			groups[k] = v
 			d.Findings = append(d.Findings, v)
@@ -250,20 +231,39 @@ func newAccess(newT, oldT *Target, oldPath string, p Probe) *Violation {
 	return newViolation(InvNoNewAccess, act, r, &res, sev, reason)
 }
 
-// minimizeNewAccess shrinks a new-access request greedily, keeping the same
-// finding (same action and granting statement).
-func minimizeNewAccess(newT, oldT *Target, oldPath string, p Probe, v *Violation) (Probe, *Violation) {
+// minimizeNewAccess shrinks a new-access request, keeping the same finding
+// (same action and granting statement): greedy one-step simplifications, then a
+// readable resource (one the versions name, instantiated, or the catalogue's
+// template filled in) in place of a partition witness's, then again greedy.
+func minimizeNewAccess(shadow, newT, oldT *Target, oldPath string, p Probe, v *Violation) (Probe, *Violation) {
 	key := v.Key()
-	for range 64 {
-		improved := false
-		for _, c := range candidates(p) {
-			if w := newAccess(newT, oldT, oldPath, c); w != nil && w.Key() == key {
-				p, v, improved = c, w, true
-				break
+	greedy := func() {
+		for range 64 {
+			improved := false
+			for _, c := range candidates(p) {
+				if w := newAccess(newT, oldT, oldPath, c); w != nil && w.Key() == key {
+					p, v, improved = c, w, true
+					break
+				}
+			}
+			if !improved {
+				return
 			}
 		}
-		if !improved {
-			break
+	}
+	greedy()
+	if act, ok := lookupAction(p.Action); ok {
+		for _, r := range shadow.resourcesFor(act, p.Caller) {
+			if r == p.Resource {
+				break
+			}
+			q := p
+			q.Resource = r
+			if w := newAccess(newT, oldT, oldPath, q); w != nil && w.Key() == key {
+				p, v = q, w
+				greedy()
+				break
+			}
 		}
 	}
 	return p, v

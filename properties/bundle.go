@@ -169,6 +169,32 @@ func (s *Surroundings) AddResourcePolicy(file, resource string) error {
 	return nil
 }
 
+// policies lists every policy of the bundle: the identity policy first, then
+// the policies around it. The partition divides requests by all of their
+// patterns, so that each class gets one answer from the whole bundle.
+func (t *Target) policies() []*model.Policy {
+	out := []*model.Policy{t.Policy}
+	s := t.Around
+	if s == nil {
+		return out
+	}
+	if s.Boundary != nil {
+		out = append(out, s.Boundary.Policy)
+	}
+	for _, l := range [][]*PolicyFile{s.SCP, s.RCP} {
+		for _, p := range l {
+			out = append(out, p.Policy)
+		}
+	}
+	if s.Session != nil {
+		out = append(out, s.Session.Policy)
+	}
+	for _, rp := range s.Resource {
+		out = append(out, rp.Policy)
+	}
+	return out
+}
+
 // bundleOf builds the model's bundle of an identity policy and its surroundings,
 // without resource policies (they depend on the request's resource).
 func bundleOf(pol *model.Policy, s *Surroundings) *model.Bundle {

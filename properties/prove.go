@@ -33,7 +33,8 @@ const (
 
 // provedInvariants are the invariants whose predicates the proof engine hands
 // to the partition. A spec with another invariant can only be unknown.
-var provedInvariants = map[string]bool{InvMFAGate: true, InvOwnerOnly: true, InvLiveness: true}
+var provedInvariants = map[string]bool{InvMFAGate: true, InvOwnerOnly: true, InvLiveness: true,
+	InvNever: true, InvOnly: true, InvNoEscalation: true, InvNoFullAccess: true}
 
 // Prove checks the target by the partition of the request space
 // (package partition): one witness per class, each decided and judged by every
@@ -51,7 +52,17 @@ func (t *Target) Prove(ctx context.Context, o Options) *Report {
 	groups := map[string]*Violation{}
 	pending := 0
 	prob := t.problem()
+	sets := t.newSetProof()
 	failed := false
+	// Checks of the whole bundle (escalation methods of several actions, full
+	// access) decide their own requests; their findings come first.
+	for _, v := range t.WholeChecks() {
+		if _, dup := groups[v.Key()]; !dup {
+			t.Explain(v)
+			groups[v.Key()] = v
+			rep.Findings = append(rep.Findings, v)
+		}
+	}
 	cov := partition.Enumerate(ctx, prob, func(c *partition.Class) bool {
 		if t.voc.homeCallers && c.Principal.Account != t.voc.accounts[0] {
 			// The policy is attached in its stack's account (TargetWith): callers
@@ -70,6 +81,7 @@ func (t *Target) Prove(ctx context.Context, o Options) *Report {
 		if err != nil {
 			return true
 		}
+		sets.observe(c, r)
 		if _, _, why := Judgeable(r); why == "" {
 			rep.Judged++
 		}
@@ -96,6 +108,13 @@ func (t *Target) Prove(ctx context.Context, o Options) *Report {
 	rep.Coverage = cov
 	if ctx.Err() != nil {
 		rep.TimedOut = true
+	}
+	if cov.Exact() {
+		failedInv := map[string]bool{}
+		for _, f := range rep.BySeverity(SeverityError) {
+			failedInv[f.Invariant] = true
+		}
+		sets.settle(cov, failedInv)
 	}
 	for _, name := range t.Spec.Invariants() {
 		if !provedInvariants[name] {
@@ -164,7 +183,7 @@ func probeOf(c *partition.Class) Probe {
 func (t *Target) problem() *partition.Problem {
 	loadCatalog()
 	s := t.Spec
-	p := &partition.Problem{Policies: []*model.Policy{t.Policy}, Catalog: catData,
+	p := &partition.Problem{Policies: t.policies(), Catalog: catData,
 		Accounts: drawAccounts}
 	// The policies around the identity policy decide too: their statements split
 	// the classes as well. A resource-based policy's Principal element is one
@@ -241,6 +260,7 @@ func (t *Target) problem() *partition.Problem {
 		}
 		return out
 	}
+	t.addGeneralProblem(p)
 	return p
 }
 

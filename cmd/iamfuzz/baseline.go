@@ -158,4 +158,7 @@ func compareBaseline(ctx context.Context, t *properties.Target, b *baselineSet, 
 func mergeDiff(rep *properties.Report, d *properties.AccessDiff) {
 	rep.Findings = append(rep.Findings, d.Findings...)
 	sort.SliceStable(rep.Findings, func(i, j int) bool { return rep.Findings[i].Severity < rep.Findings[j].Severity })
+	if rep.Failed() {
+		rep.Verdict = properties.VerdictFail
+	}
 }
