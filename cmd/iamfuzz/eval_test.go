@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -221,5 +222,41 @@ func TestEvalWarnsForEveryPolicyType(t *testing.T) {
 		} else if w != identityWarning {
 			t.Errorf("%s warns %q, an identity policy %q", typ, w, identityWarning)
 		}
+	}
+}
+
+// TestEvalIssue13: eval decides a role's trust policy (no Resource) and an AWS
+// managed policy's ARN without a "cannot be the resource" warning, and notes a
+// KMS key whose key policy the case does not give.
+func TestEvalIssue13(t *testing.T) {
+	lines := `{"id":"trust","policies":{"identity":[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}],"resource":[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/bob"},"Action":"sts:AssumeRole"}]}]},"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"sts:AssumeRole","resource":"arn:aws:iam::111122223333:role/deploy"}}
+{"id":"managed","policies":{"identity":[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetPolicy","Resource":"*"}]}]},"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"iam:GetPolicy","resource":"arn:aws:iam::aws:policy/ReadOnlyAccess"}}
+{"id":"key","policies":{"identity":[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}]}]},"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"kms:Decrypt","resource":"arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"}}
+`
+	_, out, errs := runCmd(t, strings.NewReader(lines), "eval", "-")
+	type result struct {
+		ID       string
+		Decision string
+		Error    string
+		Warnings []string
+		Notes    []string
+	}
+	want := map[string]string{"trust": "implicitDeny", "managed": "allowed", "key": "allowed"}
+	n := 0
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var r result
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("%v: %s\n%s", err, line, errs)
+		}
+		n++
+		if r.Error != "" || r.Decision != want[r.ID] || len(r.Warnings) > 0 {
+			t.Errorf("%s: %+v, want %s without warnings", r.ID, r, want[r.ID])
+		}
+		if got := slices.Contains(r.Notes, "resource-policy-not-given"); got != (r.ID == "key") {
+			t.Errorf("%s: notes %v", r.ID, r.Notes)
+		}
+	}
+	if n != 3 {
+		t.Fatalf("%d results:\n%s", n, out)
 	}
 }
