@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 )
 
 const (
@@ -149,3 +152,90 @@ func TestCheckStdinAndFolders(t *testing.T) {
 }
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+// SARIF for code scanning: URIs relative to the repository root (%SRCROOT%), the
+// template's finding at the template's line, the plan's finding at the plan with
+// its address as logical location, rules with help markdown and
+// security-severity, and a malformed policy at its own line.
+func TestCheckSourcesSARIF(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	must(t, os.WriteFile(bad, []byte("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allw\", \"Action\": \"s3:*\", \"Resource\": \"*\"}]\n}\n"), 0o644))
+	code, out, _ := checkCmd(t, "", "check", "--format", "sarif", "--seed", "3", "--checks", "2000", srcTemplate, srcPlan, bad)
+	if code != exitUsage {
+		t.Fatalf("exit %d, want 2 (one input is malformed)", code)
+	}
+	rep, err := sarif.FromString(out)
+	must(t, err)
+	if err := rep.Validate(); err != nil {
+		t.Fatalf("not valid SARIF 2.1.0: %v", err)
+	}
+	run := rep.Runs[0]
+	if run.Tool.Driver.Version == nil || *run.Tool.Driver.Version == "" {
+		t.Errorf("no tool version")
+	}
+	for _, r := range run.Tool.Driver.Rules {
+		if r.Help == nil || r.Help.Markdown == nil || !strings.Contains(*r.Help.Markdown, "How to fix") ||
+			r.Properties == nil || r.Properties.Properties["security-severity"] == nil || len(r.Properties.Tags) == 0 {
+			t.Errorf("rule %s lacks help markdown, security-severity or tags", *r.ID)
+		}
+	}
+	if _, ok := run.OriginalUriBaseIds["%SRCROOT%"]; !ok {
+		t.Errorf("no %%SRCROOT%% base")
+	}
+	listLine := lineOf(t, srcTemplate, "- Sid: AllowAllUsersToListAccounts")
+	var tmpl, plan, invalid bool
+	for _, res := range run.Results {
+		loc := res.Locations[0].PhysicalLocation
+		uri, base, line := *loc.ArtifactLocation.URI, "", 0
+		if loc.ArtifactLocation.URIBaseID != nil {
+			base = *loc.ArtifactLocation.URIBaseID
+		}
+		if loc.Region != nil && loc.Region.StartLine != nil {
+			line = *loc.Region.StartLine
+		}
+		switch {
+		case *res.RuleID == "mfa-gate" && uri == "corpus/sources/self-manage.template.yaml" && base == "%SRCROOT%" && line == listLine:
+			tmpl = true
+		case *res.RuleID == "liveness" && uri == "corpus/sources/self-manage.plan.json" && base == "%SRCROOT%" &&
+			len(res.Locations[0].LogicalLocations) == 1 && *res.Locations[0].LogicalLocations[0].FullyQualifiedName == "module.iam.module.users.aws_iam_policy.self_manage":
+			plan = true
+		case *res.RuleID == "invalid-policy" && strings.HasSuffix(uri, "/bad.json") && line == 4 && strings.Contains(*res.Message.Text, "invalid-effect"):
+			invalid = true
+		}
+	}
+	if !tmpl || !plan || !invalid {
+		t.Errorf("template finding at its line %v, plan finding by address %v, malformed policy at line 4 %v\n%s", tmpl, plan, invalid, out)
+	}
+}
+
+// --format junit: one test case per policy, a failure per violation, skipped
+// trust and bucket policies, parsable XML.
+func TestCheckJUnit(t *testing.T) {
+	code, out, _ := checkCmd(t, "", "check", "--format", "junit", "--seed", "3", "--checks", "2000", srcTemplate, srcPlan)
+	if code != exitFailures {
+		t.Fatalf("exit %d", code)
+	}
+	var doc struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Skipped  int `xml:"skipped,attr"`
+		Suites   []struct {
+			Cases []struct {
+				Name     string `xml:"name,attr"`
+				Failures []struct {
+					Type string `xml:"type,attr"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	must(t, xml.Unmarshal([]byte(out), &doc))
+	if doc.Tests != 6 || doc.Failures != 2 || doc.Skipped != 3 {
+		t.Errorf("tests %d failures %d skipped %d, want 6, 2, 3\n%s", doc.Tests, doc.Failures, doc.Skipped, out)
+	}
+	for _, c := range doc.Suites[0].Cases {
+		if c.Name == srcTemplate+"#Developers.Policies[0]" && (len(c.Failures) == 0 || c.Failures[0].Type != "mfa-gate") {
+			t.Errorf("template case: %+v", c)
+		}
+	}
+}
