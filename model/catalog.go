@@ -65,7 +65,7 @@ func lintActions(p *Policy, cat ActionCatalog) []Warning {
 					if w.hinted {
 						hints++
 					}
-					out = append(out, Warning{Path: elemPath(path+"."+e.name, e.l, j), Offset: st.Offset, Code: w.code, Msg: w.msg})
+					out = append(out, Warning{Path: elemPath(path+"."+e.name, e.l, j), Offset: st.Offset(), Code: w.code, Msg: w.msg})
 				}
 			}
 		}

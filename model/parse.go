@@ -31,6 +31,7 @@ func Parse(data []byte, typ PolicyType) (*Policy, error) {
 	}
 	p := &parser{
 		src: data,
+		pos: positionCursor{text: data, line: 1, col: 1},
 		dec: jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true)),
 	}
 	pol := &Policy{Type: typ, src: data}
@@ -52,6 +53,7 @@ func Parse(data []byte, typ PolicyType) (*Policy, error) {
 type parser struct {
 	dec     *jsontext.Decoder
 	src     []byte
+	pos     positionCursor // where statement spans are computed
 	errs    ErrorList
 	warns   []Warning
 	dropped int
@@ -108,8 +110,8 @@ func (p *parser) syntax(err error) {
 		off = int64(len(p.src))
 	}
 	if off >= 0 {
-		line, col := (&Policy{src: p.src}).LineCol(off)
-		msg = fmt.Sprintf("%s (line %d, column %d)", msg, line, col)
+		at := PositionAt(p.src, off)
+		msg = fmt.Sprintf("%s (line %d, column %d)", msg, at.Line, at.Column)
 	}
 	p.errf(path, off, ErrSyntax, "invalid JSON: %s", msg)
 }
@@ -316,14 +318,14 @@ func (p *parser) parseStatements(pol *Policy) {
 	case '{':
 		pol.StatementSingle = true
 		st := p.parseStatement("Statement")
-		st.Offset = off
+		st.Span = p.span(off)
 		pol.Statements = append(pol.Statements, st)
 	case '[':
 		p.read()
 		for i := 0; !p.fatal && p.peek() != ']'; i++ {
 			soff := p.start()
 			st := p.parseStatement(fmt.Sprintf("Statement[%d]", i))
-			st.Offset = soff
+			st.Span = p.span(soff)
 			pol.Statements = append(pol.Statements, st)
 		}
 		p.read()
@@ -337,9 +339,23 @@ func (p *parser) parseStatements(pol *Policy) {
 	}
 }
 
+// span records where the statement just read lies: from its opening brace at open
+// to the closing brace the decoder has just passed. Statements come in document
+// order, so one cursor walks the document once. A statement that is not an object
+// gets its start only.
+func (p *parser) span(open int64) Span {
+	if open < 0 || open >= int64(len(p.src)) {
+		return Span{}
+	}
+	s := Span{Start: p.pos.at(open)}
+	if end := p.dec.InputOffset() - 1; p.src[open] == '{' && end > open && end < int64(len(p.src)) && p.src[end] == '}' {
+		s.End = p.pos.at(end)
+	}
+	return s
+}
+
 func (p *parser) parseStatement(path string) Statement {
 	var st Statement
-	st.Offset = -1
 	p.object(path, func(name string, keyOff int64) {
 		st.keys = append(st.keys, name)
 		ep := join(path, name)

@@ -35,9 +35,10 @@ type Statement struct {
 	Condition    []ConditionOperator // in document order; nil when absent
 	HasCondition bool
 
-	// Offset is the byte offset of the statement's opening brace in the document.
-	Offset int64
-	keys   []string
+	// Span is where the statement lies in the document it was parsed from; the
+	// zero Span for a statement not parsed from a document.
+	Span Span
+	keys []string
 }
 
 // StringList is a list-typed element such as Action or Resource. Single records that
@@ -159,24 +160,6 @@ func (w Warning) String() string {
 		return w.Msg
 	}
 	return w.Path + ": " + w.Msg
-}
-
-// LineCol returns the 1-based line and column of a byte offset in the document the
-// policy was parsed from, or 0, 0 when unknown.
-func (p *Policy) LineCol(offset int64) (line, col int) {
-	if p == nil || offset < 0 || offset > int64(len(p.src)) {
-		return 0, 0
-	}
-	line, col = 1, 1
-	for _, c := range p.src[:offset] {
-		if c == '\n' {
-			line++
-			col = 1
-		} else {
-			col++
-		}
-	}
-	return line, col
 }
 
 // Clone returns a deep copy that can be edited (by mutators) without touching p.

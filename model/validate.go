@@ -28,7 +28,7 @@ func (p *parser) validate(pol *Policy, typ PolicyType) {
 		p.validateStatement(st, path, typ, vars)
 		if st.HasSid && st.Sid != "" {
 			if j, dup := sids[st.Sid]; dup {
-				p.warnf(path+".Sid", st.Offset, "duplicate-sid", "Sid %q is also used by statement %d", st.Sid, j)
+				p.warnf(path+".Sid", st.Offset(), "duplicate-sid", "Sid %q is also used by statement %d", st.Sid, j)
 			} else {
 				sids[st.Sid] = i
 			}
@@ -46,7 +46,7 @@ func hasKey(keys []string, k string) bool {
 }
 
 func (p *parser) validateStatement(st *Statement, path string, typ PolicyType, vars bool) {
-	off := st.Offset
+	off := st.Offset()
 	switch {
 	case !st.HasEffect:
 		p.errf(path, off, ErrMissingEffect, "the statement has no Effect")

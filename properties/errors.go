@@ -182,7 +182,8 @@ func (e *PolicyFileError) defect(pe *model.PolicyError) Defect {
 		pos := e.Source.Locate(pe.Offset)
 		d.Line, d.Column = pos.Line, pos.Column
 	case pe.Offset >= 0:
-		d.Line, d.Column = lineCol(e.data, pe.Offset)
+		at := model.PositionAt(e.data, pe.Offset)
+		d.Line, d.Column = at.Line, at.Column
 	}
 	return d
 }
@@ -190,20 +191,6 @@ func (e *PolicyFileError) defect(pe *model.PolicyError) Defect {
 // Unwrap exposes both ErrInvalidPolicy and the model's error kinds, so that
 // errors.Is(err, model.ErrInvalidEffect) works on a loaded file.
 func (e *PolicyFileError) Unwrap() []error { return []error{ErrInvalidPolicy, e.Err} }
-
-// lineCol converts a byte offset into a 1-based line and column.
-func lineCol(data []byte, off int64) (line, col int) {
-	line, col = 1, 1
-	for i := int64(0); i < off && i < int64(len(data)); i++ {
-		if data[i] == '\n' {
-			line++
-			col = 1
-		} else {
-			col++
-		}
-	}
-	return line, col
-}
 
 // badInput marks an error of package source as ErrBadInput without repeating
 // "bad input" in its message.

@@ -54,7 +54,7 @@ func (t *Target) inSource(ref *StatementRef, i int) *StatementRef {
 		// In a template the statement is at the template's own line; a plan's policy
 		// is one string, so there is no line to give (0) and the address names it.
 		st := &t.Policy.Statements[i]
-		pos := src.Locate(st.Offset)
+		pos := src.Locate(st.Offset())
 		ref.Line, ref.Column, ref.where = 0, 0, src.Name
 		if src.Precise() {
 			ref.Line, ref.Column, ref.where = pos.Line, pos.Column, fmt.Sprintf("%s:%d:%d", src.File, pos.Line, pos.Column)
@@ -68,8 +68,8 @@ func statementIn(pol *model.Policy, i int, decided bool, why string) *StatementR
 		return nil
 	}
 	st := &pol.Statements[i]
-	line, col := pol.LineCol(st.Offset)
-	return &StatementRef{Index: i, Sid: st.Sid, Effect: st.Effect, Line: line, Column: col, Decided: decided, Why: why}
+	at := st.Span.Start // the parser's position: columns in characters
+	return &StatementRef{Index: i, Sid: st.Sid, Effect: st.Effect, Line: at.Line, Column: at.Column, Decided: decided, Why: why}
 }
 
 // matchRef locates a deciding statement, in whichever policy of the bundle it is.

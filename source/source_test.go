@@ -89,7 +89,7 @@ func TestCorpusTemplate(t *testing.T) {
 	dev := byID(t, ps, "Developers.Policies[0]")
 	pol := parse(t, dev)
 	for i, sid := range []string{"AllowAllUsersToListAccounts", "AllowIndividualUserToSeeAndManageTheirOwnAccountInformation", "AllowIndividualUserToListTheirOwnMFA", "AllowIndividualUserToManageTheirOwnMFA"} {
-		if got, want := dev.Locate(pol.Statements[i].Offset), posOf(t, corpusTemplate, "Sid: "+sid); got != want {
+		if got, want := dev.Locate(pol.Statements[i].Offset()), posOf(t, corpusTemplate, "Sid: "+sid); got != want {
 			t.Errorf("statement %d (%s) at %v, want %v", i, sid, got, want)
 		}
 	}
@@ -126,7 +126,7 @@ func TestCorpusPlan(t *testing.T) {
 	}
 	p := byID(t, ps, "module.iam.module.users.aws_iam_policy.self_manage")
 	pol := parse(t, p)
-	if got := p.Where(pol.Statements[6].Offset); got != p.Name {
+	if got := p.Where(pol.Statements[6].Offset()); got != p.Name {
 		t.Errorf("a plan's statement is named by the address, got %q", got)
 	}
 	want003, _ := os.ReadFile("../corpus/policies/003-blog-self-manage-mfa.json")

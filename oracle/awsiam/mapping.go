@@ -63,7 +63,7 @@ func (c *Call) mapStatement(o *Oracle, st types.Statement) oracle.MatchedStmt {
 	if d == nil || st.StartPosition == nil {
 		return oracle.MatchedStmt{Policy: name, Statement: -1}
 	}
-	idx := policypos.Locate(d.spans, policypos.Pos{Line: int(st.StartPosition.Line), Column: int(st.StartPosition.Column)})
+	idx := policypos.Locate(d.spans, model.Position{Line: int(st.StartPosition.Line), Column: int(st.StartPosition.Column)})
 	if idx < 0 {
 		return oracle.MatchedStmt{Policy: name, Statement: -1}
 	}

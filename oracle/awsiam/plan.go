@@ -15,7 +15,6 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/iamfuzz/iamfuzz/model"
 	"github.com/iamfuzz/iamfuzz/oracle/awsiam/directory"
-	"github.com/iamfuzz/iamfuzz/oracle/awsiam/internal/policypos"
 	"github.com/iamfuzz/iamfuzz/oracle/replay"
 )
 
@@ -88,7 +87,7 @@ type policyTexts struct {
 // doc is a parsed policy with its statement spans, for mapping positions.
 type doc struct {
 	policy *model.Policy
-	spans  []policypos.Span
+	spans  []model.Span
 }
 
 // Unsent is a case that is not asked, and why.

@@ -38,7 +38,7 @@ type ModelDecider struct {
 // positions.
 type source struct {
 	id, typ string
-	spans   []policypos.Span
+	spans   []model.Span
 }
 
 // question is a simulation made ready for the model.
@@ -309,7 +309,7 @@ func (q *question) statements(ms []model.Match) []Statement {
 		}
 		st := Statement{SourcePolicyID: src.id, SourcePolicyType: src.typ}
 		if m.Statement < len(src.spans) {
-			st.Start, st.End = src.spans[m.Statement].Reported()
+			st.Start, st.End = policypos.Reported(src.spans[m.Statement])
 		}
 		out = append(out, st)
 	}

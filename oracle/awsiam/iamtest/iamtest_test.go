@@ -97,7 +97,7 @@ func TestSDKReadsTheCurrentShape(t *testing.T) {
 				t.Fatalf("%s on %s: %d matched statements, model %d", actions[i], resources[j], len(rs.MatchedStatements), len(want.Matched))
 			}
 			for k, st := range rs.MatchedStatements {
-				pos := policypos.Pos{Line: int(st.StartPosition.Line), Column: int(st.StartPosition.Column)}
+				pos := model.Position{Line: int(st.StartPosition.Line), Column: int(st.StartPosition.Column)}
 				if aws.ToString(st.SourcePolicyId) != "PolicyInputList.1" || policypos.Locate(spans, pos) != want.Matched[k].Statement {
 					t.Errorf("matched %s at %v, model statement %d", aws.ToString(st.SourcePolicyId), pos, want.Matched[k].Statement)
 				}

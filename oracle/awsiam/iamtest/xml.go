@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/iamfuzz/iamfuzz/oracle/awsiam/internal/policypos"
+	"github.com/iamfuzz/iamfuzz/model"
 )
 
 // xmlns is the IAM Query API's namespace, on every response document.
@@ -45,7 +45,7 @@ type ResourceSpecificResult struct {
 type Statement struct {
 	SourcePolicyID   string
 	SourcePolicyType string // "" to leave it out, as AWS does for input policies
-	Start, End       policypos.Pos
+	Start, End       model.Position
 }
 
 // xmlWriter builds a response document. Writing by hand keeps the exact shape the
@@ -93,7 +93,7 @@ func (w *xmlWriter) statements(name string, sts []Statement) {
 	w.close(name)
 }
 
-func (w *xmlWriter) position(name string, p policypos.Pos) {
+func (w *xmlWriter) position(name string, p model.Position) {
 	w.open(name)
 	w.text("Line", strconv.Itoa(p.Line))
 	w.text("Column", strconv.Itoa(p.Column))

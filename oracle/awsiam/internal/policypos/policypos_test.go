@@ -1,7 +1,9 @@
 package policypos
 
 import (
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/iamfuzz/iamfuzz/model"
 )
@@ -10,17 +12,20 @@ import (
 // StartPosition 1:38 and EndPosition 1:167 for this document's only statement.
 const cliExample = `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"dynamodb:*","Resource":"*","Condition":{"DateGreaterThan":{"aws:CurrentTime":"2018-08-16T12:00:00Z"}}}}`
 
+// lc is a position by line and column only, as AWS reports it.
+func lc(line, col int) model.Position { return model.Position{Line: line, Column: col} }
+
 func TestReportedMatchesAWSExample(t *testing.T) {
 	p, err := model.Parse([]byte(cliExample), model.IdentityPolicy)
 	if err != nil {
 		t.Fatal(err)
 	}
 	spans := Spans([]byte(cliExample), p)
-	start, end := spans[0].Reported()
-	if start != (Pos{1, 38}) || end != (Pos{1, 167}) {
+	start, end := Reported(spans[0])
+	if start != lc(1, 38) || end != lc(1, 167) {
 		t.Fatalf("reported %v..%v, AWS reported 1:38..1:167", start, end)
 	}
-	if got := Locate(spans, Pos{1, 38}); got != 0 {
+	if got := Locate(spans, lc(1, 38)); got != 0 {
 		t.Fatalf("Locate(1:38) = %d, want 0", got)
 	}
 }
@@ -32,25 +37,22 @@ func TestLocateMultiLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	spans := Spans([]byte(doc), p)
-	if spans[0].Open != (Pos{4, 5}) {
-		t.Fatalf("statement 0 opens at %v, want 4:5", spans[0].Open)
+	at := func(p model.Position) model.Position { return lc(p.Line, p.Column) }
+	if at(spans[0].Start) != lc(4, 5) {
+		t.Fatalf("statement 0 opens at %v, want 4:5", spans[0].Start)
 	}
-	if spans[1].Open != (Pos{5, 5}) || spans[1].Close != (Pos{9, 5}) {
-		t.Fatalf("statement 1 spans %v..%v, want 5:5..9:5", spans[1].Open, spans[1].Close)
+	if at(spans[1].Start) != lc(5, 5) || at(spans[1].End) != lc(9, 5) {
+		t.Fatalf("statement 1 spans %v..%v, want 5:5..9:5", spans[1].Start, spans[1].End)
 	}
 	for _, tc := range []struct {
-		pos  Pos
+		pos  model.Position
 		want int
 	}{
-		{Pos{4, 6}, 0}, {Pos{4, 5}, 0}, {Pos{5, 6}, 1}, {Pos{7, 3}, 1}, {Pos{9, 6}, 1}, {Pos{2, 1}, -1}, {Pos{10, 1}, -1},
+		{lc(4, 6), 0}, {lc(4, 5), 0}, {lc(5, 6), 1}, {lc(7, 3), 1}, {lc(9, 6), 1}, {lc(2, 1), -1}, {lc(10, 1), -1},
 	} {
 		if got := Locate(spans, tc.pos); got != tc.want {
 			t.Errorf("Locate(%v) = %d, want %d", tc.pos, got, tc.want)
 		}
-	}
-	// Columns count characters: "Ä" is two bytes but one column.
-	if got := At([]byte("\"Ä\"x"), 4); got != (Pos{1, 4}) {
-		t.Fatalf("At after a two-byte character = %v, want 1:4", got)
 	}
 }
 
@@ -60,7 +62,29 @@ func TestSpansOfForeignText(t *testing.T) {
 		t.Fatal(err)
 	}
 	spans := Spans([]byte(`{}`), p)
-	if spans[0] != (Span{}) || Locate(spans, Pos{1, 38}) != -1 {
+	if spans[0] != (model.Span{}) || Locate(spans, lc(1, 38)) != -1 {
 		t.Fatalf("a text that is not the parsed document must locate nothing, got %v", spans)
+	}
+}
+
+// TestNonASCIIColumns: after multi-byte characters, AWS's reported column (one
+// character past the brace) and the parser's span, which reports and SARIF show,
+// are the same column in characters (cmd/iamfuzz's TestStatementPositionsAgree
+// checks the report and SARIF with the same document).
+func TestNonASCIIColumns(t *testing.T) {
+	doc := `{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::ÄÖÜ/*"}, {"Effect":"Allow","Action":"*","Resource":"*"}]}`
+	p, err := model.Parse([]byte(doc), model.IdentityPolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spans := Spans([]byte(doc), p)
+	open := strings.Index(doc, `{"Effect":"Allow","Action":"*"`)
+	want := 1 + utf8.RuneCountInString(doc[:open])
+	if spans[1].Start.Column != want || p.Statements[1].Span != spans[1] {
+		t.Fatalf("span starts at column %d, want %d (characters)", spans[1].Start.Column, want)
+	}
+	start, _ := Reported(spans[1])
+	if start != lc(1, want+1) || Locate(spans, start) != 1 {
+		t.Fatalf("AWS would report %v, located %d", start, Locate(spans, start))
 	}
 }
