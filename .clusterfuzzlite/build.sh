@@ -16,7 +16,8 @@ go install "github.com/AdamKorcz/go-118-fuzz-build@$GO118FUZZBUILD_VERSION"
 go get "github.com/AdamKorcz/go-118-fuzz-build/testing@$GO118FUZZBUILD_VERSION"
 
 # F.Add does nothing in a libFuzzer build: the seeds go in as seed corpora.
-go run ./scripts/fuzzseeds -out "$WORK/seeds"
+# (Plain Go: the builder's sanitizer CFLAGS must not reach cgo here.)
+CGO_ENABLED=0 go run ./scripts/fuzzseeds -out "$WORK/seeds"
 
 # The targets, from their declarations (no test build with the sanitizer flags).
 targets=$(sed -nE 's/^func (Fuzz[A-Za-z0-9_]+)\(f \*testing\.F\).*/\1/p' fuzz/*_test.go)
