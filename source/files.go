@@ -137,3 +137,22 @@ func Collect(args, exclude []string, stdin io.Reader) ([]*Policy, error) {
 	}
 	return out, nil
 }
+
+// inputMarkers are the keys that make a file a policy, a template or a plan.
+var inputMarkers = []string{`"Statement"`, "Statement:", "AWSTemplateFormatVersion", "Resources", "planned_values"}
+
+// LooksLikeInput reports whether a file that does not parse was meant to be a
+// policy, a template or a plan: it names one of their top-level keys. A malformed
+// tsconfig.json does not; a policy with a missing comma does.
+func LooksLikeInput(file string) bool {
+	data, err := model.ReadFile(file, MaxFileSize)
+	if err != nil {
+		return true
+	}
+	for _, m := range inputMarkers {
+		if strings.Contains(string(data), m) {
+			return true
+		}
+	}
+	return false
+}

@@ -56,6 +56,8 @@ type checkConfig struct {
 	baseline string
 	base     *baselineSet
 	exclude  stringList
+	// ignoreOthers leaves out named files that hold no policy (see inputs.go).
+	ignoreOthers bool
 }
 
 func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -69,6 +71,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.spec, "spec", "", "spec file for every policy (default: each policy's own spec, see corpus/specs/README.md, else the built-in default)")
 	fs.StringVar(&cfg.format, "format", "text", "output format: text, json, sarif or junit")
 	fs.Var(&cfg.exclude, "exclude", "skip files and folders whose name or path below a folder argument matches this glob (repeatable)")
+	fs.BoolVar(&cfg.ignoreOthers, "ignore-other-files", false, "leave out named files that hold no policy, template or plan (for pre-commit, which passes every changed file)")
 	fs.IntVar(&cfg.parallel, "parallel", runtime.GOMAXPROCS(0), "policies checked at the same time")
 	cfg.bundle.register(fs)
 	fs.StringVar(&cfg.baseline, "baseline", "", "the old version to compare with (a file, a folder, or git:REV:PATH): every request the new policies allow and the old did not is a no-new-access finding")
@@ -116,6 +119,12 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "iamfuzz check: %v\n", err)
 		return exitUsage
+	}
+	if cfg.ignoreOthers {
+		if files = dropOtherFiles(files, stderr); len(files) == 0 {
+			fmt.Fprintln(stdout, "iamfuzz check: none of the files holds a policy; nothing to check")
+			return exitOK
+		}
 	}
 	if cfg.spec != "" {
 		if _, err := properties.LoadSpec(cfg.spec); err != nil {

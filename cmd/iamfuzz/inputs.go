@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -91,6 +92,23 @@ func policyFiles(pols []*source.Policy) []string {
 		if p.Format == source.PolicyJSON && p.File != "-" {
 			out = append(out, p.File)
 		}
+	}
+	return out
+}
+
+// dropOtherFiles leaves out the inputs that are not policies, templates or plans
+// at all (pre-commit passes every changed JSON and YAML file), saying so on
+// stderr. A file that looks like one of them but is malformed stays: its error is
+// a finding, not noise.
+func dropOtherFiles(pols []*source.Policy, stderr io.Writer) []*source.Policy {
+	var out []*source.Policy
+	for _, p := range pols {
+		if p.Err != nil && p.ID == "" && (errors.Is(p.Err, source.ErrUnknownFormat) || errors.Is(p.Err, source.ErrNoPolicies) ||
+			errors.Is(p.Err, source.ErrSyntax) && !source.LooksLikeInput(p.File)) {
+			fmt.Fprintf(stderr, "iamfuzz check: %s holds no policy, template or plan: left out\n", p.File)
+			continue
+		}
+		out = append(out, p)
 	}
 	return out
 }
