@@ -1,0 +1,168 @@
+package partition
+
+import (
+	"fmt"
+
+	"github.com/iamfuzz/iamfuzz/corpus/catalog"
+	"github.com/iamfuzz/iamfuzz/model"
+)
+
+// The problem a caller states and the classes and coverage it gets back.
+
+// PrincipalKind is the kind of caller a class has.
+type PrincipalKind uint8
+
+// Principal kinds. The root user is not enumerated: identity policies cannot be
+// attached to it.
+const (
+	UserPrincipal PrincipalKind = iota
+	RoleSessionPrincipal
+	FederatedPrincipal
+)
+
+// Principal is the caller of a class.
+type Principal struct {
+	Kind    PrincipalKind
+	Account string
+	Path    string // users: "" or segments each ending in "/"
+	Name    string // user name, role name, or federated user name
+	Session string // role sessions
+}
+
+// ARN is the principal's ARN, as requests carry it.
+func (p Principal) ARN() string {
+	switch p.Kind {
+	case RoleSessionPrincipal:
+		return "arn:aws:sts::" + p.Account + ":assumed-role/" + p.Name + "/" + p.Session
+	case FederatedPrincipal:
+		return "arn:aws:sts::" + p.Account + ":federated-user/" + p.Name
+	}
+	return "arn:aws:iam::" + p.Account + ":user/" + p.Path + p.Name
+}
+
+// derived returns the value the model derives for a principal key (lower-cased).
+func (p Principal) derived(key string) (string, bool) {
+	switch key {
+	case "aws:principalaccount":
+		return p.Account, true
+	case "aws:principaltype":
+		return [...]string{"User", "AssumedRole", "FederatedUser"}[p.Kind], true
+	case "aws:principalarn":
+		if p.Kind == RoleSessionPrincipal {
+			return "arn:aws:iam::" + p.Account + ":role/" + p.Name, true
+		}
+		return p.ARN(), true
+	case "aws:username":
+		return p.Name, p.Kind == UserPrincipal
+	case "aws:userid":
+		return p.Account + ":" + p.Name, p.Kind == FederatedPrincipal
+	}
+	return "", false
+}
+
+// ActionList is an extra list of action patterns that splits action groups (a
+// spec's allow-list, for example).
+type ActionList struct {
+	Name     string
+	Patterns []string
+}
+
+// ResourcePred is an extra predicate on resources, such as "owned by another
+// user". Key identifies its language (the same key must mean the same language);
+// Service, if not "", is the only service whose ARNs it can contain.
+type ResourcePred struct {
+	Key     string
+	Lang    *Lang
+	Service string
+}
+
+// KeyDomain makes a context key vary in every action group, with its values
+// given outright (nil: absent) besides the classes its conditions make. The
+// values of such a key are never merged, so the caller's own judgement may tell
+// them apart (the MFA state, for instance).
+type KeyDomain struct {
+	Key    string
+	Values []*model.ContextValue
+}
+
+// Problem is what to partition.
+type Problem struct {
+	// Policies are the policies whose statements define the classes: one bundle,
+	// or two bundles to compare.
+	Policies []*model.Policy
+	// Catalog is the AWS action catalogue.
+	Catalog     *catalog.Catalog
+	ActionLists []ActionList
+	// Resources returns extra resource predicates for a caller.
+	Resources func(Principal) []ResourcePred
+	// Names and Accounts are user names and accounts that matter to the caller
+	// besides those written in the policies.
+	Names    []string
+	Accounts []string
+	Keys     []KeyDomain
+	// KeepValue, if set, drops context values that need no deciding (nil v: the
+	// key absent).
+	KeepValue func(key string, v *model.ContextValue) bool
+	// Budget bounds the product states of one automaton walk (default 100,000);
+	// MaxContexts the context combinations of one action group (default 4,096).
+	Budget, MaxContexts int
+}
+
+// Class is one class of requests, by its witness.
+type Class struct {
+	Principal Principal
+	Action    string
+	Resource  string
+	Context   map[string]model.ContextValue
+	// Group is the action group; every action of it gets the same answer.
+	Group *Group
+}
+
+// Group is a set of catalogue actions that every statement and action list
+// treats alike.
+type Group struct {
+	Actions []string
+	// Statements are the statements that can apply to the group's actions, as
+	// "policy/statement" indices.
+	Statements [][2]int
+	sig        string
+	applicable []int
+	templates  map[string]string // ARN template -> an action of the group that takes it; "*" for none
+	rank       map[string]int    // preference of named actions (1 first)
+	tplOrder   []string
+}
+
+// Coverage says what an enumeration covered.
+type Coverage struct {
+	Principals int
+	Actions    int // catalogue actions
+	Groups     int // action groups
+	// Resources and Contexts count the resource classes and context
+	// combinations, summed over principals and groups.
+	Resources int
+	Contexts  int
+	// Classes is the number of classes visited (and decided by the caller).
+	Classes int
+	// Keys are the context keys varied, with their classes (the most in any group).
+	Keys map[string]int
+	// Unknown says what was not partitioned exactly; empty means every class of
+	// the request space was visited.
+	Unknown []string
+	// Stopped is true when visit or the context ended the enumeration early.
+	Stopped bool
+	// GroupList lists the action groups, for reports.
+	GroupList []*Group
+}
+
+// Exact reports whether every class was covered.
+func (c *Coverage) Exact() bool { return len(c.Unknown) == 0 && !c.Stopped }
+
+func (c *Coverage) unknown(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	for _, u := range c.Unknown {
+		if u == msg {
+			return
+		}
+	}
+	c.Unknown = append(c.Unknown, msg)
+}
