@@ -45,3 +45,32 @@ func TestCheckResourcePolicyFlag(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 }
+
+// Each rule kind's worked example works from the command line in every format.
+func TestCheckRuleKindsFormats(t *testing.T) {
+	for _, kind := range []string{"never", "only", "liveness", "bundle"} {
+		dir := "../../corpus/examples/" + kind + "/"
+		for _, format := range []string{"text", "json", "sarif"} {
+			code, out, errOut := checkCmd(t, "", "check", "--format", format, "--spec", dir+"spec.yaml", dir+"keeps.json", dir+"breaks.json")
+			if code != exitFailures {
+				t.Fatalf("%s %s: exit %d: %s", kind, format, code, errOut)
+			}
+			inv := kind
+			if kind == "bundle" {
+				inv = "no-escalation"
+			}
+			var want string
+			switch format {
+			case "text":
+				want = "[" + inv + "]"
+			case "json":
+				want = `"invariant": "` + inv + `"`
+			default:
+				want = `"ruleId": "` + inv + `"`
+			}
+			if !strings.Contains(out, want) {
+				t.Errorf("%s %s: %q missing", kind, format, want)
+			}
+		}
+	}
+}
