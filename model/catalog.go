@@ -36,7 +36,12 @@ func ParseWith(data []byte, typ PolicyType, opts ParseOptions) (*Policy, error) 
 	if err != nil || opts.Catalog == nil {
 		return p, err
 	}
-	p.Warnings = append(p.Warnings, lintActions(p, opts.Catalog)...)
+	if p.warnsDropped > 0 {
+		p.Warnings = p.Warnings[:len(p.Warnings)-1] // the count, recomputed below
+	}
+	ws, more := lintActions(p, opts.Catalog, MaxWarnings-len(p.Warnings))
+	p.warnsDropped += more
+	p.Warnings = capWarnings(append(p.Warnings, ws...), p.warnsDropped)
 	return p, nil
 }
 
@@ -45,9 +50,11 @@ func ParseWith(data []byte, typ PolicyType, opts ParseOptions) (*Policy, error) 
 // cost seconds. Later unknown actions are still reported, without a hint.
 const maxSuggestions = 16
 
-func lintActions(p *Policy, cat ActionCatalog) []Warning {
-	var out []Warning
+// lintActions returns at most room warnings about actions and services that do
+// not exist, one per distinct action, and counts the others.
+func lintActions(p *Policy, cat ActionCatalog, room int) (out []Warning, more int) {
 	hints := 0
+	seen := map[string]bool{}
 	for i, st := range p.Statements {
 		path := "Statement"
 		if !p.StatementSingle {
@@ -61,6 +68,17 @@ func lintActions(p *Policy, cat ActionCatalog) []Warning {
 				continue
 			}
 			for j, a := range e.l.Values {
+				la := strings.ToLower(a)
+				if seen[la] {
+					continue
+				}
+				seen[la] = true
+				if len(out) >= room {
+					if _, ok := lintAction(a, cat, false); ok {
+						more++
+					}
+					continue
+				}
 				if w, ok := lintAction(a, cat, hints < maxSuggestions); ok {
 					if w.hinted {
 						hints++
@@ -70,7 +88,7 @@ func lintActions(p *Policy, cat ActionCatalog) []Warning {
 			}
 		}
 	}
-	return out
+	return out, more
 }
 
 type lint struct {

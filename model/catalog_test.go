@@ -20,8 +20,9 @@ func (c *countingCatalog) SuggestAction(a string) (string, bool) {
 func (c *countingCatalog) ResourceFits(string, string) (bool, bool) { return false, false }
 func (c *countingCatalog) ResourceTypesOf(string) string            { return "" }
 
-// TestSuggestionsAreCapped: every unknown action is warned about, but only the
-// first few get a "did you mean" (each may scan the whole catalogue).
+// TestSuggestionsAreCapped: unknown actions are warned about up to
+// model.MaxWarnings (the rest counted in a last warning), and only the first few
+// get a "did you mean" (each may scan the whole catalogue).
 func TestSuggestionsAreCapped(t *testing.T) {
 	var acts []string
 	for i := range 200 {
@@ -39,7 +40,7 @@ func TestSuggestionsAreCapped(t *testing.T) {
 			hinted++
 		}
 	}
-	if len(p.Warnings) != 200 || hinted == 0 || hinted > 16 || cat.suggestions != hinted {
-		t.Errorf("%d warnings, %d with a hint, %d suggestions asked; want 200 warnings and at most 16 hints", len(p.Warnings), hinted, cat.suggestions)
+	if len(p.Warnings) != model.MaxWarnings+1 || p.Warnings[model.MaxWarnings].Code != "warnings-truncated" || hinted == 0 || hinted > 16 || cat.suggestions != hinted {
+		t.Errorf("%d warnings, %d with a hint, %d suggestions asked; want %d warnings, a count, and at most 16 hints", len(p.Warnings), hinted, cat.suggestions, model.MaxWarnings)
 	}
 }

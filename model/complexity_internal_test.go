@@ -86,3 +86,41 @@ func TestForAnyValueLinear(t *testing.T) {
 		}
 	}
 }
+
+// countingCatalog knows no action and counts the suggestions asked of it.
+type countingCatalog struct{ suggests int }
+
+func (c *countingCatalog) LookupAction(string) (string, bool) { return "", false }
+func (c *countingCatalog) KnownService(string) bool           { return true }
+func (c *countingCatalog) SuggestAction(string) (string, bool) {
+	c.suggests++
+	return "s3:GetObject", true
+}
+func (c *countingCatalog) ResourceFits(string, string) (bool, bool) { return false, false }
+func (c *countingCatalog) ResourceTypesOf(string) string            { return "" }
+
+// TestUnknownActionWarningsCapped: 50,000 unknown actions made a 5 MB result line
+// and one catalogue scan ("did you mean") each.
+func TestUnknownActionWarningsCapped(t *testing.T) {
+	const n = 5000
+	acts := make([]string, n)
+	for i := range acts {
+		acts[i] = fmt.Sprintf("s3:NoSuch%d", i%(n/2)) // every action twice
+	}
+	doc := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["%s"],"Resource":"*"}]}`, strings.Join(acts, `","`))
+	cat := &countingCatalog{}
+	p, err := ParseWith([]byte(doc), IdentityPolicy, ParseOptions{Catalog: cat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Warnings) != MaxWarnings+1 {
+		t.Fatalf("%d warnings, want %d and a count", len(p.Warnings), MaxWarnings)
+	}
+	last := p.Warnings[len(p.Warnings)-1]
+	if last.Code != "warnings-truncated" || !strings.HasPrefix(last.Msg, fmt.Sprint(n/2-MaxWarnings)+" ") {
+		t.Errorf("last warning %+v, want a count of %d", last, n/2-MaxWarnings)
+	}
+	if cat.suggests > MaxWarnings {
+		t.Errorf("%d suggestions asked, want at most %d", cat.suggests, MaxWarnings)
+	}
+}

@@ -46,8 +46,21 @@ func Parse(data []byte, typ PolicyType) (*Policy, error) {
 	if len(p.errs) > 0 {
 		return nil, p.errs
 	}
-	pol.Warnings = p.warns
+	pol.Warnings, pol.warnsDropped = capWarnings(p.warns, p.warnsDropped), p.warnsDropped
 	return pol, nil
+}
+
+// MaxWarnings bounds the warnings kept for one policy; the rest are counted in
+// a last warning with code "warnings-truncated" (50,000 unknown actions made a
+// 5 MB result line).
+const MaxWarnings = 100
+
+// capWarnings appends the count of the warnings dropped past MaxWarnings.
+func capWarnings(ws []Warning, dropped int) []Warning {
+	if dropped > 0 {
+		ws = append(ws, Warning{Offset: -1, Code: "warnings-truncated", Msg: fmt.Sprintf("%d more warnings not shown", dropped)})
+	}
+	return ws
 }
 
 type parser struct {
@@ -59,6 +72,8 @@ type parser struct {
 	dropped int
 	fatal   bool // a syntax error: the token stream cannot be trusted any more
 	steps   int  // key comparisons, for the tests that bound them
+
+	warnsDropped int
 }
 
 func (p *parser) errf(path string, off int64, kind *Kind, format string, args ...any) {
@@ -70,7 +85,8 @@ func (p *parser) errf(path string, off int64, kind *Kind, format string, args ..
 }
 
 func (p *parser) warnf(path string, off int64, code, format string, args ...any) {
-	if len(p.warns) >= maxErrors {
+	if len(p.warns) >= MaxWarnings {
+		p.warnsDropped++
 		return
 	}
 	p.warns = append(p.warns, Warning{Path: path, Offset: off, Code: code, Msg: fmt.Sprintf(format, args...)})

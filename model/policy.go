@@ -13,8 +13,10 @@ type Policy struct {
 	StatementSingle bool
 	// Type is the kind of policy the document was validated as.
 	Type PolicyType
-	// Warnings are findings that do not make the document invalid.
-	Warnings []Warning
+	// Warnings are findings that do not make the document invalid: at most
+	// MaxWarnings, then one "warnings-truncated" warning counting the others.
+	Warnings     []Warning
+	warnsDropped int
 
 	keys []string // top-level keys in document order
 	src  []byte   // the document text, for line and column lookups

@@ -363,6 +363,9 @@ func ParseSpec(data []byte, file string) (*Spec, error) {
 		return nil, SpecErrors{{File: file, Kind: ErrSpecMissingKey, Msg: "the spec is empty; it needs at least \"version: 1\" and one invariant"}}
 	}
 	s := p.spec(doc.Content[0])
+	if p.dropped > 0 {
+		p.errs = append(p.errs, &SpecError{File: file, Kind: p.errs[len(p.errs)-1].Kind, Msg: fmt.Sprintf("%d more errors not shown", p.dropped)})
+	}
 	if len(p.errs) > 0 {
 		return nil, p.errs
 	}
@@ -371,12 +374,31 @@ func ParseSpec(data []byte, file string) (*Spec, error) {
 }
 
 type specParser struct {
-	file string
-	errs SpecErrors
+	file    string
+	errs    SpecErrors
+	dropped int
 }
 
+// Bounds of a spec's error report: YAML aliases let a 1 KB spec repeat one long
+// bad value thousands of times (11 MB of errors before the bound).
+const (
+	maxSpecErrors   = 100
+	maxSpecErrorMsg = 512
+)
+
 func (p *specParser) errf(n *yaml.Node, path string, kind error, format string, args ...any) {
-	e := &SpecError{File: p.file, Path: path, Kind: kind, Msg: fmt.Sprintf(format, args...)}
+	if len(p.errs) >= maxSpecErrors {
+		p.dropped++
+		return
+	}
+	msg := fmt.Sprintf(format, args...)
+	if len(msg) > maxSpecErrorMsg {
+		msg = msg[:maxSpecErrorMsg] + "…"
+	}
+	if len(path) > maxSpecErrorMsg {
+		path = path[:maxSpecErrorMsg] + "…"
+	}
+	e := &SpecError{File: p.file, Path: path, Kind: kind, Msg: msg}
 	if n != nil {
 		e.Line, e.Column = n.Line, n.Column
 	}

@@ -284,7 +284,7 @@ func (ev *evaluator) one(bt *batch, line []byte, readErr error, n int) {
 			bt.errOut = fmt.Appendf(bt.errOut, "FAIL %s:%d %s: %s%s\n%s\n", name, n, c.ID, mm, src, b2.Bytes())
 		}
 	}
-	warnings := append(bundleWarnings(b), model.RequestWarnings(req, ev.cat)...)
+	warnings := capResultWarnings(append(bundleWarnings(b), model.RequestWarnings(req, ev.cat)...))
 	if ev.explain {
 		var b2 bytes.Buffer
 		fmt.Fprintf(&b2, "%s:%d %s\n", name, n, c.ID)
@@ -342,6 +342,17 @@ func (l *lazyCatalog) ResourceTypesOf(a string) string {
 		return c.ResourceTypesOf(a)
 	}
 	return ""
+}
+
+// maxResultWarnings bounds the warnings of one result line (each policy already
+// keeps at most model.MaxWarnings); the rest are counted.
+const maxResultWarnings = 200
+
+func capResultWarnings(ws []string) []string {
+	if len(ws) <= maxResultWarnings {
+		return ws
+	}
+	return append(ws[:maxResultWarnings:maxResultWarnings], fmt.Sprintf("%d more warnings not shown", len(ws)-maxResultWarnings))
 }
 
 // bundleWarnings lists the policies' warnings, each prefixed by its policy's name.
