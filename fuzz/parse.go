@@ -16,7 +16,7 @@ func checkParse(data []byte) error {
 	if len(data) > maxParseInput {
 		return nil
 	}
-	for _, typ := range []model.PolicyType{model.IdentityPolicy, model.ResourcePolicy} {
+	for _, typ := range []model.PolicyType{model.IdentityPolicy, model.ResourcePolicy, model.TrustPolicy} {
 		p, err := model.Parse(data, typ)
 		if err != nil {
 			var list model.ErrorList
