@@ -26,12 +26,13 @@ import (
 	"compress/gzip"
 	_ "embed"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/go-json-experiment/json"
 )
 
 //go:embed catalog.json.gz
