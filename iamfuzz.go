@@ -35,7 +35,8 @@ const (
 	EnvSeed = "IAMFUZZ_SEED"
 )
 
-// Verify checks every policy under paths (files, or folders searched for *.json)
+// Verify checks every identity policy under paths (policy files, CloudFormation
+// templates, Terraform plans, or folders searched for them; see package source)
 // with the proof engine and returns one report per policy, each with its verdict
 // (properties.VerdictProved, VerdictFail or VerdictUnknown) and coverage. It is
 // Check without a testing.T, for tools. opts.Time and ctx bound each run.
@@ -45,7 +46,7 @@ func Verify(ctx context.Context, opts properties.Options, paths ...string) ([]*p
 		return nil, err
 	}
 	if len(targets) == 0 {
-		return nil, fmt.Errorf("iamfuzz: no policy files (*.json) under %q", paths)
+		return nil, fmt.Errorf("iamfuzz: no identity policies (policy files, templates, plans) under %q", paths)
 	}
 	out := make([]*properties.Report, len(targets))
 	for i, t := range targets {
@@ -67,7 +68,7 @@ func Check(t *testing.T, paths ...string) {
 		t.Fatalf("iamfuzz: %v", err)
 	}
 	if len(targets) == 0 {
-		t.Fatalf("iamfuzz: no policy files (*.json) under %q", paths)
+		t.Fatalf("iamfuzz: no identity policies (policy files, templates, plans) under %q", paths)
 	}
 	opts := properties.Options{Checks: envInt(t, EnvChecks, 0), Seed: uint64(envInt(t, EnvSeed, 1))}
 	for _, tg := range targets {
@@ -112,7 +113,7 @@ func Fuzz(f *testing.F, paths ...string) {
 		f.Fatalf("iamfuzz: %v", err)
 	}
 	if len(targets) == 0 {
-		f.Fatalf("iamfuzz: no policy files (*.json) under %q", paths)
+		f.Fatalf("iamfuzz: no identity policies (policy files, templates, plans) under %q", paths)
 	}
 	for i := range targets {
 		f.Add([]byte{byte(i)})

@@ -369,3 +369,63 @@ func TestYAMLAliasBomb(t *testing.T) {
 		t.Errorf("alias bomb: %v, want ErrTooLarge", err)
 	}
 }
+
+// CDK's cdk.out holds templates beside manifests, trees and asset folders; only
+// the templates hold policies.
+func TestFilesCDKOut(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "cdk.out")
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.MkdirAll(filepath.Join(dir, "asset.abc123"), 0o755))
+	tmpl := `{"Resources":{"SelfManage1A2B3C":{"Type":"AWS::IAM::ManagedPolicy","Properties":{"PolicyDocument":{"Statement":[{"Action":"iam:ChangePassword","Effect":"Allow","Resource":{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":iam::",{"Ref":"AWS::AccountId"},":user/${aws:username}"]]}}],"Version":"2012-10-17"}},"Metadata":{"aws:cdk:path":"Stack/SelfManage/Resource"}}}}`
+	must(os.WriteFile(filepath.Join(dir, "Stack.template.json"), []byte(tmpl), 0o644))
+	must(os.WriteFile(filepath.Join(dir, "manifest.json"), []byte(`{"version":"36.0.0","artifacts":{}}`), 0o644))
+	must(os.WriteFile(filepath.Join(dir, "tree.json"), []byte(`{"version":"tree-0.1","tree":{}}`), 0o644))
+	must(os.WriteFile(filepath.Join(dir, "Stack.assets.json"), []byte(`{"version":"36.0.0","files":{}}`), 0o644))
+	must(os.WriteFile(filepath.Join(dir, "asset.abc123", "package.json"), []byte(`{"name":"fn"}`), 0o644))
+	got, err := Files([]string{dir}, nil)
+	if err != nil || len(got) != 1 || filepath.Base(got[0]) != "Stack.template.json" {
+		t.Fatalf("Files = %q, %v; want only the template", got, err)
+	}
+	p := byID(t, read(t, got[0]), "SelfManage1A2B3C")
+	if !strings.Contains(string(p.Doc), `"arn:aws:iam::111122223333:user/${aws:username}"`) {
+		t.Errorf("document %s", p.Doc)
+	}
+}
+
+// Read never panics and always answers policies or an error of its own kinds.
+func FuzzRead(f *testing.F) {
+	for _, file := range []string{corpusTemplate, corpusPlan, "../corpus/policies/000-aws-mfa-self-manage.json"} {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("Resources:\n  P:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyDocument: !Sub ['${A}', {A: !If [C, !Ref X, !GetAtt Y.Arn]}]\n"))
+	f.Add([]byte(`{"planned_values":{"root_module":{"child_modules":[{"resources":[{"type":"aws_iam_role","address":"a","values":{"inline_policy":[{}]}}]}]}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ps, err := Read("f", data)
+		if err != nil {
+			if !errors.Is(err, ErrInput) {
+				t.Fatalf("error outside ErrInput: %v", err)
+			}
+			return
+		}
+		for _, p := range ps {
+			if p.Err == nil && p.Doc == nil {
+				t.Fatalf("%s: neither a document nor an error", p.Name)
+			}
+			if p.Err != nil && !errors.Is(p.Err, ErrInput) {
+				t.Fatalf("%s: error outside ErrInput: %v", p.Name, p.Err)
+			}
+			for off := int64(-1); off <= int64(len(p.Doc)); off += 7 {
+				p.Locate(off)
+			}
+		}
+	})
+}
