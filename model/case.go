@@ -275,7 +275,7 @@ func (c *Case) Bundle(pc *PolicyCache) (*Bundle, error) {
 func (c *Case) BuildRequest() (*Request, error) {
 	ctx := make(map[string]ContextValue, len(c.Request.Context))
 	for k, v := range c.Request.Context {
-		cv, err := contextValue(v)
+		cv, err := ParseContextValue(v)
 		if err != nil {
 			return nil, requestError("request.context."+k, "%v", err)
 		}
@@ -284,7 +284,10 @@ func (c *Case) BuildRequest() (*Request, error) {
 	return NewRequestIn(c.Request.Principal, c.Request.Action, c.Request.Resource, c.Request.ResourceAccount, ctx)
 }
 
-func contextValue(v jsontext.Value) (ContextValue, error) {
+// ParseContextValue reads one context value of the eval format (a string, number,
+// boolean, or a list of them) the way the evaluator does; the replay key reads
+// values through it so that it never disagrees with the model.
+func ParseContextValue(v jsontext.Value) (ContextValue, error) {
 	scalar := func(v jsontext.Value) (string, error) {
 		switch v.Kind() {
 		case '"':

@@ -192,60 +192,18 @@ func (r *Request) prepare() error {
 }
 
 func (r *Request) parsePrincipal() error {
-	bad := func(why string) error {
-		return requestError("request.principal", "%q: %s (want an IAM user, role, assumed-role session, federated user or root ARN)", r.Principal, why)
+	p, err := ParsePrincipal(r.Principal)
+	if err != nil {
+		return err
 	}
-	parts := strings.SplitN(r.Principal, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[1] == "" {
-		return bad("not an ARN")
-	}
-	if !utf8.ValidString(r.Principal) {
-		return bad("invalid UTF-8")
-	}
-	r.partition, r.account = parts[1], parts[4]
-	if r.account == "" || parts[3] != "" {
-		return bad("an IAM principal has an account and no region")
-	}
-	res := parts[5]
+	r.ptype, r.partition, r.account, r.name = p.Type, p.Partition, p.Account, p.Name
 	r.principalArn = r.Principal
-	switch parts[2] {
-	case "iam":
-		switch {
-		case res == "root":
-			r.ptype = PrincipalRoot
-			return nil
-		case strings.HasPrefix(res, "user/"):
-			r.ptype = PrincipalUser
-		case strings.HasPrefix(res, "role/"):
-			r.ptype = PrincipalRole
-		default:
-			return bad("unknown IAM principal type")
-		}
-		r.name = res[strings.LastIndexByte(res, '/')+1:]
-		if r.name == "" || strings.Contains(res, "//") {
-			return bad("empty name or path element")
-		}
-	case "sts":
-		switch {
-		case strings.HasPrefix(res, "assumed-role/"):
-			f := strings.Split(res, "/")
-			if len(f) != 3 || f[1] == "" || f[2] == "" {
-				return bad("an assumed-role ARN is assumed-role/ROLE/SESSION")
-			}
-			r.ptype, r.name = PrincipalAssumedRole, f[2]
-			// aws:PrincipalArn of a role session is the role's ARN; the session
-			// ARN does not carry the role's path, so none is shown.
-			r.principalArn = "arn:" + r.partition + ":iam::" + r.account + ":role/" + f[1]
-		case strings.HasPrefix(res, "federated-user/"):
-			r.ptype, r.name = PrincipalFederatedUser, res[len("federated-user/"):]
-			if r.name == "" || strings.Contains(r.name, "/") {
-				return bad("a federated-user ARN is federated-user/NAME")
-			}
-		default:
-			return bad("unknown STS principal type")
-		}
-	default:
-		return bad("service must be iam or sts")
+	switch p.Type {
+	case PrincipalAssumedRole:
+		// aws:PrincipalArn of a role session is the role's ARN.
+		r.name, r.principalArn = p.Session, p.RoleARN()
+	case PrincipalRoot:
+		r.name = ""
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package properties
 import (
 	"fmt"
 	"strings"
+
+	"github.com/iamfuzz/iamfuzz/model"
 )
 
 // CallerKind is the kind of principal that makes a request.
@@ -68,37 +70,24 @@ func (c Caller) SameUser(account, name string) bool {
 	return c.Kind == UserCaller && c.Account == account && strings.EqualFold(c.Name, name)
 }
 
-// ParseCaller reads a principal ARN of one of the kinds the generators make. Other
-// principals (an IAM role ARN used directly) are an error: the invariants do not
-// judge them.
+// ParseCaller reads a principal ARN of one of the kinds the generators make,
+// through model.ParsePrincipal. Other principals (an IAM role ARN used directly)
+// are an error: the invariants do not judge them.
 func ParseCaller(arn string) (Caller, error) {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[4] == "" {
-		return Caller{}, fmt.Errorf("%q is not a principal ARN", arn)
+	p, err := model.ParsePrincipal(arn)
+	if err != nil {
+		return Caller{}, err
 	}
-	c := Caller{Account: parts[4]}
-	res := parts[5]
-	switch {
-	case parts[2] == "iam" && res == "root":
+	c := Caller{Account: p.Account, Path: p.Path, Name: p.Name, Session: p.Session}
+	switch p.Type {
+	case model.PrincipalUser:
+		c.Kind = UserCaller
+	case model.PrincipalAssumedRole:
+		c.Kind = RoleSessionCaller
+	case model.PrincipalFederatedUser:
+		c.Kind = FederatedCaller
+	case model.PrincipalRoot:
 		c.Kind = RootCaller
-	case parts[2] == "iam" && strings.HasPrefix(res, "user/"):
-		full := res[len("user/"):]
-		i := strings.LastIndexByte(full, '/')
-		c.Kind, c.Path, c.Name = UserCaller, full[:i+1], full[i+1:]
-		if c.Name == "" || strings.HasPrefix(c.Path, "/") || strings.Contains(c.Path, "//") {
-			return Caller{}, fmt.Errorf("%q: malformed user ARN", arn)
-		}
-	case parts[2] == "sts" && strings.HasPrefix(res, "assumed-role/"):
-		f := strings.Split(res, "/")
-		if len(f) != 3 || f[1] == "" || f[2] == "" {
-			return Caller{}, fmt.Errorf("%q: an assumed-role ARN is assumed-role/ROLE/SESSION", arn)
-		}
-		c.Kind, c.Name, c.Session = RoleSessionCaller, f[1], f[2]
-	case parts[2] == "sts" && strings.HasPrefix(res, "federated-user/"):
-		c.Kind, c.Name = FederatedCaller, res[len("federated-user/"):]
-		if c.Name == "" || strings.Contains(c.Name, "/") {
-			return Caller{}, fmt.Errorf("%q: a federated-user ARN is federated-user/NAME", arn)
-		}
 	default:
 		return Caller{}, fmt.Errorf("%q: not an IAM user, role session, federated user or root", arn)
 	}

@@ -2,7 +2,6 @@ package peer
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/iamfuzz/iamfuzz/model"
 )
@@ -17,11 +16,11 @@ import (
 // Allow without a permissions boundary, has the same effect; a boundary would cap
 // the user's grant but not the session's, so then nothing is emulated.
 func emulateFederatedAsUser(rc *rewriteCase) bool {
-	parts := strings.Split(rc.req.Principal, ":")
-	if len(parts) != 6 || parts[2] != "sts" || !strings.HasPrefix(parts[5], "federated-user/") {
+	p, err := model.ParsePrincipal(rc.req.Principal)
+	if err != nil || p.Type != model.PrincipalFederatedUser {
 		return false
 	}
-	userARN := "arn:" + parts[1] + ":iam::" + parts[4] + ":user/" + strings.TrimPrefix(parts[5], "federated-user/")
+	userARN := model.Principal{Type: model.PrincipalUser, Partition: p.Partition, Account: p.Account, Name: p.Name}.ARN()
 	boundary := slices.ContainsFunc(rc.policies, func(p *rewritePolicy) bool { return p.ref.Type == model.BoundaryPolicy })
 	changed, failed := false, false
 	for st := range rc.statements(model.ResourcePolicy) {

@@ -1,8 +1,6 @@
 package peer
 
 import (
-	"strings"
-
 	"github.com/iamfuzz/iamfuzz/model"
 )
 
@@ -13,11 +11,11 @@ import (
 // a role ARN the peer caps it, like a grant to the role. Such statements that do not
 // exclude the caller are rewritten to name the caller's role, which the model caps.
 func emulateNotPrincipalAllow(rc *rewriteCase) bool {
-	parts := strings.Split(rc.req.Principal, ":")
-	if len(parts) != 6 || parts[2] != "iam" || !strings.HasPrefix(parts[5], "role/") {
+	p, err := model.ParsePrincipal(rc.req.Principal)
+	if err != nil || p.Type != model.PrincipalRole {
 		return false
 	}
-	acct := parts[4]
+	acct := p.Account
 	changed := false
 	for st := range rc.statements(model.ResourcePolicy) {
 		np := st.get("NotPrincipal")
@@ -32,7 +30,7 @@ func emulateNotPrincipalAllow(rc *rewriteCase) bool {
 			excluded = true
 		}
 		for _, v := range np.get("AWS").strings() {
-			if v == "*" || v == acct || v == rc.req.Principal || v == "arn:"+parts[1]+":iam::"+acct+":root" {
+			if v == "*" || v == acct || v == rc.req.Principal || v == p.RootARN() {
 				excluded = true
 			}
 		}

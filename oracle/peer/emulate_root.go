@@ -4,17 +4,18 @@ import (
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
+	"github.com/iamfuzz/iamfuzz/model"
 )
 
 // emulateRoot: the peer evaluates the root user like any other principal (no full
 // access to its own account's resources). The model does so for a role; the root's
 // principal keys are kept by giving them in the context.
 func emulateRoot(rc *rewriteCase) bool {
-	parts := strings.Split(rc.req.Principal, ":")
-	if len(parts) != 6 || parts[2] != "iam" || parts[5] != "root" {
+	p, err := model.ParsePrincipal(rc.req.Principal)
+	if err != nil || p.Type != model.PrincipalRoot {
 		return false
 	}
-	acct := parts[4]
+	acct := p.Account
 	keys := map[string]string{
 		"aws:PrincipalType": "Account",
 		"aws:userid":        acct,
@@ -34,6 +35,6 @@ func emulateRoot(rc *rewriteCase) bool {
 			rc.req.Context[k], _ = jsontext.AppendQuote(nil, v)
 		}
 	}
-	rc.req.Principal = "arn:" + parts[1] + ":iam::" + acct + ":role/iamfuzz-emulated-root"
+	rc.req.Principal = model.Principal{Type: model.PrincipalRole, Partition: p.Partition, Account: acct, Name: "iamfuzz-emulated-root"}.ARN()
 	return true
 }

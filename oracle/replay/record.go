@@ -196,7 +196,7 @@ func Key(c *model.Case, op string) (string, error) {
 		c.Request.Principal, c.Request.Action, c.Request.Resource, c.Request.ResourceAccount
 	canon.Context = make([]ctxEntry, 0, len(c.Request.Context))
 	for k, v := range c.Request.Context {
-		cv, err := contextValue(v)
+		cv, err := model.ParseContextValue(v)
 		if err != nil {
 			return "", fmt.Errorf("%w: request.context.%s: %v", ErrNotKeyable, k, err)
 		}
@@ -217,19 +217,6 @@ func emptyLevels(n int) [][]string {
 		out[i] = []string{}
 	}
 	return out
-}
-
-// contextValue reads one context value the way the evaluator does, through a
-// one-key case, so that the key never disagrees with the model about what a value is.
-func contextValue(v jsontext.Value) (model.ContextValue, error) {
-	c := model.Case{Request: model.CaseRequest{Principal: "arn:aws:iam::111122223333:user/k", Action: "k:K", Resource: "*",
-		Context: map[string]jsontext.Value{"k:k": v}}}
-	req, err := c.BuildRequest()
-	if err != nil {
-		return model.ContextValue{}, err
-	}
-	cv, _ := req.Value("k:k")
-	return cv, nil
 }
 
 // NewRecord returns a record of case c for an operation, with every policy inlined
