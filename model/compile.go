@@ -43,6 +43,7 @@ type cstmt struct {
 	notPrin   bool
 	conds     []compiledCond
 	undef     Undef // raised whenever the statement's conditions are evaluated
+	roleRes   bool  // a trust policy statement: no Resource, the role is the resource
 }
 
 // cprincipal is a compiled Principal block.
@@ -82,7 +83,7 @@ func Compile(p *Policy) *Compiled {
 		}
 		if res == nil {
 			// A trust policy statement: the role it is attached to is the resource.
-			res, cs.notRes = &StringList{Values: []string{"*"}}, false
+			res, cs.notRes, cs.roleRes = &StringList{Values: []string{"*"}}, false, true
 		}
 		for _, r := range res.Values {
 			cs.resources = append(cs.resources, compilePattern(r, patResource, vars))

@@ -413,7 +413,7 @@ func (e *Evaluator) applies(st *cstmt, typ PolicyType, r *Request, tr *Statement
 		rm = !rm
 	}
 	if tr != nil {
-		tr.Resource = MatchTrace{Matched: rm, Not: st.notRes, Pattern: rpat}
+		tr.Resource = MatchTrace{Matched: rm, Not: st.notRes, Pattern: rpat, Implied: st.roleRes}
 	}
 	if !rm {
 		return pmNone, false

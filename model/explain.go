@@ -35,6 +35,9 @@ type MatchTrace struct {
 	Matched bool   // after NotAction/NotResource/NotPrincipal inversion
 	Not     bool   // the element was NotAction/NotResource/NotPrincipal
 	Pattern string // the pattern that matched, if any
+	// Implied: a trust policy statement, which names no Resource: the role it is
+	// attached to is the resource.
+	Implied bool
 }
 
 // CondTrace is the outcome of one condition key.
@@ -126,6 +129,8 @@ func WriteExplanation(w io.Writer, r *Request, res Result, tr *Trace) {
 
 func describeMatch(m MatchTrace, elem string) string {
 	switch {
+	case m.Implied:
+		return "the role itself (a trust policy names no " + elem + ")"
 	case m.Not && m.Matched:
 		return "not listed in Not" + elem + " → matches"
 	case m.Not:
