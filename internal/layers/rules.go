@@ -56,7 +56,7 @@ var Rules = map[string]Rule{
 
 	// Data loaders: embedded data, decoded. They may use the model's types.
 	"corpus":         {}, // the embedded corpus files, for binaries built from the module
-	"corpus/catalog": {Imports: []string{"model"}},
+	"corpus/catalog": {Imports: []string{"model"}, External: []string{jsonv2}},
 	"corpus/managed": {Imports: []string{"model"}},
 
 	// Reads policies out of infrastructure code; knows the model and nothing else.
