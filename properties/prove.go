@@ -49,6 +49,20 @@ func (t *Target) Prove(ctx context.Context, o Options) *Report {
 		ctx, cancel = context.WithTimeout(ctx, o.Time)
 		defer cancel()
 	}
+	// A spec with an invariant the engine has no predicates for can never be
+	// proved: do not spend the enumeration on it (Check then samples).
+	var missing []string
+	for _, name := range t.Spec.Invariants() {
+		if !provedInvariants[name] {
+			missing = append(missing, "invariant "+name+": the proof engine does not know its predicates")
+		}
+	}
+	if len(missing) > 0 {
+		rep.Coverage = &partition.Coverage{Keys: map[string]int{}, Unknown: missing}
+		rep.finish(start, 0, o)
+		rep.Verdict = VerdictUnknown
+		return rep
+	}
 	groups := map[string]*Violation{}
 	pending := 0
 	prob := t.problem()
@@ -115,11 +129,6 @@ func (t *Target) Prove(ctx context.Context, o Options) *Report {
 			failedInv[f.Invariant] = true
 		}
 		sets.settle(cov, failedInv)
-	}
-	for _, name := range t.Spec.Invariants() {
-		if !provedInvariants[name] {
-			cov.Unknown = append(cov.Unknown, "invariant "+name+": the proof engine does not know its predicates")
-		}
 	}
 	rep.finish(start, pending, o)
 	switch {
