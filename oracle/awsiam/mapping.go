@@ -1,7 +1,6 @@
 package awsiam
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -32,26 +31,26 @@ func (c *Call) mapStatement(o *Oracle, st types.Statement) oracle.MatchedStmt {
 		if c.Operation != replay.OpCustom || n < 1 || n > len(g.texts.identity) {
 			return unresolved
 		}
-		name, text = fmt.Sprintf("identity[%d]", n-1), g.texts.identity[n-1]
+		name, text = model.PolicyRef{Type: model.IdentityPolicy, Index: n - 1}.String(), g.texts.identity[n-1]
 	case hasIndexedPrefix(id, "PermissionsBoundaryPolicyInputList."):
 		n := indexAfter(id, "PermissionsBoundaryPolicyInputList.")
 		if n != 1 || len(g.texts.boundary) != 1 {
 			return unresolved
 		}
-		name, text, typ = "boundary[0]", g.texts.boundary[0], model.BoundaryPolicy
+		name, text, typ = model.PolicyRef{Type: model.BoundaryPolicy}.String(), g.texts.boundary[0], model.BoundaryPolicy
 	case st.SourcePolicyType == types.PolicySourceTypeResource || strings.EqualFold(id, "ResourcePolicy"):
 		if len(g.texts.resource) != 1 {
 			return unresolved
 		}
-		name, text, typ = "resource[0]", g.texts.resource[0], g.rtyp
+		name, text, typ = model.PolicyRef{Type: model.ResourcePolicy}.String(), g.texts.resource[0], g.rtyp
 	case g.principal != nil:
 		for i, p := range g.principal.Policies {
 			if p.Name == id {
-				name, text = fmt.Sprintf("identity[%d]", i), p.Text
+				name, text = model.PolicyRef{Type: model.IdentityPolicy, Index: i}.String(), p.Text
 			}
 		}
 		if g.principal.Boundary != nil && g.principal.Boundary.Name == id && len(g.texts.boundary) == 1 {
-			name, text, typ = "boundary[0]", g.texts.boundary[0], model.BoundaryPolicy
+			name, text, typ = model.PolicyRef{Type: model.BoundaryPolicy}.String(), g.texts.boundary[0], model.BoundaryPolicy
 		}
 		if name == "" {
 			return unresolved

@@ -168,7 +168,7 @@ func buildPrincipal(arn string, pj principalJSON, dir string) (*Principal, error
 	for l, level := range pj.SCP {
 		var lv []Policy
 		for i, q := range level {
-			pol, err := one(fmt.Sprintf("scp[%d][%d]", l, i), q, model.SCPPolicy)
+			pol, err := one(model.PolicyRef{Type: model.SCPPolicy, Level: l, Index: i}.String(), q, model.SCPPolicy)
 			if err != nil {
 				return nil, err
 			}
