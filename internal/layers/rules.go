@@ -90,8 +90,9 @@ var Rules = map[string]Rule{
 
 	// Generators, specs, invariants, mutants: the model's peers, not the oracles'.
 	"properties": {
-		Imports:  []string{"model", "corpus/catalog", "source", "partition"},
-		External: []string{jsonv2, gopter, rapid, yaml},
+		Imports:     []string{"model", "corpus/catalog", "source", "partition"},
+		TestImports: []string{"corpus/managed"}, // AWS's managed policies as test inputs
+		External:    []string{jsonv2, gopter, rapid, yaml},
 	},
 	"properties/mutate": {Imports: []string{"model"}, TestImports: []string{"properties"}},
 	// The differential case generator, on properties' choice interface; the oracles'
