@@ -16,7 +16,7 @@ type Compiled struct {
 
 // actionIndex finds, for a request's action, the statements whose Action (or
 // NotAction) list names it, without scanning every list: exact names are hashed,
-// patterns are grouped by the service they name (iam-semantics.md §4.1).
+// patterns are grouped by the service they name (docs/semantics.md §4.1).
 type actionIndex struct {
 	all     []int32            // statements listing "*"
 	exact   map[string][]int32 // lower-cased action → statements

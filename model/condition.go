@@ -313,7 +313,7 @@ func (e *Evaluator) evalCondition(c *compiledCond, r *Request, tr *CondTrace) bo
 }
 
 // evalNullSet decides ForAllValues:Null and ForAnyValue:Null by the set rules
-// (iam-semantics.md §5.4): a missing key or an empty set makes ForAllValues true
+// (docs/semantics.md §5.4): a missing key or an empty set makes ForAllValues true
 // and ForAnyValue false; otherwise every request value is present, so each one
 // satisfies Null exactly when the policy lists "false", and both qualifiers agree.
 func (e *Evaluator) evalNullSet(c *compiledCond, cv ContextValue, present bool, tr *CondTrace) bool {

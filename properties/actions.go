@@ -36,12 +36,21 @@ func isPattern(a string) bool { return strings.ContainsAny(a, "*?") }
 
 // globFold matches IAM action wildcards (* any run, ? one character),
 // ASCII-case-insensitively, as IAM matches actions (docs/semantics.md §4.1).
-func globFold(pattern, s string) bool {
+func globFold(pattern, s string) bool { return glob(pattern, s, true) }
+
+// globARN matches an ARN pattern (* any run, ? one character) case-sensitively,
+// as IAM matches resources (docs/semantics.md §4.2).
+func globARN(pattern, s string) bool { return glob(pattern, s, false) }
+
+// glob is the one greedy-with-backtrack wildcard matcher behind globFold and globARN. The
+// properties package matches patterns once per drawn value, so it compiles nothing; the
+// model's matcher, which takes precompiled patterns, is the one the decision uses.
+func glob(pattern, s string, fold bool) bool {
 	p, i := 0, 0
 	star, mark := -1, 0
 	for i < len(s) {
 		switch {
-		case p < len(pattern) && (pattern[p] == '?' || foldEq(pattern[p], s[i])):
+		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i] || fold && foldEq(pattern[p], s[i])):
 			p++
 			i++
 		case p < len(pattern) && pattern[p] == '*':

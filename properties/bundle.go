@@ -310,30 +310,3 @@ func loadSurroundings(sp *SpecPolicies, specFile string) (*Surroundings, error) 
 	}
 	return s, nil
 }
-
-// globARN matches an ARN pattern (* any run, ? one character) case-sensitively,
-// as IAM matches resources.
-func globARN(pattern, s string) bool {
-	p, i := 0, 0
-	star, mark := -1, 0
-	for i < len(s) {
-		switch {
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
-			p++
-			i++
-		case p < len(pattern) && pattern[p] == '*':
-			star, mark = p, i
-			p++
-		case star >= 0:
-			p = star + 1
-			mark++
-			i = mark
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
-}
