@@ -58,6 +58,9 @@ type checkConfig struct {
 	exclude  stringList
 	// ignoreOthers leaves out named files that hold no policy (see inputs.go).
 	ignoreOthers bool
+	// strict makes an unknown verdict fail the run: a CI gate that promises
+	// "never" cannot accept a policy it could not prove.
+	strict bool
 }
 
 func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -72,6 +75,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.format, "format", "text", "output format: text, json, sarif or junit")
 	fs.Var(&cfg.exclude, "exclude", "skip files and folders whose name or path below a folder argument matches this glob (repeatable)")
 	fs.BoolVar(&cfg.ignoreOthers, "ignore-other-files", false, "leave out named files that hold no policy, template or plan (for pre-commit, which passes every changed file)")
+	fs.BoolVar(&cfg.strict, "strict", false, "exit 1 when a policy's verdict is unknown (not proved within the budgets), not only when it fails")
 	fs.IntVar(&cfg.parallel, "parallel", runtime.GOMAXPROCS(0), "policies checked at the same time")
 	cfg.bundle.register(fs)
 	fs.StringVar(&cfg.baseline, "baseline", "", "the old version to compare with (a file, a folder, or git:REV:PATH): every request the new policies allow and the old did not is a no-new-access finding")
@@ -80,7 +84,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "                     [--boundary FILE] [--scp FILE]... [--rcp FILE]... [--resource-policy FILE=ARN]... [--session-policy FILE] policy.json|template.yaml|plan.json|folder|- ...")
 		fmt.Fprintln(stderr, "Inputs: policy JSON, CloudFormation templates (JSON or YAML, CDK's cdk.out/*.template.json), Terraform plans (terraform show -json), folders searched for them, - for standard input.")
 		fmt.Fprintln(stderr, "Generates requests, decides each with the reference evaluator and checks the invariants of each policy's spec.")
-		fmt.Fprintln(stderr, "Exit status: 0 all pass (warnings and notes do not fail), 1 a violation, 2 bad usage or a malformed policy or spec.")
+		fmt.Fprintln(stderr, "Exit status: 0 proved, unknown or skipped (warnings and notes do not fail), 1 a violation (or, with --strict, an unknown verdict), 2 bad usage or a malformed policy or spec.")
 		fs.PrintDefaults()
 	}
 	// Flags may follow the paths: iamfuzz check corpus/policies --format json.
@@ -170,12 +174,13 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "iamfuzz check: interrupted: the report is partial; policies without a verdict are listed as errors")
 		return exitInterrupted
 	}
-	return checkExit(results)
+	return checkExit(results, cfg.strict)
 }
 
 // checkExit: 2 if any input was bad (even if others failed: the run is not
-// complete), else 1 if any policy broke an invariant, else 0.
-func checkExit(results []checkResult) int {
+// complete), else 1 if any policy broke an invariant (or, when strict, was not
+// proved), else 0.
+func checkExit(results []checkResult, strict bool) int {
 	status := exitOK
 	for _, r := range results {
 		switch {
@@ -183,6 +188,8 @@ func checkExit(results []checkResult) int {
 			return exitUsage
 		case r.skipped != "":
 		case r.report.Failed():
+			status = exitFailures
+		case strict && r.report.Verdict == properties.VerdictUnknown:
 			status = exitFailures
 		}
 	}

@@ -275,3 +275,18 @@ func TestCheckTrustPolicy(t *testing.T) {
 		t.Errorf("a trust policy with Resource: exit %d, want 2\n%s", code, out)
 	}
 }
+
+// --strict turns an unknown verdict (here: the sample engine, which never proves)
+// into exit 1; a proved policy still exits 0 under it.
+func TestCheckStrictFailsUnknown(t *testing.T) {
+	args := []string{"check", "--engine", "sample", "--checks", "200", policy("000-aws-mfa-self-manage.json")}
+	if code, out, _ := checkCmd(t, "", args...); code != exitOK || !strings.Contains(out, "1 unknown") {
+		t.Fatalf("without --strict: exit %d\n%s", code, out)
+	}
+	if code, out, _ := checkCmd(t, "", append([]string{"check", "--strict"}, args[1:]...)...); code != exitFailures {
+		t.Errorf("--strict, unknown verdict: exit %d, want %d\n%s", code, exitFailures, out)
+	}
+	if code, out, _ := checkCmd(t, "", "check", "--strict", policy("000-aws-mfa-self-manage.json")); code != exitOK {
+		t.Errorf("--strict, proved: exit %d, want %d\n%s", code, exitOK, out)
+	}
+}
