@@ -30,8 +30,8 @@ func ParsePrincipal(arn string) (Principal, error) {
 	bad := func(why string) (Principal, error) {
 		return Principal{}, requestError("request.principal", "%q: %s (want an IAM user, role, assumed-role session, federated user or root ARN)", arn, why)
 	}
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[1] == "" {
+	parts, n := arnFields(arn)
+	if n != 6 || parts[0] != "arn" || parts[1] == "" {
 		return bad("not an ARN")
 	}
 	if !utf8.ValidString(arn) {
@@ -64,11 +64,11 @@ func ParsePrincipal(arn string) (Principal, error) {
 	case "sts":
 		switch {
 		case strings.HasPrefix(res, "assumed-role/"):
-			f := strings.Split(res, "/")
-			if len(f) != 3 || f[1] == "" || f[2] == "" {
+			role, session, _ := strings.Cut(res[len("assumed-role/"):], "/")
+			if role == "" || session == "" || strings.Contains(session, "/") {
 				return bad("an assumed-role ARN is assumed-role/ROLE/SESSION")
 			}
-			p.Type, p.Name, p.Session = PrincipalAssumedRole, f[1], f[2]
+			p.Type, p.Name, p.Session = PrincipalAssumedRole, role, session
 		case strings.HasPrefix(res, "federated-user/"):
 			p.Type, p.Name = PrincipalFederatedUser, res[len("federated-user/"):]
 			if p.Name == "" || strings.Contains(p.Name, "/") {

@@ -69,7 +69,49 @@ type Request struct {
 	lowerAction  string // Action lower-cased, for the policies' action indexes
 	lowerService string // its service prefix
 	ctx          map[string]ContextValue
+
+	// derived backs the single values of the derived principal keys, so that
+	// preparing a request does not allocate them one by one.
+	derived [4]string
+	// memo keeps, for a request that is Reset many times, the strings prepare
+	// derives (lower-cased actions and keys, role ARNs, user ids), so that a
+	// reset allocates nothing once they have been seen; nil for NewRequest.
+	memo *requestMemo
 }
+
+// requestMemo maps an input string to what prepare derived from it, one map per
+// kind of derivation (memoLower, memoRole, memoUserID). Each map is bounded by
+// maxMemo: when full it is emptied, so a stream of ever-new values costs what
+// NewRequest costs and no more memory.
+type requestMemo [3]map[string]string
+
+const (
+	memoLower  = iota // a string lower-cased
+	memoRole          // a role session's principal ARN → the role's ARN
+	memoUserID        // a federated user's principal ARN → ACCOUNT:NAME
+)
+
+const maxMemo = 4096
+
+// derive returns f(in), from the memo when the request has one.
+func (r *Request) derive(kind int, in string, f func(string) string) string {
+	if r.memo == nil {
+		return f(in)
+	}
+	m := &r.memo[kind]
+	if out, ok := (*m)[in]; ok {
+		return out
+	}
+	out := f(in)
+	if *m == nil || len(*m) >= maxMemo {
+		*m = make(map[string]string)
+	}
+	(*m)[in] = out
+	return out
+}
+
+// lower returns s lower-cased, memoized for a reset request.
+func (r *Request) lower(s string) string { return r.derive(memoLower, s, strings.ToLower) }
 
 // awsOwner is the account field of resources that AWS owns, such as its managed
 // policies (arn:aws:iam::aws:policy/ReadOnlyAccess).
@@ -97,6 +139,21 @@ func NewRequest(principal, action, resource string, ctx map[string]ContextValue)
 func NewRequestIn(principal, action, resource, resourceAccount string, ctx map[string]ContextValue) (*Request, error) {
 	r := &Request{Principal: principal, Action: action, Resource: resource, ResourceAccount: resourceAccount, Context: ctx}
 	return r, r.prepare()
+}
+
+// Reset makes r the request NewRequestIn(principal, action, resource,
+// resourceAccount, ctx) returns, reusing r's storage: a caller that decides many
+// requests one after another (check's probes, docs/performance.md) allocates
+// nothing per request once the strings it derives have been seen. r must not be
+// in use elsewhere: whatever kept r (a report, a finding) sees the new request.
+func (r *Request) Reset(principal, action, resource, resourceAccount string, ctx map[string]ContextValue) error {
+	keep, memo := r.ctx, r.memo
+	clear(keep)
+	*r = Request{Principal: principal, Action: action, Resource: resource, ResourceAccount: resourceAccount, Context: ctx, ctx: keep, memo: memo}
+	if r.memo == nil {
+		r.memo = &requestMemo{}
+	}
+	return r.prepare()
 }
 
 // PrincipalType returns the kind of caller.
@@ -139,12 +196,12 @@ func (r *Request) prepare() error {
 	if err := checkAction(r.Action); err != nil {
 		return err
 	}
-	r.lowerAction = strings.ToLower(r.Action)
+	r.lowerAction = r.lower(r.Action)
 	r.lowerService, _, _ = strings.Cut(r.lowerAction, ":")
 	r.resAccount = r.account
 	if r.Resource != "*" {
-		parts := strings.SplitN(r.Resource, ":", 6)
-		if len(parts) < 6 || parts[0] != "arn" || parts[1] == "" || parts[2] == "" {
+		parts, n := arnFields(r.Resource)
+		if n < 6 || parts[0] != "arn" || parts[1] == "" || parts[2] == "" {
 			return requestError("request.resource", "%q is not an ARN (arn:partition:service:region:account:resource) or \"*\"", r.Resource)
 		}
 		if !utf8.ValidString(r.Resource) {
@@ -161,9 +218,11 @@ func (r *Request) prepare() error {
 	}
 	svc, _, _ := strings.Cut(r.Action, ":")
 	r.mustAllow = isRoleARN(r.Resource) && strings.EqualFold(svc, "sts") || isKMSKeyARN(r.Resource)
-	r.ctx = make(map[string]ContextValue, len(r.Context)+5)
+	if r.ctx == nil {
+		r.ctx = make(map[string]ContextValue, len(r.Context)+5)
+	}
 	for k, v := range r.Context {
-		lk := strings.ToLower(k)
+		lk := r.lower(k)
 		if _, dup := r.ctx[lk]; dup {
 			return requestError("request.context", "key %q is given twice (context keys are case-insensitive)", k)
 		}
@@ -172,9 +231,12 @@ func (r *Request) prepare() error {
 		}
 		r.ctx[lk] = v
 	}
+	nd := 0
 	derive := func(k, v string) {
 		if _, given := r.ctx[k]; !given {
-			r.ctx[k] = ContextValue{Values: []string{v}}
+			r.derived[nd] = v
+			r.ctx[k] = ContextValue{Values: r.derived[nd : nd+1 : nd+1]}
+			nd++
 		}
 	}
 	derive(keyPrincipalAccount, r.account)
@@ -184,11 +246,26 @@ func (r *Request) prepare() error {
 	case PrincipalUser:
 		derive(keyUsername, r.name)
 	case PrincipalFederatedUser:
-		derive(keyUserID, r.account+":"+r.name)
+		derive(keyUserID, r.derive(memoUserID, r.Principal, func(string) string { return r.account + ":" + r.name }))
 	case PrincipalRoot:
 		derive(keyUserID, r.account)
 	}
 	return nil
+}
+
+// arnFields is strings.SplitN(s, ":", 6) without allocating: the fields and
+// their number.
+func arnFields(s string) (f [6]string, n int) {
+	for n < 5 {
+		i := strings.IndexByte(s, ':')
+		if i < 0 {
+			break
+		}
+		f[n], s = s[:i], s[i+1:]
+		n++
+	}
+	f[n] = s
+	return f, n + 1
 }
 
 func (r *Request) parsePrincipal() error {
@@ -201,7 +278,8 @@ func (r *Request) parsePrincipal() error {
 	switch p.Type {
 	case PrincipalAssumedRole:
 		// aws:PrincipalArn of a role session is the role's ARN.
-		r.name, r.principalArn = p.Session, p.RoleARN()
+		r.name = p.Session
+		r.principalArn = r.derive(memoRole, r.Principal, func(string) string { return p.RoleARN() })
 	case PrincipalRoot:
 		r.name = ""
 	}
@@ -219,15 +297,15 @@ func (r *Request) roleARN() string {
 
 // isRoleARN reports an IAM role ARN: arn:PARTITION:iam::ACCOUNT:role/PATH/NAME.
 func isRoleARN(s string) bool {
-	parts := strings.SplitN(s, ":", 6)
-	return len(parts) == 6 && parts[0] == "arn" && parts[2] == "iam" && parts[3] == "" &&
+	parts, n := arnFields(s)
+	return n == 6 && parts[0] == "arn" && parts[2] == "iam" && parts[3] == "" &&
 		parts[4] != "" && strings.HasPrefix(parts[5], "role/") && len(parts[5]) > len("role/")
 }
 
 // isKMSKeyARN reports a KMS key ARN: arn:PARTITION:kms:REGION:ACCOUNT:key/ID.
 func isKMSKeyARN(s string) bool {
-	parts := strings.SplitN(s, ":", 6)
-	return len(parts) == 6 && parts[0] == "arn" && parts[2] == "kms" && strings.HasPrefix(parts[5], "key/")
+	parts, n := arnFields(s)
+	return n == 6 && parts[0] == "arn" && parts[2] == "kms" && strings.HasPrefix(parts[5], "key/")
 }
 
 // resourcePolicyMustAllow reports a request whose resource-based policy must allow
