@@ -13,6 +13,13 @@ var (
 	catData    *catalog.Catalog
 	catActions []*catalog.Action // every action, sorted
 	catIAM     []*catalog.Action // the iam service's actions
+	// catActionNames and catIAMNames are the full names of catActions and
+	// catIAM, index for index: the generators draw names without building them.
+	catActionNames, catIAMNames []string
+	// catByName finds an action by its canonical full name without folding case,
+	// which is how the generators spell most actions; other spellings fall back
+	// to the catalogue's case-insensitive search.
+	catByName map[string]*catalog.Action
 )
 
 func loadCatalog() {
@@ -22,12 +29,25 @@ func loadCatalog() {
 		if s, ok := catData.Service("iam"); ok {
 			catIAM = s.Actions
 		}
+		catByName = make(map[string]*catalog.Action, len(catActions))
+		catActionNames = make([]string, len(catActions))
+		for i, a := range catActions {
+			catActionNames[i] = a.FullName()
+			catByName[catActionNames[i]] = a
+		}
+		catIAMNames = make([]string, len(catIAM))
+		for i, a := range catIAM {
+			catIAMNames[i] = a.FullName()
+		}
 	})
 }
 
 // lookupAction returns the catalogue entry of an action name, case-insensitively.
 func lookupAction(name string) (*catalog.Action, bool) {
 	loadCatalog()
+	if a, ok := catByName[name]; ok {
+		return a, true
+	}
 	return catData.Action(name)
 }
 

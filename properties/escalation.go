@@ -35,8 +35,8 @@ var (
 	escOnce    sync.Once
 	escMethods []*EscalationMethod
 	escErr     error
-	// escSingle maps a lower-case action to the one-action methods it completes.
-	escSingle map[string][]*EscalationMethod
+	// escSingle maps a catalogue action to the one-action methods it completes.
+	escSingle map[*catalog.Action][]*EscalationMethod
 )
 
 // EscalationMethods returns the documented privilege escalation methods, in the
@@ -59,7 +59,7 @@ func loadEscalation() {
 		if escErr = dec.Decode(&doc); escErr != nil {
 			return
 		}
-		escSingle = map[string][]*EscalationMethod{}
+		escSingle = map[*catalog.Action][]*EscalationMethod{}
 		for _, m := range doc.Methods {
 			if m.ID == "" || len(m.Actions) == 0 || m.Source == "" || m.Why == "" {
 				escErr = fmt.Errorf("method %q: id, actions, why and source are required", m.ID)
@@ -69,17 +69,17 @@ func loadEscalation() {
 				escErr = fmt.Errorf("method %s: target %q is not any or other-user", m.ID, m.Target)
 				return
 			}
+			var act *catalog.Action
 			for i, a := range m.Actions {
-				act, ok := lookupAction(a)
-				if !ok {
+				var ok bool
+				if act, ok = lookupAction(a); !ok {
 					escErr = fmt.Errorf("method %s: %s is not in the AWS action catalogue", m.ID, a)
 					return
 				}
 				m.Actions[i] = act.FullName()
 			}
 			if len(m.Actions) == 1 {
-				k := strings.ToLower(m.Actions[0])
-				escSingle[k] = append(escSingle[k], m)
+				escSingle[act] = append(escSingle[act], m)
 			}
 		}
 		escMethods = doc.Methods
@@ -107,16 +107,21 @@ func (m *EscalationMethod) fits(c Caller, resource string) bool {
 // iam:CreateAccessKey on another user …). Methods of several actions need the
 // other actions' decisions too; Target.WholeChecks finds those.
 func EscalationCheck(spec *Spec, pol *model.Policy, req *model.Request, res *model.Result) *Violation {
+	return escalationCheck(spec, pol, req, res, &judgement{req: req})
+}
+
+func escalationCheck(spec *Spec, pol *model.Policy, req *model.Request, res *model.Result, j *judgement) *Violation {
 	if !spec.NoEscalation || res.Decision != model.Allowed {
 		return nil
 	}
 	loadEscalation()
-	ms := escSingle[strings.ToLower(req.Action)]
-	if len(ms) == 0 {
+	// A judged request's action is in the catalogue, and every method's is.
+	c, m, ok := j.caller()
+	if !ok {
 		return nil
 	}
-	c, m, why := Judgeable(req)
-	if why != "" {
+	ms := escSingle[j.act]
+	if len(ms) == 0 {
 		return nil
 	}
 	for _, meth := range ms {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/iamfuzz/iamfuzz/corpus/catalog"
 	"github.com/iamfuzz/iamfuzz/model"
 )
 
@@ -141,42 +142,144 @@ type Invariant func(spec *Spec, pol *model.Policy, req *model.Request, res *mode
 // Invariants are the checks in report order.
 var Invariants = []Invariant{MFAGateCheck, OwnerOnlyCheck, LivenessCheck, NeverCheck, OnlyCheck, EscalationCheck}
 
+// judgedCheck is an Invariant that shares one judgement of the request with the
+// other checks.
+type judgedCheck func(spec *Spec, pol *model.Policy, req *model.Request, res *model.Result, j *judgement) *Violation
+
+// judgedChecks are Invariants, index for index, as Target.judge runs them
+// (TestJudgedChecksAreInvariants).
+var judgedChecks = []judgedCheck{mfaGateCheck, ownerOnlyCheck, livenessCheck, neverCheck, onlyCheck, escalationCheck}
+
 // Judgeable says whether the invariants judge a request, and if so returns its
 // caller and MFA state; otherwise why names the reason.
 func Judgeable(r *model.Request) (c Caller, m MFAState, why string) {
+	j := judgement{req: r}
+	j.get()
+	return j.c, j.m, j.reason()
+}
+
+// judgement is Judgeable's answer for one request, worked out at most once
+// however many invariants ask, and without building the reason's text unless
+// someone reads it (check judges every probe; docs/performance.md).
+type judgement struct {
+	req  *model.Request
+	w    *prober // the worker's memo, or nil
+	done bool
+	c    Caller
+	m    MFAState
+	act  *catalog.Action // the catalogue's action, once looked up
+	code whyCode
+	err  error  // with whyPrincipal
+	key  string // with whyPrincipalKey
+}
+
+// whyCode is why a request is not judged; whyNone when it is.
+type whyCode uint8
+
+const (
+	whyNone whyCode = iota
+	whyPrincipal
+	whyRoot
+	whyUnknownAction
+	whyResource
+	whyPrincipalKey
+	whyMFAOdd
+	whyAgeAbsent
+	whyAgeWithoutMFA
+	whyAgeNotSeconds
+)
+
+// get works the judgement out; it reports whether the request is judged.
+func (j *judgement) get() bool {
+	if j.done {
+		return j.code == whyNone
+	}
+	j.done = true
+	r := j.req
 	c, err := ParseCaller(r.Principal)
+	j.c = c
 	switch {
 	case err != nil:
-		return c, 0, err.Error()
+		j.code, j.err = whyPrincipal, err
+		return false
 	case c.Kind == RootCaller:
-		return c, 0, "the root user: identity policies cannot be attached to it"
+		j.code = whyRoot
+		return false
 	}
 	act, ok := lookupAction(r.Action)
 	if !ok {
-		return c, 0, r.Action + " is not an action in the AWS catalogue"
+		j.code = whyUnknownAction
+		return false
 	}
-	if !act.AcceptsResource(r.Resource) {
-		return c, 0, r.Action + " cannot be authorized against " + r.Resource
+	j.act = act
+	if !j.accepts(act, r.Resource) {
+		j.code = whyResource
+		return false
 	}
-	for _, k := range principalKeys {
-		if _, given := lookupContext(r.Context, k); given {
-			return c, 0, k + " is derived from the principal and must not be given"
+	// The keys derived from the principal, each looked for case-insensitively.
+	for _, pk := range principalKeys {
+		for k := range r.Context {
+			if strings.EqualFold(k, pk) {
+				j.code, j.key = whyPrincipalKey, pk
+				return false
+			}
 		}
 	}
-	m = mfaState(r.Context)
-	if m == MFAOdd {
-		return c, m, "aws:MultiFactorAuthPresent has a value AWS never sends"
+	j.m = mfaState(r.Context)
+	if j.m == MFAOdd {
+		j.code = whyMFAOdd
+		return false
 	}
 	age, hasAge := lookupContext(r.Context, keyMFAAge)
 	switch {
-	case m == MFATrue && !hasAge:
-		return c, m, "aws:MultiFactorAuthAge is absent although MFA is present"
-	case m != MFATrue && hasAge:
-		return c, m, "aws:MultiFactorAuthAge is present without MFA"
+	case j.m == MFATrue && !hasAge:
+		j.code = whyAgeAbsent
+	case j.m != MFATrue && hasAge:
+		j.code = whyAgeWithoutMFA
 	case hasAge && !validAge(age):
-		return c, m, "aws:MultiFactorAuthAge is not a number of seconds"
+		j.code = whyAgeNotSeconds
 	}
-	return c, m, ""
+	return j.code == whyNone
+}
+
+// accepts is act.AcceptsResource(resource), memoized by the worker.
+func (j *judgement) accepts(act *catalog.Action, resource string) bool {
+	if j.w == nil {
+		return act.AcceptsResource(resource)
+	}
+	return j.w.accepts(act, resource)
+}
+
+// caller returns the request's caller and MFA state, and whether it is judged.
+func (j *judgement) caller() (Caller, MFAState, bool) {
+	ok := j.get()
+	return j.c, j.m, ok
+}
+
+// reason is Judgeable's why: "" for a judged request.
+func (j *judgement) reason() string {
+	r := j.req
+	switch j.code {
+	case whyPrincipal:
+		return j.err.Error()
+	case whyRoot:
+		return "the root user: identity policies cannot be attached to it"
+	case whyUnknownAction:
+		return r.Action + " is not an action in the AWS catalogue"
+	case whyResource:
+		return r.Action + " cannot be authorized against " + r.Resource
+	case whyPrincipalKey:
+		return j.key + " is derived from the principal and must not be given"
+	case whyMFAOdd:
+		return "aws:MultiFactorAuthPresent has a value AWS never sends"
+	case whyAgeAbsent:
+		return "aws:MultiFactorAuthAge is absent although MFA is present"
+	case whyAgeWithoutMFA:
+		return "aws:MultiFactorAuthAge is present without MFA"
+	case whyAgeNotSeconds:
+		return "aws:MultiFactorAuthAge is not a number of seconds"
+	}
+	return ""
 }
 
 func validAge(v model.ContextValue) bool {
@@ -254,11 +357,15 @@ const notEnforcedText = "denied by policy logic, not enforced by AWS: AWS does n
 // MFAGateCheck is the mfa-gate invariant: a request without MFA (key absent or
 // "false") that is allowed must be for an action of the spec's allow-list.
 func MFAGateCheck(spec *Spec, pol *model.Policy, req *model.Request, res *model.Result) *Violation {
+	return mfaGateCheck(spec, pol, req, res, &judgement{req: req})
+}
+
+func mfaGateCheck(spec *Spec, pol *model.Policy, req *model.Request, res *model.Result, j *judgement) *Violation {
 	if spec.MFAGate == nil || res.Decision != model.Allowed {
 		return nil
 	}
-	_, m, why := Judgeable(req)
-	if why != "" || m == MFATrue || spec.MFAGate.Allows(req.Action) {
+	_, m, ok := j.caller()
+	if !ok || m == MFATrue || spec.MFAGate.Allows(req.Action) {
 		return nil
 	}
 	sev := SeverityError
@@ -276,15 +383,19 @@ func MFAGateCheck(spec *Spec, pol *model.Policy, req *model.Request, res *model.
 // documented exception covers it. A role session or federated user owns no IAM
 // user's resources, so for them every owned resource is someone else's.
 func OwnerOnlyCheck(spec *Spec, pol *model.Policy, req *model.Request, res *model.Result) *Violation {
+	return ownerOnlyCheck(spec, pol, req, res, &judgement{req: req})
+}
+
+func ownerOnlyCheck(spec *Spec, pol *model.Policy, req *model.Request, res *model.Result, j *judgement) *Violation {
 	if spec.OwnerOnly == nil || res.Decision != model.Allowed {
 		return nil
 	}
-	acct, name, tpl, owned := spec.OwnerOnly.Owner(req.Resource)
+	acct, name, tpl, owned := j.owner(spec.OwnerOnly, req.Resource)
 	if !owned {
 		return nil
 	}
-	c, _, why := Judgeable(req)
-	if why != "" || c.SameUser(acct, name) || spec.OwnerOnly.Exception(req.Action, req.Resource) != nil {
+	c, _, ok := j.caller()
+	if !ok || c.SameUser(acct, name) || spec.OwnerOnly.Exception(req.Action, req.Resource) != nil {
 		return nil
 	}
 	owner := "user " + name
@@ -310,11 +421,15 @@ func OwnerOnlyCheck(spec *Spec, pol *model.Policy, req *model.Request, res *mode
 // denied, as the rule says. A deny of an action AWS does not enforce policies for
 // (sts:GetSessionToken) is a note, not a failure.
 func LivenessCheck(spec *Spec, pol *model.Policy, req *model.Request, res *model.Result) *Violation {
+	return livenessCheck(spec, pol, req, res, &judgement{req: req})
+}
+
+func livenessCheck(spec *Spec, pol *model.Policy, req *model.Request, res *model.Result, j *judgement) *Violation {
 	if len(spec.Liveness) == 0 {
 		return nil
 	}
-	c, m, why := Judgeable(req)
-	if why != "" {
+	c, m, ok := j.caller()
+	if !ok {
 		return nil
 	}
 	for _, r := range spec.Liveness {

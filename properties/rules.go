@@ -109,11 +109,15 @@ type SpecResourcePolicy struct {
 
 // NeverCheck is the never invariant: no request a never rule covers is allowed.
 func NeverCheck(spec *Spec, pol *model.Policy, req *model.Request, res *model.Result) *Violation {
+	return neverCheck(spec, pol, req, res, &judgement{req: req})
+}
+
+func neverCheck(spec *Spec, pol *model.Policy, req *model.Request, res *model.Result, j *judgement) *Violation {
 	if len(spec.Never) == 0 || res.Decision != model.Allowed {
 		return nil
 	}
-	c, m, why := Judgeable(req)
-	if why != "" {
+	c, m, ok := j.caller()
+	if !ok {
 		return nil
 	}
 	for _, r := range spec.Never {
@@ -136,11 +140,15 @@ func NeverCheck(spec *Spec, pol *model.Policy, req *model.Request, res *model.Re
 
 // OnlyCheck is the only invariant: every allowed request fits the envelope.
 func OnlyCheck(spec *Spec, pol *model.Policy, req *model.Request, res *model.Result) *Violation {
+	return onlyCheck(spec, pol, req, res, &judgement{req: req})
+}
+
+func onlyCheck(spec *Spec, pol *model.Policy, req *model.Request, res *model.Result, j *judgement) *Violation {
 	if spec.Only == nil || res.Decision != model.Allowed {
 		return nil
 	}
-	c, m, why := Judgeable(req)
-	if why != "" || spec.Only.Fits(req.Action, req.Resource) {
+	c, m, ok := j.caller()
+	if !ok || spec.Only.Fits(req.Action, req.Resource) {
 		return nil
 	}
 	reason := fmt.Sprintf("%s is allowed %s on %s %s by %s; it is outside the only envelope", c, req.Action, req.Resource, mfaPhrase(m), stmtNames(pol, res.Matched))

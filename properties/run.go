@@ -232,10 +232,12 @@ func (t *Target) drawAndCheck(seed uint64, b int, probes []Probe, out []ProbeOut
 			return
 		}
 		src := NewRandSource(streamSeed(seed, b, k))
+		w := t.getProber()
 		for i := lo; i < hi; i++ {
-			probes[i] = t.Draw(src)
-			out[i] = t.checkOne(probes[i])
+			probes[i] = t.draw(src, w)
+			out[i] = t.check(probes[i], w)
 		}
+		t.probers.Put(w)
 	}
 	parallel(probeStreams, stream)
 	return out
@@ -262,9 +264,11 @@ func parallel(n int, task func(int)) {
 	wg.Wait()
 }
 
-// ProbeOutcome is one checked probe: its request, violations and whether the
-// invariants could judge it (Judgeable).
+// ProbeOutcome is one checked probe: its violations and whether the invariants
+// could judge it (Judgeable).
 type ProbeOutcome struct {
+	// Request is the probe's request when it broke an invariant, nil otherwise:
+	// the others are decided in reused storage (docs/performance.md).
 	Request    *model.Request
 	Violations []*Violation
 	Err        error // the probe is not a valid request
@@ -272,12 +276,9 @@ type ProbeOutcome struct {
 }
 
 func (t *Target) checkOne(p Probe) ProbeOutcome {
-	r, vs, err := t.CheckProbe(p)
-	po := ProbeOutcome{Request: r, Violations: vs, Err: err}
-	if err == nil {
-		_, _, why := Judgeable(r)
-		po.Judged = why == ""
-	}
+	w := t.getProber()
+	po := t.check(p, w)
+	t.probers.Put(w)
 	return po
 }
 
@@ -288,9 +289,11 @@ func (t *Target) CheckProbes(probes []Probe, out []ProbeOutcome) []ProbeOutcome 
 	out = slices.Grow(out[:0], len(probes))[:len(probes)]
 	const chunk = 16
 	parallel((len(probes)+chunk-1)/chunk, func(k int) {
+		w := t.getProber()
 		for i := k * chunk; i < min((k+1)*chunk, len(probes)); i++ {
-			out[i] = t.checkOne(probes[i])
+			out[i] = t.check(probes[i], w)
 		}
+		t.probers.Put(w)
 	})
 	return out
 }

@@ -29,9 +29,10 @@ type Target struct {
 	// lines. nil for a policy built in memory (mutants).
 	Source *source.Policy
 
-	bundle *model.Bundle
-	voc    *vocab
-	evals  sync.Pool
+	bundle  *model.Bundle
+	voc     *vocab
+	evals   sync.Pool
+	probers sync.Pool // idle *prober, for drawing and checking without allocating
 }
 
 // LoadTarget reads a policy file and its spec, found by the FindSpec convention;
@@ -147,13 +148,27 @@ func (t *Target) Decide(r *model.Request) model.Result {
 // Judge runs every invariant of the spec on one decided request and returns the
 // violations, errors first.
 func (t *Target) Judge(r *model.Request, res *model.Result) []*Violation {
+	return t.judge(r, res, &judgement{req: r})
+}
+
+// judge is Judge sharing one judgement of the request among the invariants.
+func (t *Target) judge(r *model.Request, res *model.Result, j *judgement) []*Violation {
+	// Called directly, not through judgedChecks, so that j stays on the caller's
+	// stack (a call through a function value makes it escape).
+	spec, pol := t.Spec, t.Policy
+	found := [...]*Violation{
+		mfaGateCheck(spec, pol, r, res, j), ownerOnlyCheck(spec, pol, r, res, j), livenessCheck(spec, pol, r, res, j),
+		neverCheck(spec, pol, r, res, j), onlyCheck(spec, pol, r, res, j), escalationCheck(spec, pol, r, res, j),
+	}
 	var out []*Violation
-	for _, inv := range Invariants {
-		if v := inv(t.Spec, t.Policy, r, res); v != nil {
+	for _, v := range found {
+		if v != nil {
 			out = append(out, v)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Severity < out[j].Severity })
+	if len(out) > 1 {
+		sort.SliceStable(out, func(i, j int) bool { return out[i].Severity < out[j].Severity })
+	}
 	return out
 }
 
@@ -172,8 +187,10 @@ func (t *Target) CheckProbe(p Probe) (*model.Request, []*Violation, error) {
 // it and judges it, and returns the first violation of severity error, or nil.
 // Warnings and notes are not failures; Run reports them.
 func (t *Target) Property(s Source) *Violation {
-	_, vs, _ := t.CheckProbe(t.Draw(s))
-	if len(vs) > 0 && vs[0].Severity == SeverityError {
+	w := t.getProber()
+	po := t.check(t.draw(s, w), w)
+	t.probers.Put(w)
+	if vs := po.Violations; len(vs) > 0 && vs[0].Severity == SeverityError {
 		return vs[0]
 	}
 	return nil

@@ -1,0 +1,172 @@
+package properties
+
+import (
+	"github.com/iamfuzz/iamfuzz/corpus/catalog"
+	"github.com/iamfuzz/iamfuzz/model"
+)
+
+// prober is one worker's reusable storage for drawing and checking probes: the
+// request, its context map, the evaluator and the result are reused from probe to
+// probe, and the strings a probe is made of (caller ARNs, resources, context
+// lists) are memoized, so that in the steady state a probe allocates nothing
+// (docs/performance.md, issue 15). Drawing through a prober gives exactly the
+// probe Draw gives: the memo changes where strings come from, never the choices.
+// A prober belongs to one target (its memo depends on the vocabulary and spec)
+// and one goroutine at a time; Target.probers holds the idle ones.
+type prober struct {
+	req  model.Request
+	ctx  map[string]model.ContextValue
+	res  model.Result
+	eval model.Evaluator
+
+	strs    map[strKey]string
+	ctxs    map[string][]ContextEntry
+	names   map[string]string
+	accept  map[acceptKey]bool
+	owners  map[string]ownerHit
+	key     []byte         // a context's choices, as the key of ctxs
+	entries []ContextEntry // a context being drawn
+	name    []byte         // a random name being drawn
+}
+
+// maxProberMemo bounds each memo map of a prober; a full map is emptied, so
+// ever-new values (random names) cost what they cost without a prober.
+const maxProberMemo = 1 << 14
+
+// strKey names one memoized string: what kind of string, of which caller, with
+// which index or text.
+type strKey struct {
+	kind strKind
+	k    int32
+	c    Caller
+	s    string
+}
+
+type strKind uint8
+
+const (
+	strCallerARN   strKind = iota + 1 // c.ARN()
+	strUserRes                        // v.userResource(c, k)
+	strMFARes                         // v.mfaResource(c, k)
+	strFilled                         // fillARNTemplate(s, c.Account)
+	strCaseVariant                    // caseVariant k of action s
+	strInstance                       // template s instantiated for c
+)
+
+type acceptKey struct {
+	act *catalog.Action
+	res string
+}
+
+// ownerHit is OwnerOnly.Owner's answer for one resource.
+type ownerHit struct {
+	acct, name string
+	tpl        int // index in Owned
+	ok         bool
+}
+
+func newProber() *prober {
+	return &prober{
+		ctx: map[string]model.ContextValue{}, strs: map[strKey]string{}, ctxs: map[string][]ContextEntry{},
+		names: map[string]string{}, accept: map[acceptKey]bool{}, owners: map[string]ownerHit{},
+	}
+}
+
+// str returns the string key names, computing it with f the first time. A nil
+// prober computes it every time.
+func (w *prober) str(key strKey, f func() string) string {
+	if w == nil {
+		return f()
+	}
+	if s, ok := w.strs[key]; ok {
+		return s
+	}
+	s := f()
+	if len(w.strs) >= maxProberMemo {
+		clear(w.strs)
+	}
+	w.strs[key] = s
+	return s
+}
+
+// accepts is act.AcceptsResource(res), memoized.
+func (w *prober) accepts(act *catalog.Action, res string) bool {
+	k := acceptKey{act, res}
+	if ok, seen := w.accept[k]; seen {
+		return ok
+	}
+	ok := act.AcceptsResource(res)
+	if len(w.accept) >= maxProberMemo {
+		clear(w.accept)
+	}
+	w.accept[k] = ok
+	return ok
+}
+
+// owner is j's view of o.Owner(resource), memoized by the worker.
+func (j *judgement) owner(o *OwnerOnly, resource string) (account, name string, tpl Template, ok bool) {
+	w := j.w
+	if w == nil {
+		return o.Owner(resource)
+	}
+	h, seen := w.owners[resource]
+	if !seen {
+		h.tpl = -1
+		for i, t := range o.Owned {
+			if a, _, n, hit := t.Match(resource); hit {
+				h = ownerHit{acct: a, name: n, tpl: i, ok: true}
+				break
+			}
+		}
+		if len(w.owners) >= maxProberMemo {
+			clear(w.owners)
+		}
+		w.owners[resource] = h
+	}
+	if !h.ok {
+		return "", "", Template{}, false
+	}
+	return h.acct, h.name, o.Owned[h.tpl], true
+}
+
+// getProber takes an idle prober of the target, or makes one.
+func (t *Target) getProber() *prober {
+	if w, ok := t.probers.Get().(*prober); ok {
+		return w
+	}
+	return newProber()
+}
+
+// check decides and judges p in the worker's storage. Only a probe with
+// violations gets a request of its own (ProbeOutcome.Request, and each
+// violation's), built afresh: the worker's is reused for the next probe.
+func (t *Target) check(p Probe, w *prober) ProbeOutcome {
+	clear(w.ctx)
+	var ctx map[string]model.ContextValue
+	if len(p.Context) > 0 {
+		for _, e := range p.Context {
+			w.ctx[e.Key] = e.Value
+		}
+		ctx = w.ctx
+	}
+	r := &w.req
+	principal := w.str(strKey{kind: strCallerARN, c: p.Caller}, p.Caller.ARN)
+	if err := r.Reset(principal, p.Action, p.Resource, "", ctx); err != nil {
+		return ProbeOutcome{Err: err}
+	}
+	w.eval.Decide(t.bundleFor(r), r, &w.res)
+	j := judgement{req: r, w: w}
+	po := ProbeOutcome{Violations: t.judge(r, &w.res, &j)}
+	po.Judged = j.get()
+	if len(po.Violations) > 0 {
+		own, err := p.Request()
+		if err != nil {
+			return ProbeOutcome{Err: err} // cannot happen: r was built from the same probe
+		}
+		po.Request = own
+		for _, v := range po.Violations {
+			v.Request = own
+		}
+	}
+	return po
+}
