@@ -147,11 +147,8 @@ func (v *vocab) drawAction(s Source, w *prober) string {
 	return Pick(s, drawBogusActions)
 }
 
-// caseVariant respells an action in another case; IAM matches actions
-// case-insensitively, so the decision must not change.
-func caseVariant(s Source, a string) string { return respell(a, s.Intn(4)) }
-
-// respell is caseVariant's spelling number k (0 to 3) of a.
+// respell respells an action in another case, spelling number k (0 to 3); IAM
+// matches actions case-insensitively, so the decision must not change.
 func respell(a string, k int) string {
 	svc, name, _ := strings.Cut(a, ":")
 	switch k {
@@ -244,17 +241,7 @@ func ownName(c Caller) string {
 	return drawNames[0]
 }
 
-// relatedNames returns other users' names related to n: a longer name, a
-// prefix, a name that ends in n, and an unrelated one. None equals n in any case.
-func relatedNames(n string) []string {
-	out := make([]string, relatedCount(n))
-	for i := range out {
-		out[i] = relatedName(n, i)
-	}
-	return out
-}
-
-// relatedCount is len(relatedNames(n)): 4, or 3 when every name of the fixed
+// relatedCount is how many names relatedName gives for n: 4, or 3 when every name of the fixed
 // vocabulary is related to n.
 func relatedCount(n string) int {
 	if unrelatedName(n) != "" {
@@ -263,7 +250,8 @@ func relatedCount(n string) int {
 	return 3
 }
 
-// relatedName is relatedNames(n)[i].
+// relatedName is the i-th name related to n: a longer name, a prefix, a name
+// that ends in n, and an unrelated one. None equals n in any case.
 func relatedName(n string, i int) string {
 	switch i {
 	case 0:

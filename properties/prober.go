@@ -19,14 +19,13 @@ type prober struct {
 	res  model.Result
 	eval model.Evaluator
 
-	strs    map[strKey]string
-	ctxs    map[string][]ContextEntry
-	names   map[string]string
-	accept  map[acceptKey]bool
-	owners  map[string]ownerHit
-	key     []byte         // a context's choices, as the key of ctxs
-	entries []ContextEntry // a context being drawn
-	name    []byte         // a random name being drawn
+	strs   map[strKey]string
+	ctxs   map[string][]ContextEntry
+	names  map[string]string
+	accept map[acceptKey]bool
+	owners map[string]ownerHit
+	key    []byte // a context's choices, as the key of ctxs
+	name   []byte // a random name being drawn
 }
 
 // maxProberMemo bounds each memo map of a prober; a full map is emptied, so
