@@ -1,6 +1,8 @@
 package model
 
 import (
+	"hash/maphash"
+	"math/bits"
 	"strings"
 )
 
@@ -19,9 +21,58 @@ type Compiled struct {
 // patterns are grouped by the service they name (docs/semantics.md §4.1).
 type actionIndex struct {
 	all     []int32            // statements listing "*"
-	exact   map[string][]int32 // lower-cased action → statements
+	exact   map[string][]int32 // lower-cased action → statements, while compiling
+	table   []exactEntry       // exact as an open-addressed table by hashAction; nil when empty
 	service map[string][]actionGlob
 	other   []actionGlob // patterns with a wildcard in the service prefix
+}
+
+// exactEntry is one slot of actionIndex.table; key "" marks an empty slot.
+type exactEntry struct {
+	h     uint64
+	key   string
+	stmts []int32
+}
+
+// actionSeed seeds hashAction: a request hashes its action once, when it is
+// prepared, and every policy's table is probed with that hash.
+var actionSeed = maphash.MakeSeed()
+
+func hashAction(lower string) uint64 { return maphash.String(actionSeed, lower) }
+
+// freeze turns the exact-name map into the table a decision probes: a power of two
+// at least twice the names, linear probing.
+func (x *actionIndex) freeze() {
+	if len(x.exact) == 0 {
+		x.exact = nil
+		return
+	}
+	size := 1 << bits.Len(uint(2*len(x.exact)-1))
+	x.table = make([]exactEntry, size)
+	mask := uint64(size - 1)
+	for k, l := range x.exact {
+		h := hashAction(k)
+		i := h & mask
+		for x.table[i].key != "" {
+			i = (i + 1) & mask
+		}
+		x.table[i] = exactEntry{h: h, key: k, stmts: l}
+	}
+	x.exact = nil
+}
+
+// lookupExact returns the statements that list the action exactly.
+func (x *actionIndex) lookupExact(lower string, h uint64) []int32 {
+	mask := uint64(len(x.table) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		en := &x.table[i]
+		if en.key == "" {
+			return nil
+		}
+		if en.h == h && en.key == lower {
+			return en.stmts
+		}
+	}
 }
 
 type actionGlob struct {
@@ -109,6 +160,7 @@ func Compile(p *Policy) *Compiled {
 			}
 		}
 	}
+	c.actions.freeze()
 	return c
 }
 
@@ -142,13 +194,15 @@ func (x *actionIndex) add(cs *cstmt, i int32) {
 
 // markActions sets bit i of marks for every statement i whose action list matches
 // the request's action (lower is the action lower-cased, svc its service prefix).
-func (e *Evaluator) markActions(x *actionIndex, lower, svc string, marks []uint64) {
+func (e *Evaluator) markActions(x *actionIndex, r *Request, marks []uint64) {
+	lower, svc := r.lowerAction, r.lowerService
 	for _, i := range x.all {
 		marks[i/64] |= 1 << (i % 64)
 	}
-	if x.exact != nil {
-		for _, i := range x.exact[lower] {
-			marks[i/64] |= 1 << (i % 64)
+	if x.table != nil {
+		for _, i := range x.lookupExact(lower, r.actionHash) {
+			u := uint32(i) // unsigned: a shift and a mask, no signed division
+			marks[u/64] |= 1 << (u % 64)
 		}
 	}
 	if x.service != nil {

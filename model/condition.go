@@ -131,6 +131,7 @@ type compiledCond struct {
 	op      operator
 	opText  string
 	key     string // lower-cased
+	slot    uint32 // the key's slot (slots.go)
 	keyText string
 	values  []Value
 	pats    []pattern // string and ARN families
@@ -153,6 +154,7 @@ const minLitSet = 16
 
 func compileCondition(opText string, op operator, key ConditionKey, vars bool) compiledCond {
 	c := compiledCond{op: op, opText: opText, key: strings.ToLower(key.Key), keyText: key.Key, values: key.Values}
+	c.slot = keySlot(c.key, true)
 	n := len(key.Values)
 	switch op.fam {
 	case famString, famARN:
@@ -222,7 +224,7 @@ func boolFlag(b bool) int8 {
 // (docs/semantics.md §5.2, §5.4, §5.5).
 func (e *Evaluator) evalCondition(c *compiledCond, r *Request, tr *CondTrace) bool {
 	e.undef |= c.static
-	cv, present := r.ctx[c.key]
+	cv, present := r.lookup(c.slot, c.key)
 	if tr != nil {
 		tr.Present = present
 		tr.RequestValues = cv.Values
@@ -610,6 +612,10 @@ func parseNumber(s string) (float64, bool) {
 
 func parseBool(s string) (bool, bool) {
 	switch {
+	case s == "true": // the usual spelling, without EqualFold's cost
+		return true, true
+	case s == "false":
+		return false, true
 	case strings.EqualFold(s, "true"):
 		return true, true
 	case strings.EqualFold(s, "false"):

@@ -213,9 +213,13 @@ func Decide(b *Bundle, r *Request) Result {
 // out's slices (docs/semantics.md §3.3, §3.4).
 func (e *Evaluator) Decide(b *Bundle, r *Request, out *Result) {
 	e.undef = 0
-	e.missing = e.missing[:0]
-	clear(e.missingSet)
-	e.allows = e.allows[:0]
+	// Missing keys and Allow statements are gathered straight into out's slices:
+	// most decisions then copy nothing when they assemble the result.
+	e.missing = out.Missing[:0]
+	if len(e.missingSet) > 0 {
+		clear(e.missingSet)
+	}
+	e.allows = out.Matched[:0]
 	e.denies = e.denies[:0]
 	e.boundary = b.Boundary != nil
 
@@ -265,7 +269,7 @@ func (e *Evaluator) Decide(b *Bundle, r *Request, out *Result) {
 	root := r.ptype == PrincipalRoot
 	// A resource owned by AWS (arn:aws:iam::aws:policy/…) is no other account's:
 	// it has no resource-based policy, and the caller's own policies decide.
-	sameAccount := r.resAccount == r.account || r.resAccount == awsOwner
+	sameAccount := r.sameAccount
 	boundaryOK := b.Boundary == nil || bAllow || root
 	// A role trust policy or a KMS key policy must allow the caller, its role or
 	// its account; an identity Allow alone is not enough, not even for the root
@@ -306,16 +310,16 @@ func (e *Evaluator) Decide(b *Bundle, r *Request, out *Result) {
 	}
 	switch out.Decision {
 	case ExplicitDeny:
-		out.Matched = append(out.Matched[:0], e.denies...)
+		out.Matched = append(e.allows[:0], e.denies...)
 	case Allowed:
-		out.Matched = append(out.Matched[:0], e.allows...)
+		out.Matched = e.allows
 	default:
-		out.Matched = out.Matched[:0]
+		out.Matched = e.allows[:0]
 	}
-	out.Missing = append(out.Missing[:0], e.missing...)
+	out.Missing = e.missing
 	out.Undef = e.undef
 	out.Notes = 0
-	if a := r.lowerAction; a == "sts:getsessiontoken" || a == "sts:getcalleridentity" {
+	if r.notEnforced {
 		out.Notes |= NoteNotEnforced
 	}
 	if len(b.Resource) == 0 && r.resourcePolicyMustAllow() {
@@ -333,12 +337,16 @@ func (e *Evaluator) evalPolicy(p *Compiled, typ PolicyType, level, idx int, r *R
 	// Only the statements whose action element matches are visited: those the
 	// action index marks, XOR those with NotAction.
 	w := len(p.notAction)
-	if cap(e.marks) < w {
-		e.marks = make([]uint64, w)
+	var one [1]uint64 // up to 64 statements: no scratch slice to clear
+	marks := one[:min(w, 1)]
+	if w > 1 {
+		if cap(e.marks) < w {
+			e.marks = make([]uint64, w)
+		}
+		marks = e.marks[:w]
+		clear(marks)
 	}
-	marks := e.marks[:w]
-	clear(marks)
-	e.markActions(&p.actions, r.lowerAction, r.lowerService, marks)
+	e.markActions(&p.actions, r, marks)
 	for k, word := range marks {
 		word ^= p.notAction[k]
 		for word != 0 {

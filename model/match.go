@@ -31,6 +31,7 @@ const (
 
 type varRef struct {
 	key    string // lower-cased, for lookups
+	slot   uint32 // the key's slot (slots.go)
 	text   string // as written, for reports
 	def    string
 	hasDef bool
@@ -159,6 +160,7 @@ func parseVarBody(body string) varRef {
 		}
 	}
 	v.key = strings.ToLower(v.text)
+	v.slot = keySlot(v.key, true)
 	return v
 }
 
@@ -184,7 +186,7 @@ func (e *Evaluator) expand(p *pattern, r *Request) (codes []uint16, ok bool) {
 			continue
 		}
 		v := &p.vars[c-cVar]
-		val, found := r.variable(v.key)
+		val, found := r.variable(v)
 		if !found {
 			if !v.hasDef {
 				e.addMissing(v.text)
@@ -293,7 +295,7 @@ func (e *Evaluator) matchPattern(p *pattern, s string, r *Request, fold bool) bo
 	ok := true
 	for i := range p.vars {
 		v := &p.vars[i]
-		val, found := r.variable(v.key)
+		val, found := r.variable(v)
 		if !found {
 			if !v.hasDef {
 				e.addMissing(v.text)

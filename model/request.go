@@ -1,6 +1,8 @@
 package model
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -77,6 +79,12 @@ type Request struct {
 	// derives (lower-cased actions and keys, role ARNs, user ids), so that a
 	// reset allocates nothing once they have been seen; nil for NewRequest.
 	memo *requestMemo
+
+	actionHash  uint64      // hash of lowerAction, for the policies' action indexes
+	sameAccount bool        // the resource is the caller's account's or AWS's
+	notEnforced bool        // AWS does not check policies for the action (NoteNotEnforced)
+	slots       []slotValue // ctx by key slot, sorted by slot (slots.go)
+	unslotted   bool        // some key of ctx has no slot: look keys up in ctx
 }
 
 // requestMemo maps an input string to what prepare derived from it, one map per
@@ -147,9 +155,9 @@ func NewRequestIn(principal, action, resource, resourceAccount string, ctx map[s
 // nothing per request once the strings it derives have been seen. r must not be
 // in use elsewhere: whatever kept r (a report, a finding) sees the new request.
 func (r *Request) Reset(principal, action, resource, resourceAccount string, ctx map[string]ContextValue) error {
-	keep, memo := r.ctx, r.memo
+	keep, memo, slots := r.ctx, r.memo, r.slots[:0]
 	clear(keep)
-	*r = Request{Principal: principal, Action: action, Resource: resource, ResourceAccount: resourceAccount, Context: ctx, ctx: keep, memo: memo}
+	*r = Request{Principal: principal, Action: action, Resource: resource, ResourceAccount: resourceAccount, Context: ctx, ctx: keep, memo: memo, slots: slots}
 	if r.memo == nil {
 		r.memo = &requestMemo{}
 	}
@@ -181,8 +189,8 @@ func (r *Request) Value(key string) (ContextValue, bool) {
 
 // variable returns the single value of a key for substitution into a policy
 // variable; multi-valued keys cannot be variables (docs/semantics.md §6).
-func (r *Request) variable(lowerKey string) (string, bool) {
-	v, ok := r.ctx[lowerKey]
+func (r *Request) variable(ref *varRef) (string, bool) {
+	v, ok := r.lookup(ref.slot, ref.key)
 	if !ok || v.Multi || len(v.Values) != 1 {
 		return "", false
 	}
@@ -198,6 +206,8 @@ func (r *Request) prepare() error {
 	}
 	r.lowerAction = r.lower(r.Action)
 	r.lowerService, _, _ = strings.Cut(r.lowerAction, ":")
+	r.actionHash = hashAction(r.lowerAction)
+	r.notEnforced = r.lowerAction == "sts:getsessiontoken" || r.lowerAction == "sts:getcalleridentity"
 	r.resAccount = r.account
 	if r.Resource != "*" {
 		parts, n := arnFields(r.Resource)
@@ -250,7 +260,40 @@ func (r *Request) prepare() error {
 	case PrincipalRoot:
 		derive(keyUserID, r.account)
 	}
+	r.sameAccount = r.resAccount == r.account || r.resAccount == awsOwner
+	r.resolveSlots()
 	return nil
+}
+
+// resolveSlots lists the context by key slot (slots.go), sorted by slot, reusing
+// the list's storage when the request is Reset.
+func (r *Request) resolveSlots() {
+	if cap(r.slots) < len(r.ctx) {
+		r.slots = make([]slotValue, 0, len(r.ctx))
+	}
+	r.slots = r.slots[:0]
+	for k, v := range r.ctx {
+		var id uint32
+		switch k {
+		case keyPrincipalAccount:
+			id = slotPrincipalAccount
+		case keyPrincipalType:
+			id = slotPrincipalType
+		case keyPrincipalArn:
+			id = slotPrincipalArn
+		case keyUsername:
+			id = slotUsername
+		case keyUserID:
+			id = slotUserID
+		default:
+			id = keySlot(k, true)
+		}
+		if id == 0 {
+			r.unslotted = true
+		}
+		r.slots = append(r.slots, slotValue{id: id, v: v})
+	}
+	slices.SortFunc(r.slots, func(a, b slotValue) int { return cmp.Compare(a.id, b.id) })
 }
 
 // arnFields is strings.SplitN(s, ":", 6) without allocating: the fields and
