@@ -48,7 +48,7 @@ const (
 	strUserRes                        // v.userResource(c, k)
 	strMFARes                         // v.mfaResource(c, k)
 	strFilled                         // fillARNTemplate(s, c.Account)
-	strCaseVariant                    // caseVariant k of action s
+	strCaseVariant                    // respell(s, k)
 	strInstance                       // template s instantiated for c
 )
 

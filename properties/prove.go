@@ -77,6 +77,10 @@ func (t *Target) Prove(ctx context.Context, o Options) *Report {
 			rep.Findings = append(rep.Findings, v)
 		}
 	}
+	// Classes are decided and judged in reused storage, as check's random probes
+	// are (prober.go); the enumeration calls visit on this goroutine only.
+	w := t.getProber()
+	defer t.probers.Put(w)
 	cov := partition.Enumerate(ctx, prob, func(c *partition.Class) bool {
 		if t.voc.homeCallers && c.Principal.Account != t.voc.accounts[0] {
 			// The policy is attached in its stack's account (TargetWith): callers
@@ -91,15 +95,15 @@ func (t *Target) Prove(ctx context.Context, o Options) *Report {
 			pending = 0
 		}
 		p := probeOf(c)
-		r, vs, err := t.CheckProbe(p)
-		if err != nil {
+		po := t.check(p, w)
+		if po.Err != nil {
 			return true
 		}
-		sets.observe(c, r)
-		if _, _, why := Judgeable(r); why == "" {
+		sets.observe(c, &w.req, &w.res)
+		if po.Judged {
 			rep.Judged++
 		}
-		for _, v := range vs {
+		for _, v := range po.Violations {
 			if v.Severity == SeverityError && !failed {
 				failed = true
 				rep.FirstError, rep.FirstErrorAfter = rep.Checks, time.Since(start)

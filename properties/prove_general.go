@@ -112,11 +112,8 @@ func (t *Target) newSetProof() *setProof {
 
 // observe records a class: when its witness is allowed, every action of its
 // group is allowed for the class's requests.
-func (s *setProof) observe(c *partition.Class, r *model.Request) {
-	if s == nil || r == nil {
-		return
-	}
-	if res := s.t.Decide(r); res.Decision != model.Allowed {
+func (s *setProof) observe(c *partition.Class, r *model.Request, res *model.Result) {
+	if s == nil || res.Decision != model.Allowed {
 		return
 	}
 	s.allowed[strings.ToLower(r.Action)] = true
