@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -110,9 +111,29 @@ func (e *CaseError) Unwrap() error { return e.Err }
 
 // ParseCase decodes one line of the eval format. Unknown fields are ignored;
 // duplicate keys and wrong types are errors.
-func ParseCase(line []byte) (*Case, error) {
+func ParseCase(line []byte) (*Case, error) { return parseCase(line) }
+
+// ParseCaseShared is ParseCase without copying: the case's policy and context
+// values point into line, which must not change while the case is in use. eval
+// decodes each line once and keeps it until its result is written, so the policy
+// text (kilobytes on every line when the policies repeat) is not copied per line.
+func ParseCaseShared(line []byte) (*Case, error) { return parseCase(line, shareValues) }
+
+// shareValues decodes a jsontext.Value as the decoder's own bytes; json.Unmarshal
+// decodes from its input slice, so these are the line's bytes. Errors are the
+// decoder's, as with jsontext.Value's own method.
+var shareValues = json.WithUnmarshalers(json.UnmarshalFromFunc(func(dec *jsontext.Decoder, v *jsontext.Value) error {
+	raw, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	*v = raw
+	return nil
+}))
+
+func parseCase(line []byte, opts ...json.Options) (*Case, error) {
 	var c Case
-	if err := json.Unmarshal(line, &c); err != nil {
+	if err := json.Unmarshal(line, &c, opts...); err != nil {
 		var pe *PolicyError
 		if errors.As(err, &pe) {
 			return &c, pe
@@ -182,6 +203,9 @@ func (pc *PolicyCache) Compile(text []byte, typ PolicyType) (*Compiled, error) {
 		return c, nil
 	}
 	pc.mu.Unlock()
+	// The compiled policy keeps its text (for positions): a copy of its own, so
+	// that a cached policy never holds on to a caller's buffer (ParseCaseShared).
+	text = bytes.Clone(text)
 	p, err := ParseWith(text, typ, ParseOptions{Catalog: pc.Catalog})
 	if err != nil {
 		return nil, err

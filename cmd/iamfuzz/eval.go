@@ -116,6 +116,7 @@ type batch struct {
 	name     string
 	dir      string
 	lines    [][]byte
+	arena    []byte // the lines' storage (keep)
 	lineNos  []int
 	readErrs []error
 	out      []byte // result lines (or explanations)
@@ -124,6 +125,21 @@ type batch struct {
 }
 
 const batchSize = 256
+
+// keep copies a line out of the reader's buffer into the batch's storage: a few
+// large chunks per batch instead of one allocation per line.
+func (b *batch) keep(line []byte) []byte {
+	const chunk = 64 << 10
+	if len(line) > chunk/4 {
+		return bytes.Clone(line)
+	}
+	if cap(b.arena)-len(b.arena) < len(line) {
+		b.arena = make([]byte, 0, chunk)
+	}
+	start := len(b.arena)
+	b.arena = append(b.arena, line...)
+	return b.arena[start:len(b.arena):len(b.arena)]
+}
 
 // stream reads lines and has them decided by workers; results are written in order.
 func (ev *evaluator) stream(r io.Reader, name, dir string, maxLine int, out, errOut io.Writer, stats *evalStats) error {
@@ -187,7 +203,7 @@ func (ev *evaluator) stream(r io.Reader, name, dir string, maxLine int, out, err
 				continue
 			}
 		}
-		cur.lines = append(cur.lines, bytes.Clone(line))
+		cur.lines = append(cur.lines, cur.keep(line))
 		cur.lineNos = append(cur.lineNos, lr.Line())
 		cur.readErrs = append(cur.readErrs, err)
 		if len(cur.lines) == batchSize {
@@ -242,7 +258,7 @@ func (ev *evaluator) one(bt *batch, line []byte, readErr error, n int) {
 		fail("", readErr, nil)
 		return
 	}
-	c, err := model.ParseCase(line)
+	c, err := model.ParseCaseShared(line) // the batch keeps the line until its result is written
 	if err != nil {
 		id := ""
 		if c != nil {
