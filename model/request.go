@@ -183,8 +183,8 @@ func (r *Request) Username() string {
 
 // Value returns the request's value for a context key, derived keys included.
 func (r *Request) Value(key string) (ContextValue, bool) {
-	v, ok := r.ctx[strings.ToLower(key)]
-	return v, ok
+	lk := strings.ToLower(key)
+	return r.lookup(keySlot(lk, false), lk)
 }
 
 // variable returns the single value of a key for substitution into a policy
@@ -228,6 +228,72 @@ func (r *Request) prepare() error {
 	}
 	svc, _, _ := strings.Cut(r.Action, ":")
 	r.mustAllow = isRoleARN(r.Resource) && strings.EqualFold(svc, "sts") || isKMSKeyARN(r.Resource)
+	if err := r.resolveContext(); err != nil {
+		return err
+	}
+	r.sameAccount = r.resAccount == r.account || r.resAccount == awsOwner
+	return nil
+}
+
+// resolveContext lists the context by key slot (slots.go), sorted by slot, with
+// the derived principal keys a given key does not override; the list's storage is
+// reused when the request is Reset. A key without a slot (the table is full) sends
+// the request down contextMap's path.
+func (r *Request) resolveContext() error {
+	if cap(r.slots) < len(r.Context)+5 {
+		r.slots = make([]slotValue, 0, len(r.Context)+5)
+	}
+	r.slots = r.slots[:0]
+	for k, v := range r.Context {
+		if !strings.Contains(k, ":") {
+			return requestError("request.context."+k, "a context key needs a service prefix, like aws:SourceIp")
+		}
+		id := keySlot(r.lower(k), true)
+		if id == 0 {
+			r.unslotted = true
+			return r.contextMap()
+		}
+		r.slots = append(r.slots, slotValue{id: id, key: k, v: v})
+	}
+	slices.SortFunc(r.slots, compareSlots)
+	for i := 1; i < len(r.slots); i++ {
+		if r.slots[i].id == r.slots[i-1].id {
+			return requestError("request.context", "key %q is given twice (context keys are case-insensitive)", r.slots[i].key)
+		}
+	}
+	given, nd := len(r.slots), 0
+	derive := func(id uint32, k, v string) {
+		for i := range r.slots[:given] {
+			if r.slots[i].id == id {
+				return
+			}
+		}
+		r.derived[nd] = v
+		r.slots = append(r.slots, slotValue{id: id, key: k, v: ContextValue{Values: r.derived[nd : nd+1 : nd+1]}})
+		nd++
+	}
+	derive(slotPrincipalAccount, keyPrincipalAccount, r.account)
+	derive(slotPrincipalType, keyPrincipalType, r.ptype.String())
+	derive(slotPrincipalArn, keyPrincipalArn, r.principalArn)
+	switch r.ptype {
+	case PrincipalUser:
+		derive(slotUsername, keyUsername, r.name)
+	case PrincipalFederatedUser:
+		derive(slotUserID, keyUserID, r.derive(memoUserID, r.Principal, func(string) string { return r.account + ":" + r.name }))
+	case PrincipalRoot:
+		derive(slotUserID, keyUserID, r.account)
+	}
+	if nd > 0 {
+		slices.SortFunc(r.slots, compareSlots)
+	}
+	return nil
+}
+
+func compareSlots(a, b slotValue) int { return cmp.Compare(a.id, b.id) }
+
+// contextMap keeps the context in a map by lower-cased key: the path of a request
+// with a key that has no slot, where lookups go by the key's text.
+func (r *Request) contextMap() error {
 	if r.ctx == nil {
 		r.ctx = make(map[string]ContextValue, len(r.Context)+5)
 	}
@@ -260,40 +326,7 @@ func (r *Request) prepare() error {
 	case PrincipalRoot:
 		derive(keyUserID, r.account)
 	}
-	r.sameAccount = r.resAccount == r.account || r.resAccount == awsOwner
-	r.resolveSlots()
 	return nil
-}
-
-// resolveSlots lists the context by key slot (slots.go), sorted by slot, reusing
-// the list's storage when the request is Reset.
-func (r *Request) resolveSlots() {
-	if cap(r.slots) < len(r.ctx) {
-		r.slots = make([]slotValue, 0, len(r.ctx))
-	}
-	r.slots = r.slots[:0]
-	for k, v := range r.ctx {
-		var id uint32
-		switch k {
-		case keyPrincipalAccount:
-			id = slotPrincipalAccount
-		case keyPrincipalType:
-			id = slotPrincipalType
-		case keyPrincipalArn:
-			id = slotPrincipalArn
-		case keyUsername:
-			id = slotUsername
-		case keyUserID:
-			id = slotUserID
-		default:
-			id = keySlot(k, true)
-		}
-		if id == 0 {
-			r.unslotted = true
-		}
-		r.slots = append(r.slots, slotValue{id: id, v: v})
-	}
-	slices.SortFunc(r.slots, func(a, b slotValue) int { return cmp.Compare(a.id, b.id) })
 }
 
 // arnFields is strings.SplitN(s, ":", 6) without allocating: the fields and

@@ -12,12 +12,12 @@ import (
 // condition and variable it evaluates (issue 15; docs/performance.md, "Where the
 // time goes").
 //
-// The table is process-wide and append-only, so an id means the same key in every
-// policy and request. It is bounded: past maxKeySlots distinct keys a new key gets
-// no slot (0) and is looked up by its text in the request's map, as before. The
-// lookups stay exact: a key that has a slot in a policy has the same slot in every
-// request prepared since the key was added, and a request prepared before that
-// (when the key had no slot) is marked unslotted and falls back to its map.
+// The table is process-wide and append-only, so a slot means the same key in
+// every policy and request; requests add their keys too, so every key of a request
+// has a slot. It is bounded: past maxKeySlots distinct keys a new key gets no slot
+// (0). A request with such a key keeps its context in a map by key text instead
+// (unslotted), and a policy key without a slot cannot be a slotted request's key:
+// had the key been added before the table filled, the policy would have found it.
 var keySlots struct {
 	mu  sync.RWMutex
 	ids map[string]uint32 // lower-cased key → slot
@@ -25,7 +25,7 @@ var keySlots struct {
 
 // maxKeySlots bounds the table: a long fuzzing run or serve sees keys without
 // end, and each costs a few dozen bytes for the life of the process.
-const maxKeySlots = 1 << 16
+var maxKeySlots = 1 << 16 // a variable for the test of a full table
 
 // Slots of the derived principal keys, fixed so that preparing a request needs no
 // table lookup for them.
@@ -38,8 +38,13 @@ const (
 )
 
 func init() {
+	// Package variables are initialized before init functions run, and none
+	// compiles a policy: these keys are the table's first five entries.
 	for _, k := range []string{keyPrincipalAccount, keyPrincipalType, keyPrincipalArn, keyUsername, keyUserID} {
 		keySlot(k, true)
+	}
+	if keySlot(keyUserID, false) != slotUserID {
+		panic("model: derived keys do not have their fixed slots")
 	}
 }
 
@@ -70,16 +75,20 @@ func keySlot(lower string, add bool) uint32 {
 
 // slotValue is one context value of a request, by slot.
 type slotValue struct {
-	id uint32
-	v  ContextValue
+	id  uint32
+	key string // as given, for errors
+	v   ContextValue
 }
 
 // lookup returns the request's value of a key: by slot when the key has one, by
 // its lower-cased text otherwise.
 func (r *Request) lookup(id uint32, lower string) (ContextValue, bool) {
-	if id == 0 || r.unslotted {
+	if r.unslotted {
 		v, ok := r.ctx[lower]
 		return v, ok
+	}
+	if id == 0 {
+		return ContextValue{}, false // every key of the request has a slot: not this one
 	}
 	s := r.slots
 	if len(s) > 8 {
