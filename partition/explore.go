@@ -398,3 +398,39 @@ func intersects(a, b *auto) bool {
 	}
 	return false
 }
+
+// includes reports whether every string of a is one of b (a walk over the
+// product until a accepts where b does not). Every byte class counts, printable
+// or not.
+func includes(a, b *auto) bool {
+	var reps []byte
+	seen := map[[2]int32]bool{}
+	for c := 0; c < 256; c++ {
+		k := [2]int32{a.classes[c], b.classes[c]}
+		if !seen[k] {
+			seen[k] = true
+			reps = append(reps, byte(c))
+		}
+	}
+	type pair struct{ x, y int32 }
+	visited := map[pair]bool{{0, 0}: true}
+	queue := []pair{{0, 0}}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		if a.acc[p.x] && !b.acc[p.y] {
+			return false
+		}
+		if a.dead[p.x] {
+			continue
+		}
+		for _, c := range reps {
+			q := pair{a.step(p.x, c), b.step(p.y, c)}
+			if !visited[q] {
+				visited[q] = true
+				queue = append(queue, q)
+			}
+		}
+	}
+	return true
+}

@@ -33,7 +33,10 @@ type enumerator struct {
 	walks  map[string]walkResult
 	values map[string][]valueClass
 	meets  map[[2]string]bool
+	incl   map[[2]string]bool
 	tplSvc map[string]string
+	// nameList caches names().
+	nameList []string
 }
 
 type walkResult struct {
@@ -50,7 +53,7 @@ func Enumerate(ctx context.Context, p *Problem, visit func(*Class) bool) *Covera
 		p.MaxContexts = 4096
 	}
 	e := &enumerator{p: p, cov: &Coverage{Keys: map[string]int{}}, autos: map[string]*auto{},
-		walks: map[string]walkResult{}, values: map[string][]valueClass{}, meets: map[[2]string]bool{}, tplSvc: map[string]string{}}
+		walks: map[string]walkResult{}, values: map[string][]valueClass{}, meets: map[[2]string]bool{}, incl: map[[2]string]bool{}, tplSvc: map[string]string{}}
 	for i, pol := range p.Policies {
 		e.stmts = append(e.stmts, readPolicy(i, pol)...)
 	}

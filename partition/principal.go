@@ -14,7 +14,27 @@ var (
 // names are the user names the policies and the caller make interesting: the
 // last segment of every resource pattern without wildcards, variable defaults,
 // string condition values that are valid names, and the caller's own.
+//
+// A condition value can only meet a caller's name through a condition on a
+// principal key or through a policy variable (which may write the name into a
+// resource or another condition): without any variable, the values of
+// conditions on other keys are not names a caller needs, and each name left out
+// spares a class of callers in every account and of every kind.
 func (e *enumerator) names() []string {
+	if e.nameList != nil {
+		return e.nameList
+	}
+	vars := false
+	for _, s := range e.stmts {
+		for _, r := range s.resources {
+			vars = vars || len(r.Vars) > 0
+		}
+		for _, c := range s.conds {
+			for _, p := range c.pats {
+				vars = vars || len(p.Vars) > 0
+			}
+		}
+	}
 	seen := map[string]bool{}
 	var out []string
 	add := func(n string) {
@@ -41,6 +61,9 @@ func (e *enumerator) names() []string {
 			if c.fam != famString && c.fam != famARN {
 				continue
 			}
+			if !vars && !principalKeys[c.key] {
+				continue
+			}
 			for _, p := range c.pats {
 				for _, v := range p.Vars {
 					if v.HasDef {
@@ -54,6 +77,7 @@ func (e *enumerator) names() []string {
 		}
 	}
 	sort.Strings(out)
+	e.nameList = out
 	return out
 }
 

@@ -1,6 +1,9 @@
 package partition
 
-import "strings"
+import (
+	"sort"
+	"strings"
+)
 
 // Resource classes: the request resources one group of actions is partitioned into.
 
@@ -14,6 +17,18 @@ type resourcePred struct {
 	key     string
 	service string
 	lang    func() *Lang
+	// pats, for a statement's Resource or NotResource list, are its patterns:
+	// the predicate is their union, which is all the statement asks of a
+	// resource (docs/semantics.md §4.2). Each walk takes only the patterns that
+	// can meet its template, and drops those another one already covers.
+	pats []resPattern
+}
+
+// resPattern is one resource pattern with its variables substituted.
+type resPattern struct {
+	key     string
+	service string
+	codes   []Code
 }
 
 // resourcePreds are the predicates on resources for a principal and group: the
@@ -28,24 +43,36 @@ func (e *enumerator) resourcePreds(pr Principal, g *Group, look func(string) (st
 	seen := map[string]bool{}
 	for _, i := range g.applicable {
 		s := &e.stmts[i]
+		var pats []resPattern
+		all := false
 		for j := range s.resources {
 			pt := &s.resources[j]
 			if pt.All {
-				continue
+				all = true
+				break
 			}
 			codes, ok := pt.Subst(look)
-			key := "res:" + codesKey(codes, ok)
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
-			c := codes
 			if !ok {
-				preds = append(preds, resourcePred{key: key, service: "\x00none", lang: Nothing})
-				continue
+				continue // a pattern whose variable has no value matches nothing
 			}
-			preds = append(preds, resourcePred{key: key, service: pt.literalService(), lang: func() *Lang { return GlobLang(c, GlobResource) }})
+			pats = append(pats, resPattern{key: "res:" + codesKey(codes, true), service: pt.literalService(), codes: codes})
 		}
+		if all || len(pats) == 0 {
+			// "*" matches every resource, and no pattern none: either way the
+			// statement does not divide them.
+			continue
+		}
+		keys := make([]string, len(pats))
+		for j, p := range pats {
+			keys[j] = p.key
+		}
+		sort.Strings(keys)
+		key := "stmt:" + strings.Join(keys, "\x00")
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		preds = append(preds, resourcePred{key: key, pats: pats})
 	}
 	if e.p.Resources != nil {
 		for _, rp := range e.p.Resources(pr) {
@@ -58,6 +85,80 @@ func (e *enumerator) resourcePreds(pr Principal, g *Group, look func(string) (st
 		}
 	}
 	return preds
+}
+
+// unionFor returns the automaton of a statement predicate's patterns that can
+// meet template t (service svc, automaton tauto), without those another such
+// pattern includes, and its key; ok is false when none can meet t.
+func (e *enumerator) unionFor(p *resourcePred, tk, svc string, tauto func() *auto) (key string, a *auto, ok bool) {
+	var meet []*resPattern
+	for j := range p.pats {
+		rp := &p.pats[j]
+		if rp.service != "" && svc != "" && rp.service != svc {
+			continue
+		}
+		codes := rp.codes
+		if !e.meet(tk, tauto, rp.key, e.auto(rp.key, func() *Lang { return GlobLang(codes, GlobResource) })) {
+			continue
+		}
+		meet = append(meet, rp)
+	}
+	if len(meet) == 0 {
+		return "", nil, false
+	}
+	// Drop patterns another one includes: the union is the same, and each
+	// pattern left in it multiplies the states of the walk.
+	dropped := make([]bool, len(meet))
+	for i, pi := range meet {
+		for j, pj := range meet {
+			if i == j || dropped[j] || !literalPrefixOf(pj.codes, pi.codes) {
+				continue
+			}
+			if e.includes(pi, pj) {
+				dropped[i] = true
+				break
+			}
+		}
+	}
+	var keys []string
+	var langs []*Lang
+	for i, rp := range meet {
+		if !dropped[i] {
+			keys = append(keys, rp.key)
+			langs = append(langs, GlobLang(rp.codes, GlobResource))
+		}
+	}
+	sort.Strings(keys)
+	key = "union:" + strings.Join(keys, "\x00")
+	return key, e.auto(key, func() *Lang { return Alt(langs...) }), true
+}
+
+// literalPrefixOf reports whether b's literal prefix (up to its first wildcard)
+// is a prefix of a's: a necessary condition for b to include a, since a
+// wildcard of a can always write a byte other than the literal b has there.
+func literalPrefixOf(b, a []Code) bool {
+	for i, c := range b {
+		if c > 0xFF {
+			return true
+		}
+		if i >= len(a) || a[i] != c {
+			return false
+		}
+	}
+	return len(b) <= len(a)
+}
+
+// includes reports, cached, whether every resource pattern a matches is one b
+// matches.
+func (e *enumerator) includes(a, b *resPattern) bool {
+	k := [2]string{a.key, b.key}
+	if v, ok := e.incl[k]; ok {
+		return v
+	}
+	ac, bc := a.codes, b.codes
+	v := includes(e.auto(a.key, func() *Lang { return GlobLang(ac, GlobResource) }), e.auto(b.key, func() *Lang { return GlobLang(bc, GlobResource) }))
+	e.incl[k] = v
+	return v
 }
 
 func codesKey(codes []Code, ok bool) string {
@@ -120,7 +221,17 @@ func (e *enumerator) resourceClasses(pr Principal, g *Group, look func(string) (
 		if t == "*" {
 			in := make([]bool, len(preds))
 			for i, p := range preds {
-				in[i] = e.auto(p.key, p.lang).matches("*")
+				if p.pats == nil {
+					in[i] = e.auto(p.key, p.lang).matches("*")
+					continue
+				}
+				for _, rp := range p.pats {
+					codes := rp.codes
+					if e.auto(rp.key, func() *Lang { return GlobLang(codes, GlobResource) }).matches("*") {
+						in[i] = true
+						break
+					}
+				}
 			}
 			add(action, "*", in)
 			continue
@@ -135,15 +246,30 @@ func (e *enumerator) resourceClasses(pr Principal, g *Group, look func(string) (
 			return ta
 		}
 		var idx []int
+		var keys []string
+		var autos []*auto
 		relevant := false
-		for i, p := range preds {
-			if i > 0 && p.service != "" && svc != "" && p.service != svc {
+		for i := range preds {
+			p := &preds[i]
+			key, a := p.key, (*auto)(nil)
+			switch {
+			case i == 0:
+				a = e.auto(p.key, p.lang)
+			case p.pats != nil:
+				var ok bool
+				if key, a, ok = e.unionFor(p, tk, svc, tauto); !ok {
+					continue
+				}
+			case p.service != "" && svc != "" && p.service != svc:
 				continue
-			}
-			if i > 0 && !e.meet(tk, tauto, p.key, e.auto(p.key, p.lang)) {
-				continue
+			default:
+				if a = e.auto(p.key, p.lang); !e.meet(tk, tauto, p.key, a) {
+					continue
+				}
 			}
 			idx = append(idx, i)
+			keys = append(keys, key)
+			autos = append(autos, a)
 			if i > 0 {
 				relevant = true
 			}
@@ -157,13 +283,7 @@ func (e *enumerator) resourceClasses(pr Principal, g *Group, look func(string) (
 			}
 			generic[k] = true
 		}
-		keys := []string{tk}
-		autos := []*auto{tauto()}
-		for _, i := range idx {
-			keys = append(keys, preds[i].key)
-			autos = append(autos, e.auto(preds[i].key, preds[i].lang))
-		}
-		w := e.walk(keys, autos, 0)
+		w := e.walk(append([]string{tk}, keys...), append([]*auto{tauto()}, autos...), 0)
 		if !w.complete {
 			e.cov.unknown("resource: the walk over %s and the policies' resource patterns stopped at its budget of %d states", t, e.p.Budget)
 		}
