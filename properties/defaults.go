@@ -63,7 +63,8 @@ var selfManageActions = []string{
 // action that changes credentials (iam:ChangePassword, iam:CreateAccessKey,
 // iam:EnableMFADevice …, by name or pattern) on an IAM user or MFA device ARN
 // that contains ${aws:username}, the shape of AWS's self-manage examples; it gets
-// the self-manage default. Any other policy gets the general default.
+// the self-manage default, cut to what the policy evidently intends
+// (tailorSelfManage). Any other policy gets the general default.
 func ChooseDefault(pol *model.Policy) (*Spec, string) {
 	for i := range pol.Statements {
 		st := &pol.Statements[i]
@@ -87,8 +88,9 @@ func ChooseDefault(pol *model.Policy) (*Spec, string) {
 		}
 		for _, r := range st.Resource.Values {
 			if selfResource(r) {
-				return DefaultSpec(), fmt.Sprintf("statement %s allows %s on %s: the policy manages users' own credentials",
-					stmtName(pol, i), action, r)
+				spec, scope := tailorSelfManage(pol)
+				return spec, fmt.Sprintf("statement %s allows %s on %s: the policy manages users' own credentials; %s",
+					stmtName(pol, i), action, r, scope)
 			}
 		}
 	}

@@ -40,13 +40,13 @@ func ExampleMFAGateCheck() {
 		fmt.Println(err)
 		return
 	}
-	r, _ := model.NewRequest("arn:aws:iam::111122223333:user/alice", "iam:ListUsers", "*", nil)
+	r, _ := model.NewRequest("arn:aws:iam::111122223333:user/alice", "iam:ListAccountAliases", "*", nil)
 	res := t.Decide(r)
 	if v := properties.MFAGateCheck(t.Spec, t.Policy, r, &res); v != nil {
 		fmt.Println(v.Reason)
 	}
 	// Output:
-	// iam:ListUsers is allowed without MFA (aws:MultiFactorAuthPresent absent, as with a long-term access key) by statement AllowAllUsersToListAccounts; it is not in the MFA allow-list
+	// iam:ListAccountAliases is allowed without MFA (aws:MultiFactorAuthPresent absent, as with a long-term access key) by statement AllowAllUsersToListAccounts; it is not in the MFA allow-list
 }
 
 // One property, three engines. Under go test, rapid draws and shrinks probes.

@@ -84,20 +84,20 @@ var (
 func TestMFAGateCheck(t *testing.T) {
 	tg := seedTarget(t, "001-self-manage-no-mfa.json", DefaultSpec())
 	for _, ctx := range [][]ContextEntry{noMFA, falseMF} {
-		res, vs := judge(t, tg, Probe{Caller: user("", "alice"), Action: "iam:ListUsers", Resource: "*", Context: ctx})
+		res, vs := judge(t, tg, Probe{Caller: user("", "alice"), Action: "iam:ListAccountAliases", Resource: "*", Context: ctx})
 		if res.Decision != model.Allowed || len(vs) != 1 || !errors.Is(vs[0], ErrMFAGate) || vs[0].Severity != SeverityError {
-			t.Fatalf("ListUsers without MFA: %v %v", res.Decision, vs)
+			t.Fatalf("ListAccountAliases without MFA: %v %v", res.Decision, vs)
 		}
-		want := "iam:ListUsers is allowed without MFA"
+		want := "iam:ListAccountAliases is allowed without MFA"
 		if !strings.Contains(vs[0].Reason, want) || !strings.Contains(vs[0].Reason, "by statement AllowAllUsersToListAccounts; it is not in the MFA allow-list") {
 			t.Fatalf("reason %q", vs[0].Reason)
 		}
 	}
 	// With MFA, or for requests AWS never makes, nothing is judged.
 	for _, p := range []Probe{
-		{Caller: user("", "alice"), Action: "iam:ListUsers", Resource: "*", Context: withMFA},
-		{Caller: user("", "alice"), Action: "iam:ListUsers", Resource: "*", Context: []ContextEntry{{keyMFAPresent, model.Single("TRUE")}}},
-		{Caller: Caller{Kind: RootCaller, Account: acct}, Action: "iam:ListUsers", Resource: "*"},
+		{Caller: user("", "alice"), Action: "iam:ListAccountAliases", Resource: "*", Context: withMFA},
+		{Caller: user("", "alice"), Action: "iam:ListAccountAliases", Resource: "*", Context: []ContextEntry{{keyMFAPresent, model.Single("TRUE")}}},
+		{Caller: Caller{Kind: RootCaller, Account: acct}, Action: "iam:ListAccountAliases", Resource: "*"},
 		{Caller: user("", "alice"), Action: "IAM:listusers", Resource: "*", Context: withMFA},
 	} {
 		if _, vs := judge(t, tg, p); len(vs) != 0 {

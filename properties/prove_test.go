@@ -40,7 +40,23 @@ func TestProveSeeds(t *testing.T) {
 // (corpus/examples/proof/README.md): each breaking variant of AWS's example
 // fails with the invariant it breaks; each correct one is proved.
 func TestProofExamples(t *testing.T) {
-	dir := filepath.Join("..", "corpus", "examples", "proof")
+	checkExpected(t, filepath.Join("..", "corpus", "examples", "proof"),
+		filepath.Join("..", "corpus", "specs", "000-aws-mfa-self-manage.yaml"))
+}
+
+// Policies nobody on the project wrote the spec for (issue 10's held-back set,
+// corpus/examples/heldout/README.md), checked under the built-in default spec
+// that ChooseDefault picks: real-world MFA policies and equivalent rewrites are
+// proved, every breaking variant fails with the invariant it breaks.
+func TestHeldoutExamples(t *testing.T) {
+	checkExpected(t, filepath.Join("..", "corpus", "examples", "heldout"), "")
+}
+
+// checkExpected checks every policy of dir listed in dir/expect.yaml (its
+// verdict, and the invariant a failing one breaks) with the spec file spec, or
+// with the FindSpec convention and the built-in defaults when spec is "".
+func checkExpected(t *testing.T, dir, spec string) {
+	t.Helper()
 	data, err := os.ReadFile(filepath.Join(dir, "expect.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -49,23 +65,28 @@ func TestProofExamples(t *testing.T) {
 	if err := yaml.Unmarshal(data, &want); err != nil {
 		t.Fatal(err)
 	}
-	spec := filepath.Join("..", "corpus", "specs", "000-aws-mfa-self-manage.yaml")
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	if len(files) != len(want) {
+		t.Errorf("%s: %d policies, %d expectations", dir, len(files), len(want))
+	}
 	for name, w := range want {
-		tg, err := properties.LoadTargetSpec(filepath.Join(dir, name+".json"), spec)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rep := tg.Check(context.Background(), properties.Options{Seed: 1})
-		if rep.Verdict != w.Verdict {
-			t.Errorf("%s: verdict %s, want %s (not exact: %v)", name, rep.Verdict, w.Verdict, rep.Coverage.Unknown)
-			continue
-		}
-		var got []string
-		for _, f := range rep.BySeverity(properties.SeverityError) {
-			got = append(got, f.Invariant)
-		}
-		if w.Invariant != "" && !slices.Contains(got, w.Invariant) {
-			t.Errorf("%s: fails %v, want %s among them", name, got, w.Invariant)
-		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tg, err := properties.LoadTargetSpec(filepath.Join(dir, name+".json"), spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep := tg.Check(context.Background(), properties.Options{Seed: 1})
+			var got []string
+			for _, f := range rep.BySeverity(properties.SeverityError) {
+				got = append(got, f.Invariant)
+			}
+			if rep.Verdict != w.Verdict {
+				t.Fatalf("verdict %s, want %s (fails %v; not exact: %v)", rep.Verdict, w.Verdict, got, rep.Coverage.Unknown)
+			}
+			if w.Invariant != "" && !slices.Contains(got, w.Invariant) {
+				t.Errorf("fails %v, want %s among them", got, w.Invariant)
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package properties
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 
@@ -114,6 +115,14 @@ func TargetWith(p *source.Policy, specPath string, around *Surroundings) (*Targe
 	// which source writes as source.DeployAccount (AWS::AccountId), the account the
 	// generators draw callers from first.
 	t.voc.homeCallers = p.Format == source.CloudFormation
+	if a := homeAccount(pol); a != "" && !t.voc.homeCallers {
+		// Every resource the policy grants on a user's own ARN names account a:
+		// the policy is written for, and attached in, that account, so callers
+		// elsewhere cannot hold it (an identity policy is attached to principals
+		// of one account, docs/semantics.md §3.3).
+		t.voc.accounts = append([]string{a}, slices.DeleteFunc(t.voc.accounts, func(x string) bool { return x == a })...)
+		t.voc.homeCallers = true
+	}
 	return t, nil
 }
 

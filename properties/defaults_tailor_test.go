@@ -1,0 +1,60 @@
+package properties
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/iamfuzz/iamfuzz/model"
+)
+
+func parsePolicy(t *testing.T, doc string) *model.Policy {
+	t.Helper()
+	p, err := model.Parse([]byte(doc), model.IdentityPolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func livenessActions(s *Spec) []string {
+	var out []string
+	for _, r := range s.Liveness {
+		out = append(out, r.Actions...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// The self-manage default is cut to what a policy names (properties/default-spec.yaml,
+// heuristics 1-5): AWS's MFA-device-only example is not asked for passwords, the
+// password-only example is not an MFA policy, and a pinned account is the home account.
+func TestTailorSelfManage(t *testing.T) {
+	mfaOnly := readPolicy(t, "004-aws-mfa-device-only.json")
+	s, why := ChooseDefault(mfaOnly)
+	got := livenessActions(s)
+	if s.MFAGate == nil || slices.Contains(got, "iam:ChangePassword") || !slices.Contains(got, "iam:DeactivateMFADevice") ||
+		!slices.Contains(got, "iam:EnableMFADevice") || !strings.Contains(why, "MFA device") {
+		t.Errorf("004: gate %v, liveness %v, why %q", s.MFAGate != nil, got, why)
+	}
+	if DefaultSpec().MFAGate == nil || !slices.Contains(livenessActions(DefaultSpec()), "iam:ChangePassword") {
+		t.Fatal("tailoring changed the shared default spec")
+	}
+	full := readPolicy(t, "000-aws-mfa-self-manage.json")
+	s, _ = ChooseDefault(full)
+	if a, b := len(livenessActions(s)), len(livenessActions(DefaultSpec())); a != b {
+		t.Errorf("000: %d liveness actions, the full default has %d", a, b)
+	}
+	pw := parsePolicy(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetAccountPasswordPolicy","Resource":"*"},
+		{"Effect":"Allow","Action":["iam:GetUser","iam:ChangePassword"],"Resource":"arn:aws:iam::111122223333:user/${aws:username}"}]}`)
+	s, why = ChooseDefault(pw)
+	if s.MFAGate != nil || !slices.Equal(livenessActions(s), []string{"iam:ChangePassword", "iam:GetUser"}) || !strings.Contains(why, "not held to an MFA gate") {
+		t.Errorf("password only: gate %v, liveness %v, why %q", s.MFAGate != nil, livenessActions(s), why)
+	}
+	if a := homeAccount(pw); a != "111122223333" {
+		t.Errorf("home account %q", a)
+	}
+	if a := homeAccount(full); a != "" {
+		t.Errorf("000 has a home account %q", a)
+	}
+}
