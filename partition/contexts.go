@@ -266,6 +266,9 @@ func (e *enumerator) singles(pr Principal, key string, conds []*cond, asg map[st
 			exact = false
 		}
 		w := e.walk(keys, autos, 0)
+		if e.exhausted {
+			e.cov.unknown("context key %s: the walks of this enumeration spent their total budget of %d states", key, e.p.TotalBudget)
+		}
 		exact = exact && w.complete
 		for _, r := range w.regions {
 			add(r.Witness)

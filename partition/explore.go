@@ -271,48 +271,50 @@ func alphabet(autos []*auto) (reps []byte, ok bool) {
 // witness. If domain >= 0, only strings of that automaton's language count (and
 // the walk stops where the domain is dead). It stops after budget product states:
 // complete is then false.
-func explore(autos []*auto, domain int, budget int) (regions []Region, complete bool) {
+func explore(autos []*auto, domain int, budget int) (regions []Region, complete bool, states int) {
 	reps, ok := alphabet(autos)
 	complete = ok
-	type node struct {
-		st     []int32
-		parent int32
-		by     byte
-	}
-	keyOf := func(st []int32) string {
-		b := make([]byte, 0, 4*len(st))
+	n := len(autos)
+	// The product states live in one flat arena (n entries each) and are found
+	// again by their bytes: a walk may visit a hundred thousand of them, and a
+	// slice and a string per state made the allocator the walk's main cost.
+	arena := make([]int32, n, 64*n)
+	parent := []int32{-1}
+	by := []byte{0}
+	keyOf := func(buf []byte, st []int32) []byte {
+		buf = buf[:0]
 		for _, s := range st {
-			b = append(b, byte(s), byte(s>>8), byte(s>>16), byte(s>>24))
+			buf = append(buf, byte(s), byte(s>>8), byte(s>>16), byte(s>>24))
 		}
-		return string(b)
+		return buf
 	}
-	start := make([]int32, len(autos))
-	nodes := []node{{st: start, parent: -1}}
-	seen := map[string]bool{keyOf(start): true}
-	sigs := map[string]bool{}
+	buf := keyOf(make([]byte, 0, 4*n), arena[:n])
+	seen := map[string]struct{}{string(buf): {}}
+	sigs := map[string]struct{}{}
+	sig := make([]byte, n)
+	next := make([]int32, n)
 	witness := func(i int) string {
 		var b []byte
-		for ; nodes[i].parent >= 0; i = int(nodes[i].parent) {
-			b = append(b, nodes[i].by)
+		for ; parent[i] >= 0; i = int(parent[i]) {
+			b = append(b, by[i])
 		}
 		for l, r := 0, len(b)-1; l < r; l, r = l+1, r-1 {
 			b[l], b[r] = b[r], b[l]
 		}
 		return string(b)
 	}
-	for i := 0; i < len(nodes); i++ {
-		st := nodes[i].st
+	for i := 0; i < len(parent); i++ {
+		st := arena[i*n : (i+1)*n]
 		if domain < 0 || autos[domain].acc[st[domain]] {
-			in := make([]bool, len(autos))
-			sig := make([]byte, len(autos))
 			for j, a := range autos {
-				in[j] = a.acc[st[j]]
-				if in[j] {
-					sig[j] = 1
-				}
+				sig[j] = boolByte(a.acc[st[j]])
 			}
-			if !sigs[string(sig)] {
-				sigs[string(sig)] = true
+			if _, dup := sigs[string(sig)]; !dup {
+				sigs[string(sig)] = struct{}{}
+				in := make([]bool, n)
+				for j := range in {
+					in[j] = sig[j] == 1
+				}
 				regions = append(regions, Region{In: in, Witness: witness(i)})
 			}
 		}
@@ -329,23 +331,25 @@ func explore(autos []*auto, domain int, budget int) (regions []Region, complete 
 		if allDead {
 			continue
 		}
-		if len(nodes) > budget {
-			return regions, false
+		if len(parent) > budget {
+			return regions, false, len(parent)
 		}
 		for _, c := range reps {
-			next := make([]int32, len(autos))
+			st = arena[i*n : (i+1)*n] // the arena may have moved
 			for j, a := range autos {
 				next[j] = a.step(st[j], c)
 			}
-			k := keyOf(next)
-			if seen[k] {
+			buf = keyOf(buf, next)
+			if _, dup := seen[string(buf)]; dup {
 				continue
 			}
-			seen[k] = true
-			nodes = append(nodes, node{st: next, parent: int32(i), by: c})
+			seen[string(buf)] = struct{}{}
+			arena = append(arena, next...)
+			parent = append(parent, int32(i))
+			by = append(by, c)
 		}
 	}
-	return regions, complete
+	return regions, complete, len(parent)
 }
 
 // refine returns the classes of bytes that every set treats alike.

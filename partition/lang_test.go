@@ -130,7 +130,7 @@ func regionsOf(t *testing.T, langs ...*Lang) []Region {
 	for _, l := range langs {
 		autos = append(autos, compile(l))
 	}
-	regs, ok := explore(autos, 0, 100000)
+	regs, ok, _ := explore(autos, 0, 100000)
 	if !ok {
 		t.Fatal("walk incomplete")
 	}

@@ -37,6 +37,10 @@ type enumerator struct {
 	tplSvc map[string]string
 	// nameList caches names().
 	nameList []string
+	// spent counts the product states of all walks so far; exhausted is set
+	// when a walk stopped at what was left of Problem.TotalBudget.
+	spent     int
+	exhausted bool
 }
 
 type walkResult struct {
@@ -48,6 +52,9 @@ type walkResult struct {
 func Enumerate(ctx context.Context, p *Problem, visit func(*Class) bool) *Coverage {
 	if p.Budget <= 0 {
 		p.Budget = 100000
+	}
+	if p.TotalBudget <= 0 {
+		p.TotalBudget = 1000000
 	}
 	if p.MaxContexts <= 0 {
 		p.MaxContexts = 4096
@@ -63,11 +70,17 @@ func Enumerate(ctx context.Context, p *Problem, visit func(*Class) bool) *Covera
 	e.cov.Groups = len(groups)
 	principals := e.principals()
 	e.cov.Principals = len(principals)
+	if e.exhausted {
+		return e.cov
+	}
 	for _, pr := range principals {
 		for _, g := range groups {
 			if ctx.Err() != nil || !e.group(pr, g, visit) {
 				e.cov.Stopped = true
 				return e.cov
+			}
+			if e.exhausted {
+				return e.cov // Coverage.Unknown says which walk spent the budget
 			}
 		}
 	}
@@ -215,7 +228,12 @@ func (e *enumerator) walk(keys []string, autos []*auto, domain int) walkResult {
 	if w, ok := e.walks[k]; ok {
 		return w
 	}
-	regions, complete := explore(autos, domain, e.p.Budget)
+	budget := min(e.p.Budget, e.p.TotalBudget-e.spent)
+	regions, complete, states := explore(autos, domain, budget)
+	e.spent += states
+	if !complete && budget < e.p.Budget {
+		e.exhausted = true
+	}
 
 	w := walkResult{regions, complete}
 	e.walks[k] = w
@@ -272,6 +290,9 @@ func (e *enumerator) group(pr Principal, g *Group, visit func(*Class) bool) bool
 	for _, asg := range assignments {
 		look := lookupIn(pr, asg)
 		res := e.resourceClasses(pr, g, look)
+		if e.exhausted {
+			return true
+		}
 		ctxs := e.contexts(pr, g, asg)
 		e.cov.Resources += len(res)
 		e.cov.Contexts += len(ctxs)

@@ -206,7 +206,10 @@ func (e *enumerator) principals() []Principal {
 			}
 		}
 		w := e.walk(keys, autos, 0)
-		if !w.complete {
+		switch {
+		case e.exhausted:
+			e.cov.unknown("principal: the walks of this enumeration spent their total budget of %d states over %s callers", e.p.TotalBudget, strings.Trim(mid, ":/"))
+		case !w.complete:
 			e.cov.unknown("principal: the walk over %s callers stopped at its budget of %d states", strings.Trim(mid, ":/"), e.p.Budget)
 		}
 		for _, r := range w.regions {

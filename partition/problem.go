@@ -106,6 +106,11 @@ type Problem struct {
 	// Budget bounds the product states of one automaton walk (default 100,000);
 	// MaxContexts the context combinations of one action group (default 4,096).
 	Budget, MaxContexts int
+	// TotalBudget bounds the product states of all the walks of one
+	// enumeration (default 1,000,000): a policy whose walks would take longer
+	// stops early with an unknown naming the dimension that exploded, instead of
+	// running for minutes (issue 10; docs/performance.md, the proof engine).
+	TotalBudget int
 }
 
 // Class is one class of requests, by its witness.

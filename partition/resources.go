@@ -284,7 +284,11 @@ func (e *enumerator) resourceClasses(pr Principal, g *Group, look func(string) (
 			generic[k] = true
 		}
 		w := e.walk(append([]string{tk}, keys...), append([]*auto{tauto()}, autos...), 0)
-		if !w.complete {
+		switch {
+		case e.exhausted:
+			e.cov.unknown("resource: the walks of this enumeration spent their total budget of %d states; the last, over %s and the policies' resource patterns, did not finish", e.p.TotalBudget, t)
+			return out
+		case !w.complete:
 			e.cov.unknown("resource: the walk over %s and the policies' resource patterns stopped at its budget of %d states", t, e.p.Budget)
 		}
 		for j, r := range w.regions {

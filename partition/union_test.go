@@ -1,8 +1,11 @@
 package partition
 
 import (
+	"context"
+	"strings"
 	"testing"
 
+	"github.com/iamfuzz/iamfuzz/corpus/catalog"
 	"github.com/iamfuzz/iamfuzz/model"
 )
 
@@ -64,4 +67,26 @@ func mustParse(t *testing.T, doc string) *model.Policy {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// A policy whose walks would outrun the total budget stops early with an
+// unknown that names the budget, instead of running on.
+func TestTotalBudgetStopsWithUnknown(t *testing.T) {
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject",
+		"Resource":["arn:aws:s3:::a*b*c*/x*","arn:aws:s3:::*d*e/*f*"]}]}`
+	cat := catalog.MustLoad()
+	run := func(total int) *Coverage {
+		p := &Problem{Policies: []*model.Policy{mustParse(t, doc)}, Catalog: cat, TotalBudget: total}
+		return Enumerate(context.Background(), p, func(*Class) bool { return true })
+	}
+	if c := run(0); !c.Exact() {
+		t.Fatalf("with the default budget the policy is covered exactly; unknown: %v", c.Unknown)
+	}
+	c := run(50)
+	if c.Exact() {
+		t.Fatal("a total budget of 50 states covered everything")
+	}
+	if !strings.Contains(strings.Join(c.Unknown, "\n"), "total budget of 50 states") {
+		t.Errorf("the unknown does not name the total budget: %v", c.Unknown)
+	}
 }
