@@ -94,6 +94,10 @@ func ChooseDefault(pol *model.Policy) (*Spec, string) {
 			}
 		}
 	}
+	if mfaGuard(pol) {
+		return guardSpec(), "the policy only denies, on an MFA condition: an MFA guard attached beside the user's other policies; it is checked as if those allowed everything (statement " +
+			assumedAllowSid + ", Allow * on *), against the self-manage default's mfa-gate and MFA enrolment"
+	}
 	return GeneralSpec(), "no statement allows a credential action on a user's own IAM user or MFA device (a resource with ${aws:username}): the policy is not a self-manage-credentials policy"
 }
 

@@ -169,3 +169,66 @@ func homeAccount(pol *model.Policy) string {
 	}
 	return home
 }
+
+// DefaultMFAGuard is the built-in default for a Deny-only MFA policy (AWS's
+// "DenyAllExceptListedIfNoMFA" statement on its own, as attached beside a
+// user's other policies): it grants nothing, so it is checked as if the user's
+// other policies allowed everything (assumedAllow), against the self-manage
+// default's mfa-gate and its MFA set-up liveness.
+const DefaultMFAGuard = "mfa-guard"
+
+// assumedAllowSid names the statement a guard is checked beside.
+const assumedAllowSid = "AssumedAllowOfOtherPolicies"
+
+// mfaGuard reports whether pol is a Deny-only MFA policy: no Allow statement,
+// and a Deny statement whose condition tests aws:MultiFactorAuthPresent or
+// aws:MultiFactorAuthAge.
+func mfaGuard(pol *model.Policy) bool {
+	deny := false
+	for i := range pol.Statements {
+		st := &pol.Statements[i]
+		if st.Effect == "Allow" {
+			return false
+		}
+		one := model.Policy{Statements: pol.Statements[i : i+1]}
+		deny = deny || testsMFAKey(&one)
+	}
+	return deny
+}
+
+// guardSpec is the default for a Deny-only MFA policy: the self-manage
+// default's mfa-gate; its with-MFA liveness whole (beside an allow-all, the
+// guard must not deny an MFA session); its without-MFA liveness cut to MFA
+// enrolment (mfaCore); no owner-only (the assumed allow reaches every user: the
+// guard does not decide ownership).
+func guardSpec() *Spec {
+	base := DefaultSpec()
+	s := *base
+	s.DefaultKind, s.OwnerOnly, s.Liveness = DefaultMFAGuard, nil, nil
+	for _, r := range base.Liveness {
+		c := *r
+		if r.MFA != MFAWith {
+			c.Actions = slices.DeleteFunc(slices.Clone(r.Actions), func(a string) bool { return !slices.Contains(mfaCore, a) })
+		}
+		if len(c.Actions) > 0 {
+			s.Liveness = append(s.Liveness, &c)
+		}
+	}
+	return &s
+}
+
+// withAssumedAllow returns a copy of pol with one more statement, Allow * on *,
+// standing for the user's other policies.
+func withAssumedAllow(pol *model.Policy) *model.Policy {
+	c := *pol
+	c.Statements = append(slices.Clone(pol.Statements), model.Statement{
+		Sid: assumedAllowSid, HasSid: true, Effect: "Allow", HasEffect: true,
+		Action: &model.StringList{Values: []string{"*"}, Single: true}, Resource: &model.StringList{Values: []string{"*"}, Single: true},
+	})
+	return &c
+}
+
+// assumedAllowDoc is withAssumedAllow's statement as a policy document, for
+// replay lines.
+var assumedAllowDoc = map[string]any{"Version": "2012-10-17", "Statement": []any{
+	map[string]any{"Sid": assumedAllowSid, "Effect": "Allow", "Action": "*", "Resource": "*"}}}

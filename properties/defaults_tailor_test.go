@@ -58,3 +58,33 @@ func TestTailorSelfManage(t *testing.T) {
 		t.Errorf("000 has a home account %q", a)
 	}
 }
+
+// A Deny-only MFA policy is an MFA guard: checked beside an assumed allow-all
+// (its statement is appended to the target's policy and to replay lines), with
+// mfa-gate and MFA enrolment but no owner-only; a Deny-only policy on another
+// condition is not one.
+func TestMFAGuard(t *testing.T) {
+	guard := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotAction":["iam:CreateVirtualMFADevice","iam:EnableMFADevice"],"Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}]}`
+	s, why := ChooseDefault(parsePolicy(t, guard))
+	if s.DefaultKind != DefaultMFAGuard || s.MFAGate == nil || s.OwnerOnly != nil || !strings.Contains(why, assumedAllowSid) {
+		t.Fatalf("guard: %s (%s)", s.Name(), why)
+	}
+	for _, r := range s.Liveness {
+		if r.MFA != MFAWith && slices.ContainsFunc(r.Actions, func(a string) bool { return !slices.Contains(mfaCore, a) }) {
+			t.Errorf("without-MFA rule %q keeps %v beyond enrolment", r.Name, r.Actions)
+		}
+	}
+	tg := textTarget(t, "guard.json", guard, nil)
+	tg = NewTarget("guard.json", withAssumedAllow(tg.Policy), s)
+	r, _ := model.NewRequest("arn:aws:iam::111122223333:user/alice", "s3:GetObject", "arn:aws:s3:::b/k", nil)
+	if res := tg.Decide(r); res.Decision != model.ExplicitDeny {
+		t.Errorf("s3 without MFA beside the assumed allow: %v", res.Decision)
+	}
+	if c := tg.casePolicies("*"); len(c["identity"].([]any)) != 2 {
+		t.Errorf("replay policies %v", c)
+	}
+	other := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`
+	if s, _ := ChooseDefault(parsePolicy(t, other)); s.DefaultKind != DefaultGeneral {
+		t.Errorf("a Deny-only policy without an MFA key: %s", s.Name())
+	}
+}

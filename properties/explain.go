@@ -98,6 +98,10 @@ func (s *StatementRef) Location(path string) string {
 	if s.File != "" {
 		path = s.File
 	}
+	if s.Line == 0 && s.Sid == assumedAllowSid {
+		// An MFA guard's assumed allow-all (withAssumedAllow) is in no file.
+		return "(assumed beside " + path + ": the user's other policies)"
+	}
 	return fmt.Sprintf("%s:%d:%d", path, s.Line, s.Column)
 }
 
@@ -209,6 +213,10 @@ func (t *Target) ReplayCase(v *Violation, id string) []byte {
 func (t *Target) casePolicies(resource string) map[string]any {
 	ref := func(p string) any { return map[string]string{"$ref": p} }
 	out := map[string]any{"identity": []any{ref(t.Path)}}
+	if t.Spec.DefaultKind == DefaultMFAGuard {
+		// The guard was checked beside an assumed allow-all (withAssumedAllow).
+		out["identity"] = []any{ref(t.Path), assumedAllowDoc}
+	}
 	s := t.Around
 	if s == nil {
 		return out

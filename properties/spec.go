@@ -13,7 +13,7 @@ type Spec struct {
 	// File is the spec file it was read from; "" for a built-in default.
 	File string
 	// Default is true for a built-in default spec; DefaultKind says which
-	// (DefaultSelfManage or DefaultGeneral).
+	// (DefaultSelfManage, DefaultMFAGuard or DefaultGeneral).
 	Default     bool
 	DefaultKind string
 	Description string
@@ -33,6 +33,8 @@ type Spec struct {
 // Name says where the spec comes from, for reports.
 func (s *Spec) Name() string {
 	switch {
+	case s.Default && s.DefaultKind == DefaultMFAGuard:
+		return "built-in MFA guard default (a Deny-only MFA policy, beside an assumed Allow * on *)"
 	case s.Default && s.DefaultKind == DefaultGeneral:
 		return "built-in general default (no privilege escalation, no full access)"
 	case s.Default:

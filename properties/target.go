@@ -97,6 +97,9 @@ func TargetWith(p *source.Policy, specPath string, around *Surroundings) (*Targe
 	var t *Target
 	if specPath == "" {
 		spec, why := ChooseDefault(pol)
+		if spec.DefaultKind == DefaultMFAGuard {
+			pol = withAssumedAllow(pol)
+		}
 		t = NewTargetIn(p.Name, pol, spec, around)
 		t.SpecWhy = why
 	} else {
