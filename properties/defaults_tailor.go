@@ -100,6 +100,9 @@ func tailorSelfManage(pol *model.Policy) (*Spec, string) {
 		}
 		c := *r
 		c.Actions = keep
+		if c.MFA == MFAWith {
+			c.MaxMFAAge = FreshMFAAge
+		}
 		s.Liveness = append(s.Liveness, &c)
 	}
 	why := "liveness is required for what its Allow statements name (" + strings.Join(fams, ", ") + ")"
@@ -207,7 +210,9 @@ func guardSpec() *Spec {
 	s.DefaultKind, s.OwnerOnly, s.Liveness = DefaultMFAGuard, nil, nil
 	for _, r := range base.Liveness {
 		c := *r
-		if r.MFA != MFAWith {
+		if r.MFA == MFAWith {
+			c.MaxMFAAge = FreshMFAAge
+		} else {
 			c.Actions = slices.DeleteFunc(slices.Clone(r.Actions), func(a string) bool { return !slices.Contains(mfaCore, a) })
 		}
 		if len(c.Actions) > 0 {

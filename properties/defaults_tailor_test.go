@@ -88,3 +88,29 @@ func TestMFAGuard(t *testing.T) {
 		t.Errorf("a Deny-only policy without an MFA key: %s", s.Name())
 	}
 }
+
+// The defaults' with-MFA liveness judges a fresh MFA session, one the proof
+// engine always tries (drawAges[0]); an older session is not covered.
+func TestFreshMFAAge(t *testing.T) {
+	if drawAges[0] != "120" || FreshMFAAge != 120 {
+		t.Fatalf("drawAges[0] %s, FreshMFAAge %d", drawAges[0], FreshMFAAge)
+	}
+	s, _ := ChooseDefault(readPolicy(t, "000-aws-mfa-self-manage.json"))
+	c := Caller{Kind: UserCaller, Account: "111122223333", Name: "alice"}
+	own := "arn:aws:iam::111122223333:user/alice"
+	ctx := func(age string) map[string]model.ContextValue {
+		return map[string]model.ContextValue{keyMFAPresent: model.Single("true"), keyMFAAge: model.Single(age)}
+	}
+	var r *LivenessRule
+	for _, x := range s.Liveness {
+		if x.MFA == MFAWith && x.Severity == SeverityError && slices.Contains(x.Actions, "iam:CreateAccessKey") {
+			r = x
+		}
+	}
+	if r == nil || !r.Covers(c, "iam:CreateAccessKey", own, MFATrue, ctx("120")) || r.Covers(c, "iam:CreateAccessKey", own, MFATrue, ctx("3601")) {
+		t.Fatalf("rule %+v", r)
+	}
+	if d := DefaultSpec().Liveness[0]; d.MaxMFAAge != 0 {
+		t.Errorf("the shared default spec changed: %d", d.MaxMFAAge)
+	}
+}

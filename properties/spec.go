@@ -1,6 +1,7 @@
 package properties
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/iamfuzz/iamfuzz/model"
@@ -240,13 +241,31 @@ type LivenessRule struct {
 	// Context fixes context keys of the rule's requests (aws:RequestedRegion,
 	// aws:SourceIp, tags …); the MFA keys come from MFA.
 	Context FixedContext
+	// MaxMFAAge, when not 0, limits a with-MFA rule to sessions whose
+	// aws:MultiFactorAuthAge is at most this many seconds: the built-in defaults
+	// judge "works with MFA" on a fresh MFA session, so that a policy may demand
+	// re-authentication after a while (FreshMFAAge). Not a spec-file field.
+	MaxMFAAge int64
 }
+
+// FreshMFAAge is the MFA age, in seconds, of the fresh session the built-in
+// defaults' with-MFA liveness rules judge: the age every run of check tries
+// (drawAges[0], a key domain value of the proof engine's problem), so the rules
+// are never vacuous.
+const FreshMFAAge = 120
 
 // Covers reports whether the rule speaks about a request by caller c for action on
 // resource in MFA state m.
 func (r *LivenessRule) Covers(c Caller, action, resource string, m MFAState, ctx map[string]model.ContextValue) bool {
 	if !r.Principal.Fits(c) || !r.MFA.Holds(m) || !r.Context.Holds(ctx) {
 		return false
+	}
+	if r.MaxMFAAge > 0 && m == MFATrue {
+		if v, ok := lookupContext(ctx, keyMFAAge); ok && len(v.Values) == 1 {
+			if n, err := strconv.ParseInt(v.Values[0], 10, 64); err == nil && n > r.MaxMFAAge {
+				return false
+			}
+		}
 	}
 	if !r.Resource.InstanceIs(c, resource) {
 		return false

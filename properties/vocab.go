@@ -29,6 +29,7 @@ var (
 	// drawOddMFA are aws:MultiFactorAuthPresent values AWS never sends.
 	drawOddMFA = []model.ContextValue{model.Single("TRUE"), model.Single("False"), model.Single("1"), model.Single(""),
 		model.Single("yes"), model.Multi("true"), model.Multi("true", "false"), model.Multi()}
+	// drawAges[0] is FreshMFAAge, the age the defaults' with-MFA liveness judges.
 	drawAges = []string{"120", "0", "3600", "86400", "100000000"}
 	// drawExtraKeys are context keys unrelated to the invariants.
 	drawExtraKeys = []extraKey{
