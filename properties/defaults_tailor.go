@@ -237,3 +237,63 @@ func withAssumedAllow(pol *model.Policy) *model.Policy {
 // replay lines.
 var assumedAllowDoc = map[string]any{"Version": "2012-10-17", "Statement": []any{
 	map[string]any{"Sid": assumedAllowSid, "Effect": "Allow", "Action": "*", "Resource": "*"}}}
+
+// homePartition returns the partition a self-manage policy is written for
+// when it is not aws: the one partition every Allow resource on a user's own
+// IAM user or MFA device names (arn:aws-cn:iam::*:user/${aws:username} in
+// AWS's China edition of its examples); "" for aws, "*" or a mix.
+func homePartition(pol *model.Policy) string {
+	home := ""
+	for i := range pol.Statements {
+		st := &pol.Statements[i]
+		if st.Effect != "Allow" || st.Resource == nil {
+			continue
+		}
+		for _, r := range st.Resource.Values {
+			if !selfResource(r) {
+				continue
+			}
+			p := strings.SplitN(r, ":", 3)[1]
+			if p == "aws" || strings.ContainsAny(p, "*?$") || (home != "" && p != home) {
+				return ""
+			}
+			home = p
+		}
+	}
+	return home
+}
+
+// inAWSPartition returns a copy of pol whose ARNs of partition part (in
+// Resource, NotResource and condition values) name the aws partition instead.
+// The proof engine draws callers and the defaults' owned resources in aws only
+// (partition/principal.go); IAM's rules are the same in every partition
+// (docs/semantics.md §8.1), and a policy of one partition only ever meets ARNs
+// of that partition, so checking the copy decides the policy.
+func inAWSPartition(pol *model.Policy, part string) *model.Policy {
+	from := "arn:" + part + ":"
+	swap := func(s string) string {
+		if len(s) >= len(from) && strings.EqualFold(s[:len(from)], from) {
+			return "arn:aws:" + s[len(from):]
+		}
+		return s
+	}
+	c := pol.Clone()
+	for i := range c.Statements {
+		st := &c.Statements[i]
+		for _, l := range []*model.StringList{st.Resource, st.NotResource} {
+			if l != nil {
+				for j, v := range l.Values {
+					l.Values[j] = swap(v)
+				}
+			}
+		}
+		for _, op := range st.Condition {
+			for _, k := range op.Keys {
+				for j := range k.Values {
+					k.Values[j].Text = swap(k.Values[j].Text)
+				}
+			}
+		}
+	}
+	return c
+}

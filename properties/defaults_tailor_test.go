@@ -114,3 +114,24 @@ func TestFreshMFAAge(t *testing.T) {
 		t.Errorf("the shared default spec changed: %d", d.MaxMFAAge)
 	}
 }
+
+// A policy of one other partition is read in aws: every ARN of that partition,
+// in resources and conditions, and nothing else.
+func TestInAWSPartition(t *testing.T) {
+	pol := parsePolicy(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":["arn:aws-cn:iam::*:user/${aws:username}","arn:aws-cn:s3:::b"],
+		"Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws-cn:iam::*:user/*"}}}]}`)
+	if p := homePartition(pol); p != "aws-cn" {
+		t.Fatalf("home partition %q", p)
+	}
+	c := inAWSPartition(pol, "aws-cn")
+	st := c.Statements[0]
+	if !slices.Equal(st.Resource.Values, []string{"arn:aws:iam::*:user/${aws:username}", "arn:aws:s3:::b"}) || st.Condition[0].Keys[0].Values[0].Text != "arn:aws:iam::*:user/*" {
+		t.Errorf("copy %s", c.Marshal())
+	}
+	if pol.Statements[0].Resource.Values[0] != "arn:aws-cn:iam::*:user/${aws:username}" || pol.Statements[0].Condition[0].Keys[0].Values[0].Text != "arn:aws-cn:iam::*:user/*" {
+		t.Errorf("the original changed: %s", pol.Marshal())
+	}
+	if p := homePartition(readPolicy(t, "000-aws-mfa-self-manage.json")); p != "" {
+		t.Errorf("000: %q", p)
+	}
+}

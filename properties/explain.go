@@ -212,10 +212,14 @@ func (t *Target) ReplayCase(v *Violation, id string) []byte {
 // for resource.
 func (t *Target) casePolicies(resource string) map[string]any {
 	ref := func(p string) any { return map[string]string{"$ref": p} }
-	out := map[string]any{"identity": []any{ref(t.Path)}}
+	own := ref(t.Path)
+	if t.replayDoc != nil {
+		own = jsontext.Value(t.replayDoc)
+	}
+	out := map[string]any{"identity": []any{own}}
 	if t.Spec.DefaultKind == DefaultMFAGuard {
 		// The guard was checked beside an assumed allow-all (withAssumedAllow).
-		out["identity"] = []any{ref(t.Path), assumedAllowDoc}
+		out["identity"] = []any{own, assumedAllowDoc}
 	}
 	s := t.Around
 	if s == nil {

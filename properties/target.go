@@ -26,6 +26,10 @@ type Target struct {
 	Around *Surroundings
 	// SpecWhy says why a built-in default spec was chosen; "" for a spec file.
 	SpecWhy string
+	// replayDoc, when set, is the policy replay lines carry inline instead of a
+	// reference to the file: the aws-partition copy a policy of another
+	// partition was checked as (inAWSPartition).
+	replayDoc []byte
 	// Source is where the policy came from; it maps statements back to the file's
 	// lines. nil for a policy built in memory (mutants).
 	Source *source.Policy
@@ -96,12 +100,21 @@ func TargetWith(p *source.Policy, specPath string, around *Surroundings) (*Targe
 	}
 	var t *Target
 	if specPath == "" {
+		part := homePartition(pol)
+		if part != "" {
+			pol = inAWSPartition(pol, part)
+		}
 		spec, why := ChooseDefault(pol)
+		replay := pol
 		if spec.DefaultKind == DefaultMFAGuard {
 			pol = withAssumedAllow(pol)
 		}
 		t = NewTargetIn(p.Name, pol, spec, around)
 		t.SpecWhy = why
+		if part != "" {
+			t.SpecWhy += "; its ARNs name the " + part + " partition and are read as aws ARNs (the same rules hold in every partition): requests and replay lines are in aws"
+			t.replayDoc = replay.Marshal()
+		}
 	} else {
 		spec, err := LoadSpec(specPath)
 		if err != nil {
