@@ -46,6 +46,7 @@ var (
 	ErrTooManyBoundaries      = &Kind{"too-many-boundaries"}
 	ErrInvalidRequest         = &Kind{"invalid-request"}
 	ErrLineTooLong            = &Kind{"line-too-long"}
+	ErrNoLineBreak            = &Kind{"no-line-break"}
 	ErrTooLarge               = &Kind{"too-large"}
 	ErrNotRegularFile         = &Kind{"not-regular-file"}
 	ErrRefOutsideTree         = &Kind{"ref-outside-tree"}
