@@ -81,8 +81,10 @@
 //
 //   - Principal keys are derived from the principal ARN (docs/eval-format.md): for a
 //     role session aws:PrincipalArn is the role's ARN without a path, because the
-//     session ARN does not carry it; aws:userid is derived only where it is part of
-//     the ARN (root, federated users).
+//     session ARN does not carry it; aws:userid is the ARN's where it is part of
+//     it (root, federated users) and otherwise made up from the ARN (AIDA… for
+//     users, AROA…:SESSION for role sessions; docs/semantics.md §13
+//     derived-unique-id).
 //   - An empty Action, NotAction, Resource or NotResource list is an error, like a
 //     missing one. Empty condition value lists are allowed and follow §5.4.
 //   - A policy without Version 2012-10-17 treats ${…} as literal text (with a

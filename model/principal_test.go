@@ -2,6 +2,7 @@ package model
 
 import (
 	"errors"
+	"regexp"
 	"testing"
 )
 
@@ -33,5 +34,40 @@ func TestParsePrincipal(t *testing.T) {
 		if p, err := ParsePrincipal(bad); !errors.Is(err, ErrInvalidRequest) {
 			t.Errorf("ParsePrincipal(%q) = %+v, %v; want ErrInvalidRequest", bad, p, err)
 		}
+	}
+}
+
+// An IAM user's and a role session's aws:userid are made up from their ARNs
+// (docs/semantics.md §13 derived-unique-id); one given in the context wins.
+func TestDerivedUniqueID(t *testing.T) {
+	get := func(principal string, ctx map[string]ContextValue) string {
+		t.Helper()
+		r, err := NewRequest(principal, "iam:GetUser", "*", ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, ok := r.Value("aws:userid")
+		if !ok || len(v.Values) != 1 {
+			t.Fatalf("%s: aws:userid = %v, %v", principal, v, ok)
+		}
+		return v.Values[0]
+	}
+	alice := get("arn:aws:iam::111122223333:user/alice", nil)
+	if !regexp.MustCompile(`^AIDA[A-Z0-9]{17}$`).MatchString(alice) {
+		t.Errorf("user's aws:userid %q is not AIDA and 17 upper-case letters or digits", alice)
+	}
+	if again := get("arn:aws:iam::111122223333:user/alice", nil); again != alice {
+		t.Errorf("not deterministic: %q then %q", alice, again)
+	}
+	if bob := get("arn:aws:iam::111122223333:user/bob", nil); bob == alice {
+		t.Errorf("alice and bob share the unique ID %q", bob)
+	}
+	role := get("arn:aws:sts::111122223333:assumed-role/dev/s1", nil)
+	if !regexp.MustCompile(`^AROA[A-Z0-9]{17}:s1$`).MatchString(role) {
+		t.Errorf("role session's aws:userid %q is not AROA…:s1", role)
+	}
+	given := get("arn:aws:iam::111122223333:user/alice", map[string]ContextValue{"aws:userid": Single("AIDAGIVEN")})
+	if given != "AIDAGIVEN" {
+		t.Errorf("the context's aws:userid lost to the derived one: %q", given)
 	}
 }

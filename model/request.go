@@ -2,6 +2,7 @@ package model
 
 import (
 	"cmp"
+	"crypto/sha256"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -74,7 +75,7 @@ type Request struct {
 
 	// derived backs the single values of the derived principal keys, so that
 	// preparing a request does not allocate them one by one.
-	derived [4]string
+	derived [5]string
 	// memo keeps, for a request that is Reset many times, the strings prepare
 	// derives (lower-cased actions and keys, role ARNs, user ids), so that a
 	// reset allocates nothing once they have been seen; nil for NewRequest.
@@ -96,7 +97,7 @@ type requestMemo [3]map[string]string
 const (
 	memoLower  = iota // a string lower-cased
 	memoRole          // a role session's principal ARN → the role's ARN
-	memoUserID        // a federated user's principal ARN → ACCOUNT:NAME
+	memoUserID        // a principal ARN → its aws:userid (ACCOUNT:NAME, AIDA…, AROA…:SESSION)
 )
 
 const maxMemo = 4096
@@ -278,6 +279,9 @@ func (r *Request) resolveContext() error {
 	switch r.ptype {
 	case PrincipalUser:
 		derive(slotUsername, keyUsername, r.name)
+		derive(slotUserID, keyUserID, r.derive(memoUserID, r.Principal, r.uniqueUserID))
+	case PrincipalAssumedRole:
+		derive(slotUserID, keyUserID, r.derive(memoUserID, r.Principal, r.uniqueUserID))
 	case PrincipalFederatedUser:
 		derive(slotUserID, keyUserID, r.derive(memoUserID, r.Principal, func(string) string { return r.account + ":" + r.name }))
 	case PrincipalRoot:
@@ -321,6 +325,9 @@ func (r *Request) contextMap() error {
 	switch r.ptype {
 	case PrincipalUser:
 		derive(keyUsername, r.name)
+		derive(keyUserID, r.derive(memoUserID, r.Principal, r.uniqueUserID))
+	case PrincipalAssumedRole:
+		derive(keyUserID, r.derive(memoUserID, r.Principal, r.uniqueUserID))
 	case PrincipalFederatedUser:
 		derive(keyUserID, r.derive(memoUserID, r.Principal, func(string) string { return r.account + ":" + r.name }))
 	case PrincipalRoot:
@@ -401,4 +408,38 @@ func checkAction(a string) error {
 		return requestError("request.action", "%q: a request names one action, without wildcards or spaces", a)
 	}
 	return nil
+}
+
+// Unique-ID prefixes AWS documents for IAM users and roles (docs/semantics.md §6.1).
+const (
+	UserIDPrefix = "AIDA"
+	RoleIDPrefix = "AROA"
+	// UniqueIDTail is the number of upper-case letters and digits after the
+	// prefix in the unique IDs the model makes up (docs/semantics.md §13,
+	// derived-unique-id).
+	UniqueIDTail = 17
+)
+
+// uniqueUserID makes up the aws:userid of an IAM user (AIDA…) or a role session
+// (AROA…:SESSION) whose request does not give one: AWS assigns unique IDs that no
+// ARN carries, so the model derives a stable ID-shaped value from the user's or
+// the role's ARN (docs/semantics.md §13, derived-unique-id).
+func (r *Request) uniqueUserID(string) string {
+	if r.ptype == PrincipalAssumedRole {
+		return UniqueID(RoleIDPrefix, r.principalArn) + ":" + r.name
+	}
+	return UniqueID(UserIDPrefix, r.Principal)
+}
+
+// UniqueID returns prefix and UniqueIDTail upper-case letters and digits derived
+// from arn: the same ARN always gives the same ID.
+func UniqueID(prefix, arn string) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	sum := sha256.Sum256([]byte(arn))
+	var b [len(UserIDPrefix) + UniqueIDTail]byte
+	n := copy(b[:], prefix)
+	for i := range UniqueIDTail {
+		b[n+i] = alphabet[int(sum[i])%len(alphabet)]
+	}
+	return string(b[:n+UniqueIDTail])
 }

@@ -25,7 +25,7 @@ func (e *enumerator) contexts(pr Principal, g *Group, asg map[string]model.Conte
 		s := &e.stmts[i]
 		for j := range s.conds {
 			c := &s.conds[j]
-			if principalKeys[c.key] {
+			if principalKeys[c.key] && !freeUserID(pr, c.key) {
 				continue
 			}
 			if _, isCoupled := asg[c.key]; isCoupled {
@@ -36,6 +36,12 @@ func (e *enumerator) contexts(pr Principal, g *Group, asg map[string]model.Conte
 			}
 			byKey[c.key] = append(byKey[c.key], c)
 		}
+	}
+	if _, ok := byKey[keyUserID]; ok && e.usesVar(g, keyUserID) {
+		// The variable is read from the principal (absent for this caller)
+		// while the conditions see the context's value: the classes would
+		// not agree with each other.
+		e.cov.unknown("principal: aws:userid is both tested by a condition and written as ${aws:userid}")
 	}
 	domains := map[string]*KeyDomain{}
 	for i := range e.p.Keys {
@@ -49,7 +55,12 @@ func (e *enumerator) contexts(pr Principal, g *Group, asg map[string]model.Conte
 	sort.Strings(keys)
 	combos := []map[string]model.ContextValue{{}}
 	for _, k := range keys {
-		vals := e.keyValues(pr, k, byKey[k], domains[k], asg)
+		var vals []valueClass
+		if freeUserID(pr, k) {
+			vals = e.userIDValues(pr, byKey[k], asg)
+		} else {
+			vals = e.keyValues(pr, k, byKey[k], domains[k], asg)
+		}
 		if n := len(vals); n > e.cov.Keys[k] {
 			e.cov.Keys[k] = n
 		}
@@ -309,4 +320,88 @@ func (e *enumerator) condEvaluators(conds []*cond) []func(Principal, string, *mo
 		})
 	}
 	return out
+}
+
+// keyUserID is the lower-cased aws:userid.
+const keyUserID = "aws:userid"
+
+// freeUserID reports whether key is aws:userid for an IAM user. A user's unique
+// ID is not part of its ARN (docs/semantics.md §6.1): the model makes one up
+// from the ARN unless the request gives one (§13, derived-unique-id), so the
+// proof divides the key like a context key over the language of unique IDs
+// (userIDValues). Role sessions and federated users keep the derived value and
+// their aws:userid conditions leave the proof unknown (principals).
+func freeUserID(pr Principal, key string) bool {
+	return key == keyUserID && pr.Kind == UserPrincipal
+}
+
+// userIDValues returns the classes of an IAM user's aws:userid: the derived
+// value (nil: the request gives none) and one AIDA-shaped unique ID per region
+// that the String and ARN conditions on the key make of the unique IDs. Every
+// request of a user carries some such ID, so these cover the key; a condition
+// of another family, or a value with a variable the caller cannot fill, leaves
+// the proof unknown.
+func (e *enumerator) userIDValues(pr Principal, conds []*cond, asg map[string]model.ContextValue) []valueClass {
+	keys := []string{"uid:user"}
+	autos := []*auto{e.auto("uid:user", func() *Lang {
+		return Seq(Lit(model.UserIDPrefix), Between(Byte(Range('A', 'Z').Union(Digits)), model.UniqueIDTail, model.UniqueIDTail))
+	})}
+	look := lookupIn(pr, asg)
+	for _, c := range conds {
+		switch c.fam {
+		case famNull:
+			continue
+		case famString, famARN:
+		default:
+			e.cov.unknown("principal: aws:userid is tested with %s, which the partition does not divide", c.opText)
+			continue
+		}
+		for j := range c.pats {
+			codes, ok := c.pats[j].Subst(look)
+			if !ok {
+				e.cov.unknown("principal: a policy variable without a value in an aws:userid condition value")
+				continue
+			}
+			k := fmt.Sprintf("cond:%d:%s", c.glob, codesKey(codes, ok))
+			glob := c.glob
+			keys = append(keys, k)
+			autos = append(autos, e.auto(k, func() *Lang { return GlobLang(codes, glob) }))
+		}
+	}
+	w := e.walk(keys, autos, 0)
+	if !w.complete {
+		e.cov.unknown("principal: the walk over aws:userid values stopped at its budget")
+	}
+	// The drawn IDs first: a counterexample then shows the ID it needs.
+	var out []valueClass
+	for _, r := range w.regions {
+		v := model.Single(r.Witness)
+		out = append(out, valueClass{&v})
+	}
+	return append(out, valueClass{nil})
+}
+
+// usesVar reports whether a statement applicable to the group writes ${key}
+// in a resource or a condition value.
+func (e *enumerator) usesVar(g *Group, key string) bool {
+	for _, i := range g.applicable {
+		s := &e.stmts[i]
+		pats := []*Pattern{}
+		for j := range s.resources {
+			pats = append(pats, &s.resources[j])
+		}
+		for _, c := range s.conds {
+			for j := range c.pats {
+				pats = append(pats, &c.pats[j])
+			}
+		}
+		for _, p := range pats {
+			for _, v := range p.Vars {
+				if v.Key == key {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

@@ -134,7 +134,7 @@ func (e *enumerator) principals() []Principal {
 				continue
 			}
 			if c.key == "aws:userid" && c.fam != famNull {
-				e.cov.unknown("principal: aws:userid conditions are not divided for federated users")
+				e.cov.unknown("principal: aws:userid conditions are not divided for role sessions and federated users")
 			}
 			for j := range c.pats {
 				if len(c.pats[j].Vars) > 0 {

@@ -55,7 +55,14 @@ func (p Principal) derived(key string) (string, bool) {
 	case "aws:username":
 		return p.Name, p.Kind == UserPrincipal
 	case "aws:userid":
-		return p.Account + ":" + p.Name, p.Kind == FederatedPrincipal
+		// The model's values (docs/semantics.md §6.1, §13 derived-unique-id).
+		switch p.Kind {
+		case UserPrincipal:
+			return model.UniqueID(model.UserIDPrefix, p.ARN()), true
+		case RoleSessionPrincipal:
+			return model.UniqueID(model.RoleIDPrefix, "arn:aws:iam::"+p.Account+":role/"+p.Name) + ":" + p.Session, true
+		}
+		return p.Account + ":" + p.Name, true
 	}
 	return "", false
 }

@@ -218,8 +218,8 @@ func (j *judgement) get() bool {
 	}
 	// The keys derived from the principal, each looked for case-insensitively.
 	for _, pk := range principalKeys {
-		for k := range r.Context {
-			if strings.EqualFold(k, pk) {
+		for k, v := range r.Context {
+			if strings.EqualFold(k, pk) && !(c.Kind == UserCaller && pk == "aws:userid" && isUserUniqueID(v)) {
 				j.code, j.key = whyPrincipalKey, pk
 				return false
 			}
@@ -499,4 +499,24 @@ func livenessCheck(spec *Spec, pol *model.Policy, req *model.Request, res *model
 		return newViolation(InvLiveness, r.Name, req, res, sev, reason)
 	}
 	return nil
+}
+
+// isUserUniqueID reports an IAM user's aws:userid as AWS sends it, a unique ID
+// AIDA… (docs/semantics.md §6.1; the model's shape of it, §13
+// derived-unique-id): a request may give any user's ID, since no ARN carries it,
+// and the proof engine draws such IDs (partition.userIDValues).
+func isUserUniqueID(v model.ContextValue) bool {
+	if v.Multi || len(v.Values) != 1 {
+		return false
+	}
+	id, ok := strings.CutPrefix(v.Values[0], model.UserIDPrefix)
+	if !ok || len(id) != model.UniqueIDTail {
+		return false
+	}
+	for _, b := range []byte(id) {
+		if (b < 'A' || b > 'Z') && (b < '0' || b > '9') {
+			return false
+		}
+	}
+	return true
 }

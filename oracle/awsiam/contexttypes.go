@@ -226,7 +226,7 @@ func contextEntries(c *model.Case, req *model.Request, families map[string]types
 	for _, k := range names {
 		v, ok := req.Value(k)
 		if !ok {
-			continue // e.g. aws:userid of an IAM user: a unique ID cannot be derived
+			continue // e.g. aws:username of a role session
 		}
 		vals := append([]string{}, v.Values...)
 		out = append(out, types.ContextEntry{

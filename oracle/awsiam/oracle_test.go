@@ -341,8 +341,10 @@ func TestContextEntriesAreTyped(t *testing.T) {
 	if e := got["aws:PrincipalType"]; e.Values[0] != "User" {
 		t.Errorf("aws:PrincipalType = %v", e.Values)
 	}
-	if _, ok := got["aws:userid"]; ok {
-		t.Error("aws:userid sent for an IAM user: its unique ID cannot be derived, the model leaves it absent")
+	// The model's made-up unique ID (docs/semantics.md §13, derived-unique-id) goes
+	// to the simulator too, so both judge the same value.
+	if e := got["aws:userid"]; e.Type != "string" || len(e.Values) != 1 || !strings.HasPrefix(e.Values[0], model.UserIDPrefix) {
+		t.Errorf("aws:userid of an IAM user sent as %#v, want its derived AIDA… ID", e)
 	}
 	if e := got["aws:CalledVia"]; e.Values == nil || len(e.Values) != 0 {
 		t.Errorf("an empty list must be sent as a present, empty list: %#v", e.Values)
