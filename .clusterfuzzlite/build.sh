@@ -1,6 +1,6 @@
 #!/bin/bash -eu
 # ClusterFuzzLite / OSS-Fuzz build of iamfuzz's fuzz targets (docs/fuzzing.md):
-# every Fuzz* target of ./fuzz becomes a libFuzzer binary $OUT/<Target> with the
+# every Fuzz* target of ./fuzz/... becomes a libFuzzer binary $OUT/<Target> with the
 # seed corpus $OUT/<Target>_seed_corpus.zip. scripts/fuzz-libfuzzer runs the same
 # steps without Docker; keep the two in step.
 
@@ -19,11 +19,13 @@ go get "github.com/AdamKorcz/go-118-fuzz-build/testing@$GO118FUZZBUILD_VERSION"
 # (Plain Go: the builder's sanitizer CFLAGS must not reach cgo here.)
 CGO_ENABLED=0 go run ./scripts/fuzzseeds -out "$WORK/seeds"
 
-# The targets, from their declarations (no test build with the sanitizer flags).
-targets=$(sed -nE 's/^func (Fuzz[A-Za-z0-9_]+)\(f \*testing\.F\).*/\1/p' fuzz/*_test.go)
-[ -n "$targets" ] || { echo "build.sh: no fuzz targets in ./fuzz" >&2; exit 1; }
-for t in $targets; do
-  compile_native_go_fuzzer github.com/iamfuzz/iamfuzz/fuzz "$t" "$t"
+# The targets and their packages, from their declarations (no test build with the
+# sanitizer flags): ./fuzz, and a package per light target (e.g. ./fuzz/parse).
+pairs=$(grep -H -E '^func Fuzz[A-Za-z0-9_]+\(f \*testing\.F\)' fuzz/*_test.go fuzz/*/*_test.go |
+  sed -E 's#^([^:]+)/[^/:]+:func (Fuzz[A-Za-z0-9_]+).*#\1 \2#')
+[ -n "$pairs" ] || { echo "build.sh: no fuzz targets in ./fuzz/..." >&2; exit 1; }
+while read -r dir t; do
+  compile_native_go_fuzzer "github.com/iamfuzz/iamfuzz/$dir" "$t" "$t" </dev/null
   [ -n "$(ls -A "$WORK/seeds/$t")" ] || { echo "build.sh: $t has no seeds" >&2; exit 1; }
   (cd "$WORK/seeds/$t" && zip -q -r "$OUT/${t}_seed_corpus.zip" .)
-done
+done <<<"$pairs"

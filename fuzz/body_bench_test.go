@@ -58,15 +58,6 @@ func BenchmarkDecideSeeds(b *testing.B) {
 	benchInputs(b, checkDecide, seeds)
 }
 
-// BenchmarkParseInputs: the parse target's seeds.
-func BenchmarkParseInputs(b *testing.B) {
-	seeds, err := parseSeeds()
-	if err != nil {
-		b.Fatal(err)
-	}
-	benchInputs(b, checkParse, seeds)
-}
-
 // BenchmarkInvariantInputs: random probes on the invariant targets.
 func BenchmarkInvariantInputs(b *testing.B) {
 	benchInputs(b, checkInvariants, randomInputs(1000, 8, 64))

@@ -1,7 +1,10 @@
-// Package fuzz holds iamfuzz's fuzz targets: parser robustness and round trip,
-// evaluator determinism and metamorphic relations, and the invariant properties
-// on the corpus policies with a spec. They build two ways: as go test -fuzz
-// targets, and as libFuzzer binaries with go-118-fuzz-build, the way
+// Package fuzz holds iamfuzz's fuzz targets that need the generators and the
+// properties: evaluator determinism and metamorphic relations, and the invariant
+// properties on the corpus policies with a spec. A target that needs less lives in
+// a package of its own, which links less and so fuzzes faster (fuzz/parse: parser
+// robustness and round trip; docs/fuzzing.md); all of them take their seeds from
+// one loader of the embedded corpus, fuzz/seedcorpus. They build two ways: as go
+// test -fuzz targets, and as libFuzzer binaries with go-118-fuzz-build, the way
 // ClusterFuzzLite and OSS-Fuzz build Go (docs/fuzzing.md, scripts/fuzz-libfuzzer).
 //
 // For the second build each target lives alone in a _test.go file and only calls
@@ -15,7 +18,7 @@
 // Inputs are small choice strings (properties.BytesSource) rather than JSON
 // documents, so that go test -fuzz minimizes a new input in well under a second
 // instead of pausing for up to a minute. Plain go test runs every seed. go test
-// -fuzz takes one package and one target; name both (go test -list '^Fuzz' ./fuzz
+// -fuzz takes one package and one target; name both (go test -list '^Fuzz' ./fuzz/...
 // lists the targets; this comment names none, see TestOneFilePerTarget):
 //
 //	go test ./fuzz -run '^$' -fuzz '^TARGET$' -fuzztime 60s

@@ -1,8 +1,6 @@
 package fuzz
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -10,51 +8,25 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
 	"github.com/iamfuzz/iamfuzz/corpus"
-	"github.com/iamfuzz/iamfuzz/corpus/managed"
+	"github.com/iamfuzz/iamfuzz/fuzz/parse"
+	"github.com/iamfuzz/iamfuzz/fuzz/seedcorpus"
 	"github.com/iamfuzz/iamfuzz/model"
 	"github.com/iamfuzz/iamfuzz/properties"
 	"github.com/iamfuzz/iamfuzz/properties/gencase"
 )
 
-// ErrNoSeeds means a target found no seed inputs: fuzzing from nothing would
-// look like a passing run while exploring almost nothing, so setup fails.
-var ErrNoSeeds = errors.New("fuzz: no seed inputs")
+// ErrNoSeeds means a target found no seed inputs (seedcorpus.ErrNoSeeds).
+var ErrNoSeeds = seedcorpus.ErrNoSeeds
 
-// fataler is what the targets' setup needs of *testing.F. It is an interface
-// because go-118-fuzz-build (ClusterFuzzLite, OSS-Fuzz) compiles each target's
-// file against its own testing package, whose F is another type.
-type fataler interface {
-	Helper()
-	Fatalf(format string, args ...any)
-}
-
-// mustSeeds returns a target's seeds or stops the run. go-118-fuzz-build's
-// F.Fatalf does nothing, so the panic is what would stop a libFuzzer binary; but
-// there F.Add does nothing either and the seeds come from the seed corpus
-// directory, so mustSeeds does not compute them (the first input would pay for it
-// under libFuzzer's instrumentation, seconds against its 25 s timeout).
-func mustSeeds(f fataler, seeds func() ([][]byte, error)) [][]byte {
+// mustSeeds: see seedcorpus.MustSeeds.
+func mustSeeds(f seedcorpus.Fataler, seeds func() ([][]byte, error)) [][]byte {
 	f.Helper()
-	if libFuzzerBuild {
-		return nil
-	}
-	s, err := seeds()
-	if err == nil && len(s) == 0 {
-		err = ErrNoSeeds
-	}
-	if err != nil {
-		err = fmt.Errorf("fuzz setup: %w", err)
-		f.Fatalf("%v", err)
-		panic(err)
-	}
-	return s
+	return seedcorpus.MustSeeds(f, seeds)
 }
 
-// seedCorpus is the embedded corpus as the targets use it: cases with their
-// {"$ref"} policies inlined, so nothing depends on the working directory.
+// seedCorpus is the embedded corpus (seedcorpus.Load) with the invariant
+// targets.
 type seedCorpus struct {
 	cases    []*model.Case
 	policies [][]byte // corpus/policies/*.json, in name order
@@ -66,37 +38,11 @@ type seedCorpus struct {
 var loadCorpus = sync.OnceValues(readCorpus)
 
 func readCorpus() (*seedCorpus, error) {
-	sc := &seedCorpus{}
-	files, err := fs.Glob(corpus.FS, "cases/*.jsonl")
+	base, err := seedcorpus.Load()
 	if err != nil {
 		return nil, err
 	}
-	sort.Strings(files)
-	for _, name := range files {
-		data, err := fs.ReadFile(corpus.FS, name)
-		if err != nil {
-			return nil, err
-		}
-		cs, err := model.ReadCases(bytes.NewReader(data), name)
-		if err != nil {
-			return nil, fmt.Errorf("embedded corpus: %w", err)
-		}
-		for _, c := range cs {
-			if err := inlineRefs(c); err != nil {
-				return nil, fmt.Errorf("embedded corpus: %s:%d: %w", name, c.Line, err)
-			}
-		}
-		sc.cases = append(sc.cases, cs...)
-	}
-	pols, _ := fs.Glob(corpus.FS, "policies/*.json")
-	sort.Strings(pols)
-	for _, name := range pols {
-		data, err := fs.ReadFile(corpus.FS, name)
-		if err != nil {
-			return nil, err
-		}
-		sc.policies = append(sc.policies, data)
-	}
+	sc := &seedCorpus{cases: base.Cases, policies: base.Policies}
 	// The invariant targets are the policies with their own spec (the ones
 	// expected to hold their invariants); the others break theirs on purpose and
 	// are check's tests.
@@ -110,8 +56,8 @@ func readCorpus() (*seedCorpus, error) {
 		}
 		sc.targets = append(sc.targets, tg)
 	}
-	if len(sc.cases) == 0 || len(sc.policies) == 0 || len(sc.targets) == 0 {
-		return nil, fmt.Errorf("embedded corpus: %d cases, %d policies, %d specs: %w", len(sc.cases), len(sc.policies), len(sc.targets), ErrNoSeeds)
+	if len(sc.targets) == 0 {
+		return nil, fmt.Errorf("embedded corpus: no specs: %w", ErrNoSeeds)
 	}
 	return sc, nil
 }
@@ -136,48 +82,6 @@ func loadTarget(policyFile, specFile string) (*properties.Target, error) {
 	// The path appears in replay lines ({"$ref": …}); it is the file's place in
 	// the repository.
 	return properties.NewTarget("corpus/"+policyFile, pol, spec), nil
-}
-
-// inlineRefs replaces every {"$ref": "../policies/…"} policy of an embedded case
-// with the referenced document.
-func inlineRefs(c *model.Case) error {
-	one := func(v jsontext.Value) (jsontext.Value, error) {
-		if v.Kind() != '{' || !bytes.Contains(v, []byte(`"$ref"`)) {
-			return v, nil
-		}
-		var ref struct {
-			Ref string `json:"$ref"`
-		}
-		if err := json.Unmarshal(v, &ref, json.RejectUnknownMembers(false)); err != nil || ref.Ref == "" {
-			return v, nil // not a reference: the case's own policy object
-		}
-		data, err := fs.ReadFile(corpus.FS, path.Join(c.Dir, ref.Ref))
-		if err != nil {
-			return nil, err
-		}
-		return jsontext.Value(data), nil
-	}
-	list := func(vs []jsontext.Value) error {
-		for i, v := range vs {
-			w, err := one(v)
-			if err != nil {
-				return err
-			}
-			vs[i] = w
-		}
-		return nil
-	}
-	p := &c.Policies
-	groups := [][]jsontext.Value{p.Identity, p.Boundary, p.Resource}
-	groups = append(groups, p.SCP...)
-	groups = append(groups, p.RCP...)
-	for _, vs := range groups {
-		if err := list(vs); err != nil {
-			return err
-		}
-	}
-	c.Dir = ""
-	return nil
 }
 
 // Each target's seeds are computed once per process (sync.OnceValues), like the
@@ -263,109 +167,6 @@ func DecideCase(data []byte) *model.Case {
 	return &c
 }
 
-// maxParseInput bounds the parse target's documents, for the same reason as
-// maxDecideInput: minimizing a new input costs about n² executions. Longer
-// documents (the managed policies) are parsed whole by model's tests.
-const maxParseInput = 384
-
-// parseSeeds: the corpus documents that fit, and each statement of the corpus
-// policies and of a sample of the managed policies as a one-statement document.
-// Every seed runs when fuzzing starts, so the managed ones (7,000 statements) are
-// sampled down to about maxManagedSeeds (go test -fuzz first runs every seed
-// through its worker protocol, milliseconds each on a loaded machine).
-var parseSeeds = sync.OnceValues(func() ([][]byte, error) {
-	sc, err := loadCorpus()
-	if err != nil {
-		return nil, err
-	}
-	docs := append([][]byte{}, sc.policies...)
-	for _, c := range sc.cases {
-		for _, v := range append(append([]jsontext.Value{}, c.Policies.Identity...), c.Policies.Resource...) {
-			if t, err := model.PolicyText(v, ""); err == nil {
-				docs = append(docs, t)
-			}
-		}
-	}
-	seen := map[string]bool{}
-	var out [][]byte
-	add := func(d []byte) {
-		if len(d) <= maxParseInput && !seen[string(d)] {
-			seen[string(d)] = true
-			out = append(out, d)
-		}
-	}
-	for _, d := range docs {
-		add(d)
-		for _, s := range statements(d) {
-			add(s)
-		}
-	}
-	mps, err := managed.Load()
-	if err != nil {
-		return nil, err
-	}
-	var ms [][]byte
-	for _, mp := range mps {
-		for _, s := range statements([]byte(mp.Document)) {
-			if len(s) <= maxParseInput {
-				ms = append(ms, s)
-			}
-		}
-	}
-	stride := max(1, len(ms)/maxManagedSeeds)
-	for i := 0; i < len(ms); i += stride {
-		add(ms[i])
-	}
-	// go test -fuzz runs every seed through its worker protocol before fuzzing
-	// (about 5 ms each on a loaded machine): keep an even sample.
-	if len(out) > maxParseSeeds {
-		sampled := make([][]byte, 0, maxParseSeeds)
-		for i := range maxParseSeeds {
-			sampled = append(sampled, out[i*len(out)/maxParseSeeds])
-		}
-		out = sampled
-	}
-	return out, nil
-})
-
-const (
-	maxManagedSeeds = 150
-	maxParseSeeds   = 400
-)
-
-// statements splits a policy document into one-statement documents, compacted;
-// nil when the document is not an object with a Statement.
-func statements(doc []byte) [][]byte {
-	var top struct {
-		Version   string         `json:"Version"`
-		Statement jsontext.Value `json:"Statement"`
-	}
-	if json.Unmarshal(doc, &top, json.RejectUnknownMembers(false)) != nil || len(top.Statement) == 0 {
-		return nil
-	}
-	var list []jsontext.Value
-	if top.Statement.Kind() == '[' {
-		if json.Unmarshal(top.Statement, &list) != nil {
-			return nil
-		}
-	} else {
-		list = []jsontext.Value{top.Statement}
-	}
-	var out [][]byte
-	for _, s := range list {
-		s = s.Clone()
-		if s.Compact() != nil {
-			continue
-		}
-		v := top.Version
-		if v == "" {
-			v = "2012-10-17"
-		}
-		out = append(out, []byte(`{"Version":"`+v+`","Statement":`+string(s)+`}`))
-	}
-	return out
-}
-
 // invariantSeeds: for each invariant target, its first probe and a short one.
 var invariantSeeds = sync.OnceValues(func() ([][]byte, error) {
 	sc, err := loadCorpus()
@@ -386,7 +187,7 @@ var invariantSeeds = sync.OnceValues(func() ([][]byte, error) {
 func SeedCorpora() (map[string][][]byte, error) {
 	out := map[string][][]byte{}
 	for name, seeds := range map[string]func() ([][]byte, error){
-		"Decide": decideSeeds, "Parse": parseSeeds, "Invariants": invariantSeeds,
+		"Decide": decideSeeds, "Parse": parse.Seeds, "Invariants": invariantSeeds,
 	} {
 		s, err := seeds()
 		if err != nil {

@@ -19,7 +19,6 @@ func TestSeedsAreSmall(t *testing.T) {
 		max   int
 	}{
 		{"decide", decideSeeds, maxDecideInput},
-		{"parse", parseSeeds, maxParseInput},
 		{"invariants", invariantSeeds, 16},
 	} {
 		seeds, err := tc.seeds()

@@ -57,7 +57,7 @@ func TestPromoteAfterUnterminatedLine(t *testing.T) {
 	if err := os.WriteFile(out, []byte(first), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	crasher := "../../fuzz/testdata/fuzz/FuzzParse/ebc0a643bdea5bfd"
+	crasher := "../../fuzz/parse/testdata/fuzz/FuzzParse/ebc0a643bdea5bfd"
 	if code, _, errs := runCmd(t, nil, "promote", "--fuzz", crasher, "--id", "p1", "--expect", "error", "--source", "test", "--out", out); code != exitOK {
 		t.Fatalf("exit %d: %s", code, errs)
 	}

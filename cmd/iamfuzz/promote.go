@@ -30,7 +30,7 @@ var errPromote = errors.New("promote")
 func runPromote(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("promote", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fuzzFile := fs.String("fuzz", "", "a go test -fuzz corpus file (fuzz/testdata/fuzz/FuzzDecide/… or FuzzParse/…)")
+	fuzzFile := fs.String("fuzz", "", "a go test -fuzz corpus file (fuzz/testdata/fuzz/FuzzDecide/… or fuzz/parse/testdata/fuzz/FuzzParse/…)")
 	line := fs.String("line", "", "an eval case line, as printed by a failing check, rapid run or diff (\"-\": stdin)")
 	id := fs.String("id", "", "the new case's id (required)")
 	expect := fs.String("expect", "", "the correct answer: allowed, explicitDeny, implicitDeny or error (required: decide it from the rule book, not from the evaluator)")

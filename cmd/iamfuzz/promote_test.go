@@ -14,7 +14,7 @@ import (
 // it, and refuses to append the same id twice.
 func TestPromoteFuzzCrasher(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "findings.jsonl")
-	crasher := "../../fuzz/testdata/fuzz/FuzzParse/ebc0a643bdea5bfd"
+	crasher := "../../fuzz/parse/testdata/fuzz/FuzzParse/ebc0a643bdea5bfd"
 	args := []string{"promote", "--fuzz", crasher, "--id", "p1", "--expect", "error", "--source", "test", "--out", out}
 	if code, _, errs := runCmd(t, nil, args...); code != exitOK {
 		t.Fatalf("exit %d: %s", code, errs)

@@ -106,9 +106,15 @@ var Rules = map[string]Rule{
 	// Runners and the public API.
 	"fuzz": {
 		Imports: []string{"model", "corpus", "corpus/catalog", "corpus/managed", "properties",
-			"properties/mutate", "properties/gencase", "partition"},
+			"properties/mutate", "properties/gencase", "partition", "fuzz/seedcorpus", "fuzz/parse"},
 		External: []string{jsonv2},
 	},
+	// The fuzz targets' one corpus loader and shared setup; kept to model and the
+	// corpus so that the target packages on it link little (docs/performance.md).
+	"fuzz/seedcorpus": {Imports: []string{"model", "corpus"}, External: []string{jsonv2}},
+	// A target in a package of its own links only what it needs: go test -fuzz
+	// scans every coverage counter of the binary after each execution.
+	"fuzz/parse": {Imports: []string{"model", "corpus/managed", "fuzz/seedcorpus"}, External: []string{jsonv2}},
 	// Planted bugs, built only with the iamfuzz_plant tag; its tests run the fuzz
 	// targets in a child go process.
 	"fuzz/planted":         {},

@@ -1,4 +1,4 @@
-package fuzz
+package parse
 
 import (
 	"bytes"
@@ -11,9 +11,9 @@ import (
 // checkParse is the parse target's property over one document: the parser never
 // panics, errors are a non-empty model.ErrorList whose entries have a kind, and
 // parse∘marshal∘parse is the identity; compiling never panics. Documents longer
-// than maxParseInput are skipped (see there).
+// than MaxInput are skipped (see there).
 func checkParse(data []byte) error {
-	if len(data) > maxParseInput {
+	if len(data) > MaxInput {
 		return nil
 	}
 	for _, typ := range []model.PolicyType{model.IdentityPolicy, model.ResourcePolicy, model.TrustPolicy} {

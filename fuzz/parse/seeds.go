@@ -1,0 +1,114 @@
+package parse
+
+import (
+	"sync"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/iamfuzz/iamfuzz/corpus/managed"
+	"github.com/iamfuzz/iamfuzz/fuzz/seedcorpus"
+	"github.com/iamfuzz/iamfuzz/model"
+)
+
+// MaxInput bounds the parse target's documents, for the same reason as
+// maxDecideInput: minimizing a new input costs about n² executions. Longer
+// documents (the managed policies) are parsed whole by model's tests.
+const MaxInput = 384
+
+// Seeds: the corpus documents that fit, and each statement of the corpus
+// policies and of a sample of the managed policies as a one-statement document.
+// Every seed runs when fuzzing starts, so the managed ones (7,000 statements) are
+// sampled down to about maxManagedSeeds (go test -fuzz first runs every seed
+// through its worker protocol, milliseconds each on a loaded machine).
+var Seeds = sync.OnceValues(func() ([][]byte, error) {
+	sc, err := seedcorpus.Load()
+	if err != nil {
+		return nil, err
+	}
+	docs := append([][]byte{}, sc.Policies...)
+	for _, c := range sc.Cases {
+		for _, v := range append(append([]jsontext.Value{}, c.Policies.Identity...), c.Policies.Resource...) {
+			if t, err := model.PolicyText(v, ""); err == nil {
+				docs = append(docs, t)
+			}
+		}
+	}
+	seen := map[string]bool{}
+	var out [][]byte
+	add := func(d []byte) {
+		if len(d) <= MaxInput && !seen[string(d)] {
+			seen[string(d)] = true
+			out = append(out, d)
+		}
+	}
+	for _, d := range docs {
+		add(d)
+		for _, s := range statements(d) {
+			add(s)
+		}
+	}
+	mps, err := managed.Load()
+	if err != nil {
+		return nil, err
+	}
+	var ms [][]byte
+	for _, mp := range mps {
+		for _, s := range statements([]byte(mp.Document)) {
+			if len(s) <= MaxInput {
+				ms = append(ms, s)
+			}
+		}
+	}
+	stride := max(1, len(ms)/maxManagedSeeds)
+	for i := 0; i < len(ms); i += stride {
+		add(ms[i])
+	}
+	// go test -fuzz runs every seed through its worker protocol before fuzzing
+	// (about 5 ms each on a loaded machine): keep an even sample.
+	if len(out) > maxParseSeeds {
+		sampled := make([][]byte, 0, maxParseSeeds)
+		for i := range maxParseSeeds {
+			sampled = append(sampled, out[i*len(out)/maxParseSeeds])
+		}
+		out = sampled
+	}
+	return out, nil
+})
+
+const (
+	maxManagedSeeds = 150
+	maxParseSeeds   = 400
+)
+
+// statements splits a policy document into one-statement documents, compacted;
+// nil when the document is not an object with a Statement.
+func statements(doc []byte) [][]byte {
+	var top struct {
+		Version   string         `json:"Version"`
+		Statement jsontext.Value `json:"Statement"`
+	}
+	if json.Unmarshal(doc, &top, json.RejectUnknownMembers(false)) != nil || len(top.Statement) == 0 {
+		return nil
+	}
+	var list []jsontext.Value
+	if top.Statement.Kind() == '[' {
+		if json.Unmarshal(top.Statement, &list) != nil {
+			return nil
+		}
+	} else {
+		list = []jsontext.Value{top.Statement}
+	}
+	var out [][]byte
+	for _, s := range list {
+		s = s.Clone()
+		if s.Compact() != nil {
+			continue
+		}
+		v := top.Version
+		if v == "" {
+			v = "2012-10-17"
+		}
+		out = append(out, []byte(`{"Version":"`+v+`","Statement":`+string(s)+`}`))
+	}
+	return out
+}
