@@ -1,13 +1,18 @@
 package fuzz
 
 import (
+	"bytes"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/iamfuzz/iamfuzz/corpus/managed"
+	"github.com/iamfuzz/iamfuzz/fuzz/parse"
 )
 
 // TestSeedsAreSmall: every target has seeds, none longer than the target reads
@@ -141,5 +146,35 @@ func TestMemoIsBounded(t *testing.T) {
 	v, _ := m.get(last, build)
 	if w, _ := m.get(last, build); w != v || builds != 3*maxMemo {
 		t.Fatalf("a memoized key was rebuilt: %d then %d, %d builds", v, w, builds)
+	}
+}
+
+var updateSeeds = flag.Bool("update", false, "rewrite fuzz/parse/managed_seeds.txt")
+
+// TestParseManagedSeeds: the parse target's embedded sample of the managed
+// policies' statements is what parse.ManagedSeeds gives on corpus/managed today
+// (package parse does not link corpus/managed, see there). -update rewrites it.
+func TestParseManagedSeeds(t *testing.T) {
+	mps, err := managed.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := make([]string, len(mps))
+	for i, mp := range mps {
+		docs[i] = mp.Document
+	}
+	want := parse.ManagedSeeds(docs)
+	const file = "parse/managed_seeds.txt"
+	if *updateSeeds {
+		if err := os.WriteFile(file, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) || len(want) == 0 {
+		t.Fatalf("%s is stale or empty (%d bytes, want %d): go test ./fuzz -run TestParseManagedSeeds -update", file, len(got), len(want))
 	}
 }

@@ -1,11 +1,12 @@
 package parse
 
 import (
+	"bytes"
+	_ "embed"
 	"sync"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
-	"github.com/iamfuzz/iamfuzz/corpus/managed"
 	"github.com/iamfuzz/iamfuzz/fuzz/seedcorpus"
 	"github.com/iamfuzz/iamfuzz/model"
 )
@@ -47,21 +48,10 @@ var Seeds = sync.OnceValues(func() ([][]byte, error) {
 			add(s)
 		}
 	}
-	mps, err := managed.Load()
-	if err != nil {
-		return nil, err
-	}
-	var ms [][]byte
-	for _, mp := range mps {
-		for _, s := range statements([]byte(mp.Document)) {
-			if len(s) <= MaxInput {
-				ms = append(ms, s)
-			}
+	for _, line := range bytes.Split(managedSeeds, []byte("\n")) {
+		if len(line) > 0 {
+			add(line)
 		}
-	}
-	stride := max(1, len(ms)/maxManagedSeeds)
-	for i := 0; i < len(ms); i += stride {
-		add(ms[i])
 	}
 	// go test -fuzz runs every seed through its worker protocol before fuzzing
 	// (about 5 ms each on a loaded machine): keep an even sample.
@@ -74,6 +64,35 @@ var Seeds = sync.OnceValues(func() ([][]byte, error) {
 	}
 	return out, nil
 })
+
+// managedSeeds is ManagedSeeds of the managed policies (corpus/managed), one
+// document a line, written by package fuzz's TestParseManagedSeeds -update, which
+// fails when it is stale. It is a file so that this package does not link
+// corpus/managed, whose gzip and encoding/json would add thousands of coverage
+// counters that go test -fuzz scans after every execution (docs/performance.md).
+//
+//go:embed managed_seeds.txt
+var managedSeeds []byte
+
+// ManagedSeeds is the managed policies' share of the seeds: their statements
+// that fit as one-statement documents, sampled evenly down to about
+// maxManagedSeeds, one a line.
+func ManagedSeeds(documents []string) []byte {
+	var ms [][]byte
+	for _, d := range documents {
+		for _, s := range statements([]byte(d)) {
+			if len(s) <= MaxInput {
+				ms = append(ms, s)
+			}
+		}
+	}
+	var out []byte
+	stride := max(1, len(ms)/maxManagedSeeds)
+	for i := 0; i < len(ms); i += stride {
+		out = append(append(out, ms[i]...), '\n')
+	}
+	return out
+}
 
 const (
 	maxManagedSeeds = 150

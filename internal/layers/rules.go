@@ -114,7 +114,7 @@ var Rules = map[string]Rule{
 	"fuzz/seedcorpus": {Imports: []string{"model", "corpus"}, External: []string{jsonv2}},
 	// A target in a package of its own links only what it needs: go test -fuzz
 	// scans every coverage counter of the binary after each execution.
-	"fuzz/parse": {Imports: []string{"model", "corpus/managed", "fuzz/seedcorpus"}, External: []string{jsonv2}},
+	"fuzz/parse": {Imports: []string{"model", "fuzz/seedcorpus"}, External: []string{jsonv2}},
 	// Planted bugs, built only with the iamfuzz_plant tag; its tests run the fuzz
 	// targets in a child go process.
 	"fuzz/planted":         {},
