@@ -73,8 +73,12 @@ func Enumerate(ctx context.Context, p *Problem, visit func(*Class) bool) *Covera
 	if e.exhausted {
 		return e.cov
 	}
+	order := groups
+	if p.NamedFirst {
+		order = namedFirst(groups)
+	}
 	for _, pr := range principals {
-		for _, g := range groups {
+		for _, g := range order {
 			if ctx.Err() != nil || !e.group(pr, g, visit) {
 				e.cov.Stopped = true
 				return e.cov
@@ -125,8 +129,6 @@ func hasNonASCII(s string) bool {
 func (e *enumerator) groups() []*Group {
 	bySig := map[string]*Group{}
 	var out []*Group
-	acts := e.p.Catalog.Actions()
-	e.cov.Actions = len(acts)
 	// A class's witness action is, where the group allows, one the caller's lists
 	// or the policies name outright, in the order they name them: a report about
 	// iam:GetUser reads better than one about the first action of the alphabet.
@@ -146,21 +148,22 @@ func (e *enumerator) groups() []*Group {
 	for i := range e.stmts {
 		named(e.stmts[i].actions)
 	}
-	sig := make([]byte, len(e.stmts)+len(e.p.ActionLists))
-	for _, a := range acts {
-		name := a.FullName()
-		for i := range e.stmts {
-			sig[i] = boolByte(e.stmts[i].matchesAction(name))
-		}
-		for j, l := range e.p.ActionLists {
-			m := false
-			for _, pt := range l.Patterns {
-				if globFold(pt, name) {
-					m = true
-					break
-				}
-			}
-			sig[len(e.stmts)+j] = boolByte(m)
+	// Which statements and lists match each action, from the catalogue's
+	// per-pattern match sets (actionindex.go), shared by every enumeration.
+	x := indexOf(e.p.Catalog)
+	e.cov.Actions = len(x.acts)
+	sets := make([][]uint64, 0, len(e.stmts)+len(e.p.ActionLists))
+	for i := range e.stmts {
+		sets = append(sets, x.union(e.stmts[i].actions))
+	}
+	for _, l := range e.p.ActionLists {
+		sets = append(sets, x.union(l.Patterns))
+	}
+	sig := make([]byte, len(sets))
+	for ai, a := range x.acts {
+		name := x.names[ai]
+		for i, set := range sets {
+			sig[i] = boolByte(hasBit(set, ai))
 		}
 		g, ok := bySig[string(sig)]
 		if !ok {
@@ -175,7 +178,10 @@ func (e *enumerator) groups() []*Group {
 			out = append(out, g)
 		}
 		g.Actions = append(g.Actions, name)
-		r := rank[strings.ToLower(name)]
+		r := 0
+		if len(rank) > 0 {
+			r = rank[x.lower[ai]]
+		}
 		if a.TakesNoResource() {
 			g.addTemplate("*", name, r)
 		}
@@ -185,6 +191,29 @@ func (e *enumerator) groups() []*Group {
 			}
 		}
 	}
+	return out
+}
+
+// namedFirst orders the groups that hold an action the policies or the extra
+// lists name outright first (by their best rank), the rest after in catalogue
+// order: a violation is most likely where a statement or a spec rule points,
+// and an enumeration that stops at the first one gets there sooner (issue 10).
+// The set of groups, hence of classes, is the same.
+func namedFirst(groups []*Group) []*Group {
+	best := func(g *Group) int {
+		b := 0
+		for _, r := range g.rank {
+			if b == 0 || r < b {
+				b = r
+			}
+		}
+		return b
+	}
+	out := append([]*Group(nil), groups...)
+	sort.SliceStable(out, func(i, j int) bool {
+		bi, bj := best(out[i]), best(out[j])
+		return bi != 0 && (bj == 0 || bi < bj)
+	})
 	return out
 }
 

@@ -98,7 +98,12 @@ type Problem struct {
 	// or two bundles to compare.
 	Policies []*model.Policy
 	// Catalog is the AWS action catalogue.
-	Catalog     *catalog.Catalog
+	Catalog *catalog.Catalog
+	// NamedFirst visits first the action groups that hold an action the
+	// policies or ActionLists name outright, for a caller that stops at its
+	// first finding; otherwise groups come in catalogue order. Every class is
+	// visited either way unless visit stops.
+	NamedFirst  bool
 	ActionLists []ActionList
 	// Resources returns extra resource predicates for a caller.
 	Resources func(Principal) []ResourcePred

@@ -66,6 +66,10 @@ func (t *Target) Prove(ctx context.Context, o Options) *Report {
 	groups := map[string]*Violation{}
 	pending := 0
 	prob := t.problem()
+	// Stopping at the first error, look first where the policy and the spec
+	// point (partition.Problem.NamedFirst); collecting every finding, keep the
+	// catalogue order so that each group's reported request stays the same.
+	prob.NamedFirst = o.StopAtFirst
 	sets := t.newSetProof()
 	failed := false
 	// Checks of the whole bundle (escalation methods of several actions, full

@@ -1,0 +1,90 @@
+package partition
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/iamfuzz/iamfuzz/corpus/catalog"
+)
+
+// actionIndex is what groups needs of a catalogue, built once per process
+// rather than once per policy (issue 10: the time to the first counterexample
+// went to scanning the 22k actions per policy): the actions' full and
+// lower-case names, and, per action pattern, the set of actions it matches.
+// A catalogue is never modified after loading, so the index stays valid.
+type actionIndex struct {
+	acts  []*catalog.Action
+	names []string // FullName, as groups reports it
+	lower []string // strings.ToLower of names, for the rank of named actions
+	mu    sync.Mutex
+	match map[string][]uint64 // pattern -> bit i: globFold(pattern, names[i])
+}
+
+// maxCachedPatterns bounds an index's pattern cache (each entry is one bit per
+// catalogue action, about 2.8 kB): a long run over many policies, such as the
+// managed corpus, must not grow it without limit. Beyond it patterns are
+// matched afresh, with the same result.
+const maxCachedPatterns = 8192
+
+var (
+	indexMu sync.Mutex
+	indexes = map[*catalog.Catalog]*actionIndex{}
+)
+
+// indexOf returns the catalogue's index, building it on first use.
+func indexOf(c *catalog.Catalog) *actionIndex {
+	indexMu.Lock()
+	defer indexMu.Unlock()
+	if x, ok := indexes[c]; ok {
+		return x
+	}
+	x := &actionIndex{acts: c.Actions(), match: map[string][]uint64{}}
+	x.names = make([]string, len(x.acts))
+	x.lower = make([]string, len(x.acts))
+	for i, a := range x.acts {
+		x.names[i] = a.FullName()
+		x.lower[i] = strings.ToLower(x.names[i])
+	}
+	indexes[c] = x
+	return x
+}
+
+// matches returns the set of catalogue actions the pattern matches
+// (case-insensitively, as globFold), one bit per action in catalogue order.
+// The slice is shared: callers must not modify it.
+func (x *actionIndex) matches(pattern string) []uint64 {
+	// Keyed by the pattern as written: globFold folds ASCII case only, and
+	// strings.ToLower would also fold other letters.
+	key := pattern
+	x.mu.Lock()
+	bits, ok := x.match[key]
+	x.mu.Unlock()
+	if ok {
+		return bits
+	}
+	bits = make([]uint64, (len(x.names)+63)/64)
+	for i, n := range x.names {
+		if globFold(key, n) {
+			bits[i/64] |= 1 << (i % 64)
+		}
+	}
+	x.mu.Lock()
+	if len(x.match) < maxCachedPatterns {
+		x.match[key] = bits
+	}
+	x.mu.Unlock()
+	return bits
+}
+
+// union is the set of actions any of the patterns matches.
+func (x *actionIndex) union(patterns []string) []uint64 {
+	out := make([]uint64, (len(x.names)+63)/64)
+	for _, p := range patterns {
+		for i, w := range x.matches(p) {
+			out[i] |= w
+		}
+	}
+	return out
+}
+
+func hasBit(bits []uint64, i int) bool { return bits[i/64]&(1<<(i%64)) != 0 }
