@@ -120,17 +120,6 @@ func readPolicy(pi int, p *model.Policy) []stmt {
 	return out
 }
 
-// matchesAction reports whether the statement's Action (or NotAction) list
-// names the action, before NotAction's negation.
-func (s *stmt) matchesAction(action string) bool {
-	for _, a := range s.actions {
-		if globFold(a, action) {
-			return true
-		}
-	}
-	return false
-}
-
 // applies reports whether the statement can apply to actions with this match.
 func (s *stmt) applies(match bool) bool { return match != s.notAction }
 
