@@ -15,87 +15,43 @@
 package properties
 
 import (
-	"encoding/binary"
 	"fmt"
-	"math/rand/v2"
 
+	"github.com/iamfuzz/iamfuzz/properties/choice"
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/gen"
 	"pgregory.net/rapid"
 )
 
-// Source supplies the choices a generator makes. Every generator draws through it,
-// so the same generator runs under every engine, and a recorded choice sequence
-// replays the same value.
-type Source interface {
-	// Intn returns a choice in [0, n); n > 0. Smaller is "simpler": engines that
-	// shrink move towards 0.
-	Intn(n int) int
-}
+// The choice interface and its plain engines live in package choice, which links
+// nothing of ours (a generator on it, like properties/gencase, stays light for
+// go test -fuzz); these are the same names here.
+type (
+	// Source: see choice.Source.
+	Source = choice.Source
+	// RandSource: see choice.RandSource.
+	RandSource = choice.RandSource
+	// BytesSource: see choice.BytesSource.
+	BytesSource = choice.BytesSource
+)
 
 // Pick returns one element of xs.
-func Pick[T any](s Source, xs []T) T { return xs[s.Intn(len(xs))] }
+func Pick[T any](s Source, xs []T) T { return choice.Pick(s, xs) }
 
 // Bool returns a coin flip; false is the simpler choice.
-func Bool(s Source) bool { return s.Intn(2) == 1 }
+func Bool(s Source) bool { return choice.Bool(s) }
 
 // Chance returns true with probability about 1/n; false is the simpler choice.
-func Chance(s Source, n int) bool { return s.Intn(n) == n-1 }
+func Chance(s Source, n int) bool { return choice.Chance(s, n) }
 
 // Between returns a count in [lo, hi].
-func Between(s Source, lo, hi int) int { return lo + s.Intn(hi-lo+1) }
-
-// RandSource draws from a seeded PRNG: reproducible runs from a printed seed.
-type RandSource struct{ r *rand.Rand }
+func Between(s Source, lo, hi int) int { return choice.Between(s, lo, hi) }
 
 // NewRandSource returns a Source seeded with seed.
-func NewRandSource(seed uint64) *RandSource {
-	return &RandSource{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
-}
-
-// Intn implements Source.
-func (s *RandSource) Intn(n int) int { return s.r.IntN(n) }
-
-// BytesSource reads choices from a byte string, as go test -fuzz supplies it.
-// When the bytes run out every choice is 0, the simplest, so any input decodes and
-// shorter inputs mean simpler values — which is what the fuzzer's minimizer wants.
-type BytesSource struct {
-	data []byte
-	pos  int
-}
+func NewRandSource(seed uint64) *RandSource { return choice.NewRandSource(seed) }
 
 // NewBytesSource returns a Source over data.
-func NewBytesSource(data []byte) *BytesSource { return &BytesSource{data: data} }
-
-// Intn implements Source.
-func (s *BytesSource) Intn(n int) int {
-	if n <= 1 {
-		return 0
-	}
-	var v uint32
-	switch {
-	case n <= 1<<8:
-		v = uint32(s.next())
-	case n <= 1<<16:
-		v = uint32(s.next())<<8 | uint32(s.next())
-	default:
-		var b [4]byte
-		for i := range b {
-			b[i] = s.next()
-		}
-		v = binary.BigEndian.Uint32(b[:])
-	}
-	return int(v % uint32(n))
-}
-
-func (s *BytesSource) next() byte {
-	if s.pos >= len(s.data) {
-		return 0
-	}
-	b := s.data[s.pos]
-	s.pos++
-	return b
-}
+func NewBytesSource(data []byte) *BytesSource { return choice.NewBytesSource(data) }
 
 // rapidSource draws through rapid, which records and shrinks every choice.
 type rapidSource struct {

@@ -90,15 +90,19 @@ var Rules = map[string]Rule{
 
 	// Generators, specs, invariants, mutants: the model's peers, not the oracles'.
 	"properties": {
-		Imports:     []string{"model", "corpus/catalog", "source", "partition"},
+		Imports:     []string{"model", "corpus/catalog", "source", "partition", "properties/choice"},
 		TestImports: []string{"corpus/managed"}, // AWS's managed policies as test inputs
 		External:    []string{jsonv2, gopter, rapid, yaml},
 	},
 	"properties/mutate": {Imports: []string{"model"}, TestImports: []string{"properties"}},
-	// The differential case generator, on properties' choice interface; the oracles'
-	// tests, `iamfuzz diff` and the fuzz targets draw from it.
+	// The choice interface and its plain engines (PRNG, fuzz bytes): nothing of
+	// ours, so the generators on it link little under go test -fuzz.
+	"properties/choice": {},
+	// The differential case generator, on the choice interface (not properties, so
+	// that the decide fuzz target does not link rapid, gopter and the partition);
+	// the oracles' tests, `iamfuzz diff` and the fuzz targets draw from it.
 	"properties/gencase": {
-		Imports:     []string{"model", "properties"},
+		Imports:     []string{"model", "properties/choice"},
 		TestImports: []string{"corpus/catalog"},
 		External:    []string{jsonv2},
 	},

@@ -1,6 +1,6 @@
 // Package gencase draws whole cases for differential runs (the peer's tests,
 // `iamfuzz diff`, the decision fuzz target). Every choice goes through a
-// properties.Source, so a run is reproducible from its seed (Generate) and the
+// choice.Source, so a run is reproducible from its seed (Generate) and the
 // same generator can run under rapid or go test -fuzz.
 //
 // The building blocks are small on purpose: collisions between a policy's patterns
@@ -23,7 +23,7 @@ import (
 
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/iamfuzz/iamfuzz/model"
-	"github.com/iamfuzz/iamfuzz/properties"
+	"github.com/iamfuzz/iamfuzz/properties/choice"
 )
 
 // Accounts: the caller's usual account and "another account".
@@ -194,39 +194,39 @@ type principal struct {
 
 // Principal draws a principal ARN: an IAM user with or without a path, a role,
 // an assumed-role session, a federated user or root.
-func Principal(s properties.Source) string { return genPrincipal(s).arn }
+func Principal(s choice.Source) string { return genPrincipal(s).arn }
 
-func genPrincipal(s properties.Source) principal {
+func genPrincipal(s choice.Source) principal {
 	acct := genAcctA
-	if properties.Chance(s, 8) {
+	if choice.Chance(s, 8) {
 		acct = genAcctB
 	}
 	// Mostly IAM users (the seed policies are about them); roles, sessions,
 	// federated users and, rarely, root.
 	switch k := s.Intn(32); {
 	case k < 3:
-		role := properties.Pick(s, genRoles)
-		return principal{fmt.Sprintf("arn:aws:sts::%s:assumed-role/%s/s1", acct, role), acct, properties.Pick(s, genUsers)}
+		role := choice.Pick(s, genRoles)
+		return principal{fmt.Sprintf("arn:aws:sts::%s:assumed-role/%s/s1", acct, role), acct, choice.Pick(s, genUsers)}
 	case k < 6:
-		return principal{fmt.Sprintf("arn:aws:iam::%s:role/%s", acct, properties.Pick(s, genRoles)), acct, properties.Pick(s, genUsers)}
+		return principal{fmt.Sprintf("arn:aws:iam::%s:role/%s", acct, choice.Pick(s, genRoles)), acct, choice.Pick(s, genUsers)}
 	case k < 9:
-		name := properties.Pick(s, genUsers[:4])
+		name := choice.Pick(s, genUsers[:4])
 		return principal{fmt.Sprintf("arn:aws:sts::%s:federated-user/%s", acct, name), acct, name}
 	case k < 10:
-		return principal{fmt.Sprintf("arn:aws:iam::%s:root", acct), acct, properties.Pick(s, genUsers)}
+		return principal{fmt.Sprintf("arn:aws:iam::%s:root", acct), acct, choice.Pick(s, genUsers)}
 	}
-	name := properties.Pick(s, genUsers)
-	return principal{fmt.Sprintf("arn:aws:iam::%s:user/%s%s", acct, properties.Pick(s, genPaths), name), acct, name}
+	name := choice.Pick(s, genUsers)
+	return principal{fmt.Sprintf("arn:aws:iam::%s:user/%s%s", acct, choice.Pick(s, genPaths), name), acct, name}
 }
 
 // Policy draws an identity-like policy document as JSON text.
-func Policy(s properties.Source, maxStatements int) string {
+func Policy(s choice.Source, maxStatements int) string {
 	return genPolicy(s, maxStatements, nil)
 }
 
 // genPolicy writes a policy; principal, when not nil, draws the Principal element of
 // a resource-based policy's statements.
-func genPolicy(s properties.Source, maxStatements int, principal func(b *strings.Builder)) string {
+func genPolicy(s choice.Source, maxStatements int, principal func(b *strings.Builder)) string {
 	var b strings.Builder
 	b.WriteString(`{`)
 	switch s.Intn(8) {
@@ -237,7 +237,7 @@ func genPolicy(s properties.Source, maxStatements int, principal func(b *strings
 		b.WriteString(`"Version":"2012-10-17",`)
 	}
 	b.WriteString(`"Statement":[`)
-	n := properties.Between(s, 1, maxStatements)
+	n := choice.Between(s, 1, maxStatements)
 	for i := range n {
 		if i > 0 {
 			b.WriteByte(',')
@@ -248,13 +248,13 @@ func genPolicy(s properties.Source, maxStatements int, principal func(b *strings
 	return b.String()
 }
 
-func genStatement(s properties.Source, b *strings.Builder, principal func(b *strings.Builder)) {
+func genStatement(s choice.Source, b *strings.Builder, principal func(b *strings.Builder)) {
 	effect := "Allow"
-	if properties.Chance(s, 3) {
+	if choice.Chance(s, 3) {
 		effect = "Deny"
 	}
 	fmt.Fprintf(b, `{"Effect":%q,`, effect)
-	if properties.Chance(s, 400) {
+	if choice.Chance(s, 400) {
 		// An invalid Sid (IAM allows only A-Z, a-z, 0-9).
 		b.WriteString(`"Sid":"bad sid",`)
 	}
@@ -262,21 +262,21 @@ func genStatement(s properties.Source, b *strings.Builder, principal func(b *str
 		principal(b)
 	}
 	act := "Action"
-	if properties.Chance(s, 5) {
+	if choice.Chance(s, 5) {
 		act = "NotAction"
 	}
 	fmt.Fprintf(b, "%q:%s,", act, jsonList(s, func() string {
-		if properties.Bool(s) {
-			return properties.Pick(s, genActions).name
+		if choice.Bool(s) {
+			return choice.Pick(s, genActions).name
 		}
-		return properties.Pick(s, genPatterns)
+		return choice.Pick(s, genPatterns)
 	}))
 	res := "Resource"
-	if properties.Chance(s, 6) {
+	if choice.Chance(s, 6) {
 		res = "NotResource"
 	}
-	fmt.Fprintf(b, "%q:%s", res, jsonList(s, func() string { return properties.Pick(s, genResources) }))
-	if properties.Bool(s) {
+	fmt.Fprintf(b, "%q:%s", res, jsonList(s, func() string { return choice.Pick(s, genResources) }))
+	if choice.Bool(s) {
 		genCondition(s, b)
 	}
 	b.WriteString(`}`)
@@ -284,30 +284,30 @@ func genStatement(s properties.Source, b *strings.Builder, principal func(b *str
 
 // genCondition writes a Condition element: one or two operators, each with one or
 // two keys, each with one to three values.
-func genCondition(s properties.Source, b *strings.Builder) {
+func genCondition(s choice.Source, b *strings.Builder) {
 	b.WriteString(`,"Condition":{`)
 	ops := map[string][]string{}
 	var order []string
-	for range properties.Between(s, 1, 3) {
-		cg := properties.Pick(s, genConds)
-		op := properties.Pick(s, cg.ops)
+	for range choice.Between(s, 1, 3) {
+		cg := choice.Pick(s, genConds)
+		op := choice.Pick(s, cg.ops)
 		switch {
 		case op == "Null":
 			switch {
-			case properties.Chance(s, 150):
+			case choice.Chance(s, 150):
 				op = "NullIfExists" // invalid: Null has no IfExists form
-			case properties.Chance(s, 8):
+			case choice.Chance(s, 8):
 				// Accepted by IAM, decided by the set rules.
-				op = properties.Pick(s, []string{"ForAllValues:", "ForAnyValue:"}) + op
+				op = choice.Pick(s, []string{"ForAllValues:", "ForAnyValue:"}) + op
 			}
-		case cg.multi && !properties.Chance(s, 6), !cg.multi && properties.Chance(s, 12):
-			op = properties.Pick(s, []string{"ForAllValues:", "ForAnyValue:"}) + op
-			if properties.Chance(s, 6) {
+		case cg.multi && !choice.Chance(s, 6), !cg.multi && choice.Chance(s, 12):
+			op = choice.Pick(s, []string{"ForAllValues:", "ForAnyValue:"}) + op
+			if choice.Chance(s, 6) {
 				op += "IfExists"
 			}
-		case properties.Chance(s, 4):
+		case choice.Chance(s, 4):
 			op += "IfExists"
-		case properties.Chance(s, 400):
+		case choice.Chance(s, 400):
 			op += "IfExist" // invalid: an unknown operator
 		}
 		if _, clash := ops[map[string]string{"Null": "NullIfExists", "NullIfExists": "Null"}[op]]; clash {
@@ -337,7 +337,7 @@ func genCondition(s properties.Source, b *strings.Builder) {
 }
 
 // jsonList writes one to three drawn strings as a bare string or a JSON list.
-func jsonList(s properties.Source, draw func() string) string {
+func jsonList(s choice.Source, draw func() string) string {
 	return rawList(s, nil, func() string {
 		q, _ := jsontext.AppendQuote(nil, draw())
 		return string(q)
@@ -346,15 +346,15 @@ func jsonList(s properties.Source, draw func() string) string {
 
 // rawList writes one to three raw JSON values, drawn from values or by draw, as a
 // bare value or a JSON list.
-func rawList(s properties.Source, values []string, draw ...func() string) string {
+func rawList(s choice.Source, values []string, draw ...func() string) string {
 	next := func() string {
 		if len(draw) > 0 {
 			return draw[0]()
 		}
-		return properties.Pick(s, values)
+		return choice.Pick(s, values)
 	}
-	n := properties.Between(s, 1, 3)
-	if n == 1 && properties.Bool(s) {
+	n := choice.Between(s, 1, 3)
+	if n == 1 && choice.Bool(s) {
 		return next()
 	}
 	parts := make([]string, n)
@@ -367,7 +367,7 @@ func rawList(s properties.Source, values []string, draw ...func() string) string
 // Request draws a request for principal: an action, a resource of the action's
 // resource type that may belong to the principal, another user or another account,
 // and a context.
-func Request(s properties.Source, principalARN string) model.CaseRequest {
+func Request(s choice.Source, principalARN string) model.CaseRequest {
 	p := principal{arn: principalARN, account: strings.Split(principalARN, ":")[4], name: principalARN[strings.LastIndexByte(principalARN, '/')+1:]}
 	req, _ := genRequest(s, p)
 	return req
@@ -375,42 +375,42 @@ func Request(s properties.Source, principalARN string) model.CaseRequest {
 
 // genRequest also returns the resource's kind, so that a resource-based policy is
 // only drawn for resources that have one.
-func genRequest(s properties.Source, p principal) (model.CaseRequest, resKind) {
-	act := properties.Pick(s, genActions)
-	if act.name == "sts:GetCallerIdentity" && !properties.Chance(s, 3) {
+func genRequest(s choice.Source, p principal) (model.CaseRequest, resKind) {
+	act := choice.Pick(s, genActions)
+	if act.name == "sts:GetCallerIdentity" && !choice.Chance(s, 3) {
 		// Policies cannot deny it (a known difference with the peer): keep it rare.
-		act = properties.Pick(s, genActions)
+		act = choice.Pick(s, genActions)
 	}
 	req := model.CaseRequest{Principal: p.arn, Action: act.name}
 	acct := p.account
-	if properties.Chance(s, 5) {
-		acct = properties.Pick(s, genAccounts) // sometimes another account
+	if choice.Chance(s, 5) {
+		acct = choice.Pick(s, genAccounts) // sometimes another account
 	}
 	self := p.name
-	if properties.Chance(s, 3) {
-		self = properties.Pick(s, genUsers)
+	if choice.Chance(s, 3) {
+		self = choice.Pick(s, genUsers)
 	}
 	switch act.res {
 	case resNone:
 		req.Resource = "*"
 	case resUser:
 		path := ""
-		if properties.Chance(s, 4) {
-			path = properties.Pick(s, genPaths)
+		if choice.Chance(s, 4) {
+			path = choice.Pick(s, genPaths)
 		}
 		req.Resource = fmt.Sprintf("arn:aws:iam::%s:user/%s%s", acct, path, self)
 	case resMFA:
-		req.Resource = fmt.Sprintf("arn:aws:iam::%s:mfa/%s", acct, properties.Pick(s, []string{self, self, self + "-phone", "dev/" + self, "bob"}))
+		req.Resource = fmt.Sprintf("arn:aws:iam::%s:mfa/%s", acct, choice.Pick(s, []string{self, self, self + "-phone", "dev/" + self, "bob"}))
 	case resObject:
-		req.Resource = "arn:aws:s3:::bucket/" + properties.Pick(s, []string{self + "/x", "k", "*", "$x", "a?c", "abc", "company-wide"})
+		req.Resource = "arn:aws:s3:::bucket/" + choice.Pick(s, []string{self + "/x", "k", "*", "$x", "a?c", "abc", "company-wide"})
 	case resBucket:
-		req.Resource = "arn:aws:s3:::bucket-" + properties.Pick(s, []string{"company-wide", "blue", "red", self})
+		req.Resource = "arn:aws:s3:::bucket-" + choice.Pick(s, []string{"company-wide", "blue", "red", self})
 	case resInstance:
-		req.Resource = fmt.Sprintf("arn:aws:ec2:%s:%s:instance/i-0abc", properties.Pick(s, []string{"us-east-1", "eu-west-1"}), acct)
+		req.Resource = fmt.Sprintf("arn:aws:ec2:%s:%s:instance/i-0abc", choice.Pick(s, []string{"us-east-1", "eu-west-1"}), acct)
 	case resFunction:
-		req.Resource = fmt.Sprintf("arn:aws:lambda:us-east-1:%s:function:%s", acct, properties.Pick(s, []string{"my-fn", "my-fn:PROD", "other"}))
+		req.Resource = fmt.Sprintf("arn:aws:lambda:us-east-1:%s:function:%s", acct, choice.Pick(s, []string{"my-fn", "my-fn:PROD", "other"}))
 	case resTable:
-		req.Resource = fmt.Sprintf("arn:aws:dynamodb:us-east-1:%s:table/%s", acct, properties.Pick(s, []string{"Books", "Music"}))
+		req.Resource = fmt.Sprintf("arn:aws:dynamodb:us-east-1:%s:table/%s", acct, choice.Pick(s, []string{"Books", "Music"}))
 	}
 	if (act.res == resObject || act.res == resBucket) && acct != p.account {
 		// S3 ARNs carry no account: say whose bucket it is.
@@ -422,19 +422,19 @@ func genRequest(s properties.Source, p principal) (model.CaseRequest, resKind) {
 		if k.key == "dynamodb:Attributes" && act.res != resTable {
 			continue
 		}
-		if !properties.Chance(s, 3) {
+		if !choice.Chance(s, 3) {
 			continue
 		}
 		if k.multi {
 			n := s.Intn(4)
 			vs := make([]string, 0, n)
 			for range n {
-				vs = append(vs, properties.Pick(s, k.values))
+				vs = append(vs, choice.Pick(s, k.values))
 			}
 			ctx[k.key] = jsonStrings(vs)
 			continue
 		}
-		ctx[k.key] = quoteValue(properties.Pick(s, k.values))
+		ctx[k.key] = quoteValue(choice.Pick(s, k.values))
 	}
 	if len(ctx) > 0 {
 		req.Context = ctx
@@ -445,19 +445,19 @@ func genRequest(s properties.Source, p principal) (model.CaseRequest, resKind) {
 // genMFA draws the MFA keys as credentials carry them (docs/semantics.md §7.1):
 // absent for a long-term access key, "false" for temporary credentials without MFA,
 // "true" with an age for an MFA session; rarely an age without the flag.
-func genMFA(s properties.Source, ctx map[string]jsontext.Value) {
+func genMFA(s choice.Source, ctx map[string]jsontext.Value) {
 	switch s.Intn(8) {
 	case 0, 1, 2: // long-term access key: no MFA keys
 	case 3, 4:
 		ctx["aws:MultiFactorAuthPresent"] = quoteValue("false")
 	case 5, 6:
 		ctx["aws:MultiFactorAuthPresent"] = quoteValue("true")
-		if !properties.Chance(s, 5) {
-			ctx["aws:MultiFactorAuthAge"] = quoteValue(properties.Pick(s, []string{"0", "120", "3600", "100000"}))
+		if !choice.Chance(s, 5) {
+			ctx["aws:MultiFactorAuthAge"] = quoteValue(choice.Pick(s, []string{"0", "120", "3600", "100000"}))
 		}
 	default:
-		if properties.Bool(s) {
-			ctx["aws:MultiFactorAuthPresent"] = jsontext.Value(properties.Pick(s, []string{"true", "false"})) // a JSON boolean
+		if choice.Bool(s) {
+			ctx["aws:MultiFactorAuthPresent"] = jsontext.Value(choice.Pick(s, []string{"true", "false"})) // a JSON boolean
 		} else {
 			ctx["aws:MultiFactorAuthAge"] = quoteValue("120")
 		}
@@ -467,10 +467,10 @@ func genMFA(s properties.Source, ctx map[string]jsontext.Value) {
 // genResourcePolicy draws a resource-based policy whose statements name principals
 // that collide with the caller: everyone, an account, the caller's own ARN, the role
 // behind a session, another user.
-func genResourcePolicy(s properties.Source, p principal) string {
+func genResourcePolicy(s choice.Source, p principal) string {
 	return genPolicy(s, 2, func(b *strings.Builder) {
 		key := "Principal"
-		if properties.Chance(s, 8) {
+		if choice.Chance(s, 8) {
 			key = "NotPrincipal"
 		}
 		var v string
@@ -480,13 +480,13 @@ func genResourcePolicy(s properties.Source, p principal) string {
 		case 1:
 			v = `{"AWS":"*"}`
 		case 2:
-			v = fmt.Sprintf(`{"AWS":%q}`, properties.Pick(s, genAccounts))
+			v = fmt.Sprintf(`{"AWS":%q}`, choice.Pick(s, genAccounts))
 		case 3:
-			v = fmt.Sprintf(`{"AWS":"arn:aws:iam::%s:root"}`, properties.Pick(s, genAccounts))
+			v = fmt.Sprintf(`{"AWS":"arn:aws:iam::%s:root"}`, choice.Pick(s, genAccounts))
 		case 4:
-			v = fmt.Sprintf(`{"AWS":"arn:aws:iam::%s:role/%s"}`, p.account, properties.Pick(s, genRoles))
+			v = fmt.Sprintf(`{"AWS":"arn:aws:iam::%s:role/%s"}`, p.account, choice.Pick(s, genRoles))
 		case 5:
-			v = fmt.Sprintf(`{"AWS":"arn:aws:iam::%s:user/%s"}`, properties.Pick(s, genAccounts), properties.Pick(s, genUsers))
+			v = fmt.Sprintf(`{"AWS":"arn:aws:iam::%s:user/%s"}`, choice.Pick(s, genAccounts), choice.Pick(s, genUsers))
 		default:
 			v = fmt.Sprintf(`{"AWS":[%q]}`, p.arn)
 		}
@@ -496,7 +496,7 @@ func genResourcePolicy(s properties.Source, p principal) string {
 
 // genSCP draws one SCP: usually FullAWSAccess, sometimes with a Deny beside it,
 // sometimes a generated policy (which may allow nothing: UNDEF scp-implicit-deny).
-func genSCP(s properties.Source) string {
+func genSCP(s choice.Source) string {
 	const full = `{"Effect":"Allow","Action":"*","Resource":"*"}`
 	switch s.Intn(4) {
 	case 0, 1:
@@ -510,36 +510,36 @@ func genSCP(s properties.Source) string {
 
 // Case draws a whole differential case: identity policies, sometimes a
 // permissions boundary, SCP levels and a resource-based policy, and a request.
-func Case(s properties.Source, id string) *model.Case {
+func Case(s choice.Source, id string) *model.Case {
 	c := &model.Case{ID: id}
 	p := genPrincipal(s)
 	req, kind := genRequest(s, p)
 	c.Request = req
-	for range properties.Between(s, 1, 2) {
+	for range choice.Between(s, 1, 2) {
 		c.Policies.Identity = append(c.Policies.Identity, policyValue(Policy(s, 4)))
 	}
-	if properties.Chance(s, 5) && !strings.HasSuffix(p.arn, ":root") {
+	if choice.Chance(s, 5) && !strings.HasSuffix(p.arn, ":root") {
 		// Permissions boundaries are set on IAM users and roles; the root user has none.
 		c.Policies.Boundary = []jsontext.Value{policyValue(Policy(s, 2))}
 	}
-	if properties.Chance(s, 6) {
-		for range properties.Between(s, 1, 3) {
+	if choice.Chance(s, 6) {
+		for range choice.Between(s, 1, 3) {
 			var level []jsontext.Value
-			for range properties.Between(s, 1, 2) {
+			for range choice.Between(s, 1, 2) {
 				level = append(level, policyValue(genSCP(s)))
 			}
 			c.Policies.SCP = append(c.Policies.SCP, level)
 		}
 	}
-	if properties.Chance(s, 12) {
+	if choice.Chance(s, 12) {
 		genResourceOwnedCase(s, c, p)
 		return c
 	}
 	switch kind {
 	case resObject, resBucket, resFunction, resTable:
-		if properties.Chance(s, 3) {
+		if choice.Chance(s, 3) {
 			c.Policies.Resource = []jsontext.Value{policyValue(genResourcePolicy(s, p))}
-			if properties.Chance(s, 4) {
+			if choice.Chance(s, 4) {
 				// A resource policy alone can grant within one account.
 				c.Policies.Identity = c.Policies.Identity[:0]
 			}
@@ -553,40 +553,40 @@ func Case(s properties.Source, id string) *model.Case {
 // under its trust policy, using a KMS key under its key policy (both must allow
 // the caller or its account), or reading an AWS managed policy, which belongs to
 // no other account. The identity policies sometimes get an Allow for the action.
-func genResourceOwnedCase(s properties.Source, c *model.Case, p principal) {
+func genResourceOwnedCase(s choice.Source, c *model.Case, p principal) {
 	acct := p.account
-	if properties.Chance(s, 4) {
-		acct = properties.Pick(s, genAccounts)
+	if choice.Chance(s, 4) {
+		acct = choice.Pick(s, genAccounts)
 	}
 	var allow string
 	switch s.Intn(3) {
 	case 0:
-		c.Request.Action = properties.Pick(s, []string{"sts:AssumeRole", "sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"})
-		c.Request.Resource = fmt.Sprintf("arn:aws:iam::%s:role/%s", acct, properties.Pick(s, genRoles))
-		allow = properties.Pick(s, []string{c.Request.Action, "sts:*"})
-		if properties.Chance(s, 5) {
+		c.Request.Action = choice.Pick(s, []string{"sts:AssumeRole", "sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"})
+		c.Request.Resource = fmt.Sprintf("arn:aws:iam::%s:role/%s", acct, choice.Pick(s, genRoles))
+		allow = choice.Pick(s, []string{c.Request.Action, "sts:*"})
+		if choice.Chance(s, 5) {
 			c.Policies.Resource = nil // no trust policy given: the note resource-policy-not-given
 		} else {
 			c.Policies.Resource = []jsontext.Value{policyValue(genKeyedPolicy(s, p, false))}
 		}
 	case 1:
-		c.Request.Action = properties.Pick(s, []string{"kms:Decrypt", "kms:Encrypt", "kms:ScheduleKeyDeletion"})
+		c.Request.Action = choice.Pick(s, []string{"kms:Decrypt", "kms:Encrypt", "kms:ScheduleKeyDeletion"})
 		c.Request.Resource = fmt.Sprintf("arn:aws:kms:us-east-1:%s:key/1234abcd-12ab-34cd-56ef-1234567890ab", acct)
-		allow = properties.Pick(s, []string{c.Request.Action, "kms:*"})
-		if properties.Chance(s, 5) {
+		allow = choice.Pick(s, []string{c.Request.Action, "kms:*"})
+		if choice.Chance(s, 5) {
 			c.Policies.Resource = nil
 		} else {
 			c.Policies.Resource = []jsontext.Value{policyValue(genKeyedPolicy(s, p, true))}
 		}
 	default:
 		c.Request.Action = "iam:GetPolicy"
-		c.Request.Resource = "arn:aws:iam::aws:policy/" + properties.Pick(s, []string{"ReadOnlyAccess", "job-function/ViewOnlyAccess"})
+		c.Request.Resource = "arn:aws:iam::aws:policy/" + choice.Pick(s, []string{"ReadOnlyAccess", "job-function/ViewOnlyAccess"})
 		allow = "iam:GetPolicy"
 		c.Policies.Resource = nil
 	}
 	c.Request.ResourceAccount = ""
-	if properties.Bool(s) {
-		res := properties.Pick(s, []string{"*", c.Request.Resource, "arn:aws:iam::aws:policy/*", "arn:aws:iam::*:role/*", "arn:aws:kms:*:*:key/*"})
+	if choice.Bool(s) {
+		res := choice.Pick(s, []string{"*", c.Request.Resource, "arn:aws:iam::aws:policy/*", "arn:aws:iam::*:role/*", "arn:aws:kms:*:*:key/*"})
 		c.Policies.Identity = append(c.Policies.Identity, policyValue(fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":%q,"Resource":%q}]}`, allow, res)))
 	}
 }
@@ -594,15 +594,15 @@ func genResourceOwnedCase(s properties.Source, c *model.Case, p principal) {
 // genKeyedPolicy draws a role trust policy (no Resource: the role is the
 // resource) or a KMS key policy (Resource "*"), whose statements name the
 // caller, its role, its account, another principal or everyone.
-func genKeyedPolicy(s properties.Source, p principal, key bool) string {
+func genKeyedPolicy(s choice.Source, p principal, key bool) string {
 	var b strings.Builder
 	b.WriteString(`{"Version":"2012-10-17","Statement":[`)
-	for i := range properties.Between(s, 1, 2) {
+	for i := range choice.Between(s, 1, 2) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
 		effect := "Allow"
-		if properties.Chance(s, 4) {
+		if choice.Chance(s, 4) {
 			effect = "Deny"
 		}
 		var who string
@@ -610,11 +610,11 @@ func genKeyedPolicy(s properties.Source, p principal, key bool) string {
 		case 0:
 			who = `"*"`
 		case 1:
-			who = fmt.Sprintf(`{"AWS":"arn:aws:iam::%s:root"}`, properties.Pick(s, []string{p.account, p.account, "444455556666"}))
+			who = fmt.Sprintf(`{"AWS":"arn:aws:iam::%s:root"}`, choice.Pick(s, []string{p.account, p.account, "444455556666"}))
 		case 2:
-			who = fmt.Sprintf(`{"AWS":"arn:aws:iam::%s:role/%s"}`, p.account, properties.Pick(s, genRoles))
+			who = fmt.Sprintf(`{"AWS":"arn:aws:iam::%s:role/%s"}`, p.account, choice.Pick(s, genRoles))
 		case 3:
-			who = fmt.Sprintf(`{"AWS":"arn:aws:iam::%s:user/%s"}`, p.account, properties.Pick(s, genUsers))
+			who = fmt.Sprintf(`{"AWS":"arn:aws:iam::%s:user/%s"}`, p.account, choice.Pick(s, genUsers))
 		default:
 			who = fmt.Sprintf(`{"AWS":%q}`, p.arn)
 		}
@@ -622,11 +622,11 @@ func genKeyedPolicy(s properties.Source, p principal, key bool) string {
 		if key {
 			actions = []string{"kms:Decrypt", "kms:Encrypt", "kms:*", "kms:ScheduleKeyDeletion"}
 		}
-		fmt.Fprintf(&b, `{"Effect":%q,"Principal":%s,"Action":%s`, effect, who, jsonList(s, func() string { return properties.Pick(s, actions) }))
+		fmt.Fprintf(&b, `{"Effect":%q,"Principal":%s,"Action":%s`, effect, who, jsonList(s, func() string { return choice.Pick(s, actions) }))
 		if key {
 			b.WriteString(`,"Resource":"*"`)
 		}
-		if properties.Chance(s, 3) {
+		if choice.Chance(s, 3) {
 			genCondition(s, &b)
 		}
 		b.WriteString(`}`)
@@ -637,7 +637,7 @@ func genKeyedPolicy(s properties.Source, p principal, key bool) string {
 
 // Generate draws n cases from a seeded source: a reproducible run.
 func Generate(seed uint64, n int) []*model.Case {
-	s := properties.NewRandSource(seed)
+	s := choice.NewRandSource(seed)
 	out := make([]*model.Case, n)
 	for i := range out {
 		out[i] = Case(s, fmt.Sprintf("gen-%d-%d", seed, i))

@@ -10,7 +10,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/iamfuzz/iamfuzz/corpus/catalog"
 	"github.com/iamfuzz/iamfuzz/model"
-	"github.com/iamfuzz/iamfuzz/properties"
+	"github.com/iamfuzz/iamfuzz/properties/choice"
 	"github.com/iamfuzz/iamfuzz/properties/gencase"
 )
 
@@ -69,7 +69,7 @@ func TestGeneratedCasesAreWellFormed(t *testing.T) {
 // fuzzing engines require; the all-zero sequence gives the simplest case.
 func TestGeneratorSurvivesAnySource(t *testing.T) {
 	for _, data := range [][]byte{nil, {0xff}, bytes.Repeat([]byte{0xff}, 500), []byte("some arbitrary fuzzer input 0123456789")} {
-		c := gencase.Case(properties.NewBytesSource(data), "b")
+		c := gencase.Case(choice.NewBytesSource(data), "b")
 		line, err := json.Marshal(c)
 		if err != nil {
 			t.Fatal(err)
