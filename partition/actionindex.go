@@ -18,6 +18,8 @@ type actionIndex struct {
 	lower []string // strings.ToLower of names, for the rank of named actions
 	mu    sync.Mutex
 	match map[string][]uint64 // pattern -> bit i: globFold(pattern, names[i])
+	// groupings caches whole groupings by groupingKey (groupcache.go).
+	groupings map[string][]*Group
 }
 
 // maxCachedPatterns bounds an index's pattern cache (each entry is one bit per

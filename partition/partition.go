@@ -125,8 +125,22 @@ func hasNonASCII(s string) bool {
 }
 
 // groups divides the catalogue's actions by which statements' action lists and
-// which extra lists name them.
+// which extra lists name them. The grouping depends only on the statements'
+// action patterns and the lists, so it is cached by them (groupcache.go).
 func (e *enumerator) groups() []*Group {
+	x := indexOf(e.p.Catalog)
+	e.cov.Actions = len(x.acts)
+	key := groupingKey(e.stmts, e.p.ActionLists)
+	if gs, ok := x.grouping(key); ok {
+		return gs
+	}
+	gs := e.computeGroups(x)
+	x.keepGrouping(key, gs)
+	return gs
+}
+
+// computeGroups makes the grouping groups returns.
+func (e *enumerator) computeGroups(x *actionIndex) []*Group {
 	bySig := map[string]*Group{}
 	var out []*Group
 	// A class's witness action is, where the group allows, one the caller's lists
@@ -150,8 +164,6 @@ func (e *enumerator) groups() []*Group {
 	}
 	// Which statements and lists match each action, from the catalogue's
 	// per-pattern match sets (actionindex.go), shared by every enumeration.
-	x := indexOf(e.p.Catalog)
-	e.cov.Actions = len(x.acts)
 	sets := make([][]uint64, 0, len(e.stmts)+len(e.p.ActionLists))
 	for i := range e.stmts {
 		sets = append(sets, x.union(e.stmts[i].actions))

@@ -39,8 +39,11 @@ var provedInvariants = map[string]bool{InvMFAGate: true, InvOwnerOnly: true, Inv
 // Prove checks the target by the partition of the request space
 // (package partition): one witness per class, each decided and judged by every
 // invariant. With no error found and every class covered the verdict is
-// VerdictProved. o.Checks and o.Seed do not apply; o.Time and ctx bound the run
-// (a run they stop is VerdictUnknown unless it failed).
+// VerdictProved. o.Checks does not apply; o.Time and ctx bound the run (a run
+// they stop is VerdictUnknown unless it failed). With o.StopAtFirst (and not
+// o.EnumerateOnly) the requests the spec names and a batch of random ones
+// seeded by o.Seed are decided first, and one that breaks an invariant ends
+// the run as its fail (prove_quick.go).
 func (t *Target) Prove(ctx context.Context, o Options) *Report {
 	start := time.Now()
 	rep := &Report{Target: t, Engine: EngineProof}
@@ -65,13 +68,6 @@ func (t *Target) Prove(ctx context.Context, o Options) *Report {
 	}
 	groups := map[string]*Violation{}
 	pending := 0
-	prob := t.problem()
-	// Stopping at the first error, look first where the policy and the spec
-	// point (partition.Problem.NamedFirst); collecting every finding, keep the
-	// catalogue order so that each group's reported request stays the same.
-	prob.NamedFirst = o.StopAtFirst
-	sets := t.newSetProof()
-	failed := false
 	// Checks of the whole bundle (escalation methods of several actions, full
 	// access) decide their own requests; their findings come first.
 	for _, v := range t.WholeChecks() {
@@ -81,6 +77,19 @@ func (t *Target) Prove(ctx context.Context, o Options) *Report {
 			rep.Findings = append(rep.Findings, v)
 		}
 	}
+	// Stopping at the first error, decide the likeliest requests before
+	// enumerating (prove_quick.go): one that breaks an invariant is the fail.
+	if o.StopAtFirst && !o.EnumerateOnly && t.quickFail(ctx, o, start, rep, groups) {
+		rep.finish(start, 0, o)
+		return rep
+	}
+	prob := t.problem()
+	// Stopping at the first error, look first where the policy and the spec
+	// point (partition.Problem.NamedFirst); collecting every finding, keep the
+	// catalogue order so that each group's reported request stays the same.
+	prob.NamedFirst = o.StopAtFirst
+	sets := t.newSetProof()
+	failed := false
 	// Classes are decided and judged in reused storage, as check's random probes
 	// are (prober.go); the enumeration calls visit on this goroutine only.
 	w := t.getProber()
@@ -122,7 +131,7 @@ func (t *Target) Prove(ctx context.Context, o Options) *Report {
 			}
 			t.Explain(v)
 			groups[k] = v
-			alsoInGroup(v, c)
+			alsoInGroup(v, c.Group)
 			rep.Findings = append(rep.Findings, v)
 		}
 		return !(failed && o.StopAtFirst)
@@ -150,10 +159,10 @@ func (t *Target) Prove(ctx context.Context, o Options) *Report {
 	return rep
 }
 
-// alsoInGroup lists the other actions of the class's group that can be
-// authorized against the same resource: the same answer holds for them.
-func alsoInGroup(v *Violation, c *partition.Class) {
-	for _, a := range c.Group.Actions {
+// alsoInGroup lists the other actions of the violation's action group that
+// can be authorized against the same resource: the same answer holds for them.
+func alsoInGroup(v *Violation, g *partition.Group) {
+	for _, a := range g.Actions {
 		if len(v.Also) >= maxAlso {
 			v.AlsoMore++
 			continue

@@ -38,6 +38,10 @@ type Options struct {
 	NoDirected bool
 	// StopAtFirst ends the run at the first violation of severity error.
 	StopAtFirst bool
+	// EnumerateOnly makes Prove decide only the partition's classes, even with
+	// StopAtFirst (which otherwise decides directed and random requests first):
+	// the differential property between the engines tests the partition alone.
+	EnumerateOnly bool
 	// NoMinimize reports counterexamples as found.
 	NoMinimize bool
 	// Progress, if set, is called now and then with the number of probes made
