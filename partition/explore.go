@@ -19,6 +19,16 @@ type auto struct {
 	trans [][]int32        // DFA state -> byte -> DFA state (-1 unknown)
 	acc   []bool
 	dead  []bool
+	// full marks DFA states from which every string is accepted (see
+	// universal); the first one found stands for them all: a transition into
+	// any full state goes to fullRep, so that a walk over the product does not
+	// tell apart states whose futures are the same (a union of patterns with a
+	// trailing '*' otherwise remembers which of them matched, and a product
+	// walk over it explodes; docs/performance.md, the managed corpus).
+	full    []bool
+	fullRep int32
+	// univ are the NFA states from which the NFA accepts every string.
+	univ bitset
 }
 
 type nedge struct {
@@ -41,7 +51,10 @@ func (b bitset) key() string {
 	return sb.String()
 }
 
-func compile(l *Lang) *auto {
+func compile(l *Lang) *auto { return compileFull(l, true) }
+
+// compileFull is compile; with merge false no state is full (tests compare).
+func compileFull(l *Lang, merge bool) *auto {
 	a := &auto{}
 	s, e := a.build(l)
 	a.start, a.accept = s, e
@@ -56,6 +69,11 @@ func compile(l *Lang) *auto {
 	}
 	a.classes = refine(a.edgeSet)
 	a.index = map[string]int32{}
+	a.fullRep = -1
+	a.univ = a.universal()
+	if !merge {
+		a.univ = a.newSet()
+	}
 	start := a.newSet()
 	a.closeInto(start, a.start)
 	a.state(start)
@@ -149,13 +167,86 @@ func (a *auto) state(b bitset) int32 {
 		}
 	}
 	a.dead = append(a.dead, empty)
+	full := false
+	for w, word := range b {
+		if word&a.univ[w] != 0 {
+			full = true
+			break
+		}
+	}
+	a.full = append(a.full, full)
+	if full && a.fullRep < 0 {
+		a.fullRep = id
+	}
 	return id
+}
+
+// universal returns the NFA states from which every string is accepted, as far
+// as a sufficient syntactic test shows: the greatest set U of states q whose
+// ε-closure holds the accept state and an edge on every byte to a state of U.
+// From such a q the empty string is accepted and, whatever the next byte, the
+// walk can stay in U, so every string is (a star over AnyByte at a pattern's
+// end, for instance). A DFA state holding one is full. The test may miss a
+// universal state (say, one that needs two edges to cover the bytes); that only
+// leaves two equivalent DFA states apart, as before.
+func (a *auto) universal() bitset {
+	n := int32(len(a.edges))
+	// rev are the ε-edges reversed: reach(from) is every state whose ε-closure
+	// meets from.
+	rev := make([][]int32, n)
+	for q := range n {
+		for _, t := range a.eps[q] {
+			rev[t] = append(rev[t], q)
+		}
+	}
+	reach := func(from []int32) bitset {
+		b := a.newSet()
+		for len(from) > 0 {
+			q := from[len(from)-1]
+			from = from[:len(from)-1]
+			if b.has(q) {
+				continue
+			}
+			b.set(q)
+			from = append(from, rev[q]...)
+		}
+		return b
+	}
+	acc := reach([]int32{a.accept})
+	in := acc
+	for {
+		var from []int32
+		for q := range n {
+			for _, ed := range a.edges[q] {
+				if ed.set == AnyByte && in.has(ed.to) {
+					from = append(from, q)
+					break
+				}
+			}
+		}
+		next := reach(from)
+		changed := false
+		for w := range next {
+			next[w] &= acc[w]
+			changed = changed || next[w] != in[w]
+		}
+		if !changed {
+			return in
+		}
+		in = next
+	}
 }
 
 // step is the DFA transition on byte c.
 func (a *auto) step(d int32, c byte) int32 {
 	if t := a.trans[d][c]; t >= 0 {
 		return t
+	}
+	if a.full[d] {
+		// Every successor of a full state is full (universal): stay on the
+		// representative without computing the set.
+		a.trans[d][c] = a.fullRep
+		return a.fullRep
 	}
 	from := a.sets[d]
 	next := a.newSet()
@@ -172,6 +263,9 @@ func (a *auto) step(d int32, c byte) int32 {
 		}
 	}
 	t := a.state(next)
+	if a.full[t] {
+		t = a.fullRep
+	}
 	a.trans[d][c] = t
 	return t
 }
@@ -321,14 +415,16 @@ func explore(autos []*auto, domain int, budget int) (regions []Region, complete 
 		if domain >= 0 && autos[domain].dead[st[domain]] {
 			continue
 		}
-		allDead := true
+		// A state where every automaton is dead or full has one signature
+		// from here on, recorded above: nothing to expand.
+		settled := true
 		for j, a := range autos {
-			if !a.dead[st[j]] {
-				allDead = false
+			if !a.dead[st[j]] && !a.full[st[j]] {
+				settled = false
 				break
 			}
 		}
-		if allDead {
+		if settled {
 			continue
 		}
 		if len(parent) > budget {

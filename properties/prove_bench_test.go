@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -42,6 +43,19 @@ func BenchmarkProveManaged(b *testing.B) {
 	}
 	if n, err := strconv.Atoi(os.Getenv("IAMFUZZ_MANAGED_N")); err == nil && n > 0 && n < len(pols) {
 		pols = pols[:n] // a prefix, for profiling
+	}
+	if m := os.Getenv("IAMFUZZ_MANAGED_MATCH"); m != "" {
+		re, err := regexp.Compile(m)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var keep []managed.Policy
+		for _, p := range pols {
+			if re.MatchString(p.Name) {
+				keep = append(keep, p)
+			}
+		}
+		pols = keep // the named policies (the slow tail), for profiling
 	}
 	var targets []*properties.Target
 	for _, p := range pols {
