@@ -128,6 +128,24 @@ func (a *auto) build(l *Lang) (start, end int32) {
 		}
 		a.eps[cur] = append(a.eps[cur], end)
 		return s, end
+	case opRaw:
+		s, e := a.node(), a.node()
+		base := int32(len(a.edges))
+		for range l.raw.edges {
+			a.node()
+		}
+		for i, es := range l.raw.edges {
+			for _, ed := range es {
+				a.edges[base+int32(i)] = append(a.edges[base+int32(i)], nedge{ed.set, base + ed.to})
+			}
+		}
+		for _, st := range l.raw.start {
+			a.eps[s] = append(a.eps[s], base+st)
+		}
+		for _, ac := range l.raw.accept {
+			a.eps[base+ac] = append(a.eps[base+ac], e)
+		}
+		return s, e
 	}
 	panic("partition: unknown language operator")
 }

@@ -68,6 +68,7 @@ type Lang struct {
 	set  ByteSet
 	subs []*Lang
 	n    int // opRepeat: at most n
+	raw  *rawNFA
 }
 
 type langOp uint8
@@ -78,7 +79,20 @@ const (
 	opAlt                  // union of subs (empty: the empty language)
 	opStar                 // subs[0]*
 	opRepeat               // subs[0]{0,n}
+	opRaw                  // raw: an automaton given state by state
 )
+
+// rawNFA is an automaton given by its states: edges[i] leave state i, start
+// and accept list states. It is how a language computed on automata (namesplit.go)
+// becomes part of an expression.
+type rawNFA struct {
+	edges  [][]nedge
+	start  []int32
+	accept []int32
+}
+
+// Raw is the language of an automaton given state by state.
+func Raw(r *rawNFA) *Lang { return &Lang{op: opRaw, raw: r} }
 
 // Byte is the language of one byte of s.
 func Byte(s ByteSet) *Lang { return &Lang{op: opSet, set: s} }
@@ -312,6 +326,17 @@ func templateGlob(s string, cls ByteSet) *Lang {
 // Restrict limits every byte of l's strings to s: the strings of l made only of
 // bytes of s.
 func Restrict(l *Lang, s ByteSet) *Lang {
+	if l.op == opRaw {
+		r := &rawNFA{start: l.raw.start, accept: l.raw.accept, edges: make([][]nedge, len(l.raw.edges))}
+		for i, es := range l.raw.edges {
+			for _, ed := range es {
+				if set := ed.set.and(s); !set.empty() {
+					r.edges[i] = append(r.edges[i], nedge{set, ed.to})
+				}
+			}
+		}
+		return Raw(r)
+	}
 	out := &Lang{op: l.op, n: l.n, set: l.set.and(s)}
 	for _, sub := range l.subs {
 		out.subs = append(out.subs, Restrict(sub, s))

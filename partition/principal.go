@@ -147,6 +147,7 @@ func (e *enumerator) principals() []Principal {
 	}
 	names := e.names()
 	accounts := e.accounts()
+	splitKeys, splitLangs := e.nameSplits()
 	digits12 := Between(Byte(Digits), 12, 12)
 	nameL := Plus(Byte(NameChars))
 	path := Star(Seq(Plus(Byte(PathChars)), Lit("/")))
@@ -180,6 +181,12 @@ func (e *enumerator) principals() []Principal {
 			addPred("pnamef:"+mid+n, func() *Lang { return Seq(Lit(prefix), digits12, Lit(mid), path, LitFold(n)) })
 		}
 		if k.kind == UserPrincipal {
+			// Users whose names the policy's patterns treat differently
+			// (namesplit.go).
+			for i, sk := range splitKeys {
+				l := splitLangs[i]
+				addPred("pn:"+sk, func() *Lang { return Seq(Lit(prefix), digits12, Lit(mid), path, l) })
+			}
 			addPred("ppath", func() *Lang {
 				return Seq(Lit(prefix), digits12, Lit(mid), Plus(Byte(PathChars)), Lit("/"), Any(AnyByte))
 			})

@@ -111,6 +111,10 @@ type Problem struct {
 	// besides those written in the policies.
 	Names    []string
 	Accounts []string
+	// NameContexts are resources the caller writes its own user name into
+	// (NameMarker where it goes): callers are divided by what their names do
+	// in them against the policies' patterns (namesplit.go).
+	NameContexts []NameContext
 	Keys     []KeyDomain
 	// KeepValue, if set, drops context values that need no deciding (nil v: the
 	// key absent).

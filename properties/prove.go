@@ -255,6 +255,18 @@ func (t *Target) problem() *partition.Problem {
 		}
 		return true
 	}
+	// The resources a user's own name is written into: callers are divided
+	// by what their names do there against the policy's patterns.
+	if o := s.OwnerOnly; o != nil {
+		for _, tpl := range o.Owned {
+			p.NameContexts = append(p.NameContexts, partition.NameContext{Key: "owned:" + tpl.Text, Lang: tpl.langWith(nil, partition.NameMarker()), Fold: true})
+		}
+	}
+	for _, r := range s.Liveness {
+		if (r.Principal == ShapeUser || r.Principal == ShapePathedUser) && r.Resource.HasUser() {
+			p.NameContexts = append(p.NameContexts, partition.NameContext{Key: "live:" + r.Resource.Text, Lang: r.Resource.langWith(nil, partition.NameMarker())})
+		}
+	}
 	p.Resources = func(pr partition.Principal) []partition.ResourcePred {
 		var out []partition.ResourcePred
 		if o := s.OwnerOnly; o != nil {
@@ -293,6 +305,15 @@ func (t *Target) problem() *partition.Problem {
 // lang is the template's language: any account, path and name; with c, only
 // c's own account and (case-insensitively) name, as Caller.SameUser reads them.
 func (t Template) lang(c *Caller) *partition.Lang {
+	if c == nil {
+		return t.langWith(nil, nil)
+	}
+	return t.langWith(partition.Lit(c.Account), partition.LitFold(c.Name))
+}
+
+// langWith is the template's language with {account} and {username} as given
+// (nil: any account, any name) and {path} any path.
+func (t Template) langWith(account, username *partition.Lang) *partition.Lang {
 	if t.Text == "*" {
 		return partition.Lit("*")
 	}
@@ -317,16 +338,16 @@ func (t Template) lang(c *Caller) *partition.Lang {
 		rest = rest[j+1:]
 		switch ph {
 		case phAccount:
-			if c != nil {
-				parts = append(parts, partition.Lit(c.Account))
+			if account != nil {
+				parts = append(parts, account)
 			} else {
 				parts = append(parts, partition.Between(partition.Byte(partition.Digits), 12, 12))
 			}
 		case phPath:
 			parts = append(parts, partition.Star(partition.Seq(partition.Plus(partition.Byte(partition.NotSlash)), partition.Lit("/"))))
 		case phUsername:
-			if c != nil {
-				parts = append(parts, partition.LitFold(c.Name))
+			if username != nil {
+				parts = append(parts, username)
 			} else {
 				parts = append(parts, partition.Plus(partition.Byte(templateNameChars)))
 			}
