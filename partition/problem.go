@@ -115,7 +115,7 @@ type Problem struct {
 	// (NameMarker where it goes): callers are divided by what their names do
 	// in them against the policies' patterns (namesplit.go).
 	NameContexts []NameContext
-	Keys     []KeyDomain
+	Keys         []KeyDomain
 	// KeepValue, if set, drops context values that need no deciding (nil v: the
 	// key absent).
 	KeepValue func(key string, v *model.ContextValue) bool
