@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -247,40 +248,61 @@ func PolicyText(v jsontext.Value, dir string) ([]byte, error) {
 		}
 		return []byte(s), nil
 	case '{':
-		var ref struct {
-			Ref     string         `json:"$ref"`
-			Unknown jsontext.Value `json:",unknown"`
-		}
-		if bytesHasRef(v) && json.Unmarshal(v, &ref, json.RejectUnknownMembers(false)) == nil && ref.Ref != "" && len(ref.Unknown) == 0 {
-			data, err := readRef(ref.Ref, dir)
-			if err != nil {
-				var pe *PolicyError
-				if errors.As(err, &pe) {
-					return nil, &PolicyError{Path: "$ref", Offset: -1, Kind: pe.Kind, Msg: pe.Msg}
-				}
-				return nil, &PolicyError{Path: "$ref", Offset: -1, Kind: ErrInvalidRequest, Msg: err.Error()}
+		if bytesHasRef(v) {
+			if text, ok, err := refText(v, dir); ok {
+				return text, err
 			}
-			return data, nil
 		}
 		return v, nil
 	}
 	return nil, &PolicyError{Offset: -1, Kind: ErrInvalidType, Msg: fmt.Sprintf("a policy is a JSON object, a string or {\"$ref\": path}, not %s", kindName(v.Kind()))}
 }
 
-func bytesHasRef(v []byte) bool { return strings.Contains(string(v[:min(len(v), 64)]), `"$ref"`) }
+// refText reads the file a {"$ref": path} object names; ok is false when v is
+// not such an object (then it is a policy document).
+func refText(v jsontext.Value, dir string) (text []byte, ok bool, err error) {
+	var ref struct {
+		Ref     string         `json:"$ref"`
+		Unknown jsontext.Value `json:",unknown"`
+	}
+	if json.Unmarshal(v, &ref, json.RejectUnknownMembers(false)) != nil || ref.Ref == "" || len(ref.Unknown) != 0 {
+		return nil, false, nil
+	}
+	data, err := readRef(ref.Ref, dir)
+	if err != nil {
+		var pe *PolicyError
+		if errors.As(err, &pe) {
+			return nil, true, &PolicyError{Path: "$ref", Offset: -1, Kind: pe.Kind, Msg: pe.Msg}
+		}
+		return nil, true, &PolicyError{Path: "$ref", Offset: -1, Kind: ErrInvalidRequest, Msg: err.Error()}
+	}
+	return data, true, nil
+}
+
+func bytesHasRef(v []byte) bool { return bytes.Contains(v[:min(len(v), 64)], []byte(`"$ref"`)) }
 
 // Bundle compiles the case's policies through the cache.
 func (c *Case) Bundle(pc *PolicyCache) (*Bundle, error) {
-	b := newBundle(len(c.Policies.SCP), len(c.Policies.RCP))
+	b := &Bundle{}
+	if err := c.BundleInto(pc, b); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// BundleInto is Bundle into b, reusing b's storage (eval keeps one per worker);
+// after an error b holds part of the policies.
+func (c *Case) BundleInto(pc *PolicyCache, b *Bundle) error {
+	b.reset(len(c.Policies.SCP), len(c.Policies.RCP))
 	rtyp := ResourcePolicyType(c.Request.Resource)
 	for ref, v := range c.Policies.All() {
 		if ref.Type == BoundaryPolicy && len(c.Policies.Boundary) > 1 {
-			return nil, &PolicyError{Path: "policies.boundary", Offset: -1, Kind: ErrTooManyBoundaries,
+			return &PolicyError{Path: "policies.boundary", Offset: -1, Kind: ErrTooManyBoundaries,
 				Msg: fmt.Sprintf("%d boundaries given; a principal has at most one permissions boundary", len(c.Policies.Boundary))}
 		}
 		text, err := PolicyText(v, c.Dir)
 		if err != nil {
-			return nil, &CaseError{Policy: ref.String(), Err: err}
+			return &CaseError{Policy: ref.String(), Err: err}
 		}
 		typ := ref.Type
 		if typ == ResourcePolicy {
@@ -288,11 +310,11 @@ func (c *Case) Bundle(pc *PolicyCache) (*Bundle, error) {
 		}
 		cp, err := pc.Compile(text, typ)
 		if err != nil {
-			return nil, &CaseError{Policy: ref.String(), Err: err}
+			return &CaseError{Policy: ref.String(), Err: err}
 		}
 		b.add(ref, cp)
 	}
-	return b, nil
+	return nil
 }
 
 // BuildRequest turns the case's request into a prepared Request.
@@ -306,6 +328,23 @@ func (c *Case) BuildRequest() (*Request, error) {
 		ctx[k] = cv
 	}
 	return NewRequestIn(c.Request.Principal, c.Request.Action, c.Request.Resource, c.Request.ResourceAccount, ctx)
+}
+
+// RequestInto prepares r for the case's request, reusing r's storage
+// (Request.ResetList). ctx is the context as LineDecoder listed it, or nil to
+// read the case's own Context; its errors are BuildRequest's.
+func (c *Case) RequestInto(r *Request, ctx []ContextEntry) error {
+	if ctx == nil && len(c.Request.Context) > 0 {
+		ctx = make([]ContextEntry, 0, len(c.Request.Context))
+		for k, v := range c.Request.Context {
+			cv, err := ParseContextValue(v)
+			if err != nil {
+				return requestError("request.context."+k, "%v", err)
+			}
+			ctx = append(ctx, ContextEntry{Key: k, Value: cv})
+		}
+	}
+	return r.ResetList(c.Request.Principal, c.Request.Action, c.Request.Resource, c.Request.ResourceAccount, ctx)
 }
 
 // ParseContextValue reads one context value of the eval format (a string, number,
@@ -342,7 +381,8 @@ func ParseContextValue(v jsontext.Value) (ContextValue, error) {
 	return ContextValue{Values: []string{s}}, err
 }
 
-// AppendResultJSON appends the eval-format result line for a decided case.
+// AppendResultJSON appends the eval-format result line for a decided case. It
+// allocates nothing beyond growing b (eval writes a line per case).
 func AppendResultJSON(b []byte, id string, res *Result, warnings []string) []byte {
 	b = append(b, `{"id":`...)
 	b, _ = jsontext.AppendQuote(b, id)
@@ -354,9 +394,9 @@ func AppendResultJSON(b []byte, id string, res *Result, warnings []string) []byt
 			b = append(b, ',')
 		}
 		b = append(b, `{"policy":"`...)
-		b = append(b, m.PolicyName()...)
+		b = m.Ref().appendTo(b)
 		b = append(b, `","statement":`...)
-		b = fmt.Appendf(b, "%d", m.Statement)
+		b = strconv.AppendInt(b, int64(m.Statement), 10)
 		if m.Sid != "" {
 			b = append(b, `,"sid":`...)
 			b, _ = jsontext.AppendQuote(b, m.Sid)
@@ -365,13 +405,13 @@ func AppendResultJSON(b []byte, id string, res *Result, warnings []string) []byt
 	}
 	b = append(b, `],"missing":`...)
 	b = appendStrings(b, res.Missing)
-	if u := res.Undef.Names(); len(u) > 0 {
+	if res.Undef != 0 {
 		b = append(b, `,"undefined":`...)
-		b = appendStrings(b, u)
+		b = appendStrings(b, res.Undef.Names())
 	}
-	if n := res.Notes.Names(); len(n) > 0 {
+	if res.Notes != 0 {
 		b = append(b, `,"notes":`...)
-		b = appendStrings(b, n)
+		b = appendStrings(b, res.Notes.Names())
 	}
 	if len(warnings) > 0 {
 		b = append(b, `,"warnings":`...)

@@ -40,11 +40,19 @@ func ParsePolicyType(s string) (PolicyType, error) {
 	return 0, fmt.Errorf("%w: unknown policy type %q", ErrPolicyRef, s)
 }
 
-func (r PolicyRef) String() string {
+func (r PolicyRef) String() string { return string(r.appendTo(nil)) }
+
+// appendTo appends String's text to b.
+func (r PolicyRef) appendTo(b []byte) []byte {
+	b = append(b, r.Type.String()...)
 	if r.Type.Leveled() {
-		return r.Type.String() + "[" + strconv.Itoa(r.Level) + "][" + strconv.Itoa(r.Index) + "]"
+		b = append(b, '[')
+		b = strconv.AppendInt(b, int64(r.Level), 10)
+		b = append(b, ']')
 	}
-	return r.Type.String() + "[" + strconv.Itoa(r.Index) + "]"
+	b = append(b, '[')
+	b = strconv.AppendInt(b, int64(r.Index), 10)
+	return append(b, ']')
 }
 
 // ParsePolicyRef reads a reference as PolicyRef.String writes it.
@@ -202,17 +210,25 @@ func (p *CasePolicies) Add(ref PolicyRef, v jsontext.Value) error {
 	return nil
 }
 
-// newBundle returns an empty bundle with scp and rcp levels (empty levels count: an
-// empty SCP level denies everything).
-func newBundle(scp, rcp int) *Bundle {
-	b := &Bundle{}
-	if scp > 0 {
-		b.SCP = make([][]*Compiled, scp)
+// reset empties b for a case with scp and rcp levels, reusing its storage (empty
+// levels count: an empty SCP level denies everything).
+func (b *Bundle) reset(scp, rcp int) {
+	*b = Bundle{Identity: b.Identity[:0], Resource: b.Resource[:0], SCP: levelsFor(b.SCP, scp), RCP: levelsFor(b.RCP, rcp)}
+}
+
+// levelsFor returns n empty levels, in ls's storage when it has room; nil for none.
+func levelsFor(ls [][]*Compiled, n int) [][]*Compiled {
+	if n == 0 {
+		return nil
 	}
-	if rcp > 0 {
-		b.RCP = make([][]*Compiled, rcp)
+	if cap(ls) < n {
+		ls = make([][]*Compiled, n)
 	}
-	return b
+	ls = ls[:n]
+	for i := range ls {
+		ls[i] = ls[i][:0]
+	}
+	return ls
 }
 
 // add puts c where ref says, in levels newBundle made.

@@ -127,7 +127,8 @@ func TestBundleAll(t *testing.T) {
 		}
 		return c
 	}
-	b := newBundle(2, 1)
+	b := &Bundle{}
+	b.reset(2, 1)
 	want := []PolicyRef{{Type: IdentityPolicy}, {Type: BoundaryPolicy}, {Type: SCPPolicy, Level: 1},
 		{Type: ResourcePolicy}, {Type: RCPPolicy}, {Type: SessionPolicy}}
 	for _, ref := range want {

@@ -108,6 +108,40 @@ type evaluator struct {
 	cat     model.ActionCatalog
 	e       model.Evaluator
 	res     model.Result
+	dec     model.LineDecoder // the fast path; declined lines go to ParseCaseShared
+	req     model.Request     // reused from line to line (Request.ResetList)
+	bundle  model.Bundle      // reused from line to line (Case.BundleInto)
+	// warned memoizes the catalogue's warnings about a request by action and
+	// resource: lines whose requests repeat look the catalogue up once.
+	warned  map[string]map[string][]string
+	nWarned int
+}
+
+// useLineDecoder turns eval's fast line decoder on; TestEvalFastPathSameOutput
+// turns it off to compare the output with the reference decoder's.
+var useLineDecoder = true
+
+// maxWarned bounds a worker's memo of request warnings; past it the memo starts over.
+const maxWarned = 4096
+
+// requestWarnings returns model.RequestWarnings(req, ev.cat), memoized.
+func (ev *evaluator) requestWarnings(req *model.Request) []string {
+	byRes := ev.warned[req.Action]
+	if ws, ok := byRes[req.Resource]; ok {
+		return ws
+	}
+	ws := model.RequestWarnings(req, ev.cat)
+	if ev.warned == nil || ev.nWarned >= maxWarned {
+		ev.warned, ev.nWarned = map[string]map[string][]string{}, 0
+		byRes = nil
+	}
+	if byRes == nil {
+		byRes = map[string][]string{}
+		ev.warned[req.Action] = byRes
+	}
+	byRes[req.Resource] = ws
+	ev.nWarned++
+	return ws
 }
 
 // batch is a run of input lines and, once decided, their output.
@@ -126,19 +160,24 @@ type batch struct {
 
 const batchSize = 256
 
-// keep copies a line out of the reader's buffer into the batch's storage: a few
-// large chunks per batch instead of one allocation per line.
+// keep copies a line out of the reader's buffer into the batch's storage, which
+// is reused when the batch is (see stream): a line allocates nothing once the
+// first batches have grown their storage.
 func (b *batch) keep(line []byte) []byte {
-	const chunk = 64 << 10
-	if len(line) > chunk/4 {
-		return bytes.Clone(line)
+	if len(line) > 64<<10 {
+		return bytes.Clone(line) // a rare long line is not kept in the reused storage
 	}
-	if cap(b.arena)-len(b.arena) < len(line) {
-		b.arena = make([]byte, 0, chunk)
-	}
+	// A line already kept stays valid if append moves the storage: it still
+	// points into the old array, which the garbage collector keeps.
 	start := len(b.arena)
 	b.arena = append(b.arena, line...)
 	return b.arena[start:len(b.arena):len(b.arena)]
+}
+
+// reuse empties a written batch for the next lines, keeping its storage.
+func (b *batch) reuse() {
+	*b = batch{name: b.name, dir: b.dir, lines: b.lines[:0], arena: b.arena[:0], lineNos: b.lineNos[:0],
+		readErrs: b.readErrs[:0], out: b.out[:0], errOut: b.errOut[:0]}
 }
 
 // stream reads lines and has them decided by workers; results are written in order.
@@ -146,6 +185,25 @@ func (ev *evaluator) stream(r io.Reader, name, dir string, maxLine int, out, err
 	workers := runtime.GOMAXPROCS(0)
 	todo := make(chan *batch, workers)
 	done := make(chan *batch, workers)
+	// Written batches come back to the reader through free, so the storage of
+	// lines and results is allocated for the first few batches only: at most
+	// inFlight batches exist, and the reader waits for one to be written when
+	// all are in use (which also bounds eval's memory).
+	inFlight := 2*workers + 2
+	free := make(chan *batch, inFlight)
+	made := 1
+	next := func() *batch {
+		select {
+		case b := <-free:
+			return b
+		default:
+		}
+		if made < inFlight {
+			made++
+			return &batch{name: name, dir: dir}
+		}
+		return <-free
+	}
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -171,6 +229,8 @@ func (ev *evaluator) stream(r io.Reader, name, dir string, maxLine int, out, err
 				stats.add(pb.stats)
 				delete(pending, next)
 				next++
+				pb.reuse()
+				free <- pb // never blocks: at most inFlight batches exist
 			}
 		}
 	}()
@@ -184,7 +244,7 @@ func (ev *evaluator) stream(r io.Reader, name, dir string, maxLine int, out, err
 			cur.seq = seq
 			seq++
 			todo <- cur
-			cur = &batch{name: name, dir: dir}
+			cur = next()
 		}
 	}
 	var readErr error
@@ -258,23 +318,28 @@ func (ev *evaluator) one(bt *batch, line []byte, readErr error, n int) {
 		fail("", readErr, nil)
 		return
 	}
-	c, err := model.ParseCaseShared(line) // the batch keeps the line until its result is written
-	if err != nil {
-		id := ""
-		if c != nil {
-			id = c.ID
+	// The batch keeps the line until its result is written: the case's policies
+	// point into it.
+	c, ctx, ok := ev.dec.Decode(line)
+	if !ok || !useLineDecoder {
+		var err error
+		if c, err = model.ParseCaseShared(line); err != nil {
+			id := ""
+			if c != nil {
+				id = c.ID
+			}
+			fail(id, err, c)
+			return
 		}
-		fail(id, err, c)
-		return
 	}
 	c.Dir, c.Line, c.File = dir, n, name
-	b, err := c.Bundle(ev.pc)
-	if err != nil {
+	b := &ev.bundle
+	if err := c.BundleInto(ev.pc, b); err != nil {
 		fail(c.ID, err, c)
 		return
 	}
-	req, err := c.BuildRequest()
-	if err != nil {
+	req := &ev.req
+	if err := c.RequestInto(req, ctx); err != nil {
 		fail(c.ID, err, c)
 		return
 	}
@@ -300,7 +365,7 @@ func (ev *evaluator) one(bt *batch, line []byte, readErr error, n int) {
 			bt.errOut = fmt.Appendf(bt.errOut, "FAIL %s:%d %s: %s%s\n%s\n", name, n, c.ID, mm, src, b2.Bytes())
 		}
 	}
-	warnings := capResultWarnings(append(bundleWarnings(b), model.RequestWarnings(req, ev.cat)...))
+	warnings := capResultWarnings(append(bundleWarnings(b), ev.requestWarnings(req)...))
 	if ev.explain {
 		var b2 bytes.Buffer
 		fmt.Fprintf(&b2, "%s:%d %s\n", name, n, c.ID)
