@@ -46,7 +46,9 @@ func checkLineDecoder(d *LineDecoder, line []byte) error {
 	if c.Request.Context != nil {
 		return diff("request.context (the fast path lists it)", c.Request.Context, nil)
 	}
-	eq := func(a, b []jsontext.Value) bool { return slices.EqualFunc(a, b, func(x, y jsontext.Value) bool { return bytes.Equal(x, y) }) }
+	eq := func(a, b []jsontext.Value) bool {
+		return slices.EqualFunc(a, b, func(x, y jsontext.Value) bool { return bytes.Equal(x, y) })
+	}
 	p, q := c.Policies, ref.Policies
 	if !eq(p.Identity, q.Identity) || !eq(p.Boundary, q.Boundary) || !eq(p.Resource, q.Resource) ||
 		!slices.EqualFunc(p.SCP, q.SCP, eq) || !slices.EqualFunc(p.RCP, q.RCP, eq) {
