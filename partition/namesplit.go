@@ -28,35 +28,49 @@ import (
 // same regions. Each such predicate is an automaton over names (M's states
 // from m0, accepting where σ ∈ Fut); the caller walk takes them all.
 //
+// The caller's account is written the same way (${aws:PrincipalAccount}, the
+// spec's {account}, "the resource is in the caller's account"): a context may
+// hold both markers, and then a marker's "future" also holds the places where
+// the next marker starts, so that the account's and the name's predicates
+// together fix the regions.
+//
 // What this does not divide exactly is listed in Coverage.Unknown: a context
-// that writes the name twice or beside another variable.
+// that writes one of them twice or beside another variable.
 
-// nameMarker is the byte that stands for the caller's name in a context
-// language. It is never a name's byte, and the wildcards of a context do not
-// match it (markLang), so a context's strings hold it exactly where the name goes.
-const nameMarker = 0
+// The marker bytes stand for the caller's name and account in a context
+// language. Neither is a byte of a name or an account, and the wildcards of a
+// context do not match them (markLang), so a context's strings hold them
+// exactly where the name and the account go.
+const (
+	nameMarker    = 0
+	accountMarker = 1
+)
 
-// NameMarker is the language of the marker: a caller writes it where the
+var markers = Set(string([]byte{nameMarker, accountMarker}))
+
+// NameMarker is the language of the name marker: a caller writes it where the
 // caller's own name goes in a NameContext.
 func NameMarker() *Lang { return Byte(Set(string([]byte{nameMarker}))) }
 
+// AccountMarker is the same for the caller's account.
+func AccountMarker() *Lang { return Byte(Set(string([]byte{accountMarker}))) }
+
 // NameContext is a language of resources the caller writes its own user name
-// into (the spec's "owned by the caller" templates, its liveness resources),
-// with NameMarker where the name goes; Fold when the name is compared without
-// regard to case.
+// or account into (the spec's "owned by the caller" templates, its liveness
+// resources), with NameMarker and AccountMarker where they go; Fold when the
+// name is compared without regard to case.
 type NameContext struct {
 	Key  string
 	Lang *Lang
 	Fold bool
 }
 
-// markLang removes the marker from every byte set of l but the marker's own:
-// wildcards then never write it.
+// markLang removes the markers from every byte set of l but a marker's own:
+// wildcards then never write them.
 func markLang(l *Lang) *Lang {
-	marker := Set(string([]byte{nameMarker}))
 	out := &Lang{op: l.op, n: l.n, set: l.set, raw: l.raw}
-	if l.op == opSet && l.set != marker {
-		out.set = l.set.Minus(marker)
+	if l.op == opSet && l.set != Set(string([]byte{nameMarker})) && l.set != Set(string([]byte{accountMarker})) {
+		out.set = l.set.Minus(markers)
 	}
 	for _, sub := range l.subs {
 		out.subs = append(out.subs, markLang(sub))
@@ -110,23 +124,32 @@ func (e *enumerator) nameDomains() []*nameDomain {
 		d := dom(what)
 		if len(p.Vars) == 0 {
 			codes, _ := p.Subst(nil)
-			d.addStatic(e, "ns:"+what+":"+string(rune('0'+glob))+codesKey(codes, true), func() *Lang { return GlobLang(codes, glob) })
-			return
-		}
-		user := 0
-		for _, v := range p.Vars {
-			if v.Key == "aws:username" {
-				user++
+			k := "ns:" + what + ":" + string(rune('0'+glob)) + codesKey(codes, true)
+			l := func() *Lang { return GlobLang(codes, glob) }
+			d.addStatic(e, k, l)
+			if what == "resource" && accountSensitive(codes) {
+				dom("account").addStatic(e, k, l)
 			}
+			return
 		}
+		count := map[string]int{}
+		for _, v := range p.Vars {
+			count[v.Key]++
+		}
+		user, acct := count[keyUsername], count[keyPrincipalAccount]
 		switch {
-		case user == 0:
+		case user == 0 && acct == 0:
 			return
-		case user > 1 || len(p.Vars) > 1:
-			e.cov.unknown("principal: %s pattern %q writes ${aws:username} twice or beside another variable; callers are not divided by what it does to their names", what, p.Text)
+		case user > 1 || acct > 1 || len(p.Vars) > user+acct:
+			e.cov.unknown("principal: %s pattern %q writes ${aws:username} or ${aws:PrincipalAccount} twice or beside another variable; callers are not divided by what it does to their names and accounts", what, p.Text)
 			return
 		}
-		codes, _ := p.Subst(func(string) (string, bool) { return string([]byte{nameMarker}), true })
+		codes, _ := p.Subst(func(k string) (string, bool) {
+			if k == keyUsername {
+				return string([]byte{nameMarker}), true
+			}
+			return string([]byte{accountMarker}), true
+		})
 		d.addCtx(NameContext{Key: "nc:" + what + ":" + string(rune('0'+glob)) + codesKey(codes, true), Lang: markLang(GlobLang(codes, glob)), Fold: glob == GlobFold})
 	}
 	for i := range e.stmts {
@@ -149,6 +172,14 @@ func (e *enumerator) nameDomains() []*nameDomain {
 		c.Lang = markLang(c.Lang)
 		dom("resource").addCtx(c)
 	}
+	// Whether a resource is in the caller's account (resourcePreds), against
+	// the patterns whose account segment mixes digits and wildcards (a
+	// literal account is one of accounts(); a wildcard alone treats every
+	// account alike).
+	if d := byWhat["account"]; d != nil {
+		seg := Any(NotColon)
+		d.addCtx(NameContext{Key: "acct", Lang: Seq(Lit("arn:"), seg, Lit(":"), seg, Lit(":"), seg, Lit(":"), Alt(AccountMarker(), Seq()), Lit(":"), Any(AnyByte.Minus(markers)))})
+	}
 	var out []*nameDomain
 	for _, w := range order {
 		if d := byWhat[w]; len(d.statics) > 0 && len(d.ctxs) > 0 {
@@ -161,21 +192,28 @@ func (e *enumerator) nameDomains() []*nameDomain {
 // nameSplitBudget bounds the product states one context's split may visit.
 const nameSplitBudget = 200000
 
-// nameSplits returns the name predicates of every context (name languages, by
-// key), to be walked with the caller's other predicates.
-func (e *enumerator) nameSplits() (keys []string, langs []*Lang) {
+// split is one predicate on the caller's name or account (by marker).
+type split struct {
+	marker byte
+	key    string
+	lang   *Lang
+}
+
+// nameSplits returns the name and account predicates of every context, to be
+// walked with the caller's other predicates.
+func (e *enumerator) nameSplits() []split {
+	var out []split
 	for _, d := range e.nameDomains() {
 		for _, c := range d.ctxs {
-			ks, ls, ok := e.splitContext(d, c)
+			ss, ok := e.splitContext(d, c)
 			if !ok {
-				e.cov.unknown("principal: dividing callers by what %s does to their names took more than %d states", d.what, nameSplitBudget)
+				e.cov.unknown("principal: dividing callers by what %s does to their names and accounts took more than %d states", d.what, nameSplitBudget)
 				continue
 			}
-			keys = append(keys, ks...)
-			langs = append(langs, ls...)
+			out = append(out, ss...)
 		}
 	}
-	return keys, langs
+	return out
 }
 
 // product is the explicit product of the statics' automata, built as walked.
@@ -217,17 +255,20 @@ func (p *product) sig(m int32) string {
 	return string(b)
 }
 
-// splitContext computes the name predicates of one context against the
-// domain's statics; ok is false when the budget ran out.
-func (e *enumerator) splitContext(d *nameDomain, c NameContext) (keys []string, langs []*Lang, ok bool) {
+// splitContext computes the name and account predicates of one context against
+// the domain's statics; ok is false when the budget ran out.
+func (e *enumerator) splitContext(d *nameDomain, c NameContext) (out []split, ok bool) {
 	D := e.auto(c.Key, func() *Lang { return c.Lang })
 	m := &product{autos: d.statics, ids: map[string]int32{}}
-	m.id(make([]int32, len(d.statics)))
-	// Every byte class any of the automata tells apart, the marker aside.
+	m0 := m.id(make([]int32, len(d.statics)))
+	// Every byte class any of the automata tells apart, the markers aside.
 	var reps []byte
 	seen := map[string]bool{}
 	key := make([]byte, 4*(len(d.statics)+1))
-	for b := 1; b < 256; b++ {
+	for b := 0; b < 256; b++ {
+		if markers.Has(byte(b)) {
+			continue
+		}
 		for j, a := range append([]*auto{D}, d.statics...) {
 			v := a.classes[b]
 			key[4*j], key[4*j+1], key[4*j+2], key[4*j+3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
@@ -238,39 +279,18 @@ func (e *enumerator) splitContext(d *nameDomain, c NameContext) (keys []string, 
 		}
 	}
 	type pair struct{ d, m int32 }
-	spent := 0
-	// Starts: where the marker can be read, after a prefix of D.
-	var starts []pair
-	visited := map[pair]bool{{0, 0}: true}
-	queue := []pair{{0, 0}}
-	startSeen := map[pair]bool{}
-	for len(queue) > 0 {
-		p := queue[0]
-		queue = queue[1:]
-		if spent++; spent > nameSplitBudget {
-			return nil, nil, false
-		}
-		if D.dead[p.d] {
-			continue
-		}
-		if d2 := D.step(p.d, nameMarker); !D.dead[d2] {
-			if s := (pair{d2, p.m}); !startSeen[s] {
-				startSeen[s] = true
-				starts = append(starts, s)
-			}
-		}
-		for _, b := range reps {
-			q := pair{D.step(p.d, b), m.step(p.m, b)}
-			if !visited[q] {
-				visited[q] = true
-				queue = append(queue, q)
-			}
-		}
+	type start struct {
+		marker byte
+		at     pair
 	}
-	// Fut(d, m): the statics' vectors where D, from d after the name, accepts.
-	futs := map[pair]map[string]bool{}
-	fut := func(from pair) (map[string]bool, bool) {
-		if f, ok := futs[from]; ok {
+	spent := 0
+	var starts []start
+	startIDs := map[start]int{}
+	// seg walks D's text up to its end or the next marker, from a pair: its
+	// outcomes are the statics' vectors where D accepts and the markers' starts.
+	segs := map[pair]map[string]bool{}
+	seg := func(from pair) (map[string]bool, bool) {
+		if f, ok := segs[from]; ok {
 			return f, true
 		}
 		f := map[string]bool{}
@@ -283,10 +303,22 @@ func (e *enumerator) splitContext(d *nameDomain, c NameContext) (keys []string, 
 				return nil, false
 			}
 			if D.acc[p.d] {
-				f[m.sig(p.m)] = true
+				f["s"+m.sig(p.m)] = true
 			}
 			if D.dead[p.d] {
 				continue
+			}
+			for _, mk := range []byte{nameMarker, accountMarker} {
+				if d2 := D.step(p.d, mk); !D.dead[d2] {
+					st := start{mk, pair{d2, p.m}}
+					id, ok := startIDs[st]
+					if !ok {
+						id = len(starts)
+						startIDs[st] = id
+						starts = append(starts, st)
+					}
+					f[fmt.Sprintf("m%d", id)] = true
+				}
 			}
 			for _, b := range reps {
 				q := pair{D.step(p.d, b), m.step(p.m, b)}
@@ -296,33 +328,43 @@ func (e *enumerator) splitContext(d *nameDomain, c NameContext) (keys []string, 
 				}
 			}
 		}
-		futs[from] = f
+		segs[from] = f
 		return f, true
 	}
-	var nameBytes []byte
+	if _, ok := seg(pair{0, m0}); !ok {
+		return nil, false
+	}
+	var nameBytes, digitBytes []byte
 	for b := 0; b < 256; b++ {
 		if NameChars.Has(byte(b)) {
 			nameBytes = append(nameBytes, byte(b))
 		}
+		if Digits.Has(byte(b)) {
+			digitBytes = append(digitBytes, byte(b))
+		}
 	}
-	for si, st := range starts {
-		// The product states a name can lead to from this start, as an NFA
-		// (two edges per byte when the name is compared without regard to case).
-		local := map[int32]int32{st.m: 0}
-		states := []int32{st.m}
+	// starts grows while the segments after each marker are walked.
+	for si := 0; si < len(starts); si++ {
+		st := starts[si]
+		alphabet, fold := nameBytes, c.Fold
+		if st.marker == accountMarker {
+			alphabet, fold = digitBytes, false
+		}
+		// The product states a value can lead to from this start, as an NFA
+		// (two edges per byte when a name is compared without regard to case).
+		local := map[int32]int32{st.at.m: 0}
+		states := []int32{st.at.m}
 		var edges [][]nedge
 		for i := 0; i < len(states); i++ {
 			if spent++; spent > nameSplitBudget {
-				return nil, nil, false
+				return nil, false
 			}
 			byTarget := map[int32]ByteSet{}
 			var order []int32
-			for _, b := range nameBytes {
+			for _, b := range alphabet {
 				targets := []byte{b}
-				if c.Fold {
-					if f := foldSet(b); f != Set(string([]byte{b})) {
-						targets = append(targets, swapCase(b))
-					}
+				if fold && swapCase(b) != b {
+					targets = append(targets, swapCase(b))
 				}
 				for _, t := range targets {
 					to := m.step(states[i], t)
@@ -346,41 +388,40 @@ func (e *enumerator) splitContext(d *nameDomain, c NameContext) (keys []string, 
 			}
 			edges = append(edges, es)
 		}
-		// One predicate per vector some state's future holds, unless every
-		// state's future holds it (then it divides nothing).
-		stFuts := make([]map[string]bool, len(states))
-		sigs := map[string]bool{}
+		// One predicate per outcome some state leads to, unless every state
+		// leads to it (then it divides nothing).
+		stOuts := make([]map[string]bool, len(states))
+		toks := map[string]bool{}
 		for i, s := range states {
-			f, ok := fut(pair{st.d, s})
+			f, ok := seg(pair{st.at.d, s})
 			if !ok {
-				return nil, nil, false
+				return nil, false
 			}
-			stFuts[i] = f
-			for sg := range f {
-				sigs[sg] = true
+			stOuts[i] = f
+			for t := range f {
+				toks[t] = true
 			}
 		}
-		sorted := make([]string, 0, len(sigs))
-		for sg := range sigs {
-			sorted = append(sorted, sg)
+		sorted := make([]string, 0, len(toks))
+		for t := range toks {
+			sorted = append(sorted, t)
 		}
 		sort.Strings(sorted)
-		for _, sg := range sorted {
+		for _, t := range sorted {
 			var accept []int32
 			for i := range states {
-				if stFuts[i][sg] {
+				if stOuts[i][t] {
 					accept = append(accept, int32(i))
 				}
 			}
 			if len(accept) == len(states) {
 				continue
 			}
-			raw := &rawNFA{edges: edges, start: []int32{0}, accept: accept}
-			keys = append(keys, fmt.Sprintf("nsplit:%s:%s:%d:%x", d.what, c.Key, si, sg))
-			langs = append(langs, Raw(raw))
+			out = append(out, split{marker: st.marker, key: fmt.Sprintf("nsplit:%s:%s:%d:%x", d.what, c.Key, si, t),
+				lang: Raw(&rawNFA{edges: edges, start: []int32{0}, accept: accept})})
 		}
 	}
-	return keys, langs, true
+	return out, true
 }
 
 func swapCase(b byte) byte {
@@ -392,3 +433,26 @@ func swapCase(b byte) byte {
 	}
 	return b
 }
+
+// accountSensitive reports whether a resource pattern's account segment has
+// both a literal byte and a wildcard.
+func accountSensitive(codes []Code) bool {
+	seg, lit, wild := 0, false, false
+	for _, c := range codes {
+		if c == ':' {
+			seg++
+			continue
+		}
+		if seg == 4 {
+			lit = lit || c <= 0xFF
+			wild = wild || c > 0xFF
+		}
+	}
+	return lit && wild
+}
+
+// Lower-cased keys of the variables a context may hold.
+const (
+	keyUsername         = "aws:username"
+	keyPrincipalAccount = "aws:principalaccount"
+)

@@ -2,6 +2,7 @@ package partition
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/iamfuzz/iamfuzz/corpus/catalog"
@@ -74,5 +75,32 @@ func TestNameSplitTwiceIsUnknown(t *testing.T) {
 	cov := Enumerate(context.Background(), &Problem{Policies: []*model.Policy{pol}, Catalog: catalog.MustLoad()}, func(*Class) bool { return true })
 	if cov.Exact() {
 		t.Error("a resource writing ${aws:username} twice was reported covered exactly")
+	}
+}
+
+// An account pattern with a wildcard (arn:aws:iam::9*:user/*) treats callers of
+// the accounts it matches apart: their own users are inside it, everyone
+// else's are in another account (corpus/examples/heldout/brk-accesskeys-account-prefix.json).
+func TestAccountSplitByStaticPatterns(t *testing.T) {
+	pol := mustParse(t, `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"arn:aws:iam::9*:user/*"}]}`)
+	p := &Problem{Policies: []*model.Policy{pol}, Catalog: catalog.MustLoad()}
+	b := &model.Bundle{Identity: []*model.Compiled{model.Compile(pol)}}
+	sameAccount := false
+	Enumerate(context.Background(), p, func(c *Class) bool {
+		if c.Action != "iam:CreateAccessKey" || !strings.Contains(c.Resource, ":"+c.Principal.Account+":") {
+			return true
+		}
+		r, err := model.NewRequest(c.Principal.ARN(), c.Action, c.Resource, c.Context)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if model.Decide(b, r).Decision == model.Allowed {
+			sameAccount = true
+		}
+		return true
+	})
+	if !sameAccount {
+		t.Error("no caller in a 9… account was drawn: the grant on its own account's users was never decided")
 	}
 }

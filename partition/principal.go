@@ -147,7 +147,7 @@ func (e *enumerator) principals() []Principal {
 	}
 	names := e.names()
 	accounts := e.accounts()
-	splitKeys, splitLangs := e.nameSplits()
+	splits := e.nameSplits()
 	digits12 := Between(Byte(Digits), 12, 12)
 	nameL := Plus(Byte(NameChars))
 	path := Star(Seq(Plus(Byte(PathChars)), Lit("/")))
@@ -176,6 +176,12 @@ func (e *enumerator) principals() []Principal {
 		for _, a := range accounts {
 			addPred("pacct:"+prefix+a, func() *Lang { return Seq(Lit(prefix+a+mid), Any(AnyByte)) })
 		}
+		// Accounts the policies' patterns treat differently (namesplit.go).
+		for _, sp := range splits {
+			if l := sp.lang; sp.marker == accountMarker {
+				addPred("pa:"+prefix+mid+sp.key, func() *Lang { return Seq(Lit(prefix), l, Lit(mid), Any(AnyByte)) })
+			}
+		}
 		for _, n := range names {
 			addPred("pname:"+mid+n, func() *Lang { return Seq(Lit(prefix), digits12, Lit(mid), path, Lit(n)) })
 			addPred("pnamef:"+mid+n, func() *Lang { return Seq(Lit(prefix), digits12, Lit(mid), path, LitFold(n)) })
@@ -183,9 +189,10 @@ func (e *enumerator) principals() []Principal {
 		if k.kind == UserPrincipal {
 			// Users whose names the policy's patterns treat differently
 			// (namesplit.go).
-			for i, sk := range splitKeys {
-				l := splitLangs[i]
-				addPred("pn:"+sk, func() *Lang { return Seq(Lit(prefix), digits12, Lit(mid), path, l) })
+			for _, sp := range splits {
+				if l := sp.lang; sp.marker == nameMarker {
+					addPred("pn:"+sp.key, func() *Lang { return Seq(Lit(prefix), digits12, Lit(mid), path, l) })
+				}
 			}
 			addPred("ppath", func() *Lang {
 				return Seq(Lit(prefix), digits12, Lit(mid), Plus(Byte(PathChars)), Lit("/"), Any(AnyByte))

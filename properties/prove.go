@@ -259,12 +259,12 @@ func (t *Target) problem() *partition.Problem {
 	// by what their names do there against the policy's patterns.
 	if o := s.OwnerOnly; o != nil {
 		for _, tpl := range o.Owned {
-			p.NameContexts = append(p.NameContexts, partition.NameContext{Key: "owned:" + tpl.Text, Lang: tpl.langWith(nil, partition.NameMarker()), Fold: true})
+			p.NameContexts = append(p.NameContexts, partition.NameContext{Key: "owned:" + tpl.Text, Lang: tpl.langWith(partition.AccountMarker(), partition.NameMarker()), Fold: true})
 		}
 	}
 	for _, r := range s.Liveness {
 		if (r.Principal == ShapeUser || r.Principal == ShapePathedUser) && r.Resource.HasUser() {
-			p.NameContexts = append(p.NameContexts, partition.NameContext{Key: "live:" + r.Resource.Text, Lang: r.Resource.langWith(nil, partition.NameMarker())})
+			p.NameContexts = append(p.NameContexts, partition.NameContext{Key: "live:" + r.Resource.Text, Lang: r.Resource.langWith(partition.AccountMarker(), partition.NameMarker())})
 		}
 	}
 	p.Resources = func(pr partition.Principal) []partition.ResourcePred {
