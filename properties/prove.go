@@ -77,6 +77,16 @@ func (t *Target) Prove(ctx context.Context, o Options) *Report {
 			rep.Findings = append(rep.Findings, v)
 		}
 	}
+	// Stopping at the first error, a whole-bundle error is that error: the
+	// enumeration could only add findings (it would otherwise run in full, as
+	// its classes never set failed; AWSPCSServiceRolePolicy decided 125 k
+	// classes after its passrole-ec2 finding).
+	if o.StopAtFirst && !o.EnumerateOnly && rep.Failed() {
+		rep.FirstErrorAfter = time.Since(start)
+		rep.Coverage = &partition.Coverage{Keys: map[string]int{}, Stopped: true}
+		rep.finish(start, 0, o)
+		return rep
+	}
 	// Stopping at the first error, decide the likeliest requests before
 	// enumerating (prove_quick.go): one that breaks an invariant is the fail.
 	if o.StopAtFirst && !o.EnumerateOnly && t.quickFail(ctx, o, start, rep, groups) {

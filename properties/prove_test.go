@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/iamfuzz/iamfuzz/model"
 	"github.com/iamfuzz/iamfuzz/properties"
 	"go.yaml.in/yaml/v3"
 )
@@ -88,5 +89,32 @@ func checkExpected(t *testing.T, dir, spec string) {
 				t.Errorf("fails %v, want %s among them", got, w.Invariant)
 			}
 		})
+	}
+}
+
+// A proof that stops at its first error and whose whole-bundle checks already
+// found one (here iam:PassRole with ec2:RunInstances, an escalation) ends
+// there: enumerating the classes could only add findings. Collecting every
+// finding, the same error is reported and the classes are enumerated.
+func TestWholeCheckErrorStopsTheProof(t *testing.T) {
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:PassRole","ec2:RunInstances"],"Resource":"*"}]}`
+	pol, err := model.Parse([]byte(doc), model.IdentityPolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, _ := properties.ChooseDefault(pol)
+	tg := properties.NewTarget("passrole.json", pol, spec)
+	first := tg.Prove(context.Background(), properties.Options{StopAtFirst: true, NoMinimize: true})
+	all := tg.Prove(context.Background(), properties.Options{})
+	for _, rep := range []*properties.Report{first, all} {
+		if rep.Verdict != properties.VerdictFail || !slices.ContainsFunc(rep.BySeverity(properties.SeverityError), func(v *properties.Violation) bool { return v.Invariant == "no-escalation" }) {
+			t.Fatalf("verdict %s, findings %d: want a no-escalation fail", rep.Verdict, len(rep.Findings))
+		}
+	}
+	if first.Coverage.Classes != 0 || !first.Coverage.Stopped || first.FirstErrorAfter <= 0 {
+		t.Errorf("stopping at the first error: %d classes decided, stopped %v, first error after %v", first.Coverage.Classes, first.Coverage.Stopped, first.FirstErrorAfter)
+	}
+	if all.Coverage.Classes == 0 {
+		t.Error("collecting every finding, the classes must still be enumerated")
 	}
 }
