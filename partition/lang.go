@@ -1,6 +1,7 @@
 package partition
 
 import (
+	"math/bits"
 	"strings"
 )
 
@@ -128,6 +129,39 @@ func Lit(s string) *Lang {
 		parts[i] = Byte(Set(s[i : i+1]))
 	}
 	return Seq(parts...)
+}
+
+// word returns the one string of a language made of single bytes in sequence
+// (Lit), and whether it is one.
+func (l *Lang) word() (string, bool) {
+	var b []byte
+	var walk func(l *Lang) bool
+	walk = func(l *Lang) bool {
+		switch l.op {
+		case opSet:
+			n, c := 0, 0
+			for i, w := range l.set {
+				n += bits.OnesCount64(w)
+				if w != 0 {
+					c = i*64 + bits.TrailingZeros64(w)
+				}
+			}
+			b = append(b, byte(c))
+			return n == 1
+		case opSeq:
+			for _, s := range l.subs {
+				if !walk(s) {
+					return false
+				}
+			}
+			return true
+		}
+		return false
+	}
+	if !walk(l) {
+		return "", false
+	}
+	return string(b), true
 }
 
 // LitFold is s under ASCII case folding.

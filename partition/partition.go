@@ -35,6 +35,7 @@ type enumerator struct {
 	meets  map[[2]string]bool
 	incl   map[[2]string]bool
 	tplSvc map[string]string
+	words  map[string]word // resource predicates of one string, by key
 	// nameList caches names().
 	nameList []string
 	// spent counts the product states of all walks so far; exhausted is set
@@ -203,6 +204,12 @@ func (e *enumerator) computeGroups(x *actionIndex) []*Group {
 			}
 		}
 	}
+	for _, g := range out {
+		g.tpls = make([]tplInfo, len(g.tplOrder))
+		for i, t := range g.tplOrder {
+			g.tpls[i] = tplInfo{text: t, action: g.templates[t], key: "tpl:" + t, service: templateService(t), acctKind: accountKind(t)}
+		}
+	}
 	return out
 }
 
@@ -292,6 +299,17 @@ func (e *enumerator) meet(ka string, a func() *auto, kb string, b *auto) bool {
 	return m
 }
 
+// meetWord is meet for a language of the one string w: whether a accepts it.
+func (e *enumerator) meetWord(ka string, a func() *auto, kb, w string) bool {
+	k := [2]string{ka, kb}
+	if m, ok := e.meets[k]; ok {
+		return m
+	}
+	m := a().matches(w)
+	e.meets[k] = m
+	return m
+}
+
 // lookupIn returns a variable lookup for a principal and context.
 func lookupIn(pr Principal, ctx map[string]model.ContextValue) func(string) (string, bool) {
 	return func(key string) (string, bool) {
@@ -339,12 +357,17 @@ func (e *enumerator) group(pr Principal, g *Group, visit func(*Class) bool) bool
 		e.cov.Contexts += len(ctxs)
 		for _, r := range res {
 			for _, c := range ctxs {
-				m := make(map[string]model.ContextValue, len(c)+len(asg))
-				for k, v := range asg {
-					m[k] = v
-				}
-				for k, v := range c {
-					m[k] = v
+				// Without coupled keys the context combination is the class's
+				// context as it is: classes share it (Class.Context: read only).
+				m := c
+				if len(asg) > 0 {
+					m = make(map[string]model.ContextValue, len(c)+len(asg))
+					for k, v := range asg {
+						m[k] = v
+					}
+					for k, v := range c {
+						m[k] = v
+					}
 				}
 				e.cov.Classes++
 				if !visit(&Class{Principal: pr, Action: r.action, Resource: r.resource, Context: m, Group: g}) {

@@ -134,7 +134,9 @@ type Class struct {
 	Principal Principal
 	Action    string
 	Resource  string
-	Context   map[string]model.ContextValue
+	// Context is keyed by lower-cased key. Classes share their context maps:
+	// a visitor reads it during the visit and neither modifies nor keeps it.
+	Context map[string]model.ContextValue
 	// Group is the action group; every action of it gets the same answer.
 	Group *Group
 }
@@ -151,6 +153,15 @@ type Group struct {
 	templates  map[string]string // ARN template -> an action of the group that takes it; "*" for none
 	rank       map[string]int    // preference of named actions (1 first)
 	tplOrder   []string
+	// tpls are tplOrder's templates with what resourceClasses reads of each,
+	// worked out once per grouping rather than per principal (issue 15).
+	tpls []tplInfo
+}
+
+// tplInfo is one ARN template of a group: the action that takes it, its
+// automaton key, literal service and account kind (templateService, accountKind).
+type tplInfo struct {
+	text, action, key, service, acctKind string
 }
 
 // Coverage says what an enumeration covered.

@@ -24,6 +24,28 @@ type resourcePred struct {
 	pats []resPattern
 }
 
+// isWord reports, cached by key, whether a caller's predicate is one string
+// (a literal ARN, such as a liveness rule's resource); e.words holds it.
+func (e *enumerator) isWord(p *resourcePred) bool {
+	if p.pats != nil {
+		return false
+	}
+	w, ok := e.words[p.key]
+	if !ok {
+		w.w, w.ok = p.lang().word()
+		if e.words == nil {
+			e.words = map[string]word{}
+		}
+		e.words[p.key] = w
+	}
+	return w.ok
+}
+
+type word struct {
+	w  string
+	ok bool
+}
+
 // resPattern is one resource pattern with its variables substituted.
 type resPattern struct {
 	key     string
@@ -216,8 +238,9 @@ func (e *enumerator) resourceClasses(pr Principal, g *Group, look func(string) (
 		}
 	}
 	generic := map[string]bool{}
-	for _, t := range g.tplOrder {
-		action := g.templates[t]
+	for ti := range g.tpls {
+		tp := &g.tpls[ti]
+		t, action := tp.text, tp.action
 		if t == "*" {
 			in := make([]bool, len(preds))
 			for i, p := range preds {
@@ -236,8 +259,7 @@ func (e *enumerator) resourceClasses(pr Principal, g *Group, look func(string) (
 			add(action, "*", in)
 			continue
 		}
-		svc := templateService(t)
-		tk := "tpl:" + t
+		svc, tk := tp.service, tp.key
 		var ta *auto
 		tauto := func() *auto {
 			if ta == nil {
@@ -262,6 +284,13 @@ func (e *enumerator) resourceClasses(pr Principal, g *Group, look func(string) (
 				}
 			case p.service != "" && svc != "" && p.service != svc:
 				continue
+			case e.isWord(p):
+				// A single string meets the template exactly when the
+				// template's automaton accepts it: no product to explore.
+				if !e.meetWord(tk, tauto, p.key, e.words[p.key].w) {
+					continue
+				}
+				a = e.auto(p.key, p.lang)
 			default:
 				if a = e.auto(p.key, p.lang); !e.meet(tk, tauto, p.key, a) {
 					continue
@@ -277,7 +306,7 @@ func (e *enumerator) resourceClasses(pr Principal, g *Group, look func(string) (
 		// Templates that no pattern can reach differ only in whether their
 		// resources can be in the caller's account: one walk per kind.
 		if !relevant {
-			k := accountKind(t)
+			k := tp.acctKind
 			if generic[k] {
 				continue
 			}

@@ -3,6 +3,7 @@ package properties
 import (
 	"github.com/iamfuzz/iamfuzz/corpus/catalog"
 	"github.com/iamfuzz/iamfuzz/model"
+	"github.com/iamfuzz/iamfuzz/partition"
 )
 
 // prober is one worker's reusable storage for drawing and checking probes: the
@@ -148,24 +149,55 @@ func (t *Target) check(p Probe, w *prober) ProbeOutcome {
 		}
 		ctx = w.ctx
 	}
-	r := &w.req
 	principal := w.str(strKey{kind: strCallerARN, c: p.Caller}, p.Caller.ARN)
-	if err := r.Reset(principal, p.Action, p.Resource, "", ctx); err != nil {
+	po := t.decideIn(w, principal, p.Action, p.Resource, ctx)
+	if len(po.Violations) > 0 {
+		po = ownRequest(p, po)
+	}
+	return po
+}
+
+// checkClass is check(probeOf(c), w), with the probe built only for a class
+// that breaks an invariant: the request is made from the class's context map
+// as it is (lower-cased keys, which name the same keys: IAM's context keys
+// are case-insensitive, docs/semantics.md) and arn, the ARN of the class's
+// caller. The probe is returned with the violations, for minimizing.
+func (t *Target) checkClass(c *partition.Class, arn string, w *prober) (Probe, ProbeOutcome) {
+	var ctx map[string]model.ContextValue
+	if len(c.Context) > 0 {
+		ctx = c.Context
+	}
+	po := t.decideIn(w, arn, c.Action, c.Resource, ctx)
+	if len(po.Violations) == 0 {
+		return Probe{}, po
+	}
+	p := probeOf(c)
+	return p, ownRequest(p, po)
+}
+
+// decideIn decides and judges one request in the worker's storage.
+func (t *Target) decideIn(w *prober, principal, action, resource string, ctx map[string]model.ContextValue) ProbeOutcome {
+	r := &w.req
+	if err := r.Reset(principal, action, resource, "", ctx); err != nil {
 		return ProbeOutcome{Err: err}
 	}
 	w.eval.Decide(t.bundleFor(r), r, &w.res)
 	j := judgement{req: r, w: w}
 	po := ProbeOutcome{Violations: t.judge(r, &w.res, &j)}
 	po.Judged = j.get()
-	if len(po.Violations) > 0 {
-		own, err := p.Request()
-		if err != nil {
-			return ProbeOutcome{Err: err} // cannot happen: r was built from the same probe
-		}
-		po.Request = own
-		for _, v := range po.Violations {
-			v.Request = own
-		}
+	return po
+}
+
+// ownRequest gives a probe's violations a request of their own, built afresh
+// from the probe: the worker's is reused for the next one.
+func ownRequest(p Probe, po ProbeOutcome) ProbeOutcome {
+	own, err := p.Request()
+	if err != nil {
+		return ProbeOutcome{Err: err} // cannot happen: the worker's request was built from the same probe
+	}
+	po.Request = own
+	for _, v := range po.Violations {
+		v.Request = own
 	}
 	return po
 }

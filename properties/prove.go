@@ -104,6 +104,10 @@ func (t *Target) Prove(ctx context.Context, o Options) *Report {
 	// are (prober.go); the enumeration calls visit on this goroutine only.
 	w := t.getProber()
 	defer t.probers.Put(w)
+	// Classes come principal by principal: the caller's ARN is worked out once
+	// for each.
+	var lastPr partition.Principal
+	lastARN := ""
 	cov := partition.Enumerate(ctx, prob, func(c *partition.Class) bool {
 		if t.voc.homeCallers && c.Principal.Account != t.voc.accounts[0] {
 			// The policy is attached in its stack's account (TargetWith): callers
@@ -117,8 +121,10 @@ func (t *Target) Prove(ctx context.Context, o Options) *Report {
 			o.Progress(pending)
 			pending = 0
 		}
-		p := probeOf(c)
-		po := t.check(p, w)
+		if lastARN == "" || c.Principal != lastPr {
+			lastPr, lastARN = c.Principal, callerOf(c.Principal).ARN()
+		}
+		p, po := t.checkClass(c, lastARN, w)
 		if po.Err != nil {
 			return true
 		}
@@ -184,17 +190,24 @@ func alsoInGroup(v *Violation, g *partition.Group) {
 	}
 }
 
-// probeOf turns a class witness into a probe.
-func probeOf(c *partition.Class) Probe {
-	pr := c.Principal
-	caller := Caller{Account: pr.Account, Path: pr.Path, Name: pr.Name, Session: pr.Session}
+// callerOf is the caller of a class's principal.
+func callerOf(pr partition.Principal) Caller {
+	c := Caller{Account: pr.Account, Path: pr.Path, Name: pr.Name, Session: pr.Session}
 	switch pr.Kind {
 	case partition.RoleSessionPrincipal:
-		caller.Kind = RoleSessionCaller
+		c.Kind = RoleSessionCaller
 	case partition.FederatedPrincipal:
-		caller.Kind = FederatedCaller
+		c.Kind = FederatedCaller
 	}
-	p := Probe{Caller: caller, Action: c.Action, Resource: c.Resource}
+	return c
+}
+
+// The class contexts' lower-cased spelling of the MFA keys.
+var lowerMFAPresent, lowerMFAAge = strings.ToLower(keyMFAPresent), strings.ToLower(keyMFAAge)
+
+// probeOf turns a class witness into a probe.
+func probeOf(c *partition.Class) Probe {
+	p := Probe{Caller: callerOf(c.Principal), Action: c.Action, Resource: c.Resource}
 	keys := make([]string, 0, len(c.Context))
 	for k := range c.Context {
 		keys = append(keys, k)
@@ -203,9 +216,9 @@ func probeOf(c *partition.Class) Probe {
 	for _, k := range keys {
 		name := k
 		switch k {
-		case strings.ToLower(keyMFAPresent):
+		case lowerMFAPresent:
 			name = keyMFAPresent
-		case strings.ToLower(keyMFAAge):
+		case lowerMFAAge:
 			name = keyMFAAge
 		}
 		p.Context = append(p.Context, ContextEntry{Key: name, Value: c.Context[k]})
@@ -258,9 +271,9 @@ func (t *Target) problem() *partition.Problem {
 	// Only the MFA states AWS sends are judged; other values need no deciding.
 	p.KeepValue = func(key string, v *model.ContextValue) bool {
 		switch key {
-		case strings.ToLower(keyMFAPresent):
+		case lowerMFAPresent:
 			return v == nil || (!v.Multi && len(v.Values) == 1 && (v.Values[0] == "true" || v.Values[0] == "false"))
-		case strings.ToLower(keyMFAAge):
+		case lowerMFAAge:
 			return v == nil || validAge(*v)
 		}
 		return true
@@ -293,13 +306,7 @@ func (t *Target) problem() *partition.Problem {
 				}
 			}
 		}
-		c := Caller{Account: pr.Account, Path: pr.Path, Name: pr.Name, Session: pr.Session}
-		switch pr.Kind {
-		case partition.RoleSessionPrincipal:
-			c.Kind = RoleSessionCaller
-		case partition.FederatedPrincipal:
-			c.Kind = FederatedCaller
-		}
+		c := callerOf(pr)
 		for _, r := range s.Liveness {
 			if r.Principal.Fits(c) {
 				res := r.Resource.Instantiate(c)
