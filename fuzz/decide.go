@@ -7,7 +7,7 @@ import (
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/iamfuzz/iamfuzz/model"
-	"github.com/iamfuzz/iamfuzz/properties"
+	"github.com/iamfuzz/iamfuzz/properties/choice"
 	"github.com/iamfuzz/iamfuzz/properties/gencase"
 	"github.com/iamfuzz/iamfuzz/properties/mutate"
 )
@@ -95,7 +95,7 @@ func checkDecide(data []byte) error {
 	// access. Only an allowed request can lose access, so only then is the
 	// extra policy drawn (and parsed).
 	if first.Decision == model.Allowed {
-		extra := gencase.Policy(properties.NewBytesSource(append([]byte{7}, data...)), 2)
+		extra := gencase.Policy(choice.NewBytesSource(append([]byte{7}, data...)), 2)
 		if cp, err := fuzzCache.Compile([]byte(extra), model.IdentityPolicy); err == nil && !hasDeny(cp.Policy) {
 			more := *b
 			more.Identity = append(append([]*model.Compiled{}, b.Identity...), cp)

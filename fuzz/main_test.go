@@ -2,40 +2,74 @@ package fuzz
 
 import (
 	"flag"
+	"fmt"
 	"os"
+	"regexp"
 	"testing"
+
+	"github.com/iamfuzz/iamfuzz/fuzz/seedcorpus"
 )
 
-// defaultMinimize is the minimization budget of go test -fuzz for these targets
-// when the command line gives none. Go minimizes every new corpus entry for up to
-// 60 s by default and reports no executions meanwhile; minimizing an input of n
-// bytes costs about n² executions, so even the targets' small inputs (≤128 and
-// ≤384 bytes) could pause a run for seconds on a loaded machine. 500 executions
-// cut the ignored tail and most removable bytes; a failure prints its case in
-// full anyway. -fuzzminimizetime on the command line wins.
-const defaultMinimize = "500x"
+// elsewhere names the fuzz targets that live in a package of their own, each
+// linking only what it needs (docs/fuzzing.md), without their Fuzz prefix: a
+// target's full name may occur in one file only (TestOneFilePerTarget, which
+// also keeps this table complete). here is this package's target.
+var elsewhere = map[string]string{
+	"Parse":      "./fuzz/parse",
+	"Invariants": "./fuzz/invariants",
+}
 
+const here = "Decide"
+
+// TestMain gives go test -fuzz the targets' minimization budget
+// (seedcorpus.DefaultMinimize) unless the command line gives one. And since go
+// test -fuzz=FuzzX ./fuzz with no FuzzX here passes without fuzzing anything,
+// it stops such a run and names the package the target is in.
 func TestMain(m *testing.M) {
 	flag.Parse()
-	given := false
-	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.fuzzminimizetime" })
-	if !given {
-		if err := flag.Set("test.fuzzminimizetime", defaultMinimize); err != nil {
-			panic(err) // the testing package renamed its flag: TestMinimizeDefault says so too
+	if err := seedcorpus.SetMinimizeDefault(); err != nil {
+		panic(err) // the testing package renamed its flag: TestMinimizeDefault says so too
+	}
+	if f := flag.Lookup("test.fuzz"); f != nil && f.Value.String() != "" {
+		if msg := notHere(f.Value.String()); msg != "" {
+			fmt.Fprintln(os.Stderr, msg)
+			os.Exit(2)
 		}
 	}
 	os.Exit(m.Run())
 }
 
+// notHere says where the targets a -fuzz pattern names are when it names none
+// of this package's ("" otherwise, and for a pattern that is not a regexp,
+// which go test reports itself).
+func notHere(pattern string) string {
+	re, err := regexp.Compile(pattern)
+	if err != nil || re.MatchString("Fuzz"+here) {
+		return ""
+	}
+	for short, pkg := range elsewhere {
+		if name := "Fuzz" + short; re.MatchString(name) {
+			return fmt.Sprintf("fuzz: %s is in package %s, not ./fuzz: go test -fuzz=%s %s", name, pkg, name, pkg)
+		}
+	}
+	return ""
+}
+
 // TestMinimizeDefault: the default budget is in place unless given.
 func TestMinimizeDefault(t *testing.T) {
-	f := flag.Lookup("test.fuzzminimizetime")
-	if f == nil {
-		t.Fatal("no -test.fuzzminimizetime flag")
+	if !seedcorpus.MinimizeDefaultInPlace() {
+		t.Fatalf("-test.fuzzminimizetime is not %s", seedcorpus.DefaultMinimize)
 	}
-	given := false
-	flag.Visit(func(g *flag.Flag) { given = given || (g.Name == f.Name && g.Value.String() != defaultMinimize) })
-	if !given && f.Value.String() != defaultMinimize {
-		t.Errorf("-test.fuzzminimizetime is %s, want %s", f.Value, defaultMinimize)
+}
+
+// TestNotHere: a -fuzz pattern that names only another package's target gets
+// that package; this package's target, or nothing known, gets no message.
+func TestNotHere(t *testing.T) {
+	for pattern, want := range map[string]bool{
+		"Fuzz" + "Invariants": true, "^Fuzz" + "Parse$": true, "Fuzz" + here: false, "Fuzz": false, "FuzzNothing": false, "(": false,
+	} {
+		if got := notHere(pattern) != ""; got != want {
+			t.Errorf("notHere(%q) = %q", pattern, notHere(pattern))
+		}
 	}
 }

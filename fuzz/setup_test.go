@@ -1,9 +1,7 @@
 package fuzz
 
 import (
-	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,31 +9,20 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/iamfuzz/iamfuzz/corpus/managed"
-	"github.com/iamfuzz/iamfuzz/fuzz/parse"
+	"github.com/iamfuzz/iamfuzz/fuzz/seedcorpus"
 )
 
-// TestSeedsAreSmall: every target has seeds, none longer than the target reads
+// TestSeedsAreSmall: the target has seeds, none longer than it reads
 // (minimizing a new input costs about n² executions of the target).
 func TestSeedsAreSmall(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		seeds func() ([][]byte, error)
-		max   int
-	}{
-		{"decide", decideSeeds, maxDecideInput},
-		{"invariants", invariantSeeds, 16},
-	} {
-		seeds, err := tc.seeds()
-		if err != nil || len(seeds) == 0 {
-			t.Errorf("%s: %d seeds: %v", tc.name, len(seeds), err)
+	seeds, err := DecideSeeds()
+	if err != nil || len(seeds) == 0 {
+		t.Fatalf("%d seeds: %v", len(seeds), err)
+	}
+	for _, s := range seeds {
+		if len(s) > maxDecideInput {
+			t.Errorf("a seed of %d bytes, over %d: %q", len(s), maxDecideInput, s)
 		}
-		for _, s := range seeds {
-			if len(s) > tc.max {
-				t.Errorf("%s: a seed of %d bytes, over %d: %q", tc.name, len(s), tc.max, s)
-			}
-		}
-		t.Logf("%s: %d seeds", tc.name, len(seeds))
 	}
 }
 
@@ -43,14 +30,14 @@ func TestSeedsAreSmall(t *testing.T) {
 // directory (libFuzzer binaries run elsewhere, without the source tree).
 func TestCorpusFromAnotherDirectory(t *testing.T) {
 	t.Chdir(t.TempDir())
-	sc, err := readCorpus()
+	sc, err := seedcorpus.Read()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(sc.cases) < 100 || len(sc.targets) == 0 {
-		t.Fatalf("%d cases, %d invariant targets", len(sc.cases), len(sc.targets))
+	if len(sc.Cases) < 100 {
+		t.Fatalf("%d cases", len(sc.Cases))
 	}
-	for _, c := range sc.cases {
+	for _, c := range sc.Cases {
 		if strings.Contains(caseLine(c), `"$ref"`) {
 			t.Fatalf("case %s still has a $ref", c.ID)
 		}
@@ -105,15 +92,31 @@ func TestOneFilePerTarget(t *testing.T) {
 		t.Fatal(err)
 	}
 	var names []string
+	outside := 0
 	for p, c := range contents {
 		if strings.HasSuffix(p, ".go") {
 			for _, m := range decl.FindAllStringSubmatch(c, -1) {
 				names = append(names, m[1])
+				// TestMain points at the package of a target that is not here.
+				short := strings.TrimPrefix(m[1], "Fuzz")
+				if dir := filepath.Dir(p); dir == "." {
+					if short != here {
+						t.Errorf("%s is in package fuzz, but here is %q", m[1], here)
+					}
+				} else {
+					outside++
+					if want := "./fuzz/" + filepath.ToSlash(dir); elsewhere[short] != want {
+						t.Errorf("%s is in %s, but elsewhere says %q", m[1], want, elsewhere[short])
+					}
+				}
 			}
 		}
 	}
 	if len(names) == 0 {
 		t.Fatal("no fuzz targets found")
+	}
+	if len(elsewhere) != outside {
+		t.Errorf("elsewhere names %d targets, but %d are in other packages", len(elsewhere), outside)
 	}
 	for _, n := range names {
 		var in []string
@@ -146,35 +149,5 @@ func TestMemoIsBounded(t *testing.T) {
 	v, _ := m.get(last, build)
 	if w, _ := m.get(last, build); w != v || builds != 3*maxMemo {
 		t.Fatalf("a memoized key was rebuilt: %d then %d, %d builds", v, w, builds)
-	}
-}
-
-var updateSeeds = flag.Bool("update", false, "rewrite fuzz/parse/managed_seeds.txt")
-
-// TestParseManagedSeeds: the parse target's embedded sample of the managed
-// policies' statements is what parse.ManagedSeeds gives on corpus/managed today
-// (package parse does not link corpus/managed, see there). -update rewrites it.
-func TestParseManagedSeeds(t *testing.T) {
-	mps, err := managed.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	docs := make([]string, len(mps))
-	for i, mp := range mps {
-		docs[i] = mp.Document
-	}
-	want := parse.ManagedSeeds(docs)
-	const file = "parse/managed_seeds.txt"
-	if *updateSeeds {
-		if err := os.WriteFile(file, want, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) || len(want) == 0 {
-		t.Fatalf("%s is stale or empty (%d bytes, want %d): go test ./fuzz -run TestParseManagedSeeds -update", file, len(got), len(want))
 	}
 }

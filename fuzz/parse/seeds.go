@@ -66,7 +66,7 @@ var Seeds = sync.OnceValues(func() ([][]byte, error) {
 })
 
 // managedSeeds is ManagedSeeds of the managed policies (corpus/managed), one
-// document a line, written by package fuzz's TestParseManagedSeeds -update, which
+// document a line, written by package seedcorpus's TestParseManagedSeeds -update, which
 // fails when it is stale. It is a file so that this package does not link
 // corpus/managed, whose gzip and encoding/json would add thousands of coverage
 // counters that go test -fuzz scans after every execution (docs/performance.md).

@@ -108,21 +108,25 @@ var Rules = map[string]Rule{
 	},
 
 	// Runners and the public API.
+	// The decide target: links the model, the case generator and its choice
+	// interface, the rewrites and the corpus loader, not package properties.
 	"fuzz": {
-		Imports: []string{"model", "corpus", "corpus/catalog", "corpus/managed", "properties",
-			"properties/mutate", "properties/gencase", "partition", "fuzz/seedcorpus", "fuzz/parse"},
+		Imports:  []string{"model", "properties/choice", "properties/mutate", "properties/gencase", "fuzz/seedcorpus"},
 		External: []string{jsonv2},
 	},
 	// The fuzz targets' one corpus loader and shared setup; kept to model and the
 	// corpus so that the target packages on it link little (docs/performance.md).
-	"fuzz/seedcorpus": {Imports: []string{"model", "corpus"}, External: []string{jsonv2}},
+	// Its test checks the parse target's embedded sample of the managed policies.
+	"fuzz/seedcorpus": {Imports: []string{"model", "corpus"}, TestImports: []string{"corpus/managed", "fuzz/parse"},
+		External: []string{jsonv2}},
 	// A target in a package of its own links only what it needs: go test -fuzz
 	// scans every coverage counter of the binary after each execution.
-	"fuzz/parse": {Imports: []string{"model", "fuzz/seedcorpus"}, External: []string{jsonv2}},
+	"fuzz/parse":      {Imports: []string{"model", "fuzz/seedcorpus"}, External: []string{jsonv2}},
+	"fuzz/invariants": {Imports: []string{"model", "corpus", "properties", "fuzz/seedcorpus"}},
 	// Planted bugs, built only with the iamfuzz_plant tag; its tests run the fuzz
 	// targets in a child go process.
 	"fuzz/planted":         {},
-	"scripts/fuzzseeds":    {Imports: []string{"fuzz"}},
+	"scripts/fuzzseeds":    {Imports: []string{"fuzz", "fuzz/parse", "fuzz/invariants"}},
 	"scripts/nightlyprops": {Imports: []string{"model", "properties"}},
 	"scripts/evalcases":    {Imports: []string{"model", "properties/gencase"}, External: []string{jsonv2}},
 	".": {

@@ -1,4 +1,4 @@
-// Command fuzzseeds writes the seed corpus of every fuzz target of package fuzz
+// Command fuzzseeds writes the seed corpus of every fuzz target of ./fuzz/...
 // into DIR/<Target>/, one file per seed named by its SHA-256, for libFuzzer
 // builds of the targets (scripts/fuzz-libfuzzer, .clusterfuzzlite/build.sh):
 // a libFuzzer binary never sees the seeds a target adds with F.Add.
@@ -22,7 +22,31 @@ import (
 	"sort"
 
 	"github.com/iamfuzz/iamfuzz/fuzz"
+	"github.com/iamfuzz/iamfuzz/fuzz/invariants"
+	"github.com/iamfuzz/iamfuzz/fuzz/parse"
 )
+
+// targets are every target's seeds, keyed by the target's name without its Fuzz
+// prefix; each package computes its own target's seeds (main_test.go checks that
+// every target of ./fuzz/... is here).
+var targets = map[string]func() ([][]byte, error){
+	"Decide":     fuzz.DecideSeeds,
+	"Parse":      parse.Seeds,
+	"Invariants": invariants.Seeds,
+}
+
+// seedCorpora returns every target's seeds by name.
+func seedCorpora() (map[string][][]byte, error) {
+	out := map[string][][]byte{}
+	for name, seeds := range targets {
+		s, err := seeds()
+		if err != nil {
+			return nil, fmt.Errorf("Fuzz%s: %w", name, err)
+		}
+		out[name] = s
+	}
+	return out, nil
+}
 
 func main() {
 	out := flag.String("out", "", "directory to write DIR/<Target>/<sha256> into (required)")
@@ -39,7 +63,7 @@ func main() {
 }
 
 func run(out string, raw bool) error {
-	corpora, err := fuzz.SeedCorpora()
+	corpora, err := seedCorpora()
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -47,5 +49,28 @@ func TestRunWritesEveryTarget(t *testing.T) {
 		if len(files) == 0 {
 			t.Errorf("%s: no seeds written", n)
 		}
+	}
+}
+
+// TestEveryTarget: every target declared in ./fuzz/... has its seeds here (a
+// libFuzzer build without them starts from nothing).
+func TestEveryTarget(t *testing.T) {
+	decl := regexp.MustCompile(`(?m)^func Fuzz(\w+)\(f \*testing\.F\)`)
+	found := 0
+	err := filepath.WalkDir("../../fuzz", func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, "_test.go") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		for _, m := range decl.FindAllStringSubmatch(string(b), -1) {
+			found++
+			if targets[m[1]] == nil {
+				t.Errorf("Fuzz%s (%s) has no seeds in fuzzseeds' targets", m[1], p)
+			}
+		}
+		return err
+	})
+	if err != nil || found != len(targets) {
+		t.Errorf("%d targets declared, %d with seeds: %v", found, len(targets), err)
 	}
 }

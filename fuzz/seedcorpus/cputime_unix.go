@@ -1,16 +1,16 @@
 //go:build unix
 
-package fuzz
+package seedcorpus
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPU is the CPU time the process has used (user + system, every thread,
+// ProcessCPU is the CPU time the process has used (user + system, every thread,
 // the garbage collector's included). On a shared machine it measures a
 // benchmark's cost where wall time measures the other users' load too.
-func processCPU() time.Duration {
+func ProcessCPU() time.Duration {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0
