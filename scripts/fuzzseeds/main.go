@@ -41,7 +41,7 @@ func seedCorpora() (map[string][][]byte, error) {
 	for name, seeds := range targets {
 		s, err := seeds()
 		if err != nil {
-			return nil, fmt.Errorf("Fuzz%s: %w", name, err)
+			return nil, fmt.Errorf("target Fuzz%s: %w", name, err)
 		}
 		out[name] = s
 	}
