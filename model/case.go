@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"slices"
 	"sort"
@@ -181,6 +182,13 @@ type PolicyCache struct {
 	m     [TrustPolicy + 1]map[string]*Compiled // by policy type: validity depends on it
 	n     int
 	bytes int
+	// seen holds a hash of each text (and type) compiled once: a text is kept
+	// only when it comes again. Cases whose policies never repeat (held-back
+	// differential cases) then keep no compiled policy alive, which kept eval's
+	// heap at 100 MB for 2,000 cases and cost more in page faults than compiling
+	// a repeated policy a second time does.
+	seen     map[uint64]struct{}
+	seenSeed maphash.Seed
 }
 
 // The cache is bounded by entries and by bytes (a long-running serve sees every
@@ -189,6 +197,7 @@ type PolicyCache struct {
 // cached at all, so garbage cannot crowd out the policies in use.
 const (
 	maxCacheEntries = 4096
+	maxSeen         = 1 << 16 // texts seen once (8 bytes each and the map's own)
 	maxCacheBytes   = 128 << 20
 	cacheCost       = 4
 )
@@ -203,6 +212,12 @@ func (pc *PolicyCache) Compile(text []byte, typ PolicyType) (*Compiled, error) {
 		pc.mu.Unlock()
 		return c, nil
 	}
+	if pc.seen == nil || len(pc.seen) >= maxSeen {
+		pc.seen, pc.seenSeed = make(map[uint64]struct{}), maphash.MakeSeed()
+	}
+	h := maphash.Bytes(pc.seenSeed, text) ^ uint64(typ)
+	_, again := pc.seen[h]
+	pc.seen[h] = struct{}{}
 	pc.mu.Unlock()
 	// The compiled policy keeps its text (for positions): a copy of its own, so
 	// that a cached policy never holds on to a caller's buffer (ParseCaseShared).
@@ -213,7 +228,7 @@ func (pc *PolicyCache) Compile(text []byte, typ PolicyType) (*Compiled, error) {
 	}
 	c := Compile(p)
 	cost := cacheCost * len(text)
-	if cost > maxCacheBytes {
+	if !again || cost > maxCacheBytes {
 		return c, nil
 	}
 	pc.mu.Lock()

@@ -2,6 +2,7 @@ package model
 
 import (
 	"bytes"
+	"hash/maphash"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -45,6 +46,8 @@ type LineDecoder struct {
 	vals       map[string]ContextValue
 	valid      map[string]struct{}
 	validBytes int
+	seen       map[uint64]struct{} // hashes of the objects accepted once
+	seed       maphash.Seed
 }
 
 // Bounds of the decoder's memos and of what it reads itself.
@@ -501,6 +504,16 @@ func (d *LineDecoder) compound(i int) int {
 	}
 	if !jsontext.Value(v).IsValid() {
 		return declined
+	}
+	// A text is kept once it comes a second time (its hash is noted the first):
+	// cases whose policies never repeat copy nothing.
+	if d.seen == nil || len(d.seen) >= maxSeen {
+		d.seen, d.seed = make(map[uint64]struct{}), maphash.MakeSeed()
+	}
+	h := maphash.Bytes(d.seed, v)
+	if _, again := d.seen[h]; !again {
+		d.seen[h] = struct{}{}
+		return end
 	}
 	if len(d.valid) >= maxValidEntries || d.validBytes+len(v) > maxValidBytes {
 		clear(d.valid)

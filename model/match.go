@@ -95,6 +95,7 @@ func compilePattern(text string, kind patternKind, vars bool) pattern {
 			p.codes = append(p.codes, cOneAny)
 		}
 	}
+	p.codes = make([]uint16, 0, len(text)) // at most one code per byte
 	for i := 0; i < len(text); i++ {
 		c := text[i]
 		switch {

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"sync"
 
 	"github.com/iamfuzz/iamfuzz/corpus/catalog"
@@ -54,11 +53,10 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// and waited for when a policy or request is first linted.
 	cat := &lazyCatalog{load: sync.OnceValues(catalog.Load)}
 	go cat.load()
-	// Each line allocates a little and keeps almost nothing (compiled policies stay
-	// in a bounded cache), so collecting less often saves a third of eval's time.
-	if os.Getenv("GOGC") == "" {
-		defer debug.SetGCPercent(debug.SetGCPercent(400))
-	}
+	// The Go default GOGC (100): since lines reuse their storage and a policy is
+	// cached only when it repeats, the heap stays small, and collecting less
+	// often (GOGC=400, used before) cost more in page faults on fresh memory
+	// than it saved (docs/performance.md, eval).
 	ev := &evaluator{explain: *explain, pc: &model.PolicyCache{Catalog: cat}, cat: cat}
 	var s evalStats
 	for _, f := range files {
@@ -169,6 +167,9 @@ func (b *batch) keep(line []byte) []byte {
 	}
 	// A line already kept stays valid if append moves the storage: it still
 	// points into the old array, which the garbage collector keeps.
+	if b.arena == nil {
+		b.arena = make([]byte, 0, 256<<10) // grown by appending, it cost 8 MB for 2,000 lines
+	}
 	start := len(b.arena)
 	b.arena = append(b.arena, line...)
 	return b.arena[start:len(b.arena):len(b.arena)]
