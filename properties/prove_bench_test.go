@@ -34,6 +34,9 @@ func BenchmarkProveSeed(b *testing.B) {
 // BenchmarkProveManaged: the proof engine over the 1,594 AWS managed policies,
 // each with the default spec iamfuzz check would choose (one op: the corpus),
 // on GOMAXPROCS workers, one policy each at a time (policies share nothing).
+// With IAMFUZZ_MANAGED_VERBOSE it prints one line per policy: name, verdict,
+// wall seconds, classes, the first unknown reason, and the CPU seconds of the
+// worker's thread.
 // It reports the verdicts as metrics; scripts/managed-check runs it over the
 // whole corpus (docs/performance.md).
 func BenchmarkProveManaged(b *testing.B) {
@@ -43,6 +46,9 @@ func BenchmarkProveManaged(b *testing.B) {
 	}
 	if n, err := strconv.Atoi(os.Getenv("IAMFUZZ_MANAGED_N")); err == nil && n > 0 && n < len(pols) {
 		pols = pols[:n] // a prefix, for profiling
+	}
+	if k, err := strconv.Atoi(os.Getenv("IAMFUZZ_MANAGED_FROM")); err == nil && k > 0 {
+		pols = pols[min(k, len(pols)):] // without the first k, to split a run
 	}
 	if m := os.Getenv("IAMFUZZ_MANAGED_MATCH"); m != "" {
 		re, err := regexp.Compile(m)
@@ -68,6 +74,7 @@ func BenchmarkProveManaged(b *testing.B) {
 	}
 	verbose := os.Getenv("IAMFUZZ_MANAGED_VERBOSE") != ""
 	for b.Loop() {
+		cpu0, _ := processCPU()
 		verdicts := make([]string, len(targets))
 		next := make(chan int)
 		var wg sync.WaitGroup
@@ -75,8 +82,13 @@ func BenchmarkProveManaged(b *testing.B) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				// One OS thread per worker, so that its CPU time is the
+				// policy's (but for what Prove runs on other goroutines).
+				runtime.LockOSThread()
+				defer runtime.UnlockOSThread()
 				for i := range next {
 					start := time.Now()
+					cpu0, _ := threadCPU()
 					rep := targets[i].Prove(context.Background(), properties.Options{NoMinimize: true, StopAtFirst: true})
 					verdicts[i] = rep.Verdict
 					if verbose {
@@ -84,7 +96,8 @@ func BenchmarkProveManaged(b *testing.B) {
 						if rep.Verdict == properties.VerdictUnknown && len(rep.Coverage.Unknown) > 0 {
 							why = rep.Coverage.Unknown[0]
 						}
-						fmt.Fprintf(os.Stderr, "%s\t%s\t%.2fs\t%d classes\t%s\n", targets[i].Path, rep.Verdict, time.Since(start).Seconds(), rep.Coverage.Classes, why)
+						cpu1, _ := threadCPU()
+						fmt.Fprintf(os.Stderr, "%s\t%s\t%.2fs\t%d classes\t%s\t%.2fs cpu\n", targets[i].Path, rep.Verdict, time.Since(start).Seconds(), rep.Coverage.Classes, why, (cpu1 - cpu0).Seconds())
 					}
 				}
 			}()
@@ -102,6 +115,9 @@ func BenchmarkProveManaged(b *testing.B) {
 		b.ReportMetric(float64(n[properties.VerdictProved]), "proved")
 		b.ReportMetric(float64(n[properties.VerdictFail]), "fail")
 		b.ReportMetric(float64(n[properties.VerdictUnknown]), "unknown")
+		if cpu1, ok := processCPU(); ok {
+			b.ReportMetric((cpu1 - cpu0).Seconds(), "cpu-s")
+		}
 	}
 }
 
