@@ -100,7 +100,8 @@ func globLang(g string) *partition.Lang {
 // the bundle allows in some class.
 type setProof struct {
 	t       *Target
-	allowed map[string]bool // lower-case action names
+	allowed map[string]bool           // lower-case action names
+	groups  map[*partition.Group]bool // groups recorded
 }
 
 func (t *Target) newSetProof() *setProof {
@@ -113,9 +114,16 @@ func (t *Target) newSetProof() *setProof {
 // observe records a class: when its witness is allowed, every action of its
 // group is allowed for the class's requests.
 func (s *setProof) observe(c *partition.Class, r *model.Request, res *model.Result) {
-	if s == nil || res.Decision != model.Allowed {
+	if s == nil || res.Decision != model.Allowed || s.groups[c.Group] {
 		return
 	}
+	// The witness's action is one of its group's: once a group is recorded,
+	// its other classes add nothing (a group may hold thousands of actions,
+	// and a policy a million allowed classes).
+	if s.groups == nil {
+		s.groups = map[*partition.Group]bool{}
+	}
+	s.groups[c.Group] = true
 	s.allowed[strings.ToLower(r.Action)] = true
 	for _, a := range c.Group.Actions {
 		s.allowed[strings.ToLower(a)] = true
