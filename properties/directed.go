@@ -14,6 +14,22 @@ import (
 // checks them before drawing, so a liveness verdict never rests on chance.
 func (t *Target) Directed() []Probe {
 	var out []Probe
+	for _, stage := range t.directedStages() {
+		out = append(out, stage()...)
+	}
+	return out
+}
+
+// directedStages are Directed's probes in three parts, each built when called:
+// a proof that stops at its first error (prove_quick.go) decides the liveness
+// rules' probes before it builds the never rules' and the envelope's.
+func (t *Target) directedStages() []func() []Probe {
+	return []func() []Probe{t.livenessDirected, t.neverDirected, t.envelopeDirected}
+}
+
+// livenessDirected returns the probes of every action of every liveness rule.
+func (t *Target) livenessDirected() []Probe {
+	var out []Probe
 	for _, ld := range t.voc.liveness {
 		c := Caller{Kind: UserCaller, Account: drawAccounts[0], Name: drawNames[0]}
 		switch ld.rule.Principal {
@@ -30,8 +46,7 @@ func (t *Target) Directed() []Probe {
 			}
 		}
 	}
-	out = append(out, t.neverDirected()...)
-	return append(out, t.envelopeDirected()...)
+	return out
 }
 
 // maxEnvelopeProbes bounds the probes envelopeDirected makes.

@@ -55,15 +55,25 @@ func (t *Target) quickFail(ctx context.Context, o Options, start time.Time, rep 
 	judged := 0
 	found := false
 	if !o.NoDirected {
+		// Directed's probes in its order, each part built only when reached:
+		// building the never rules' and the envelope's takes longer than
+		// deciding the liveness rules' (a tenth of a millisecond on 003).
 		w := t.getProber()
-		directed := t.Directed()
-		for _, p := range directed[:min(len(directed), maxQuickDirected)] {
-			po := t.check(p, w)
-			if po.Judged {
-				judged++
-			}
-			if found = note(p, po); found {
+		left := maxQuickDirected
+		for _, stage := range t.directedStages() {
+			if found || left == 0 {
 				break
+			}
+			probes := stage()
+			for _, p := range probes[:min(len(probes), left)] {
+				left--
+				po := t.check(p, w)
+				if po.Judged {
+					judged++
+				}
+				if found = note(p, po); found {
+					break
+				}
 			}
 		}
 		t.probers.Put(w)
