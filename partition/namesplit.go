@@ -168,6 +168,10 @@ func (e *enumerator) nameDomains() []*nameDomain {
 			}
 		}
 	}
+	for _, rp := range e.p.StaticResources {
+		l := rp.Lang
+		dom("resource").addStatic(e, "nsx:"+rp.Key, func() *Lang { return l })
+	}
 	for _, c := range e.p.NameContexts {
 		c.Lang = markLang(c.Lang)
 		dom("resource").addCtx(c)

@@ -115,7 +115,12 @@ type Problem struct {
 	// (NameMarker where it goes): callers are divided by what their names do
 	// in them against the policies' patterns (namesplit.go).
 	NameContexts []NameContext
-	Keys         []KeyDomain
+	// StaticResources are the caller's resource predicates that do not
+	// depend on the caller (a spec's resource patterns): the names and
+	// accounts written into NameContexts and the policies' patterns are
+	// tested against them too.
+	StaticResources []ResourcePred
+	Keys            []KeyDomain
 	// KeepValue, if set, drops context values that need no deciding (nil v: the
 	// key absent).
 	KeepValue func(key string, v *model.ContextValue) bool

@@ -283,6 +283,12 @@ func (t *Target) problem() *partition.Problem {
 	if o := s.OwnerOnly; o != nil {
 		for _, tpl := range o.Owned {
 			p.NameContexts = append(p.NameContexts, partition.NameContext{Key: "owned:" + tpl.Text, Lang: tpl.langWith(partition.AccountMarker(), partition.NameMarker()), Fold: true})
+			p.StaticResources = append(p.StaticResources, partition.ResourcePred{Key: "owned:" + tpl.Text, Lang: tpl.lang(nil), Service: tpl.service()})
+		}
+		for _, e := range o.Exceptions {
+			for _, tpl := range e.Resources {
+				p.StaticResources = append(p.StaticResources, partition.ResourcePred{Key: "exc:" + tpl.Text, Lang: tpl.lang(nil), Service: tpl.service()})
+			}
 		}
 	}
 	for _, r := range s.Liveness {

@@ -55,6 +55,14 @@ func (t *Target) addGeneralProblem(p *partition.Problem) {
 	for _, k := range keyOrder {
 		p.Keys = append(p.Keys, partition.KeyDomain{Key: k, Values: fixed[strings.ToLower(k)]})
 	}
+	for _, g := range preds {
+		if g != "*" {
+			p.StaticResources = append(p.StaticResources, partition.ResourcePred{Key: "glob:" + g, Lang: globLang(g), Service: serviceOf(g)})
+		}
+	}
+	if s.NoEscalation {
+		p.NameContexts = append(p.NameContexts, partition.NameContext{Key: "self-user", Lang: ownUser.langWith(partition.AccountMarker(), partition.NameMarker()), Fold: true})
+	}
 	prev := p.Resources
 	p.Resources = func(pr partition.Principal) []partition.ResourcePred {
 		var out []partition.ResourcePred

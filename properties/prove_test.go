@@ -53,6 +53,12 @@ func TestHeldoutExamples(t *testing.T) {
 	checkExpected(t, filepath.Join("..", "corpus", "examples", "heldout"), "")
 }
 
+// Policies whose callers differ only by what their names do inside the spec's
+// own patterns (corpus/examples/namesplit/README.md), each with its spec beside it.
+func TestNameSplitExamples(t *testing.T) {
+	checkExpected(t, filepath.Join("..", "corpus", "examples", "namesplit"), "")
+}
+
 // checkExpected checks every policy of dir listed in dir/expect.yaml (its
 // verdict, and the invariant a failing one breaks) with the spec file spec, or
 // with the FindSpec convention and the built-in defaults when spec is "".
