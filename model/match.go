@@ -225,7 +225,7 @@ func (e *Evaluator) literalBytes(codes []uint16) string {
 // needs the position-set matcher: a star or '?' that stops at ':', or a '?' between
 // two stars (finding such a segment is not a plain substring search).
 func splitPieces(codes []uint16) (ps []piece, ok bool) {
-	var lit []byte
+	lit := make([]byte, 0, len(codes))
 	flush := func() {
 		if len(lit) > 0 {
 			ps = append(ps, piece{kind: pieceLit, lit: string(lit)})
