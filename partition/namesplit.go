@@ -44,9 +44,13 @@ import (
 const (
 	nameMarker    = 0
 	accountMarker = 1
+	// otherMarker stands for ${aws:userid} or ${aws:PrincipalArn}: values
+	// the callers are not divided by, so a context whose split would need
+	// them is reported unknown.
+	otherMarker = 2
 )
 
-var markers = Set(string([]byte{nameMarker, accountMarker}))
+var markers = Set(string([]byte{nameMarker, accountMarker, otherMarker}))
 
 // NameMarker is the language of the name marker: a caller writes it where the
 // caller's own name goes in a NameContext.
@@ -69,7 +73,7 @@ type NameContext struct {
 // wildcards then never write them.
 func markLang(l *Lang) *Lang {
 	out := &Lang{op: l.op, n: l.n, set: l.set, raw: l.raw}
-	if l.op == opSet && l.set != Set(string([]byte{nameMarker})) && l.set != Set(string([]byte{accountMarker})) {
+	if l.op == opSet && l.set.Minus(markers) != (ByteSet{}) {
 		out.set = l.set.Minus(markers)
 	}
 	for _, sub := range l.subs {
@@ -100,6 +104,7 @@ func (d *nameDomain) addCtx(c NameContext) {
 	if d.ckeys[c.Key] {
 		return
 	}
+	c.Lang = markLang(c.Lang)
 	d.ckeys[c.Key] = true
 	d.ctxs = append(d.ctxs, c)
 }
@@ -136,19 +141,22 @@ func (e *enumerator) nameDomains() []*nameDomain {
 		for _, v := range p.Vars {
 			count[v.Key]++
 		}
-		user, acct := count[keyUsername], count[keyPrincipalAccount]
+		user, acct, other := count[keyUsername], count[keyPrincipalAccount], count[keyUserID]+count[keyPrincipalARN]
 		switch {
-		case user == 0 && acct == 0:
+		case user+acct+other == 0:
 			return
-		case user > 1 || acct > 1 || len(p.Vars) > user+acct:
-			e.cov.unknown("principal: %s pattern %q writes ${aws:username} or ${aws:PrincipalAccount} twice or beside another variable; callers are not divided by what it does to their names and accounts", what, p.Text)
+		case user > 1 || acct > 1 || other > 1 || len(p.Vars) > user+acct+other:
+			e.cov.unknown("principal: %s pattern %q writes a variable of the caller twice or beside another variable; callers are not divided by what it does to their names and accounts", what, p.Text)
 			return
 		}
 		codes, _ := p.Subst(func(k string) (string, bool) {
-			if k == keyUsername {
+			switch k {
+			case keyUsername:
 				return string([]byte{nameMarker}), true
+			case keyPrincipalAccount:
+				return string([]byte{accountMarker}), true
 			}
-			return string([]byte{accountMarker}), true
+			return string([]byte{otherMarker}), true
 		})
 		d.addCtx(NameContext{Key: "nc:" + what + ":" + string(rune('0'+glob)) + codesKey(codes, true), Lang: markLang(GlobLang(codes, glob)), Fold: glob == GlobFold})
 	}
@@ -173,7 +181,6 @@ func (e *enumerator) nameDomains() []*nameDomain {
 		dom("resource").addStatic(e, "nsx:"+rp.Key, func() *Lang { return l })
 	}
 	for _, c := range e.p.NameContexts {
-		c.Lang = markLang(c.Lang)
 		dom("resource").addCtx(c)
 	}
 	// Whether a resource is in the caller's account (resourcePreds), against
@@ -214,7 +221,13 @@ func (e *enumerator) nameSplits() []split {
 				e.cov.unknown("principal: dividing callers by what %s does to their names and accounts took more than %d states", d.what, nameSplitBudget)
 				continue
 			}
-			out = append(out, ss...)
+			for _, sp := range ss {
+				if sp.marker == otherMarker {
+					e.cov.unknown("principal: %s writes ${aws:userid} or ${aws:PrincipalArn} where the policies' patterns tell values apart; callers are not divided by them", d.what)
+					continue
+				}
+				out = append(out, sp)
+			}
 		}
 	}
 	return out
@@ -312,7 +325,7 @@ func (e *enumerator) splitContext(d *nameDomain, c NameContext) (out []split, ok
 			if D.dead[p.d] {
 				continue
 			}
-			for _, mk := range []byte{nameMarker, accountMarker} {
+			for _, mk := range []byte{nameMarker, accountMarker, otherMarker} {
 				if d2 := D.step(p.d, mk); !D.dead[d2] {
 					st := start{mk, pair{d2, p.m}}
 					id, ok := startIDs[st]
@@ -338,8 +351,11 @@ func (e *enumerator) splitContext(d *nameDomain, c NameContext) (out []split, ok
 	if _, ok := seg(pair{0, m0}); !ok {
 		return nil, false
 	}
-	var nameBytes, digitBytes []byte
+	var nameBytes, digitBytes, printable []byte
 	for b := 0; b < 256; b++ {
+		if b > ' ' && b < 0x7f {
+			printable = append(printable, byte(b))
+		}
 		if NameChars.Has(byte(b)) {
 			nameBytes = append(nameBytes, byte(b))
 		}
@@ -351,8 +367,11 @@ func (e *enumerator) splitContext(d *nameDomain, c NameContext) (out []split, ok
 	for si := 0; si < len(starts); si++ {
 		st := starts[si]
 		alphabet, fold := nameBytes, c.Fold
-		if st.marker == accountMarker {
+		switch st.marker {
+		case accountMarker:
 			alphabet, fold = digitBytes, false
+		case otherMarker:
+			alphabet, fold = printable, false
 		}
 		// The product states a value can lead to from this start, as an NFA
 		// (two edges per byte when a name is compared without regard to case).
@@ -459,4 +478,5 @@ func accountSensitive(codes []Code) bool {
 const (
 	keyUsername         = "aws:username"
 	keyPrincipalAccount = "aws:principalaccount"
+	keyPrincipalARN     = "aws:principalarn"
 )
