@@ -137,6 +137,15 @@ func (e *enumerator) nameDomains() []*nameDomain {
 			}
 			return
 		}
+		if what == "resource" {
+			// Whether a resource is in the caller's account depends on the
+			// pattern's first five segments only: with variables only after
+			// them, those segments are a static of the account dimension.
+			if head, ok := arnHead(p.codes); ok && accountSensitive(head) {
+				k := "nsh:" + codesKey(head, true)
+				dom("account").addStatic(e, k, func() *Lang { return GlobLang(head, GlobResource) })
+			}
+		}
 		count := map[string]int{}
 		for _, v := range p.Vars {
 			count[v.Key]++
@@ -472,6 +481,24 @@ func accountSensitive(codes []Code) bool {
 		}
 	}
 	return lit && wild
+}
+
+// arnHead is a resource pattern's first five segments and their colons,
+// followed by a '*' for the rest; ok is false when they hold a variable or the
+// pattern has fewer segments.
+func arnHead(codes []Code) (head []Code, ok bool) {
+	seg := 0
+	for i, c := range codes {
+		if c >= varBase {
+			return nil, false
+		}
+		if c == ':' {
+			if seg++; seg == 5 {
+				return append(append([]Code(nil), codes[:i+1]...), WildStar), true
+			}
+		}
+	}
+	return nil, false
 }
 
 // Lower-cased keys of the variables a context may hold.
