@@ -35,7 +35,9 @@ type enumerator struct {
 	meets  map[[2]string]bool
 	incl   map[[2]string]bool
 	tplSvc map[string]string
-	words  map[string]word // resource predicates of one string, by key
+	words  map[string]word   // resource predicates of one string, by key
+	shapes map[string]string // caller predicates' langKey, by key ("": none)
+	extra  map[Principal][]ResourcePred
 	// nameList caches names().
 	nameList []string
 	// spent counts the product states of all walks so far; exhausted is set
@@ -288,13 +290,25 @@ func (e *enumerator) walk(keys []string, autos []*auto, domain int) walkResult {
 	return w
 }
 
-// meet reports, cached, whether two languages intersect.
-func (e *enumerator) meet(ka string, a func() *auto, kb string, b *auto) bool {
+// meet reports, cached, whether two languages intersect. ka names a's
+// language in every enumeration (a template's key); sb, if not "", names b's
+// the same way (meetcache.go), and the answer is then shared by every
+// enumeration of the process.
+func (e *enumerator) meet(ka string, a func() *auto, kb, sb string, b func() *auto) bool {
 	k := [2]string{ka, kb}
 	if m, ok := e.meets[k]; ok {
 		return m
 	}
-	m := intersects(a(), b)
+	m, shared := false, false
+	if sb != "" {
+		m, shared = sharedMeet(ka, sb)
+	}
+	if !shared {
+		m = intersects(a(), b())
+		if sb != "" {
+			keepMeet(ka, sb, m)
+		}
+	}
 	e.meets[k] = m
 	return m
 }

@@ -105,7 +105,8 @@ type Problem struct {
 	// visited either way unless visit stops.
 	NamedFirst  bool
 	ActionLists []ActionList
-	// Resources returns extra resource predicates for a caller.
+	// Resources returns extra resource predicates for a caller; it is asked
+	// once per caller and enumeration.
 	Resources func(Principal) []ResourcePred
 	// Names and Accounts are user names and accounts that matter to the caller
 	// besides those written in the policies.

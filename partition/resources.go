@@ -97,7 +97,17 @@ func (e *enumerator) resourcePreds(pr Principal, g *Group, look func(string) (st
 		preds = append(preds, resourcePred{key: key, pats: pats})
 	}
 	if e.p.Resources != nil {
-		for _, rp := range e.p.Resources(pr) {
+		// The caller's predicates depend on the principal only: asked once
+		// for each, not for each of its groups.
+		extra, ok := e.extra[pr]
+		if !ok {
+			extra = e.p.Resources(pr)
+			if e.extra == nil {
+				e.extra = map[Principal][]ResourcePred{}
+			}
+			e.extra[pr] = extra
+		}
+		for _, rp := range extra {
 			if seen["x:"+rp.Key] {
 				continue
 			}
@@ -120,7 +130,8 @@ func (e *enumerator) unionFor(p *resourcePred, tk, svc string, tauto func() *aut
 			continue
 		}
 		codes := rp.codes
-		if !e.meet(tk, tauto, rp.key, e.auto(rp.key, func() *Lang { return GlobLang(codes, GlobResource) })) {
+		// A pattern's key is its codes, the same language in every enumeration.
+		if !e.meet(tk, tauto, rp.key, rp.key, func() *auto { return e.auto(rp.key, func() *Lang { return GlobLang(codes, GlobResource) }) }) {
 			continue
 		}
 		meet = append(meet, rp)
@@ -292,9 +303,10 @@ func (e *enumerator) resourceClasses(pr Principal, g *Group, look func(string) (
 				}
 				a = e.auto(p.key, p.lang)
 			default:
-				if a = e.auto(p.key, p.lang); !e.meet(tk, tauto, p.key, a) {
+				if !e.meet(tk, tauto, p.key, e.shape(p), func() *auto { return e.auto(p.key, p.lang) }) {
 					continue
 				}
+				a = e.auto(p.key, p.lang)
 			}
 			idx = append(idx, i)
 			keys = append(keys, key)

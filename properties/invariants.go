@@ -216,14 +216,21 @@ func (j *judgement) get() bool {
 		j.code = whyResource
 		return false
 	}
-	// The keys derived from the principal, each looked for case-insensitively.
-	for _, pk := range principalKeys {
-		for k, v := range r.Context {
+	// The keys derived from the principal, each looked for case-insensitively;
+	// the first of principalKeys that the context gives is the one named. One
+	// pass over the context (a map's iteration is costly to start).
+	given := len(principalKeys)
+	for k, v := range r.Context {
+		for i, pk := range principalKeys[:given] {
 			if strings.EqualFold(k, pk) && !(c.Kind == UserCaller && pk == "aws:userid" && isUserUniqueID(v)) {
-				j.code, j.key = whyPrincipalKey, pk
-				return false
+				given = i
+				break
 			}
 		}
+	}
+	if given < len(principalKeys) {
+		j.code, j.key = whyPrincipalKey, principalKeys[given]
+		return false
 	}
 	j.m = mfaState(r.Context)
 	if j.m == MFAOdd {
@@ -290,9 +297,21 @@ func validAge(v model.ContextValue) bool {
 	return err == nil && n < 1<<40
 }
 
-// lookupContext finds a context key case-insensitively, as IAM does.
+// lookupContext finds a context key case-insensitively, as IAM does. The
+// spellings probes and classes use (as written, lower-cased) are tried before
+// a pass over the context.
 func lookupContext(ctx map[string]model.ContextValue, key string) (model.ContextValue, bool) {
 	if v, ok := ctx[key]; ok {
+		return v, true
+	}
+	lk := key
+	switch key {
+	case keyMFAPresent:
+		lk = lowerMFAPresent
+	case keyMFAAge:
+		lk = lowerMFAAge
+	}
+	if v, ok := ctx[lk]; ok {
 		return v, true
 	}
 	for k, v := range ctx {
