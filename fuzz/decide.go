@@ -19,7 +19,11 @@ import (
 // first violation with the case as an eval line, or nil.
 func checkDecide(data []byte) error {
 	c := DecideCase(data)
-	b, err := c.Bundle(&fuzzCache)
+	cs := &generatedCaches
+	if isCorpusInput(data) {
+		cs = &corpusCaches
+	}
+	b, err := c.Bundle(&cs.policies)
 	if err != nil {
 		return nil // an invalid policy: the parse target's business
 	}
@@ -56,7 +60,7 @@ func checkDecide(data []byte) error {
 	// tests check every rewrite on 20,000 requests); rewrites are memoized per
 	// compiled policy. Parse∘marshal∘parse itself is the parse target's.
 	if len(b.Identity) > 0 && len(data)%8 == 0 {
-		rws, err := rewrites(b.Identity[0])
+		rws, err := cs.rewrites(b.Identity[0])
 		if err != nil {
 			return err
 		}
@@ -82,7 +86,7 @@ func checkDecide(data []byte) error {
 			}
 			denied = true
 			withDeny := *b
-			withDeny.Identity = append(append([]*model.Compiled{}, b.Identity...), denyCopy(b.Identity[pt.Ref.Index], st.Index))
+			withDeny.Identity = append(append([]*model.Compiled{}, b.Identity...), cs.denyCopy(b.Identity[pt.Ref.Index], st.Index))
 			var d model.Result
 			e1.Decide(&withDeny, r, &d)
 			if d.Decision != model.ExplicitDeny {
@@ -93,20 +97,75 @@ func checkDecide(data []byte) error {
 
 	// Allow monotonicity: an extra Allow-only identity policy never removes
 	// access. Only an allowed request can lose access, so only then is the
-	// extra policy drawn (and parsed).
+	// extra policy drawn.
 	if first.Decision == model.Allowed {
-		extra := gencase.Policy(choice.NewBytesSource(append([]byte{7}, data...)), 2)
-		if cp, err := fuzzCache.Compile([]byte(extra), model.IdentityPolicy); err == nil && !hasDeny(cp.Policy) {
+		if ex := extraPolicy(data); ex.compiled != nil {
 			more := *b
-			more.Identity = append(append([]*model.Compiled{}, b.Identity...), cp)
+			more.Identity = append(append([]*model.Compiled{}, b.Identity...), ex.compiled)
 			var m model.Result
 			e1.Decide(&more, r, &m)
 			if m.Decision != model.Allowed {
-				return fmt.Errorf("adding an Allow-only policy removed access: %s\nextra: %s\ncase: %s", m.Decision, extra, caseLine(c))
+				return fmt.Errorf("adding an Allow-only policy removed access: %s\nextra: %s\ncase: %s", m.Decision, ex.text, caseLine(c))
 			}
 		}
 	}
 	return nil
+}
+
+// The extra Allow policy of the monotonicity check. Drawing, parsing and
+// compiling a fresh one for every allowed input was the largest share of the
+// property's cost (18 % of BenchmarkDecideMutated's instructions), so most
+// inputs take one of extraPool policies, each drawn once per process
+// (gencase.Policy over a seeded PRNG) and kept; one input in extraFreshEvery
+// still draws its own from its last extraLen bytes, so the fuzzer can reach
+// any extra policy the generator can write.
+const (
+	extraPool       = 1024
+	extraFreshEvery = 8
+	extraLen        = 48
+)
+
+// extra is the monotonicity check's extra identity policy: its text, and the
+// compiled policy when it is valid and Allow-only (nil otherwise).
+type extra struct {
+	text     string
+	compiled *model.Compiled
+}
+
+// extraPolicy returns the extra policy of an input: pool entry number (the
+// input's last two bytes) mod extraPool, or on one input in extraFreshEvery one
+// drawn from the input's last extraLen bytes (after a 7, which picks Version
+// 2012-10-17). Either is memoized by what it is drawn from: a generated policy is
+// a function of its choices.
+func extraPolicy(data []byte) extra {
+	data = data[:min(len(data), maxDecideInput)]
+	tail := data[max(0, len(data)-extraLen):]
+	if len(data)%extraFreshEvery != 5 {
+		k := 0
+		for _, b := range data[max(0, len(data)-2):] {
+			k = k<<8 | int(b)
+		}
+		k %= extraPool
+		ex, _ := extraPoolMemo.get(k, func() (extra, error) {
+			return compileExtra(gencase.Policy(choice.NewRandSource(uint64(k)), 2)), nil
+		})
+		return ex
+	}
+	var key [1 + extraLen]byte
+	key[0] = 7
+	n := 1 + copy(key[1:], tail)
+	ex, _ := extraMemo.get(string(key[:n]), func() (extra, error) {
+		return compileExtra(gencase.Policy(choice.NewBytesSource(key[:n]), 2)), nil
+	})
+	return ex
+}
+
+func compileExtra(text string) extra {
+	cp, err := generatedCaches.policies.Compile([]byte(text), model.IdentityPolicy)
+	if err != nil || hasDeny(cp.Policy) {
+		return extra{text: text}
+	}
+	return extra{text, cp}
 }
 
 type rewrite struct {
@@ -115,9 +174,9 @@ type rewrite struct {
 }
 
 // rewrites returns the equivalent rewrites of a compiled policy, compiled;
-// memoized per compiled policy (compiled policies come from fuzzCache).
-func rewrites(cp *model.Compiled) ([]rewrite, error) {
-	return rewriteMemo.get(cp, func() ([]rewrite, error) {
+// memoized per compiled policy (compiled policies come from cs.policies).
+func (cs *caches) rewrites(cp *model.Compiled) ([]rewrite, error) {
+	return cs.rewriteMemo.get(cp, func() ([]rewrite, error) {
 		vs, err := mutate.Equivalent(cp.Policy)
 		if err != nil {
 			return nil, fmt.Errorf("equivalent rewrites: %w\n%s", err, cp.Policy.Marshal())
@@ -132,8 +191,8 @@ func rewrites(cp *model.Compiled) ([]rewrite, error) {
 
 // denyCopy returns a compiled policy with statement stmt of cp appended again as
 // a Deny; memoized, since corpus-case inputs add the same copy over and over.
-func denyCopy(cp *model.Compiled, stmt int) *model.Compiled {
-	c, _ := denyMemo.get(denyKey{cp, stmt}, func() (*model.Compiled, error) {
+func (cs *caches) denyCopy(cp *model.Compiled, stmt int) *model.Compiled {
+	c, _ := cs.denyMemo.get(denyKey{cp, stmt}, func() (*model.Compiled, error) {
 		deny := cp.Policy.Clone()
 		s := cp.Policy.Statements[stmt].Clone()
 		s.Effect = "Deny"
@@ -150,9 +209,23 @@ type denyKey struct {
 	stmt int
 }
 
-var (
+// caches are what the decide property keeps from one input to the next: each
+// distinct policy text compiled once (inputs that differ in the request only
+// share their policies), and the rewrites and Deny copies of compiled policies.
+type caches struct {
+	policies    model.PolicyCache
 	rewriteMemo memo[*model.Compiled, []rewrite]
 	denyMemo    memo[denyKey, *model.Compiled]
+}
+
+// Corpus-case inputs and generated ones keep separate caches: generated inputs
+// bring new policies on almost every execution, and in shared bounded caches
+// they would push out the corpus's few hundred policies (and their rewrites
+// and Deny copies) every few seconds, which most inputs then rebuild.
+var (
+	corpusCaches, generatedCaches caches
+	extraMemo                     memo[string, extra]
+	extraPoolMemo                 memo[int, extra] // at most extraPool entries: never starts over
 )
 
 // memo caches values derived from compiled policies. Generated inputs bring new
@@ -185,10 +258,6 @@ func (m *memo[K, V]) get(k K, build func() (V, error)) (V, error) {
 	m.mu.Unlock()
 	return v, nil
 }
-
-// fuzzCache compiles each distinct policy once per fuzzing process: inputs that
-// differ in the request only share their policies.
-var fuzzCache model.PolicyCache
 
 func hasDeny(p *model.Policy) bool {
 	for _, s := range p.Statements {

@@ -73,6 +73,9 @@ var DecideSeeds = sync.OnceValues(func() ([][]byte, error) {
 	return out, nil
 })
 
+// isCorpusInput reports whether a decide input picks a corpus case (DecideCase).
+func isCorpusInput(data []byte) bool { return len(data) >= 3 && data[0] >= corpusMode }
+
 // DecideCase turns a decide target input into its case: a generated one, or a
 // corpus case whose request may take fields from a generated one. It is the one
 // decoding of these inputs; iamfuzz promote --fuzz uses it for crashers.
@@ -80,7 +83,7 @@ func DecideCase(data []byte) *model.Case {
 	if len(data) > maxDecideInput {
 		data = data[:maxDecideInput]
 	}
-	if len(data) < 3 || data[0] < corpusMode {
+	if !isCorpusInput(data) {
 		return gencase.Case(choice.NewBytesSource(data), "fuzz")
 	}
 	cases, err := loadCases()
@@ -90,7 +93,7 @@ func DecideCase(data []byte) *model.Case {
 	c := *cases[(int(data[1])<<8|int(data[2]))%len(cases)]
 	if rest := data[3:]; len(rest) > 0 {
 		// Only a request is drawn: the case's policies stay, compiled once per
-		// process (fuzzCache), which keeps these inputs cheap.
+		// process (corpusCaches), which keeps these inputs cheap.
 		src := choice.NewBytesSource(rest)
 		principal := c.Request.Principal
 		if data[0]&8 != 0 || strings.Count(principal, ":") < 5 {

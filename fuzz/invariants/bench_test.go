@@ -8,7 +8,7 @@ import (
 
 // BenchmarkInvariantInputs: random probes on the invariant targets.
 func BenchmarkInvariantInputs(b *testing.B) {
-	seedcorpus.BenchInputs(b, checkInvariants, seedcorpus.RandomInputs(1000, 8, 64))
+	seedcorpus.BenchInputs(b, checkInvariants, seedcorpus.RandomInputs(1000, 8, 64), 50)
 }
 
 // TestSeedsAreSmall: the target has seeds, none longer than MaxInput.
