@@ -19,6 +19,7 @@ package gencase
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -206,17 +207,17 @@ func genPrincipal(s choice.Source) principal {
 	switch k := s.Intn(32); {
 	case k < 3:
 		role := choice.Pick(s, genRoles)
-		return principal{fmt.Sprintf("arn:aws:sts::%s:assumed-role/%s/s1", acct, role), acct, choice.Pick(s, genUsers)}
+		return principal{"arn:aws:sts::" + acct + ":assumed-role/" + role + "/s1", acct, choice.Pick(s, genUsers)}
 	case k < 6:
-		return principal{fmt.Sprintf("arn:aws:iam::%s:role/%s", acct, choice.Pick(s, genRoles)), acct, choice.Pick(s, genUsers)}
+		return principal{"arn:aws:iam::" + acct + ":role/" + choice.Pick(s, genRoles), acct, choice.Pick(s, genUsers)}
 	case k < 9:
 		name := choice.Pick(s, genUsers[:4])
-		return principal{fmt.Sprintf("arn:aws:sts::%s:federated-user/%s", acct, name), acct, name}
+		return principal{"arn:aws:sts::" + acct + ":federated-user/" + name, acct, name}
 	case k < 10:
-		return principal{fmt.Sprintf("arn:aws:iam::%s:root", acct), acct, choice.Pick(s, genUsers)}
+		return principal{"arn:aws:iam::" + acct + ":root", acct, choice.Pick(s, genUsers)}
 	}
 	name := choice.Pick(s, genUsers)
-	return principal{fmt.Sprintf("arn:aws:iam::%s:user/%s%s", acct, choice.Pick(s, genPaths), name), acct, name}
+	return principal{"arn:aws:iam::" + acct + ":user/" + choice.Pick(s, genPaths) + name, acct, name}
 }
 
 // Policy draws an identity-like policy document as JSON text.
@@ -253,7 +254,7 @@ func genStatement(s choice.Source, b *strings.Builder, principal func(b *strings
 	if choice.Chance(s, 3) {
 		effect = "Deny"
 	}
-	fmt.Fprintf(b, `{"Effect":%q,`, effect)
+	b.WriteString(`{"Effect":` + strconv.Quote(effect) + `,`)
 	if choice.Chance(s, 400) {
 		// An invalid Sid (IAM allows only A-Z, a-z, 0-9).
 		b.WriteString(`"Sid":"bad sid",`)
@@ -265,17 +266,17 @@ func genStatement(s choice.Source, b *strings.Builder, principal func(b *strings
 	if choice.Chance(s, 5) {
 		act = "NotAction"
 	}
-	fmt.Fprintf(b, "%q:%s,", act, jsonList(s, func() string {
+	b.WriteString(strconv.Quote(act) + ":" + jsonList(s, func() string {
 		if choice.Bool(s) {
 			return choice.Pick(s, genActions).name
 		}
 		return choice.Pick(s, genPatterns)
-	}))
+	}) + ",")
 	res := "Resource"
 	if choice.Chance(s, 6) {
 		res = "NotResource"
 	}
-	fmt.Fprintf(b, "%q:%s", res, jsonList(s, func() string { return choice.Pick(s, genResources) }))
+	b.WriteString(strconv.Quote(res) + ":" + jsonList(s, func() string { return choice.Pick(s, genResources) }))
 	if choice.Bool(s) {
 		genCondition(s, b)
 	}
@@ -313,13 +314,13 @@ func genCondition(s choice.Source, b *strings.Builder) {
 		if _, clash := ops[map[string]string{"Null": "NullIfExists", "NullIfExists": "Null"}[op]]; clash {
 			continue // both would test the key twice, which IAM rejects anyway
 		}
-		entry := fmt.Sprintf(`%q:%s`, cg.key, rawList(s, cg.values))
+		entry := strconv.Quote(cg.key) + ":" + rawList(s, cg.values)
 		if _, ok := ops[op]; !ok {
 			order = append(order, op)
 		}
 		dup := false
 		for _, e := range ops[op] {
-			if strings.HasPrefix(e, fmt.Sprintf(`%q:`, cg.key)) {
+			if strings.HasPrefix(e, strconv.Quote(cg.key)+":") {
 				dup = true
 			}
 		}
@@ -331,7 +332,7 @@ func genCondition(s choice.Source, b *strings.Builder) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(b, `%q:{%s}`, op, strings.Join(ops[op], ","))
+		b.WriteString(strconv.Quote(op) + ":{" + strings.Join(ops[op], ",") + "}")
 	}
 	b.WriteString(`}`)
 }
@@ -398,19 +399,19 @@ func genRequest(s choice.Source, p principal) (model.CaseRequest, resKind) {
 		if choice.Chance(s, 4) {
 			path = choice.Pick(s, genPaths)
 		}
-		req.Resource = fmt.Sprintf("arn:aws:iam::%s:user/%s%s", acct, path, self)
+		req.Resource = "arn:aws:iam::" + acct + ":user/" + path + self
 	case resMFA:
-		req.Resource = fmt.Sprintf("arn:aws:iam::%s:mfa/%s", acct, choice.Pick(s, []string{self, self, self + "-phone", "dev/" + self, "bob"}))
+		req.Resource = "arn:aws:iam::" + acct + ":mfa/" + choice.Pick(s, []string{self, self, self + "-phone", "dev/" + self, "bob"})
 	case resObject:
 		req.Resource = "arn:aws:s3:::bucket/" + choice.Pick(s, []string{self + "/x", "k", "*", "$x", "a?c", "abc", "company-wide"})
 	case resBucket:
 		req.Resource = "arn:aws:s3:::bucket-" + choice.Pick(s, []string{"company-wide", "blue", "red", self})
 	case resInstance:
-		req.Resource = fmt.Sprintf("arn:aws:ec2:%s:%s:instance/i-0abc", choice.Pick(s, []string{"us-east-1", "eu-west-1"}), acct)
+		req.Resource = "arn:aws:ec2:" + choice.Pick(s, []string{"us-east-1", "eu-west-1"}) + ":" + acct + ":instance/i-0abc"
 	case resFunction:
-		req.Resource = fmt.Sprintf("arn:aws:lambda:us-east-1:%s:function:%s", acct, choice.Pick(s, []string{"my-fn", "my-fn:PROD", "other"}))
+		req.Resource = "arn:aws:lambda:us-east-1:" + acct + ":function:" + choice.Pick(s, []string{"my-fn", "my-fn:PROD", "other"})
 	case resTable:
-		req.Resource = fmt.Sprintf("arn:aws:dynamodb:us-east-1:%s:table/%s", acct, choice.Pick(s, []string{"Books", "Music"}))
+		req.Resource = "arn:aws:dynamodb:us-east-1:" + acct + ":table/" + choice.Pick(s, []string{"Books", "Music"})
 	}
 	if (act.res == resObject || act.res == resBucket) && acct != p.account {
 		// S3 ARNs carry no account: say whose bucket it is.
