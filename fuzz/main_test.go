@@ -15,8 +15,9 @@ import (
 // target's full name may occur in one file only (TestOneFilePerTarget, which
 // also keeps this table complete). here is this package's target.
 var elsewhere = map[string]string{
-	"Parse":      "./fuzz/parse",
-	"Invariants": "./fuzz/invariants",
+	"Parse":       "./fuzz/parse",
+	"Invariants":  "./fuzz/invariants",
+	"LineDecoder": "./fuzz/linedecode",
 }
 
 const here = "Decide"

@@ -14,7 +14,7 @@ import (
 // line, which the caller then decodes with ParseCaseShared. So a line with an
 // error is always reported by the reference decoder, with its kind, JSON path and
 // message, and the fast path never decides a line the reference would reject.
-// TestLineDecoderAgrees and FuzzLineDecoder hold the two to the same answers.
+// TestLineDecoderAgrees and the fuzz target of fuzz/linedecode hold the two to the same answers.
 //
 // What it declines: anything that is not well-formed JSON as jsontext reads it
 // (syntax, invalid UTF-8, duplicate member names), null, member names with

@@ -6,5 +6,5 @@ package model
 // removes the branches it guards. Building with -tags iamfuzz_plant turns on one
 // deliberate evaluator bug, to prove that the fuzz targets find such bugs
 // (fuzz.FuzzDecide, scripts/fuzz-all --planted), and one in eval's fast line
-// decoder (LineDecoder), which TestLineDecoderAgrees must catch (fuzz/planted).
+// decoder (LineDecoder), which fuzz/linedecode's TestLineDecoderAgrees must catch (fuzz/planted).
 const plantedBug = false

@@ -31,11 +31,12 @@ func TestSeedsCatchPlantedBug(t *testing.T) {
 // TestLineDecoderCatchesPlantedBug proves that the agreement test of eval's fast
 // line decoder can fail: built with iamfuzz_plant, model.LineDecoder accepts
 // duplicate member names (the reference rejects them), and TestLineDecoderAgrees
-// (which FuzzLineDecoder shares its check with) must report it.
+// (which the line decoder's fuzz target shares its check with, in fuzz/linedecode)
+// must report it.
 func TestLineDecoderCatchesPlantedBug(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "test", "-tags", "iamfuzz_plant", "-count=1", "-run", "^TestLineDecoderAgrees$", "github.com/iamfuzz/iamfuzz/model")
+	cmd := exec.CommandContext(ctx, "go", "test", "-tags", "iamfuzz_plant", "-count=1", "-run", "^TestLineDecoderAgrees$", "github.com/iamfuzz/iamfuzz/fuzz/linedecode")
 	out, err := cmd.CombinedOutput()
 	if err == nil {
 		t.Fatalf("TestLineDecoderAgrees passed on a line decoder with a planted bug:\n%s", out)

@@ -23,6 +23,7 @@ import (
 
 	"github.com/iamfuzz/iamfuzz/fuzz"
 	"github.com/iamfuzz/iamfuzz/fuzz/invariants"
+	"github.com/iamfuzz/iamfuzz/fuzz/linedecode"
 	"github.com/iamfuzz/iamfuzz/fuzz/parse"
 )
 
@@ -30,9 +31,10 @@ import (
 // prefix; each package computes its own target's seeds (main_test.go checks that
 // every target of ./fuzz/... is here).
 var targets = map[string]func() ([][]byte, error){
-	"Decide":     fuzz.DecideSeeds,
-	"Parse":      parse.Seeds,
-	"Invariants": invariants.Seeds,
+	"Decide":      fuzz.DecideSeeds,
+	"Parse":       parse.Seeds,
+	"Invariants":  invariants.Seeds,
+	"LineDecoder": linedecode.Seeds,
 }
 
 // seedCorpora returns every target's seeds by name.

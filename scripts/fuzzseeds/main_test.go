@@ -44,7 +44,7 @@ func TestRunWritesEveryTarget(t *testing.T) {
 	if err := run(dir, false); err != nil {
 		t.Fatal(err)
 	}
-	for _, n := range []string{"FuzzDecide", "FuzzParse", "FuzzInvariants"} {
+	for _, n := range []string{"FuzzDecide", "FuzzParse", "FuzzInvariants", "FuzzLineDecoder"} {
 		files, _ := os.ReadDir(filepath.Join(dir, n))
 		if len(files) == 0 {
 			t.Errorf("%s: no seeds written", n)
