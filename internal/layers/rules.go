@@ -123,10 +123,11 @@ var Rules = map[string]Rule{
 	// scans every coverage counter of the binary after each execution.
 	"fuzz/parse":      {Imports: []string{"model", "fuzz/seedcorpus"}, External: []string{jsonv2}},
 	"fuzz/invariants": {Imports: []string{"model", "corpus", "properties", "fuzz/seedcorpus"}},
+	"fuzz/linedecode": {Imports: []string{"model", "corpus", "fuzz/seedcorpus"}, External: []string{jsonv2}},
 	// Planted bugs, built only with the iamfuzz_plant tag; its tests run the fuzz
 	// targets in a child go process.
 	"fuzz/planted":         {},
-	"scripts/fuzzseeds":    {Imports: []string{"fuzz", "fuzz/parse", "fuzz/invariants"}},
+	"scripts/fuzzseeds":    {Imports: []string{"fuzz", "fuzz/parse", "fuzz/invariants", "fuzz/linedecode"}},
 	"scripts/nightlyprops": {Imports: []string{"model", "properties"}},
 	"scripts/evalcases":    {Imports: []string{"model", "properties/gencase"}, External: []string{jsonv2}},
 	".": {
