@@ -158,6 +158,22 @@ func (e *enumerator) nameDomains() []*nameDomain {
 			e.cov.unknown("principal: %s pattern %q writes a variable of the caller twice or beside another variable; callers are not divided by what it does to their names and accounts", what, p.Text)
 			return
 		}
+		if what == "resource" && user == 0 && other == 0 {
+			// Against the names written elsewhere, a pattern whose one
+			// variable is the caller's account is, account aside, a static:
+			// the name only ever meets its resource part.
+			var anyAcct []Code
+			for _, c := range p.codes {
+				if c >= varBase {
+					for range 12 {
+						anyAcct = append(anyAcct, WildOneSeg)
+					}
+					continue
+				}
+				anyAcct = append(anyAcct, c)
+			}
+			d.addStatic(e, "nsa:"+codesKey(anyAcct, true), func() *Lang { return GlobLang(anyAcct, GlobResource) })
+		}
 		codes, _ := p.Subst(func(k string) (string, bool) {
 			switch k {
 			case keyUsername:
