@@ -17,8 +17,8 @@ package partition
 
 import (
 	"context"
-	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/iamfuzz/iamfuzz/model"
@@ -274,7 +274,7 @@ func (e *enumerator) auto(key string, l func() *Lang) *auto {
 
 // walk explores the product of automata (by key), cached.
 func (e *enumerator) walk(keys []string, autos []*auto, domain int) walkResult {
-	k := strings.Join(keys, "\x00") + fmt.Sprintf("\x01%d", domain)
+	k := strings.Join(keys, "\x00") + "\x01" + strconv.Itoa(domain)
 	if w, ok := e.walks[k]; ok {
 		return w
 	}

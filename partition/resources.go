@@ -249,6 +249,9 @@ func (e *enumerator) resourceClasses(pr Principal, g *Group, look func(string) (
 		}
 	}
 	generic := map[string]bool{}
+	// The walk's automata and their keys, reused from template to template:
+	// the template's own come first, set just before the walk.
+	idx, keys, autos := make([]int, 0, len(preds)), make([]string, 1, len(preds)+1), make([]*auto, 1, len(preds)+1)
 	for ti := range g.tpls {
 		tp := &g.tpls[ti]
 		t, action := tp.text, tp.action
@@ -278,9 +281,7 @@ func (e *enumerator) resourceClasses(pr Principal, g *Group, look func(string) (
 			}
 			return ta
 		}
-		var idx []int
-		var keys []string
-		var autos []*auto
+		idx, keys, autos = idx[:0], keys[:1], autos[:1]
 		relevant := false
 		for i := range preds {
 			p := &preds[i]
@@ -324,7 +325,8 @@ func (e *enumerator) resourceClasses(pr Principal, g *Group, look func(string) (
 			}
 			generic[k] = true
 		}
-		w := e.walk(append([]string{tk}, keys...), append([]*auto{tauto()}, autos...), 0)
+		keys[0], autos[0] = tk, tauto()
+		w := e.walk(keys, autos, 0)
 		switch {
 		case e.exhausted:
 			e.cov.unknown("resource: the walks of this enumeration spent their total budget of %d states; the last, over %s and the policies' resource patterns, did not finish", e.p.TotalBudget, t)
