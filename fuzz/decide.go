@@ -27,9 +27,21 @@ func checkDecide(data []byte) error {
 	if err != nil {
 		return nil // an invalid policy: the parse target's business
 	}
-	r, err := c.BuildRequest()
-	if err != nil {
+	// The request is prepared into a reused Request (Case.RequestInto, as eval
+	// and check prepare theirs, with derived strings such as the caller's
+	// aws:userid memoized), and on one input in four also afresh
+	// (Case.BuildRequest) for the fresh evaluator below: both ways of preparing
+	// a request are fuzzed and must agree.
+	r := requests.Get().(*model.Request)
+	defer requests.Put(r)
+	if err := c.RequestInto(r, nil); err != nil {
 		return nil
+	}
+	fresh := r
+	if len(data)%4 == 2 {
+		if fresh, err = c.BuildRequest(); err != nil {
+			return fmt.Errorf("BuildRequest fails where RequestInto does not: %w\ncase: %s", err, caseLine(c))
+		}
 	}
 	// e1 is reused from input to input (evaluators are meant to be reused, and
 	// their buffers then cost no allocation), e2 is a fresh one: a decision that
@@ -43,9 +55,9 @@ func checkDecide(data []byte) error {
 	if !sameResult(first, again) {
 		return fmt.Errorf("not deterministic (the same evaluator twice): %+v then %+v\ncase: %s", first, again, caseLine(c))
 	}
-	e2.Decide(b, r, &again)
+	e2.Decide(b, fresh, &again)
 	if !sameResult(first, again) {
-		return fmt.Errorf("not deterministic (a fresh evaluator): %+v then %+v\ncase: %s", first, again, caseLine(c))
+		return fmt.Errorf("not deterministic (a fresh evaluator, a request prepared afresh: %t): %+v then %+v\ncase: %s", fresh != r, first, again, caseLine(c))
 	}
 	// The trace finds the applicable identity Allow statements for the Deny
 	// copies below. There are none to copy when the request is already
@@ -220,6 +232,10 @@ type denyKey struct {
 // evaluators are the reused evaluators of checkDecide (a pool, since a
 // benchmark or a test may run it in parallel).
 var evaluators = sync.Pool{New: func() any { return new(model.Evaluator) }}
+
+// requests are checkDecide's reused requests (Request.Reset keeps their storage
+// and memoized derivations).
+var requests = sync.Pool{New: func() any { return new(model.Request) }}
 
 // caches are what the decide property keeps from one input to the next: each
 // distinct policy text compiled once (inputs that differ in the request only
