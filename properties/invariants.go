@@ -196,7 +196,7 @@ func (j *judgement) get() bool {
 	}
 	j.done = true
 	r := j.req
-	c, err := ParseCaller(r.Principal)
+	c, err := j.parseCaller(r.Principal)
 	j.c = c
 	switch {
 	case err != nil:

@@ -27,6 +27,12 @@ type prober struct {
 	owners map[string]ownerHit
 	key    []byte // a context's choices, as the key of ctxs
 	name   []byte // a random name being drawn
+
+	// The last caller Judgeable parsed (parseCaller).
+	callerARN string
+	caller    Caller
+	callerErr error
+	callerOK  bool
 }
 
 // maxProberMemo bounds each memo map of a prober; a full map is emptied, so
@@ -127,6 +133,21 @@ func (j *judgement) owner(o *OwnerOnly, resource string) (account, name string, 
 		return "", "", Template{}, false
 	}
 	return h.acct, h.name, o.Owned[h.tpl], true
+}
+
+// parseCaller is ParseCaller(arn), kept by the worker for the last ARN:
+// consecutive classes of the proof engine share their caller.
+func (j *judgement) parseCaller(arn string) (Caller, error) {
+	w := j.w
+	if w == nil {
+		return ParseCaller(arn)
+	}
+	if w.callerOK && w.callerARN == arn {
+		return w.caller, w.callerErr
+	}
+	w.caller, w.callerErr = ParseCaller(arn)
+	w.callerARN, w.callerOK = arn, true
+	return w.caller, w.callerErr
 }
 
 // getProber takes an idle prober of the target, or makes one.
