@@ -135,7 +135,7 @@ func Compile(p *Policy) *Compiled {
 			case strings.ContainsAny(a, "*?"):
 				cs.actGlobs = append(cs.actGlobs, compilePattern(a, patAction, false))
 			default:
-				cs.actExact = append(cs.actExact, strings.ToLower(a))
+				cs.actExact = append(cs.actExact, lowerName(a))
 			}
 		}
 		c.actions.add(cs, int32(i))

@@ -153,7 +153,7 @@ type compiledCond struct {
 const minLitSet = 16
 
 func compileCondition(opText string, op operator, key ConditionKey, vars bool) compiledCond {
-	c := compiledCond{op: op, opText: opText, key: strings.ToLower(key.Key), keyText: key.Key, values: key.Values}
+	c := compiledCond{op: op, opText: opText, key: lowerName(key.Key), keyText: key.Key, values: key.Values}
 	c.slot = keySlot(c.key, true)
 	n := len(key.Values)
 	switch op.fam {

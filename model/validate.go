@@ -374,7 +374,7 @@ func (p *parser) validateCondition(st *Statement, path string, off int64, vars b
 				p.errf(kp, off, ErrInvalidConditionKey, "%q is not a condition key (service:name, e.g. aws:SourceIp)", k.Key)
 				continue
 			}
-			lk := strings.ToLower(k.Key)
+			lk := lowerName(k.Key)
 			if prev, dup := seen[lk]; dup {
 				p.errf(kp, off, ErrDuplicateConditionKey, "%q and %q are the same key (keys are case-insensitive)", prev, k.Key)
 			}

@@ -12,6 +12,12 @@ import (
 // LookupAction returns the canonical spelling of an action and whether it exists.
 func (c *Catalog) LookupAction(action string) (string, bool) {
 	if a, ok := c.Action(action); ok {
+		// Most actions are spelt as AWS spells them: return the caller's
+		// string then, not a new one.
+		if n := len(a.Service); len(action) == n+1+len(a.Name) && action[n] == ':' &&
+			action[:n] == a.Service && action[n+1:] == a.Name {
+			return action, true
+		}
 		return a.FullName(), true
 	}
 	return "", false
