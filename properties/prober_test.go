@@ -1,9 +1,12 @@
 package properties
 
 import (
+	"context"
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/iamfuzz/iamfuzz/partition"
 )
 
 // proberTargets are the corpus policies and the examples with their specs (or
@@ -145,5 +148,40 @@ func TestProbesDoNotAllocate(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Errorf("a probe allocates %.2f times in the steady state", allocs)
+	}
+}
+
+// The proof engine decides its classes in the same reused storage: a class
+// that breaks nothing allocates nothing once the worker has seen its strings
+// (Target.checkClass; docs/performance.md, issue 15).
+func TestClassesDoNotAllocate(t *testing.T) {
+	tg, err := LoadTarget("../corpus/policies/000-aws-mfa-self-manage.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := tg.getProber()
+	type class struct {
+		c   *partition.Class
+		arn string
+	}
+	var clean []class
+	partition.Enumerate(context.Background(), tg.problem(), func(c *partition.Class) bool {
+		arn := callerOf(c.Principal).ARN()
+		if _, po := tg.checkClass(c, arn, w); po.Err == nil && len(po.Violations) == 0 {
+			clean = append(clean, class{c, arn}) // a Class is the visit's own; its context map is only read
+		}
+		return len(clean) < 500
+	})
+	if len(clean) < 100 {
+		t.Fatalf("only %d classes without violations", len(clean))
+	}
+	i := 0
+	allocs := testing.AllocsPerRun(len(clean), func() {
+		k := clean[i%len(clean)]
+		i++
+		tg.checkClass(k.c, k.arn, w)
+	})
+	if allocs != 0 {
+		t.Errorf("a class allocates %.2f times in the steady state", allocs)
 	}
 }
