@@ -62,6 +62,12 @@ func Enumerate(ctx context.Context, p *Problem, visit func(*Class) bool) *Covera
 	if p.MaxContexts <= 0 {
 		p.MaxContexts = 4096
 	}
+	if p.MaxAssignments <= 0 {
+		p.MaxAssignments = 256
+	}
+	if p.MaxClasses <= 0 {
+		p.MaxClasses = 1000000
+	}
 	e := &enumerator{p: p, cov: &Coverage{Keys: map[string]int{}}, autos: map[string]*auto{},
 		walks: map[string]walkResult{}, values: map[string][]valueClass{}, meets: map[[2]string]bool{}, incl: map[[2]string]bool{}, tplSvc: map[string]string{}}
 	for i, pol := range p.Policies {
@@ -342,24 +348,7 @@ func (e *enumerator) group(pr Principal, g *Group, visit func(*Class) bool) bool
 	// Keys referenced by policy variables outside the principal's own are coupled
 	// to the resource and the conditions: their values are enumerated first.
 	coupled := e.coupledKeys(g)
-	assignments := []map[string]model.ContextValue{{}}
-	for _, k := range coupled {
-		e.cov.unknown("variable ${%s}: its values are taken from a fixed list (absent, the caller's name, names the policy mentions, another name), not partitioned", k)
-		var next []map[string]model.ContextValue
-		for _, a := range assignments {
-			for _, v := range e.coupledValues(pr, k) {
-				m := map[string]model.ContextValue{}
-				for kk, vv := range a {
-					m[kk] = vv
-				}
-				if v != nil {
-					m[k] = model.Single(*v)
-				}
-				next = append(next, m)
-			}
-		}
-		assignments = next
-	}
+	assignments := e.assignments(pr, coupled)
 	for _, asg := range assignments {
 		look := lookupIn(pr, asg)
 		res := e.resourceClasses(pr, g, look)
@@ -383,6 +372,11 @@ func (e *enumerator) group(pr Principal, g *Group, visit func(*Class) bool) bool
 						m[k] = v
 					}
 				}
+				if e.cov.Classes >= e.p.MaxClasses {
+					e.cov.unknown("classes: the enumeration stopped at its budget of %d classes; those were decided", e.p.MaxClasses)
+					e.exhausted = true
+					return true
+				}
 				e.cov.Classes++
 				if !visit(&Class{Principal: pr, Action: r.action, Resource: r.resource, Context: m, Group: g}) {
 					return false
@@ -391,6 +385,71 @@ func (e *enumerator) group(pr Principal, g *Group, visit func(*Class) bool) bool
 		}
 	}
 	return true
+}
+
+// assignments are the values tried together for a group's coupled keys: every
+// combination of the keys' fixed lists (coupledValues), or, when there are more
+// than Problem.MaxAssignments, those where every key takes the same value and
+// then those where one key takes each value and the others are absent, up to
+// MaxAssignments. The keys are not partitioned either way (their unknown is
+// noted); the bound keeps a group whose statements read five variables from
+// building 30^5 combinations (SageMakerStudioProjectUserRolePolicy ran out of
+// memory; docs/performance.md, the managed corpus).
+func (e *enumerator) assignments(pr Principal, coupled []string) []map[string]model.ContextValue {
+	out := []map[string]model.ContextValue{{}}
+	if len(coupled) == 0 {
+		return out
+	}
+	for _, k := range coupled {
+		e.cov.unknown("variable ${%s}: its values are taken from a fixed list (absent, the caller's name, names the policy mentions, another name), not partitioned", k)
+	}
+	vals := e.coupledValues(pr, coupled[0]) // the same list for every key
+	total := 1
+	for range coupled {
+		total *= len(vals)
+		if total > e.p.MaxAssignments {
+			break
+		}
+	}
+	if total <= e.p.MaxAssignments {
+		for _, k := range coupled {
+			var next []map[string]model.ContextValue
+			for _, a := range out {
+				for _, v := range vals {
+					m := make(map[string]model.ContextValue, len(a)+1)
+					for kk, vv := range a {
+						m[kk] = vv
+					}
+					if v != nil {
+						m[k] = model.Single(*v)
+					}
+					next = append(next, m)
+				}
+			}
+			out = next
+		}
+		return out
+	}
+	out = out[:0]
+	for _, v := range vals {
+		m := map[string]model.ContextValue{}
+		if v != nil {
+			for _, k := range coupled {
+				m[k] = model.Single(*v)
+			}
+		}
+		out = append(out, m)
+	}
+	for _, k := range coupled {
+		for _, v := range vals {
+			if v != nil && len(out) < e.p.MaxAssignments {
+				out = append(out, map[string]model.ContextValue{k: model.Single(*v)})
+			}
+		}
+	}
+	out = out[:min(len(out), e.p.MaxAssignments)]
+	e.cov.unknown("variables ${%s}: more than %d combinations of their values; %d were tried (every key the same value, then each key alone)", strings.Join(coupled, "}, ${"), e.p.MaxAssignments, len(out))
+	return out
 }
 
 // coupledKeys are the non-principal context keys that policy variables of the

@@ -133,6 +133,13 @@ type Problem struct {
 	// stops early with an unknown naming the dimension that exploded, instead of
 	// running for minutes (issue 10; docs/performance.md, the proof engine).
 	TotalBudget int
+	// MaxAssignments bounds the combinations of values tried for the context
+	// keys policy variables read in one action group (default 256; those keys
+	// are never partitioned, see Coverage.Unknown); MaxClasses bounds the
+	// classes of one enumeration (default 1,000,000, more than twice the
+	// classes of any managed policy proved): past it the verdict is unknown and
+	// says so, where the largest policies ran for minutes (issue 10).
+	MaxAssignments, MaxClasses int
 }
 
 // Class is one class of requests, by its witness.
