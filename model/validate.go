@@ -362,21 +362,23 @@ func (p *parser) validateCondition(st *Statement, path string, off int64, vars b
 			p.errf(path+"."+co.Operator, off, ErrNullWithIfExists, "Null cannot be combined with IfExists (IAM rejects NullIfExists; ForAllValues:Null and ForAnyValue:Null are accepted)")
 			continue
 		}
-		opPath := path + "." + co.Operator
 		seen := map[string]string{}
 		for _, k := range co.Keys {
-			kp := opPath + "." + k.Key
+			// A key's path is written only for an error or a warning (two
+			// concatenations per key, and one more per non-string value, were a
+			// twentieth of the objects eval allocated on d2k).
+			kp := func() string { return path + "." + co.Operator + "." + k.Key }
 			switch {
 			case strings.Contains(k.Key, "${"):
-				p.errf(kp, off, ErrVariableInElement, "policy variables are not allowed in condition keys")
+				p.errf(kp(), off, ErrVariableInElement, "policy variables are not allowed in condition keys")
 				continue
 			case !validKeyName(k.Key):
-				p.errf(kp, off, ErrInvalidConditionKey, "%q is not a condition key (service:name, e.g. aws:SourceIp)", k.Key)
+				p.errf(kp(), off, ErrInvalidConditionKey, "%q is not a condition key (service:name, e.g. aws:SourceIp)", k.Key)
 				continue
 			}
 			lk := lowerName(k.Key)
 			if prev, dup := seen[lk]; dup {
-				p.errf(kp, off, ErrDuplicateConditionKey, "%q and %q are the same key (keys are case-insensitive)", prev, k.Key)
+				p.errf(kp(), off, ErrDuplicateConditionKey, "%q and %q are the same key (keys are case-insensitive)", prev, k.Key)
 			}
 			seen[lk] = k.Key
 			for j, v := range k.Values {
@@ -384,11 +386,11 @@ func (p *parser) validateCondition(st *Statement, path string, off int64, vars b
 				if k.Single {
 					i = -1
 				}
-				if vars && op.substitutes() && strings.Contains(v.Text, "${") && p.checkVariableCount(index(kp, i), off, v.Text) {
-					p.checkVariables(index(kp, i), off, v.Text)
+				if vars && op.substitutes() && strings.Contains(v.Text, "${") && p.checkVariableCount(index(kp(), i), off, v.Text) {
+					p.checkVariables(index(kp(), i), off, v.Text)
 				}
 				if op.fam != famString || strings.ContainsAny(v.Text, "*?") {
-					p.checkValueType(index(kp, i), off, op, v.Text)
+					p.checkValueType(kp, i, off, op, v.Text)
 				}
 			}
 		}
@@ -397,7 +399,8 @@ func (p *parser) validateCondition(st *Statement, path string, off int64, vars b
 
 // checkValueType warns, as Access Analyzer does, about values of the wrong type for
 // their operator; IAM stores such policies, and their runtime meaning is UNDEF.
-func (p *parser) checkValueType(path string, off int64, op operator, v string) {
+// The value's path is index(kp(), i), written only for a warning.
+func (p *parser) checkValueType(kp func() string, i int, off int64, op operator, v string) {
 	ok := true
 	switch op.fam {
 	case famNumeric:
@@ -413,11 +416,11 @@ func (p *parser) checkValueType(path string, off int64, op operator, v string) {
 		_, ok = parsePrefix(v)
 	case famString:
 		if op.cmp != cmpLike && strings.ContainsAny(v, "*?") && !strings.Contains(v, "${") {
-			p.warnf(path, off, "wildcard-without-like", "%q: wildcards are literal under this operator; use StringLike for a pattern", v)
+			p.warnf(index(kp(), i), off, "wildcard-without-like", "%q: wildcards are literal under this operator; use StringLike for a pattern", v)
 		}
 	}
 	if !ok {
-		p.warnf(path, off, "type-mismatch", "%q is not a valid value for this operator; it never matches (UNDEF)", v)
+		p.warnf(index(kp(), i), off, "type-mismatch", "%q is not a valid value for this operator; it never matches (UNDEF)", v)
 	}
 }
 
