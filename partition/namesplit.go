@@ -67,6 +67,14 @@ type NameContext struct {
 	Key  string
 	Lang *Lang
 	Fold bool
+	// IfPolicyWrites: divide by this context only when a policy writes the
+	// caller's name or account into a resource pattern itself. Without that,
+	// a static pattern treats every caller's own resource as it treats
+	// everyone else's, and the caller with a name no pattern mentions already
+	// finds what such a context would (no-escalation's own user: dividing by
+	// it turned AmplifyBackendDeployFullAccess's 10 callers into 364 and its
+	// failure into a timeout).
+	IfPolicyWrites bool
 }
 
 // markLang removes the markers from every byte set of l but a marker's own:
@@ -205,7 +213,11 @@ func (e *enumerator) nameDomains() []*nameDomain {
 		l := rp.Lang
 		dom("resource").addStatic(e, "nsx:"+rp.Key, func() *Lang { return l })
 	}
+	writes := byWhat["resource"] != nil && len(byWhat["resource"].ctxs) > 0
 	for _, c := range e.p.NameContexts {
+		if c.IfPolicyWrites && !writes {
+			continue
+		}
 		dom("resource").addCtx(c)
 	}
 	// Whether a resource is in the caller's account (resourcePreds), against

@@ -61,7 +61,7 @@ func (t *Target) addGeneralProblem(p *partition.Problem) {
 		}
 	}
 	if s.NoEscalation {
-		p.NameContexts = append(p.NameContexts, partition.NameContext{Key: "self-user", Lang: ownUser.langWith(partition.AccountMarker(), partition.NameMarker()), Fold: true})
+		p.NameContexts = append(p.NameContexts, partition.NameContext{Key: "self-user", Lang: ownUser.langWith(partition.AccountMarker(), partition.NameMarker()), Fold: true, IfPolicyWrites: true})
 	}
 	prev := p.Resources
 	p.Resources = func(pr partition.Principal) []partition.ResourcePred {
