@@ -1,0 +1,212 @@
+package properties
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand"
+	"os"
+	"strconv"
+	"testing"
+
+	"github.com/iamfuzz/iamfuzz/model"
+)
+
+// bruteContradictions is the property behind TestProofAgreesWithBruteForce
+// (brute_plant_off_test.go): random variants of AWS's self-manage example
+// (corpus/examples/heldout/aws-current.json) with one or two extra Allow/Deny
+// statements over account patterns (literal, prefix, *, ${aws:PrincipalAccount})
+// and user/mfa resource patterns that mix ${aws:username} with wildcards and
+// literals, with username/MFA/PrincipalArn/PrincipalAccount conditions and a
+// NotResource on the MFA deny. Whenever the proof engine says proved, every
+// request over a vocabulary of accounts x paths x names (users, role sessions,
+// federated users) x credential actions x user/mfa resources x MFA states is
+// decided and judged: an error-severity violation is a wrong "proved". This is
+// the harness that found the name/account split bugs (BUG 1, 2, 6, 7 in
+// partition/namesplit.go's history); the name and account dimensions are what
+// it covers, the path dimension only as has-a-path vs none.
+//
+// n variants from seed; the environment overrides both (the nightly run,
+// scripts/nightly, raises n):
+//
+//	IAMFUZZ_BRUTE_N=1000 IAMFUZZ_BRUTE_SEED=20261206 go test -count=1 -run TestProofAgreesWithBruteForce ./properties
+//
+// Each contradiction names the policy and the breaking request as an eval line
+// with the policy inline: it replays with "iamfuzz eval --explain"; minimize it
+// into a corpus case (corpus/examples/heldout) before fixing. Stops at the first.
+func bruteContradictions(t *testing.T, n int, seed int64) (bad []string, proved int) {
+	t.Helper()
+	if s := os.Getenv("IAMFUZZ_BRUTE_N"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v < 1 {
+			t.Fatalf("IAMFUZZ_BRUTE_N=%q: want a positive number", s)
+		}
+		n = v
+	}
+	if s := os.Getenv("IAMFUZZ_BRUTE_SEED"); s != "" {
+		v, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			t.Fatalf("IAMFUZZ_BRUTE_SEED=%q: want a number", s)
+		}
+		seed = v
+	}
+	base, err := os.ReadFile("../corpus/examples/heldout/aws-current.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bf := newBruteVocab()
+	rng := rand.New(rand.NewSource(seed))
+	checked := 0
+	defer func() {
+		t.Logf("seed %d: %d variants, %d proved, %d requests decided by brute force", seed, n, proved, checked)
+	}()
+	for i := range n {
+		text := bruteVariant(t, base, rng)
+		mp, err := model.Parse(text, model.IdentityPolicy)
+		if err != nil {
+			continue
+		}
+		spec, _ := ChooseDefault(mp)
+		id := fmt.Sprintf("brute-%d-%d", seed, i)
+		tg := NewTarget(id, mp, spec)
+		tg.replayDoc = text
+		rep := tg.Prove(context.Background(), Options{NoMinimize: true, StopAtFirst: true})
+		if rep.Verdict != VerdictProved {
+			continue
+		}
+		proved++
+		v, probes := bf.search(tg)
+		checked += probes
+		if v != nil {
+			return append(bad, fmt.Sprintf("seed %d variant %d: proved, but %s %s breaks %s (rule %s)\npolicy:\n%s\neval line (policy inline):\n%s",
+				seed, i, v.Request.Principal, v.Request.Action, v.Invariant, v.Rule, text, tg.ReplayCase(v, id))), proved
+		}
+	}
+	return nil, proved
+}
+
+// bruteVariant adds one or two random statements to the base policy, or moves
+// the MFA deny to a NotResource.
+func bruteVariant(t *testing.T, base []byte, rng *rand.Rand) []byte {
+	acctPats := []string{"*", "111122223333", "9*", "1111*", "${aws:PrincipalAccount}"}
+	resPats := []string{"${aws:username}/*", "svc-?", "*-x", "ALICE", "alice", "${aws:username, 'admin'}", "${aws:username}",
+		"svc-*", "*admin*", "${aws:username}*", "a*", "*", "${aws:username}-x", "V?", "*${aws:username}",
+		"team-${aws:username}", "x-${aws:username}", "ops/*", "*/${aws:username}"}
+	acts := [][]string{{"iam:CreateAccessKey"}, {"iam:*"}, {"iam:ChangePassword", "iam:GetUser"}, {"iam:*AccessKey*"},
+		{"iam:EnableMFADevice"}, {"iam:CreateVirtualMFADevice"}}
+	pick := func(l []string) string { return l[rng.Intn(len(l))] }
+	var pol map[string]any
+	if err := json.Unmarshal(base, &pol); err != nil {
+		t.Fatal(err)
+	}
+	stmts := pol["Statement"].([]any)
+	for range 1 + rng.Intn(2) {
+		res := "arn:aws:iam::" + pick(acctPats) + ":" + []string{"user/", "user/", "user/", "mfa/"}[rng.Intn(4)] + pick(resPats)
+		st := map[string]any{"Effect": pick([]string{"Allow", "Deny"}), "Action": acts[rng.Intn(len(acts))]}
+		if rng.Intn(4) == 0 {
+			st["NotResource"] = res
+		} else {
+			st["Resource"] = res
+		}
+		switch rng.Intn(7) {
+		case 0:
+			st["Condition"] = map[string]any{"BoolIfExists": map[string]any{"aws:MultiFactorAuthPresent": "false"}}
+		case 1:
+			st["Condition"] = map[string]any{"StringLike": map[string]any{"aws:username": pick([]string{"svc-*", "*admin*", "V*"})}}
+		case 4:
+			st["Condition"] = map[string]any{"StringNotEqualsIgnoreCase": map[string]any{"aws:username": pick([]string{"ADMIN", "Svc-A", "v"})}}
+		case 5:
+			st["Condition"] = map[string]any{"ArnNotLike": map[string]any{"aws:PrincipalArn": pick([]string{"arn:aws:iam::*:user/ops/*", "arn:aws:iam::9*:*", "arn:aws:iam::*:role/svc-*"})}}
+		case 6:
+			st["Condition"] = map[string]any{"StringLike": map[string]any{"aws:PrincipalAccount": pick([]string{"9*", "1111*"})}}
+		}
+		if rng.Intn(3) == 0 {
+			// The MFA deny's exemption becomes this resource instead.
+			for _, s := range stmts {
+				if m := s.(map[string]any); m["Effect"] == "Deny" {
+					delete(m, "Resource")
+					m["NotResource"] = res
+				}
+			}
+			continue
+		}
+		stmts = append(stmts, st)
+	}
+	pol["Statement"] = stmts
+	text, err := json.Marshal(pol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return text
+}
+
+// bruteVocab is the vocabulary the brute force walks: names chosen to sit on
+// either side of the variants' patterns (svc-*, *admin*, *-x, V?, case folds).
+type bruteVocab struct {
+	callers   []Caller
+	actions   []string
+	resources []string
+	mfa       [][]ContextEntry
+}
+
+func newBruteVocab() *bruteVocab {
+	accts := []string{"111122223333", "900000000000", "111100000000"}
+	names := []string{"alice", "svc-a", "svc-", "admin", "xadminx", "Va", "V", "a", "ALICE", "bob-x", "x-bob", "team-ab"}
+	paths := []string{"", "ops/"}
+	b := &bruteVocab{
+		actions: []string{"iam:CreateAccessKey", "iam:ChangePassword", "iam:GetUser", "iam:EnableMFADevice",
+			"iam:CreateVirtualMFADevice", "iam:DeactivateMFADevice", "iam:ListMFADevices", "iam:DeleteAccessKey"},
+		mfa: [][]ContextEntry{nil, {{Key: keyMFAPresent, Value: model.Single("false")}},
+			{{Key: keyMFAPresent, Value: model.Single("true")}, {Key: keyMFAAge, Value: model.Single("120")}}},
+	}
+	for _, ac := range accts {
+		for _, p := range paths {
+			for ni, nm := range names {
+				c := Caller{Kind: UserCaller, Account: ac, Path: p, Name: nm}
+				// With a path, every fourth name is a role session and another a
+				// federated user instead, so those kinds meet the same names.
+				if p != "" && ni%4 == 1 {
+					c = Caller{Kind: RoleSessionCaller, Account: ac, Name: nm, Session: "s1"}
+				}
+				if p != "" && ni%4 == 3 {
+					c = Caller{Kind: FederatedCaller, Account: ac, Name: nm}
+				}
+				b.callers = append(b.callers, c)
+			}
+			for _, nm := range names {
+				for _, kind := range []string{"user/", "mfa/"} {
+					b.resources = append(b.resources, "arn:aws:iam::"+ac+":"+kind+p+nm)
+				}
+			}
+		}
+	}
+	return b
+}
+
+// search decides every request of the vocabulary against tg and returns the
+// first error-severity violation, and how many requests it decided.
+func (b *bruteVocab) search(tg *Target) (*Violation, int) {
+	var probes []Probe
+	var out []ProbeOutcome
+	n := 0
+	for _, c := range b.callers {
+		probes = probes[:0]
+		for _, act := range b.actions {
+			for _, res := range b.resources {
+				for _, ctx := range b.mfa {
+					probes = append(probes, Probe{Caller: c, Action: act, Resource: res, Context: ctx})
+				}
+			}
+		}
+		out = tg.CheckProbes(probes, out)
+		n += len(probes)
+		for i := range out {
+			for _, v := range out[i].Violations {
+				if v.Severity == SeverityError {
+					return v, n
+				}
+			}
+		}
+	}
+	return nil, n
+}
