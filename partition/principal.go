@@ -116,7 +116,8 @@ func (e *enumerator) accounts() []string {
 // principals returns one caller per class of callers: for users, role sessions
 // and federated users, the regions of every condition on a principal key
 // (aws:username, aws:PrincipalArn, aws:PrincipalAccount), of the accounts and
-// names that matter, and of having a path, over the language of that kind's ARNs.
+// names that matter, and of having a path (with Problem.PathWritten, of the paths
+// the resource patterns tell apart: pathsplit.go), over the language of that kind's ARNs.
 func (e *enumerator) principals() []Principal {
 	type pcond struct {
 		key  string
@@ -193,6 +194,9 @@ func (e *enumerator) principals() []Principal {
 				if l := sp.lang; sp.marker == nameMarker {
 					addPred("pn:"+sp.key, func() *Lang { return Seq(Lit(prefix), digits12, Lit(mid), path, l) })
 				}
+			}
+			if e.p.PathWritten {
+				e.pathPreds(addPred)
 			}
 			addPred("ppath", func() *Lang {
 				return Seq(Lit(prefix), digits12, Lit(mid), Plus(Byte(PathChars)), Lit("/"), Any(AnyByte))

@@ -121,7 +121,12 @@ type Problem struct {
 	// accounts written into NameContexts and the policies' patterns are
 	// tested against them too.
 	StaticResources []ResourcePred
-	Keys            []KeyDomain
+	// PathWritten: a rule that can fail the check judges a resource with the
+	// caller's own path in it (a spec's {path}), so users are divided by what
+	// their whole ARN, path included, does against the resource patterns
+	// (pathsplit.go), not only by having a path.
+	PathWritten bool
+	Keys        []KeyDomain
 	// KeepValue, if set, drops context values that need no deciding (nil v: the
 	// key absent).
 	KeepValue func(key string, v *model.ContextValue) bool

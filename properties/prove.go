@@ -295,6 +295,13 @@ func (t *Target) problem() *partition.Problem {
 		if (r.Principal == ShapeUser || r.Principal == ShapePathedUser) && r.Resource.HasUser() {
 			p.NameContexts = append(p.NameContexts, partition.NameContext{Key: "live:" + r.Resource.Text, Lang: r.Resource.langWith(partition.AccountMarker(), partition.NameMarker())})
 		}
+		// A rule that fails the check on the caller's own path: users are
+		// divided by path too (partition/pathsplit.go). Warnings do not
+		// decide the verdict, so the default spec's pathed-user rule leaves
+		// the walk as it was.
+		if r.Principal == ShapePathedUser && r.Severity == SeverityError && strings.Contains(r.Resource.Text, phPath) {
+			p.PathWritten = true
+		}
 	}
 	p.Resources = func(pr partition.Principal) []partition.ResourcePred {
 		var out []partition.ResourcePred
