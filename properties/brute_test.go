@@ -24,7 +24,9 @@ import (
 // decided and judged: an error-severity violation is a wrong "proved". This is
 // the harness that found the name/account split bugs (BUG 1, 2, 6, 7 in
 // partition/namesplit.go's history); the name and account dimensions are what
-// it covers, the path dimension only as has-a-path vs none.
+// it covers; odd variants start from a policy that grants every path and are
+// judged by a spec whose pathed-user liveness rule is an error, for the paths
+// "" and ops/ against patterns such as user/ops/* (partition/pathsplit.go).
 //
 // n variants from seed; the environment overrides both (the nightly run,
 // scripts/nightly, raises n):
@@ -54,6 +56,14 @@ func bruteContradictions(t *testing.T, n int, seed int64) (bad []string, proved 
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Odd variants start from a policy that lets every user, on any path,
+	// change passwords, and are judged by a spec whose pathed-user liveness
+	// rule is an error (the path dimension, partition/pathsplit.go).
+	pathBase := []byte(`{"Version":"2012-10-17","Statement":[{"Sid":"AllowPasswordsOfEveryUser","Effect":"Allow","Action":["iam:ChangePassword","iam:GetUser"],"Resource":"arn:aws:iam::*:user/*"}]}`)
+	pathSpec, err := LoadSpec("../corpus/examples/namesplit/brk-deny-locks-out-ops-path.spec.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
 	bf := newBruteVocab()
 	rng := rand.New(rand.NewSource(seed))
 	checked := 0
@@ -61,12 +71,19 @@ func bruteContradictions(t *testing.T, n int, seed int64) (bad []string, proved 
 		t.Logf("seed %d: %d variants, %d proved, %d requests decided by brute force", seed, n, proved, checked)
 	}()
 	for i := range n {
-		text := bruteVariant(t, base, rng)
+		b := base
+		if i%2 == 1 {
+			b = pathBase
+		}
+		text := bruteVariant(t, b, i%2 == 1, rng)
 		mp, err := model.Parse(text, model.IdentityPolicy)
 		if err != nil {
 			continue
 		}
 		spec, _ := ChooseDefault(mp)
+		if i%2 == 1 {
+			spec = pathSpec
+		}
 		id := fmt.Sprintf("brute-%d-%d", seed, i)
 		tg := NewTarget(id, mp, spec)
 		tg.replayDoc = text
@@ -86,12 +103,18 @@ func bruteContradictions(t *testing.T, n int, seed int64) (bad []string, proved 
 }
 
 // bruteVariant adds one or two random statements to the base policy, or moves
-// the MFA deny to a NotResource.
-func bruteVariant(t *testing.T, base []byte, rng *rand.Rand) []byte {
+// the MFA deny to a NotResource; with paths, over resource patterns that tell
+// user paths apart.
+func bruteVariant(t *testing.T, base []byte, paths bool, rng *rand.Rand) []byte {
 	acctPats := []string{"*", "111122223333", "9*", "1111*", "${aws:PrincipalAccount}"}
 	resPats := []string{"${aws:username}/*", "svc-?", "*-x", "ALICE", "alice", "${aws:username, 'admin'}", "${aws:username}",
 		"svc-*", "*admin*", "${aws:username}*", "a*", "*", "${aws:username}-x", "V?", "*${aws:username}",
 		"team-${aws:username}", "x-${aws:username}", "ops/*", "*/${aws:username}"}
+	if paths {
+		// Patterns that tell paths apart, for the path family.
+		resPats = []string{"ops/*", "ops/${aws:username}", "*/*", "o*", "*/${aws:username}", "${aws:username}",
+			"*${aws:username}", "op?/*", "*", "ops/a*", "*/a*", "*s/*"}
+	}
 	acts := [][]string{{"iam:CreateAccessKey"}, {"iam:*"}, {"iam:ChangePassword", "iam:GetUser"}, {"iam:*AccessKey*"},
 		{"iam:EnableMFADevice"}, {"iam:CreateVirtualMFADevice"}}
 	pick := func(l []string) string { return l[rng.Intn(len(l))] }
