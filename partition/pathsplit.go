@@ -10,8 +10,10 @@ package partition
 // each resource pattern without variables (the policies' and the spec's
 // StaticResources) becomes a predicate on the caller's own ARN, so the walk
 // over users meets every region of account, path and name those patterns
-// make: exact for them, as the caller's ARN is then one string of the walk's
-// language.
+// make: exact for them, as the judged resource is then the caller's ARN, one
+// string of the walk's language. A rule that writes the path into another
+// resource (mfa/{path}{username}, a bucket) is listed in PathElsewhere and
+// reported as not divided.
 //
 // A pattern with variables is, for the caller, a different string per caller,
 // so membership of the caller's own ARN in it is not a fixed language. When
@@ -25,6 +27,9 @@ package partition
 func (e *enumerator) pathPreds(addPred func(string, func() *Lang)) {
 	if plantedPathBug {
 		return
+	}
+	for _, r := range e.p.PathElsewhere {
+		e.cov.unknown("principal: %q writes the caller's path into a resource other than the caller's own user ARN; users are not divided by path against it", r)
 	}
 	pathed := Seq(Lit("arn:aws:iam::"), Between(Byte(Digits), 12, 12), Lit(":user/"),
 		Plus(Seq(Plus(Byte(PathChars)), Lit("/"))), Plus(Byte(NameChars)))

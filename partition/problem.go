@@ -126,7 +126,11 @@ type Problem struct {
 	// their whole ARN, path included, does against the resource patterns
 	// (pathsplit.go), not only by having a path.
 	PathWritten bool
-	Keys        []KeyDomain
+	// PathElsewhere are such rules' resources that write the caller's path
+	// into something else than the caller's own user ARN: users are not
+	// divided by path against them, so the coverage says so.
+	PathElsewhere []string
+	Keys          []KeyDomain
 	// KeepValue, if set, drops context values that need no deciding (nil v: the
 	// key absent).
 	KeepValue func(key string, v *model.ContextValue) bool

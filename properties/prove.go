@@ -301,6 +301,9 @@ func (t *Target) problem() *partition.Problem {
 		// the walk as it was.
 		if r.Principal == ShapePathedUser && r.Severity == SeverityError && strings.Contains(r.Resource.Text, phPath) {
 			p.PathWritten = true
+			if r.Resource.Text != ownUser.Text {
+				p.PathElsewhere = append(p.PathElsewhere, r.Resource.Text)
+			}
 		}
 	}
 	p.Resources = func(pr partition.Principal) []partition.ResourcePred {
