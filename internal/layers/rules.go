@@ -134,6 +134,8 @@ var Rules = map[string]Rule{
 		Imports: []string{"model", "corpus/catalog", "corpus/managed", "source", "partition",
 			"properties", "properties/mutate"},
 		External: []string{rapid},
+		// FuzzAWSPolicy takes the fuzz targets' minimization budget.
+		TestImports: []string{"fuzz/seedcorpus"},
 	},
 
 	// The command line sits on top and may import everything below it.
