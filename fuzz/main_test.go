@@ -27,17 +27,15 @@ const here = "Decide"
 // test -fuzz=FuzzX ./fuzz with no FuzzX here passes without fuzzing anything,
 // it stops such a run and names the package the target is in.
 func TestMain(m *testing.M) {
-	flag.Parse()
-	if err := seedcorpus.SetMinimizeDefault(); err != nil {
-		panic(err) // the testing package renamed its flag: TestMinimizeDefault says so too
-	}
-	if f := flag.Lookup("test.fuzz"); f != nil && f.Value.String() != "" {
-		if msg := notHere(f.Value.String()); msg != "" {
-			fmt.Fprintln(os.Stderr, msg)
-			os.Exit(2)
+	seedcorpus.Main(func() int {
+		if f := flag.Lookup("test.fuzz"); f != nil && f.Value.String() != "" {
+			if msg := notHere(f.Value.String()); msg != "" {
+				fmt.Fprintln(os.Stderr, msg)
+				return 2
+			}
 		}
-	}
-	os.Exit(m.Run())
+		return m.Run()
+	})
 }
 
 // notHere says where the targets a -fuzz pattern names are when it names none
@@ -57,11 +55,7 @@ func notHere(pattern string) string {
 }
 
 // TestMinimizeDefault: the default budget is in place unless given.
-func TestMinimizeDefault(t *testing.T) {
-	if !seedcorpus.MinimizeDefaultInPlace() {
-		t.Fatalf("-test.fuzzminimizetime is not %s", seedcorpus.DefaultMinimize)
-	}
-}
+func TestMinimizeDefault(t *testing.T) { seedcorpus.CheckMinimizeDefault(t) }
 
 // TestNotHere: a -fuzz pattern that names only another package's target gets
 // that package; this package's target, or nothing known, gets no message.

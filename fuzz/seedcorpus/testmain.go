@@ -1,6 +1,9 @@
 package seedcorpus
 
-import "flag"
+import (
+	"flag"
+	"os"
+)
 
 // DefaultMinimize is the minimization budget of go test -fuzz for the targets
 // when the command line gives none. Go minimizes every new corpus entry for up to
@@ -36,4 +39,26 @@ func minimizeGiven() bool {
 	given := false
 	flag.Visit(func(f *flag.Flag) { given = given || f.Name == minimizeFlag })
 	return given
+}
+
+// Main is a target package's TestMain: it gives go test -fuzz DefaultMinimize
+// unless the command line gives a budget, then runs the tests (run is the
+// package's m.Run; a function, so that this package does not import testing:
+// see Fataler).
+func Main(run func() int) {
+	flag.Parse()
+	if err := SetMinimizeDefault(); err != nil {
+		panic(err) // the testing package renamed its flag: CheckMinimizeDefault says so too
+	}
+	os.Exit(run())
+}
+
+// CheckMinimizeDefault fails t unless the budget is DefaultMinimize or one the
+// command line gave: each target package's TestMinimizeDefault calls it, to
+// show that its TestMain called Main or SetMinimizeDefault.
+func CheckMinimizeDefault(t Fataler) {
+	t.Helper()
+	if !MinimizeDefaultInPlace() {
+		t.Fatalf("-test.fuzzminimizetime is not %s", DefaultMinimize)
+	}
 }
