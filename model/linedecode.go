@@ -147,19 +147,29 @@ func (d *LineDecoder) members(i, kind, first int) int {
 		if j < 0 {
 			return declined
 		}
-		j = d.ws(j)
-		if j >= len(d.b) {
-			return declined
+		next, done := d.after(j, '}')
+		if done {
+			return next
 		}
-		switch d.b[j] {
-		case ',':
-			i = d.ws(j + 1)
-		case '}':
-			return j + 1
-		default:
-			return declined
-		}
+		i = next
 	}
+}
+
+// after reads what follows a member or an element at j: a comma (more to come:
+// next is where the next one starts) or closer (done: next is past it);
+// anything else, or the end of the line, is declined.
+func (d *LineDecoder) after(j int, closer byte) (next int, done bool) {
+	j = d.ws(j)
+	if j >= len(d.b) {
+		return declined, true
+	}
+	switch d.b[j] {
+	case ',':
+		return d.ws(j + 1), false
+	case closer:
+		return j + 1, true
+	}
+	return declined, true
 }
 
 // name reads a member name: printable ASCII without escapes, so that its bytes
@@ -379,18 +389,11 @@ func (d *LineDecoder) list(i int, item func(i int) int) int {
 		if j < 0 {
 			return declined
 		}
-		j = d.ws(j)
-		if j >= len(d.b) {
-			return declined
+		next, done := d.after(j, ']')
+		if done {
+			return next
 		}
-		switch d.b[j] {
-		case ',':
-			i = d.ws(j + 1)
-		case ']':
-			return j + 1
-		default:
-			return declined
-		}
+		i = next
 	}
 }
 
