@@ -430,6 +430,10 @@ func (d *LineDecoder) contextValue(i int) (ContextValue, int) {
 	} else {
 		one(i)
 	}
+	if len(raw) > maxInternedLen {
+		// Bounded as strs is: a long value is decoded afresh each time.
+		return v, end
+	}
 	if len(d.vals) >= maxInterned {
 		clear(d.vals)
 	}
