@@ -248,7 +248,7 @@ func (p *parser) validateResource(path string, off int64, r string, vars bool) {
 		p.errf(path, off, ErrInvalidARN, "%q: a resource is an ARN (arn:partition:service:region:account:resource) or \"*\"", r)
 		return
 	}
-	parts := splitARN(r)
+	parts := SplitARN(r)
 	if len(parts) > 2 {
 		if svc := parts[2]; svc != strings.ToLower(svc) {
 			p.errf(path, off, ErrInvalidARN, "%q: the service segment of an ARN must be lower-case", r)
@@ -433,9 +433,11 @@ func operatorHint(name string) string {
 	return fmt.Sprintf(" (did you mean %q?)", strings.TrimSuffix(name, base)+best)
 }
 
-// splitARN splits an ARN pattern into at most six segments at the colons that are
-// not inside a ${…} variable (${aws:PrincipalAccount} is one segment's text).
-func splitARN(s string) []string {
+// SplitARN splits an ARN pattern into at most six segments (fewer when it has
+// fewer colons) at the colons that are not inside a ${…} variable
+// (${aws:PrincipalAccount} is one segment's text, docs/semantics.md §13
+// variable-in-arn-prefix).
+func SplitARN(s string) []string {
 	out := make([]string, 0, 6) // grown by appending, four allocations a pattern
 	start, depth := 0, 0
 	for i := 0; i < len(s) && len(out) < 5; i++ {

@@ -101,31 +101,10 @@ func ChooseDefault(pol *model.Policy) (*Spec, string) {
 	return GeneralSpec(), "no statement allows a credential action on a user's own IAM user or MFA device (a resource with ${aws:username}): the policy is not a self-manage-credentials policy"
 }
 
-// arnParts splits a policy ARN into its six parts (fewer when it has fewer
-// colons) at colons outside policy variables: the account segment of
-// arn:aws:iam::${aws:PrincipalAccount}:user/${aws:username} is the variable
-// (docs/semantics.md §13 variable-in-arn-prefix), not "${aws".
-func arnParts(r string) []string {
-	var parts []string
-	start, depth := 0, 0
-	for i := 0; i < len(r) && len(parts) < 5; i++ {
-		switch {
-		case r[i] == '$' && i+1 < len(r) && r[i+1] == '{':
-			depth++
-		case r[i] == '}' && depth > 0:
-			depth--
-		case r[i] == ':' && depth == 0:
-			parts = append(parts, r[start:i])
-			start = i + 1
-		}
-	}
-	return append(parts, r[start:])
-}
-
 // selfResource reports whether a policy resource is a user's own IAM user or MFA
 // device: arn:…:iam::…:user/…${aws:username}… or mfa/….
 func selfResource(r string) bool {
-	parts := arnParts(r)
+	parts := model.SplitARN(r)
 	if len(parts) != 6 || !strings.EqualFold(parts[2], "iam") {
 		return false
 	}

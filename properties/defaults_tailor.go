@@ -163,7 +163,7 @@ func homeAccount(pol *model.Policy) string {
 			if !selfResource(r) {
 				continue
 			}
-			a := arnParts(r)[4]
+			a := model.SplitARN(r)[4]
 			if !accountRe.MatchString(a) || (home != "" && a != home) {
 				return ""
 			}
