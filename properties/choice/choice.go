@@ -56,10 +56,6 @@ type BytesSource struct {
 // NewBytesSource returns a Source over data.
 func NewBytesSource(data []byte) *BytesSource { return &BytesSource{data: data} }
 
-// Reset makes s read data from its start, so that a caller can reuse one
-// BytesSource instead of allocating one per input.
-func (s *BytesSource) Reset(data []byte) { s.data, s.pos = data, 0 }
-
 // Intn implements Source.
 func (s *BytesSource) Intn(n int) int {
 	if n <= 1 {
