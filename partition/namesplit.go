@@ -98,6 +98,9 @@ type nameDomain struct {
 	skeys   map[string]bool
 	ctxs    []NameContext
 	ckeys   map[string]bool
+	// acctOnly are the contexts whose one caller variable is the account
+	// and which the statics do not stand in for (acctOverlaps).
+	acctOnly []NameContext
 }
 
 func (d *nameDomain) addStatic(e *enumerator, key string, l func() *Lang) {
@@ -191,7 +194,11 @@ func (e *enumerator) nameDomains() []*nameDomain {
 			}
 			return string([]byte{otherMarker}), true
 		})
-		d.addCtx(NameContext{Key: "nc:" + what + ":" + string(rune('0'+glob)) + codesKey(codes, true), Lang: markLang(GlobLang(codes, glob)), Fold: glob == GlobFold})
+		ctx := NameContext{Key: "nc:" + what + ":" + string(rune('0'+glob)) + codesKey(codes, true), Lang: markLang(GlobLang(codes, glob)), Fold: glob == GlobFold}
+		d.addCtx(ctx)
+		if user == 0 && other == 0 && (what != "resource" || !varInAccountSegment(p.codes)) {
+			d.acctOnly = append(d.acctOnly, ctx)
+		}
 	}
 	for i := range e.stmts {
 		s := &e.stmts[i]
@@ -227,6 +234,9 @@ func (e *enumerator) nameDomains() []*nameDomain {
 	if d := byWhat["account"]; d != nil {
 		seg := Any(NotColon)
 		d.addCtx(NameContext{Key: "acct", Lang: Seq(Lit("arn:"), seg, Lit(":"), seg, Lit(":"), seg, Lit(":"), Alt(AccountMarker(), Seq()), Lit(":"), Any(AnyByte.Minus(markers)))})
+	}
+	for _, w := range order {
+		e.acctOverlaps(byWhat[w])
 	}
 	var out []*nameDomain
 	for _, w := range order {
@@ -535,3 +545,80 @@ const (
 	keyPrincipalAccount = "aws:principalaccount"
 	keyPrincipalARN     = "aws:principalarn"
 )
+
+// acctOverlaps reports, as not divided, a context whose one caller variable is
+// the account, written outside a resource's account segment, when its values
+// can also be values of a context that writes the caller's name (or unique ID
+// or ARN): a user named 111122223333-breakglass-x, in account 111122223333,
+// writes into ${aws:username} a value that ${aws:PrincipalAccount}-breakglass-*
+// matches, and no other user does. Whether they meet depends on how the name
+// relates to the account, which no predicate of the caller walk draws (the
+// walk divides names and accounts each on its own), and the statics leave
+// such a pattern out. Inside the account segment the account never meets a
+// name (the anyAcct static of nameDomains).
+func (e *enumerator) acctOverlaps(d *nameDomain) {
+	for _, a := range d.acctOnly {
+		for _, c := range d.ctxs {
+			if c.Key == a.Key || !hasMarker(c.Lang, nameMarker) && !hasMarker(c.Lang, otherMarker) {
+				continue
+			}
+			ka, kc := "fill:"+a.Key, "fill:"+c.Key
+			al, cl := a.Lang, c.Lang
+			if e.meet(ka, func() *auto { return e.auto(ka, func() *Lang { return fillMarkers(al) }) }, kc, "",
+				func() *auto { return e.auto(kc, func() *Lang { return fillMarkers(cl) }) }) {
+				e.cov.unknown("principal: %s has a value with only the caller's account as variable that a value with the caller's name can equal; callers are not divided by how their names relate to their accounts", d.what)
+				return
+			}
+		}
+	}
+}
+
+// hasMarker reports whether l writes the marker mk.
+func hasMarker(l *Lang, mk byte) bool {
+	if l.op == opSet && l.set.Has(mk) {
+		return true
+	}
+	for _, sub := range l.subs {
+		if hasMarker(sub, mk) {
+			return true
+		}
+	}
+	return false
+}
+
+// fillMarkers replaces each marker of a context language by what a caller may
+// write there: a name, an account of twelve digits, any non-empty text for a
+// unique ID or ARN. Marker sets are single markers (markLang).
+func fillMarkers(l *Lang) *Lang {
+	if l.op == opSet {
+		switch {
+		case l.set.Has(nameMarker):
+			return Plus(Byte(NameChars))
+		case l.set.Has(accountMarker):
+			return Between(Byte(Digits), 12, 12)
+		case l.set.Has(otherMarker):
+			return Plus(Byte(AnyByte.Minus(markers)))
+		}
+		return l
+	}
+	out := &Lang{op: l.op, n: l.n, set: l.set, raw: l.raw}
+	for _, sub := range l.subs {
+		out.subs = append(out.subs, fillMarkers(sub))
+	}
+	return out
+}
+
+// varInAccountSegment reports whether the pattern's variables all lie in the
+// account segment of an ARN (after its fourth ':', before its fifth).
+func varInAccountSegment(codes []Code) bool {
+	seg := 0
+	for _, c := range codes {
+		switch {
+		case c == ':':
+			seg++
+		case c >= varBase && seg != 4:
+			return false
+		}
+	}
+	return true
+}
