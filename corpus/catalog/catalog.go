@@ -22,17 +22,10 @@
 package catalog
 
 import (
-	"bytes"
-	"compress/gzip"
 	_ "embed"
-	"encoding/binary"
-	"errors"
-	"fmt"
 	"sort"
 	"strings"
 	"sync"
-
-	"github.com/go-json-experiment/json"
 )
 
 //go:embed catalog.json.gz
@@ -41,16 +34,31 @@ var catalogGz []byte
 // formatVersion is the layout version written by scripts/catalog/generate.mjs.
 const formatVersion = 3
 
-// Catalog is the decoded action catalogue. It is immutable once loaded and
-// safe for concurrent use.
+// Catalog is the decoded action catalogue. It is immutable once loaded (a
+// service is decoded when it is first asked for, see [Load]) and safe for
+// concurrent use.
 type Catalog struct {
-	services []*Service
-	byPrefix map[string]*Service // lower-case prefix → service
-	actions  []*Action
+	services []lazyService  // sorted by prefix
+	byPrefix map[string]int // lower-case prefix → index in services
+	levels   []string       // access levels, which services' data name by index
+	keyTypes []string       // condition key types, likewise
 	globals  []ConditionKey
 	stats    Stats
 	source   SourceInfo
 	suggest  suggestMemo // SuggestAction's answers: a scan of the catalogue costs ~ms
+
+	all     sync.Once // every service decoded, for Services and Actions
+	allSvcs []*Service
+	allActs []*Action
+}
+
+// lazyService is one service of the file: its prefix, read when the file is
+// loaded, and the rest, decoded from its bytes on first use.
+type lazyService struct {
+	prefix string
+	raw    []byte // the service's JSON object in the decompressed file
+	once   sync.Once
+	svc    *Service
 }
 
 // Service is one AWS service (one action prefix, such as "iam").
@@ -151,6 +159,15 @@ var (
 
 // Load decodes the embedded catalogue. The first call decodes it; later calls
 // return the same *Catalog (or the same error).
+//
+// Load reads the whole file (its JSON syntax, the global keys, every service's
+// prefix and where its data lies) but decodes a service's actions, resource
+// types and condition keys only when that service is first asked for: eval
+// touches a handful of the 400-odd services, and the fully decoded catalogue
+// (about 8 MB of small objects) cost more to load, to mark at every collection
+// and in page faults than deciding 2,000 policies did (docs/performance.md,
+// eval). A service whose data is corrupt panics when it is decoded; that needs
+// a broken build, and TestEveryServiceDecodes decodes every one.
 func Load() (*Catalog, error) {
 	loadOnce.Do(func() { loaded, loadErr = decode(catalogGz) })
 	return loaded, loadErr
@@ -169,16 +186,56 @@ func MustLoad() *Catalog {
 // Services returns all services sorted by prefix. The slice is a copy; the
 // services themselves are shared and must not be modified.
 func (c *Catalog) Services() []*Service {
-	return append([]*Service(nil), c.services...)
+	return append([]*Service(nil), c.everything()...)
 }
 
 // Service returns the service with the given prefix (case-insensitive).
 func (c *Catalog) Service(prefix string) (*Service, bool) {
-	if s, ok := c.byPrefix[prefix]; ok {
-		return s, true
+	i, ok := c.serviceIndex(prefix)
+	if !ok {
+		return nil, false
 	}
-	s, ok := c.byPrefix[strings.ToLower(prefix)]
-	return s, ok
+	return c.service(i), true
+}
+
+// serviceIndex finds a service by prefix (case-insensitive) without decoding it.
+func (c *Catalog) serviceIndex(prefix string) (int, bool) {
+	if i, ok := c.byPrefix[prefix]; ok {
+		return i, true
+	}
+	i, ok := c.byPrefix[strings.ToLower(prefix)]
+	return i, ok
+}
+
+// service returns the i-th service, decoding it on first use.
+func (c *Catalog) service(i int) *Service {
+	ls := &c.services[i]
+	ls.once.Do(func() {
+		svc, err := c.decodeService(ls)
+		if err != nil {
+			panic(err) // only a broken build: Load checked the file's syntax, the tests decode every service
+		}
+		ls.svc = svc
+	})
+	return ls.svc
+}
+
+// everything decodes every service (once) and returns them in prefix order.
+func (c *Catalog) everything() []*Service {
+	c.all.Do(func() {
+		svcs := make([]*Service, len(c.services))
+		n := 0
+		for i := range c.services {
+			svcs[i] = c.service(i)
+			n += len(svcs[i].Actions)
+		}
+		acts := make([]*Action, 0, n)
+		for _, s := range svcs {
+			acts = append(acts, s.Actions...)
+		}
+		c.allSvcs, c.allActs = svcs, acts
+	})
+	return c.allSvcs
 }
 
 // Action returns the action named "service:Action", looked up
@@ -200,7 +257,8 @@ func (c *Catalog) Action(name string) (*Action, bool) {
 // case-insensitively by action name. The slice is a copy; the actions are
 // shared and must not be modified.
 func (c *Catalog) Actions() []*Action {
-	return append([]*Action(nil), c.actions...)
+	c.everything()
+	return append([]*Action(nil), c.allActs...)
 }
 
 // GlobalConditionKeys returns the global condition keys (aws:... and the few
@@ -273,352 +331,4 @@ func lower(b byte) byte {
 		return b + ('a' - 'A')
 	}
 	return b
-}
-
-// fileJSON is the layout written by scripts/catalog/generate.mjs: per service,
-// lists of names, and the rest (access levels, resource type rows, condition
-// keys as indices into the service's tables) packed into one string that
-// parseActionData reads; that decodes several times faster than nested JSON
-// arrays.
-type fileJSON struct {
-	Format                  int           `json:"format"`
-	Source                  sourceJSON    `json:"source"`
-	Stats                   statsJSON     `json:"stats"`
-	AccessLevels            []string      `json:"accessLevels"`
-	ConditionKeyTypes       []string      `json:"conditionKeyTypes"`
-	GlobalConditionKeys     []string      `json:"globalConditionKeys"`
-	GlobalConditionKeyTypes []int         `json:"globalConditionKeyTypes"`
-	Services                []serviceJSON `json:"services"`
-}
-
-type sourceJSON struct {
-	Package string `json:"package"`
-	Version string `json:"version"`
-	License string `json:"license"`
-	Date    string `json:"date"`
-}
-
-type statsJSON struct {
-	Services   int `json:"services"`
-	Actions    int `json:"actions"`
-	IAMActions int `json:"iamActions"`
-}
-
-type serviceJSON struct {
-	Prefix            string     `json:"prefix"`
-	Name              string     `json:"name"`
-	ResourceTypes     []string   `json:"resourceTypes"`
-	ARNs              [][]string `json:"arns"`
-	ResourceTypeKeys  string     `json:"resourceTypeKeys"`
-	ConditionKeys     []string   `json:"conditionKeys"`
-	ConditionKeyTypes []int      `json:"conditionKeyTypes"`
-	Actions           string     `json:"actions"`
-	ActionData        string     `json:"actionData"`
-}
-
-// errCorrupt wraps every decoding failure of the embedded file.
-var errCorrupt = errors.New("catalog: corrupt catalog.json.gz")
-
-func corrupt(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", errCorrupt, fmt.Sprintf(format, args...))
-}
-
-// readRaw gunzips the embedded file.
-func readRaw(gz []byte) ([]byte, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errCorrupt, err)
-	}
-	var buf bytes.Buffer
-	if n := len(gz); n >= 4 {
-		// The gzip trailer holds the uncompressed size (mod 2^32).
-		buf.Grow(int(binary.LittleEndian.Uint32(gz[n-4:])) + bytes.MinRead)
-	}
-	if _, err := buf.ReadFrom(zr); err != nil {
-		return nil, fmt.Errorf("%w: %v", errCorrupt, err)
-	}
-	return buf.Bytes(), nil
-}
-
-// decode builds a Catalog from the gzipped file, bypassing the cache.
-func decode(gz []byte) (*Catalog, error) {
-	raw, err := readRaw(gz)
-	if err != nil {
-		return nil, err
-	}
-	var f fileJSON
-	if err := json.Unmarshal(raw, &f); err != nil {
-		return nil, fmt.Errorf("%w: %v", errCorrupt, err)
-	}
-	return build(&f)
-}
-
-func build(f *fileJSON) (*Catalog, error) {
-	if f.Format != formatVersion {
-		return nil, corrupt("format %d, want %d", f.Format, formatVersion)
-	}
-	keyType := func(i int) (string, error) {
-		if i < 0 || i >= len(f.ConditionKeyTypes) {
-			return "", corrupt("condition key type index %d out of range", i)
-		}
-		return f.ConditionKeyTypes[i], nil
-	}
-
-	c := &Catalog{
-		source: SourceInfo{Package: f.Source.Package, Version: f.Source.Version, License: f.Source.License, Date: f.Source.Date},
-		stats:  Stats{Services: f.Stats.Services, Actions: f.Stats.Actions, IAMActions: f.Stats.IAMActions},
-	}
-	if len(f.GlobalConditionKeyTypes) != len(f.GlobalConditionKeys) {
-		return nil, corrupt("global condition keys and types differ in length")
-	}
-	c.globals = make([]ConditionKey, len(f.GlobalConditionKeys))
-	for i, name := range f.GlobalConditionKeys {
-		t, err := keyType(f.GlobalConditionKeyTypes[i])
-		if err != nil {
-			return nil, err
-		}
-		c.globals[i] = ConditionKey{Name: name, Type: t}
-	}
-
-	c.services = make([]*Service, len(f.Services))
-	c.byPrefix = make(map[string]*Service, len(f.Services))
-	servicePool := make([]Service, len(f.Services))
-	nActions := 0
-	names := make([][]string, len(f.Services))
-	for i := range f.Services {
-		if a := f.Services[i].Actions; a != "" {
-			names[i] = strings.Split(a, "|")
-		}
-		nActions += len(names[i])
-	}
-	actionPool := make([]Action, nActions)
-	var ar arena
-	c.actions = make([]*Action, nActions)
-	next := 0
-	for i := range f.Services {
-		sj := &f.Services[i]
-		if i > 0 && f.Services[i-1].Prefix >= sj.Prefix {
-			return nil, corrupt("services not sorted at %q", sj.Prefix)
-		}
-		if len(sj.ARNs) != len(sj.ResourceTypes) {
-			return nil, corrupt("service %q: resource type lists differ in length", sj.Prefix)
-		}
-		if len(sj.ConditionKeyTypes) != len(sj.ConditionKeys) {
-			return nil, corrupt("service %q: condition key lists differ in length", sj.Prefix)
-		}
-		svc := &servicePool[i]
-		svc.Prefix, svc.Name = sj.Prefix, sj.Name
-		svc.ConditionKeys = make([]ConditionKey, len(sj.ConditionKeys))
-		for k, name := range sj.ConditionKeys {
-			t, err := keyType(sj.ConditionKeyTypes[k])
-			if err != nil {
-				return nil, err
-			}
-			svc.ConditionKeys[k] = ConditionKey{Name: name, Type: t}
-		}
-		n := len(names[i])
-		acts := actionPool[next : next+n : next+n]
-		svc.Actions = c.actions[next : next+n : next+n]
-		next += n
-		for j, name := range names[i] {
-			if j > 0 && cmpFold(names[i][j-1], name) >= 0 {
-				return nil, corrupt("service %q: actions not sorted at %q", sj.Prefix, name)
-			}
-			acts[j] = Action{Service: sj.Prefix, Name: name, svc: svc}
-			svc.Actions[j] = &acts[j]
-		}
-		p := dataParser{s: sj, levels: f.AccessLevels, arena: &ar}
-		if err := p.parse(svc); err != nil {
-			return nil, err
-		}
-		c.services[i] = svc
-		c.byPrefix[strings.ToLower(svc.Prefix)] = svc
-	}
-	return c, nil
-}
-
-// dataParser reads a service's resourceTypeKeys and actionData strings (see
-// scripts/catalog/generate.mjs for their grammar) into svc.
-type dataParser struct {
-	s      *serviceJSON
-	levels []string
-	arena  *arena
-	in     string
-	pos    int
-}
-
-// arena hands out small capacity-limited slices carved from large blocks, so
-// that the tens of thousands of short lists cost a few allocations.
-type arena struct {
-	keys []string
-	rows []ResourceType
-}
-
-const arenaBlock = 4096
-
-func (a *arena) keyList(n int) []string {
-	if len(a.keys)+n > cap(a.keys) {
-		a.keys = make([]string, 0, max(arenaBlock, n))
-	}
-	start := len(a.keys)
-	a.keys = a.keys[:start+n]
-	return a.keys[start : start+n : start+n]
-}
-
-func (a *arena) rowList(n int) []ResourceType {
-	if len(a.rows)+n > cap(a.rows) {
-		a.rows = make([]ResourceType, 0, max(arenaBlock, n))
-	}
-	start := len(a.rows)
-	a.rows = a.rows[:start+n]
-	return a.rows[start : start+n : start+n]
-}
-
-func (p *dataParser) errorf(format string, args ...any) error {
-	return corrupt("service %q: %s at byte %d", p.s.Prefix, fmt.Sprintf(format, args...), p.pos)
-}
-
-// peek returns the next byte, or 0 at the end.
-func (p *dataParser) peek() byte {
-	if p.pos < len(p.in) {
-		return p.in[p.pos]
-	}
-	return 0
-}
-
-func (p *dataParser) int() (int, error) {
-	n, start := 0, p.pos
-	for p.pos < len(p.in) && '0' <= p.in[p.pos] && p.in[p.pos] <= '9' && p.pos-start < 9 {
-		n = n*10 + int(p.in[p.pos]-'0')
-		p.pos++
-	}
-	if p.pos == start {
-		return 0, p.errorf("number expected")
-	}
-	return n, nil
-}
-
-// keys reads "k.k.k" (possibly empty) and resolves the indices.
-func (p *dataParser) keys() ([]string, error) {
-	c := p.peek()
-	if c < '0' || c > '9' {
-		return nil, nil
-	}
-	n := 1
-	for i := p.pos; i < len(p.in) && p.in[i] != '|' && p.in[i] != ';' && p.in[i] != ','; i++ {
-		if p.in[i] == '.' {
-			n++
-		}
-	}
-	out := p.arena.keyList(n)
-	for i := range out {
-		if i > 0 {
-			if err := p.expect('.'); err != nil {
-				return nil, err
-			}
-		}
-		k, err := p.int()
-		if err != nil {
-			return nil, err
-		}
-		if k >= len(p.s.ConditionKeys) {
-			return nil, p.errorf("condition key index %d out of range", k)
-		}
-		out[i] = p.s.ConditionKeys[k]
-	}
-	return out, nil
-}
-
-func (p *dataParser) expect(c byte) error {
-	if p.peek() != c {
-		return p.errorf("%q expected", c)
-	}
-	p.pos++
-	return nil
-}
-
-func (p *dataParser) parse(svc *Service) error {
-	s := p.s
-	// Resource types: "k.k|k.k|..." parallel to s.ResourceTypes.
-	p.in, p.pos = s.ResourceTypeKeys, 0
-	svc.ResourceTypes = p.arena.rowList(len(s.ResourceTypes))
-	for r, name := range s.ResourceTypes {
-		if r > 0 {
-			if err := p.expect('|'); err != nil {
-				return err
-			}
-		}
-		keys, err := p.keys()
-		if err != nil {
-			return err
-		}
-		arns := s.ARNs[r]
-		svc.ResourceTypes[r] = ResourceType{Name: name, ARNTemplates: arns[:len(arns):len(arns)], ConditionKeys: keys}
-	}
-	if p.pos != len(p.in) {
-		return p.errorf("trailing resource type data")
-	}
-
-	// Actions: "L;R;K|L;R;K|..." parallel to s.Actions.
-	p.in, p.pos = s.ActionData, 0
-	for j, a := range svc.Actions {
-		if j > 0 {
-			if err := p.expect('|'); err != nil {
-				return err
-			}
-		}
-		level, err := p.int()
-		if err != nil {
-			return err
-		}
-		if level >= len(p.levels) {
-			return p.errorf("access level index %d out of range", level)
-		}
-		a.AccessLevel = p.levels[level]
-		if err := p.expect(';'); err != nil {
-			return err
-		}
-		if c := p.peek(); c >= '0' && c <= '9' {
-			n := 1
-			for i := p.pos; i < len(p.in) && p.in[i] != ';'; i++ {
-				if p.in[i] == ',' {
-					n++
-				}
-			}
-			a.ResourceTypes = p.arena.rowList(n)
-		}
-		for r := range a.ResourceTypes {
-			if r > 0 {
-				if err := p.expect(','); err != nil {
-					return err
-				}
-			}
-			code, err := p.int()
-			if err != nil {
-				return err
-			}
-			t := code >> 1
-			if t >= len(svc.ResourceTypes) {
-				return p.errorf("resource type index %d out of range", t)
-			}
-			rt := ResourceType{Name: svc.ResourceTypes[t].Name, Required: code&1 == 1, ARNTemplates: svc.ResourceTypes[t].ARNTemplates}
-			if p.peek() == '/' {
-				p.pos++
-				if rt.ConditionKeys, err = p.keys(); err != nil {
-					return err
-				}
-			}
-			a.ResourceTypes[r] = rt
-		}
-		if err := p.expect(';'); err != nil {
-			return err
-		}
-		if a.ConditionKeys, err = p.keys(); err != nil {
-			return err
-		}
-	}
-	if p.pos != len(p.in) {
-		return p.errorf("trailing action data")
-	}
-	return nil
 }

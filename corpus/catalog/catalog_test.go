@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -446,17 +447,109 @@ func TestCorruptInput(t *testing.T) {
 	if _, err := decode([]byte("not gzip")); err == nil {
 		t.Error("decode accepted garbage")
 	}
-	f := fileJSON{Format: formatVersion, Services: []serviceJSON{{Prefix: "x", Actions: "A", ActionData: "9;;"}}}
-	if _, err := build(&f); err == nil {
-		t.Error("build accepted an access level out of range")
+	if _, err := buildService(&serviceJSON{Prefix: "x", Actions: "A", ActionData: "9;;"}, &Catalog{}); err == nil {
+		t.Error("buildService accepted an access level out of range")
 	}
-	f = fileJSON{Format: formatVersion, AccessLevels: []string{"Read"}, Services: []serviceJSON{{Prefix: "x", Actions: "A", ActionData: "0;3;"}}}
-	if _, err := build(&f); err == nil {
-		t.Error("build accepted a resource type out of range")
+	levels := &Catalog{levels: []string{"Read"}}
+	if _, err := buildService(&serviceJSON{Prefix: "x", Actions: "A", ActionData: "0;3;"}, levels); err == nil {
+		t.Error("buildService accepted a resource type out of range")
 	}
-	f = fileJSON{Format: formatVersion, AccessLevels: []string{"Read"}, Services: []serviceJSON{{Prefix: "x", Actions: "A|B", ActionData: "0;;"}}}
-	if _, err := build(&f); err == nil {
-		t.Error("build accepted missing action data")
+	if _, err := buildService(&serviceJSON{Prefix: "x", Actions: "A|B", ActionData: "0;;"}, levels); err == nil {
+		t.Error("buildService accepted missing action data")
+	}
+	if _, err := buildService(&serviceJSON{Prefix: "x", ConditionKeys: []string{"x:k"}, ConditionKeyTypes: []int{5}}, levels); err == nil {
+		t.Error("buildService accepted a condition key type out of range")
+	}
+	f := fileJSON{Format: formatVersion, Services: []serviceSpan{{prefix: "b", start: 0, end: 2}, {prefix: "a", start: 0, end: 2}}}
+	if _, err := index(&f, []byte("{}")); err == nil {
+		t.Error("index accepted services out of order")
+	}
+	f = fileJSON{Format: formatVersion, Services: []serviceSpan{{prefix: "a", start: 1, end: 2}}}
+	if _, err := index(&f, []byte("{}")); err == nil {
+		t.Error("index accepted a span that is not an object")
+	}
+	c, err := index(&fileJSON{Format: formatVersion, Services: []serviceSpan{{prefix: "a", start: 0, end: 14}}}, []byte(`{"prefix":"b"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.decodeService(&c.services[0]); err == nil {
+		t.Error("decodeService accepted a service whose prefix is not the one indexed")
+	}
+}
+
+// TestEveryServiceDecodes decodes every service of the embedded file, as Load
+// defers it (a corrupt service would panic on first use), and checks that what
+// Load read of each (its prefix, its bytes) is the service decoded.
+func TestEveryServiceDecodes(t *testing.T) {
+	c, err := decode(catalogGz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := readRaw(catalogGz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var whole struct {
+		Services []map[string]any `json:"services"`
+	}
+	if err := json.Unmarshal(raw, &whole); err != nil {
+		t.Fatal(err)
+	}
+	if len(whole.Services) != len(c.services) || len(c.services) < 400 {
+		t.Fatalf("%d services indexed, the file has %d", len(c.services), len(whole.Services))
+	}
+	for i := range c.services {
+		ls := &c.services[i]
+		svc, err := c.decodeService(ls)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if svc.Prefix != whole.Services[i]["prefix"] || len(svc.Actions) == 0 && whole.Services[i]["actions"] != "" {
+			t.Errorf("service %d: decoded %q with %d actions, the file has %v", i, svc.Prefix, len(svc.Actions), whole.Services[i]["prefix"])
+		}
+		var one map[string]any
+		if err := json.Unmarshal(ls.raw, &one); err != nil || one["prefix"] != ls.prefix {
+			t.Errorf("service %q: its bytes do not hold it (%v)", ls.prefix, err)
+		}
+	}
+}
+
+// TestLazyServicesConcurrently asks for services from several goroutines at
+// once (run with -race): each is decoded once, and all see the same one.
+func TestLazyServicesConcurrently(t *testing.T) {
+	c, err := decode(catalogGz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make([][]*Service, 4)
+	done := make(chan int)
+	for g := range got {
+		go func() {
+			for _, p := range []string{"iam", "S3", "ec2", "sts", "iam"} {
+				s, ok := c.Service(p)
+				if !ok {
+					t.Errorf("no service %q", p)
+				}
+				got[g] = append(got[g], s)
+			}
+			if len(c.Actions()) != c.Stats().Actions {
+				t.Errorf("Actions() has %d, Stats %d", len(c.Actions()), c.Stats().Actions)
+			}
+			done <- g
+		}()
+	}
+	for range got {
+		<-done
+	}
+	for g := range got {
+		for i := range got[g] {
+			if got[g][i] != got[0][i] {
+				t.Errorf("goroutine %d got another service %d", g, i)
+			}
+		}
+	}
+	if s, _ := c.Service("iam"); s != c.Services()[slices.IndexFunc(c.Services(), func(s *Service) bool { return s.Prefix == "iam" })] {
+		t.Error("Services() holds another iam than Service")
 	}
 }
 
@@ -467,14 +560,26 @@ func TestMustLoadCached(t *testing.T) {
 	}
 }
 
-// BenchmarkLoad measures a cold decode of the embedded file (gunzip, JSON,
-// indexing), bypassing Load's cache.
+// BenchmarkLoad measures a cold Load of the embedded file (gunzip, the JSON
+// syntax, the index of services), bypassing Load's cache.
 func BenchmarkLoad(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := decode(catalogGz); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkLoadAll measures a cold Load followed by decoding every service.
+func BenchmarkLoadAll(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		c, err := decode(catalogGz)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c.Services()
 	}
 }
 

@@ -25,7 +25,7 @@ func (c *Catalog) LookupAction(action string) (string, bool) {
 
 // KnownService reports whether a service prefix exists.
 func (c *Catalog) KnownService(prefix string) bool {
-	_, ok := c.Service(strings.ToLower(prefix))
+	_, ok := c.serviceIndex(prefix) // the service's data need not be decoded
 	return ok
 }
 

@@ -42,7 +42,7 @@ func (c *Catalog) Suggest(name string) (string, bool) {
 	}
 	var best *Action
 	bestD := limit + 1
-	for _, s := range c.services {
+	for _, s := range c.everything() {
 		dp := 0
 		if hasColon {
 			dp = distanceFold(prefix, s.Prefix, bestD-1)
