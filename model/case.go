@@ -219,9 +219,8 @@ func (pc *PolicyCache) Compile(text []byte, typ PolicyType) (*Compiled, error) {
 	_, again := pc.seen[h]
 	pc.seen[h] = struct{}{}
 	pc.mu.Unlock()
-	// The compiled policy keeps its text (for positions): a copy of its own, so
-	// that a cached policy never holds on to a caller's buffer (ParseCaseShared).
-	text = bytes.Clone(text)
+	// No copy of text: the parsed policy holds nothing of it (see Parse), and
+	// the cache's key below is a string of its own.
 	p, err := ParseWith(text, typ, ParseOptions{Catalog: pc.Catalog})
 	if err != nil {
 		return nil, err

@@ -30,7 +30,7 @@ func TestManyConditionKeysLinear(t *testing.T) {
 	for _, n := range []int{1000, 8000} {
 		doc := conditionPolicy(n, "StringEquals")
 		p := &parser{src: doc, dec: jsontext.NewDecoder(bytes.NewReader(doc), jsontext.AllowDuplicateNames(true))}
-		pol := &Policy{Type: IdentityPolicy, src: doc}
+		pol := &Policy{Type: IdentityPolicy}
 		p.parsePolicy(pol)
 		if p.fatal || len(p.errs) > 0 {
 			t.Fatal(p.errs)

@@ -43,7 +43,10 @@ func Parse(data []byte, typ PolicyType) (*Policy, error) {
 		pos: positionCursor{text: data, line: 1, col: 1},
 		dec: &box.dec,
 	}
-	pol := &Policy{Type: typ, src: data}
+	// The policy keeps nothing of data: its strings are slices of one copy
+	// (parser.text) and its positions are computed while parsing, so callers
+	// may reuse data (eval's lines) without copying it first.
+	pol := &Policy{Type: typ}
 	p.parsePolicy(pol)
 	if !p.fatal {
 		p.validate(pol, typ)

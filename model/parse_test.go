@@ -1,8 +1,11 @@
 package model_test
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -193,5 +196,53 @@ func TestMarshalAfterEdit(t *testing.T) {
 	}
 	if string(p.Marshal()) == got {
 		t.Error("Clone shares state with the original")
+	}
+}
+
+// TestCompiledKeepsNoInput: a compiled policy holds nothing of the text it was
+// compiled from, so that eval may reuse a line's bytes once its result is
+// written (PolicyCache.Compile does not copy the text). Every seed policy is
+// compiled through a cache from a buffer that is then overwritten; its
+// document, warnings and decisions must not change.
+func TestCompiledKeepsNoInput(t *testing.T) {
+	files, _ := filepath.Glob("../corpus/policies/*.json")
+	if len(files) < 5 {
+		t.Fatalf("want the seed policies, found %d", len(files))
+	}
+	r, err := model.NewRequest("arn:aws:iam::111122223333:user/alice", "iam:ChangePassword", "arn:aws:iam::111122223333:user/alice",
+		map[string]model.ContextValue{"aws:MultiFactorAuthPresent": {Values: []string{"true"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e model.Evaluator
+	var res model.Result
+	decide := func(c *model.Compiled) model.Decision {
+		e.Decide(&model.Bundle{Identity: []*model.Compiled{c}}, r, &res)
+		return res.Decision
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pc model.PolicyCache
+		for range 2 { // the second time, the text is cached
+			buf := bytes.Clone(data)
+			c, err := pc.Compile(buf, model.IdentityPolicy)
+			if err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			doc, warns := c.Policy.Marshal(), fmt.Sprint(c.Policy.Warnings)
+			before := decide(c)
+			for i := range buf {
+				buf[i] = 'x'
+			}
+			if !bytes.Equal(doc, c.Policy.Marshal()) || warns != fmt.Sprint(c.Policy.Warnings) {
+				t.Errorf("%s: the policy changed when its text was overwritten", f)
+			}
+			if after := decide(c); after != before {
+				t.Errorf("%s: decision %v, %v before the text was overwritten", f, after, before)
+			}
+		}
 	}
 }

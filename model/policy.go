@@ -19,7 +19,6 @@ type Policy struct {
 	warnsDropped int
 
 	keys []string // top-level keys in document order
-	src  []byte   // the document text, for line and column lookups
 }
 
 // Statement is one statement of a policy.
