@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"sync"
 
 	"github.com/iamfuzz/iamfuzz/corpus/catalog"
@@ -157,24 +156,35 @@ type batch struct {
 	stats    evalStats
 }
 
-const batchSize = 256
+// A batch ends after batchSize lines or once its lines hold batchBytes: a few
+// hundred cases with policies of a kilobyte or two would otherwise fill a
+// quarter-megabyte batch storage (and grow it), and fresh memory costs page
+// faults, which on d2k cost more than the collections they would save
+// (docs/performance.md, eval).
+const (
+	batchSize  = 256
+	batchBytes = 64 << 10
+	longLine   = 64 << 10 // longer lines are not kept in the batch storage
+)
 
 // keep copies a line out of the reader's buffer into the batch's storage, which
 // is reused when the batch is (see stream): a line allocates nothing once the
-// first batches have grown their storage.
+// first batches have made their storage. The storage never grows: a batch holds
+// less than batchBytes before its last line, which is at most longLine.
 func (b *batch) keep(line []byte) []byte {
-	if len(line) > 64<<10 {
+	if len(line) > longLine {
 		return bytes.Clone(line) // a rare long line is not kept in the reused storage
 	}
-	// A line already kept stays valid if append moves the storage: it still
-	// points into the old array, which the garbage collector keeps.
 	if b.arena == nil {
-		b.arena = make([]byte, 0, 256<<10) // grown by appending, it cost 8 MB for 2,000 lines
+		b.arena = make([]byte, 0, batchBytes+longLine)
 	}
 	start := len(b.arena)
 	b.arena = append(b.arena, line...)
 	return b.arena[start:len(b.arena):len(b.arena)]
 }
+
+// full reports whether the batch should be sent to the workers.
+func (b *batch) full() bool { return len(b.lines) == batchSize || len(b.arena) >= batchBytes }
 
 // reuse empties a written batch for the next lines, keeping its storage.
 func (b *batch) reuse() {
@@ -268,7 +278,7 @@ func (ev *evaluator) stream(r io.Reader, name, dir string, maxLine int, out, err
 		cur.lines = append(cur.lines, cur.keep(line))
 		cur.lineNos = append(cur.lineNos, lr.Line())
 		cur.readErrs = append(cur.readErrs, err)
-		if len(cur.lines) == batchSize {
+		if cur.full() {
 			flush()
 		}
 	}
@@ -386,22 +396,11 @@ func (ev *evaluator) one(bt *batch, line []byte, readErr error, n int) {
 	bt.out = append(bt.out, '\n')
 }
 
-// loadCatalog loads the catalogue with the collector's target raised to
-// catalogGOGC while it decodes (and restored after; a GOGC already higher, or
-// off, is left alone). The catalogue allocates about 8 MB while eval's heap is
-// still a few MB, so at the default target the collector ran four times during
-// the load, each time marking the half-built catalogue again
-// (docs/performance.md, eval).
-func loadCatalog() (*catalog.Catalog, error) {
-	if old := debug.SetGCPercent(catalogGOGC); old < 0 || old > catalogGOGC {
-		debug.SetGCPercent(old)
-	} else {
-		defer debug.SetGCPercent(old)
-	}
-	return catalog.Load()
-}
-
-const catalogGOGC = 400
+// loadCatalog loads the catalogue. Load reads only an index of the services
+// (about 1 MB, the decompressed file) and decodes each service on first use,
+// so the collector's target is no longer raised while it loads: the whole
+// catalogue, decoded at once, took four collections at the default target.
+func loadCatalog() (*catalog.Catalog, error) { return catalog.Load() }
 
 // lazyCatalog is the action catalogue, loaded on first use. Should loading fail
 // it knows every action (no warnings) and runEval reports the error at the end.
