@@ -189,8 +189,12 @@ func compileCondition(opText string, op operator, key ConditionKey, vars bool) c
 			c.dates = append(c.dates, t)
 		case famIP:
 			var p netip.Prefix
-			p, ok = parsePrefix(v.Text)
+			var mapped bool
+			p, ok, mapped = parsePrefix(v.Text)
 			c.ips = append(c.ips, p)
+			if mapped {
+				c.static |= UndefTypeMismatch
+			}
 		case famBinary:
 			b, err := base64.StdEncoding.DecodeString(v.Text)
 			ok = err == nil
@@ -199,6 +203,9 @@ func compileCondition(opText string, op operator, key ConditionKey, vars bool) c
 			var b bool
 			b, ok = parseBool(v.Text)
 			c.flags = append(c.flags, boolFlag(b))
+			if ok && !lowerBool(v.Text) {
+				c.static |= UndefTypeMismatch
+			}
 			if op.fam == famBool && vars && strings.Contains(v.Text, "${") {
 				c.pats[i] = compilePattern(v.Text, patLiteral, true)
 				c.static |= UndefVariableInBool
@@ -444,10 +451,13 @@ func (e *Evaluator) condOne(c *compiledCond, v string, r *Request) bool {
 			}
 		}
 	case famIP:
-		a, err := netip.ParseAddr(v)
-		if err != nil {
+		a, ok := parseAddr(v)
+		if !ok {
 			e.undef |= UndefTypeMismatch
 			break
+		}
+		if a.Is4In6() {
+			e.undef |= UndefTypeMismatch
 		}
 		a = a.Unmap()
 		for i, p := range c.ips {
@@ -458,8 +468,10 @@ func (e *Evaluator) condOne(c *compiledCond, v string, r *Request) bool {
 		}
 	case famBool:
 		x, ok := parseBool(v)
-		if !ok {
+		if !ok || !lowerBool(v) {
 			e.undef |= UndefTypeMismatch
+		}
+		if !ok {
 			break
 		}
 		for i, f := range c.flags {
@@ -624,21 +636,40 @@ func parseBool(s string) (bool, bool) {
 	return false, false
 }
 
-// parsePrefix reads a CIDR block or a bare address (a /32 or /128).
-func parsePrefix(s string) (netip.Prefix, bool) {
+// lowerBool reports whether a Bool or Null value that parses is spelled as AWS
+// documents it; any other case is the model's choice (docs/semantics.md §13,
+// type-mismatch).
+func lowerBool(s string) bool { return s == "true" || s == "false" }
+
+// parseAddr reads an IP address. An IPv6 zone (fe80::1%eth0) is no part of an
+// address AWS documents for aws:SourceIp, so such a value does not parse
+// (docs/semantics.md §13, type-mismatch).
+func parseAddr(s string) (netip.Addr, bool) {
+	a, err := netip.ParseAddr(s)
+	if err != nil || a.Zone() != "" {
+		return netip.Addr{}, false
+	}
+	return a, true
+}
+
+// parsePrefix reads a CIDR block or a bare address (a /32 or /128). mapped
+// reports an IPv4-mapped IPv6 block, which is read as its IPv4 block: a choice
+// AWS does not document (docs/semantics.md §13, type-mismatch).
+func parsePrefix(s string) (p netip.Prefix, ok, mapped bool) {
 	if strings.IndexByte(s, '/') >= 0 {
 		p, err := netip.ParsePrefix(s)
 		if err != nil {
-			return p, false
+			return p, false, false
 		}
 		a := p.Addr().Unmap()
 		bitsOff := p.Addr().BitLen() - a.BitLen()
-		return netip.PrefixFrom(a, p.Bits()-bitsOff).Masked(), true
+		return netip.PrefixFrom(a, p.Bits()-bitsOff).Masked(), true, p.Addr().Is4In6()
 	}
-	a, err := netip.ParseAddr(s)
-	if err != nil {
-		return netip.Prefix{}, false
+	a, ok := parseAddr(s)
+	if !ok {
+		return netip.Prefix{}, false, false
 	}
+	mapped = a.Is4In6()
 	a = a.Unmap()
-	return netip.PrefixFrom(a, a.BitLen()), true
+	return netip.PrefixFrom(a, a.BitLen()), true, mapped
 }

@@ -53,8 +53,10 @@
 //   - type-mismatch: a Bool, Numeric, Date, IP or Binary value that does not parse
 //     (in the policy or the request), or an Arn operator on a value that is not an
 //     ARN, never matches, so a negated operator is true.
-//     Bool accepts "true"/"false" in any case; numbers are decimal (no exponent);
-//     dates are the W3C ISO 8601 profiles or epoch seconds.
+//     Bool and Null accept "true"/"false" in any case, marked unless lower-case;
+//     numbers are decimal (no exponent); dates are the W3C ISO 8601 profiles or
+//     epoch seconds; an IPv6 address with a zone does not parse, and an
+//     IPv4-mapped IPv6 address is read as its IPv4 address, marked.
 //   - variable-in-bool: policy variables in Bool values are substituted (the
 //     operators page allows it, the variables page does not list Bool).
 //   - wildcard-in-arn-prefix: a '*' that is not the last character of one of an ARN

@@ -413,7 +413,7 @@ func (p *parser) checkValueType(kp func() string, i int, off int64, op operator,
 			ok = true
 		}
 	case famIP:
-		_, ok = parsePrefix(v)
+		_, ok, _ = parsePrefix(v)
 	case famString:
 		if op.cmp != cmpLike && strings.ContainsAny(v, "*?") && !strings.Contains(v, "${") {
 			p.warnf(index(kp(), i), off, "wildcard-without-like", "%q: wildcards are literal under this operator; use StringLike for a pattern", v)
