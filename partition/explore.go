@@ -1,7 +1,8 @@
 package partition
 
 import (
-	"strings"
+	"encoding/binary"
+	"math/bits"
 )
 
 // auto is a Lang compiled to an NFA (Thompson construction) with a lazily built
@@ -13,12 +14,22 @@ type auto struct {
 	accept  int32
 	edgeSet []ByteSet  // the distinct edge labels
 	classes [256]int32 // bytes that every edge treats alike share a class
+	nclass  int32
 
 	sets  []bitset         // DFA state -> NFA state set
 	index map[string]int32 // key of a set -> DFA state
-	trans [][]int32        // DFA state -> byte -> DFA state (-1 unknown)
-	acc   []bool
-	dead  []bool
+	// trans is the DFA's transitions by byte class: state d on class k goes
+	// to trans[d*nclass+k] (-1 not worked out yet). A walk over a product
+	// visits most (state, class) pairs once, so working one out must be
+	// cheap: the ε-closures of the NFA's states are kept (clos), the next set
+	// is built in scratch, and a set already known is found by its key
+	// without allocating (issue 15).
+	trans   []int32
+	clos    []bitset
+	scratch bitset
+	keyBuf  []byte
+	acc     []bool
+	dead    []bool
 	// full marks DFA states from which every string is accepted (see
 	// universal); the first one found stands for them all: a transition into
 	// any full state goes to fullRep, so that a walk over the product does not
@@ -41,14 +52,12 @@ type bitset []uint64
 func (b bitset) has(i int32) bool { return b[i>>6]&(1<<(i&63)) != 0 }
 func (b bitset) set(i int32)      { b[i>>6] |= 1 << (i & 63) }
 
-func (b bitset) key() string {
-	var sb strings.Builder
+// appendKey appends the set's words, the key of a DFA state.
+func (b bitset) appendKey(buf []byte) []byte {
 	for _, w := range b {
-		for k := 0; k < 8; k++ {
-			sb.WriteByte(byte(w >> (8 * k)))
-		}
+		buf = binary.LittleEndian.AppendUint64(buf, w)
 	}
-	return sb.String()
+	return buf
 }
 
 func compile(l *Lang) *auto { return compileFull(l, true) }
@@ -67,16 +76,16 @@ func compileFull(l *Lang, merge bool) *auto {
 			}
 		}
 	}
-	a.classes = refine(a.edgeSet)
+	a.classes, a.nclass = refine(a.edgeSet)
 	a.index = map[string]int32{}
+	a.clos = make([]bitset, len(a.edges))
+	a.scratch = a.newSet()
 	a.fullRep = -1
 	a.univ = a.universal()
 	if !merge {
 		a.univ = a.newSet()
 	}
-	start := a.newSet()
-	a.closeInto(start, a.start)
-	a.state(start)
+	a.state(a.closure(a.start))
 	return a
 }
 
@@ -162,20 +171,31 @@ func (a *auto) closeInto(b bitset, s int32) {
 	}
 }
 
-// state returns the DFA state of a closed NFA state set, adding it if new.
+// closure is the ε-closure of NFA state s, worked out once.
+func (a *auto) closure(s int32) bitset {
+	if c := a.clos[s]; c != nil {
+		return c
+	}
+	c := a.newSet()
+	a.closeInto(c, s)
+	a.clos[s] = c
+	return c
+}
+
+// state returns the DFA state of a closed NFA state set, adding it if new (b
+// is copied then: the caller may reuse it).
 func (a *auto) state(b bitset) int32 {
-	k := b.key()
-	if id, ok := a.index[k]; ok {
+	a.keyBuf = b.appendKey(a.keyBuf[:0])
+	if id, ok := a.index[string(a.keyBuf)]; ok {
 		return id
 	}
+	b = append(bitset(nil), b...)
 	id := int32(len(a.sets))
-	a.index[k] = id
+	a.index[string(a.keyBuf)] = id
 	a.sets = append(a.sets, b)
-	tr := make([]int32, 256)
-	for i := range tr {
-		tr[i] = -1
+	for range a.nclass {
+		a.trans = append(a.trans, -1)
 	}
-	a.trans = append(a.trans, tr)
 	a.acc = append(a.acc, b.has(a.accept))
 	empty := true
 	for _, w := range b {
@@ -257,25 +277,28 @@ func (a *auto) universal() bitset {
 
 // step is the DFA transition on byte c.
 func (a *auto) step(d int32, c byte) int32 {
-	if t := a.trans[d][c]; t >= 0 {
+	i := int(d)*int(a.nclass) + int(a.classes[c])
+	if t := a.trans[i]; t >= 0 {
 		return t
 	}
 	if a.full[d] {
 		// Every successor of a full state is full (universal): stay on the
 		// representative without computing the set.
-		a.trans[d][c] = a.fullRep
+		a.trans[i] = a.fullRep
 		return a.fullRep
 	}
-	from := a.sets[d]
-	next := a.newSet()
-	for w, word := range from {
+	next := a.scratch
+	clear(next)
+	for w, word := range a.sets[d] {
 		for word != 0 {
 			bit := word & -word
 			word &^= bit
-			s := int32(w*64 + trailing(bit))
+			s := int32(w*64 + bits.TrailingZeros64(bit))
 			for _, ed := range a.edges[s] {
 				if ed.set.Has(c) {
-					a.closeInto(next, ed.to)
+					for k, cw := range a.closure(ed.to) {
+						next[k] |= cw
+					}
 				}
 			}
 		}
@@ -284,17 +307,8 @@ func (a *auto) step(d int32, c byte) int32 {
 	if a.full[t] {
 		t = a.fullRep
 	}
-	a.trans[d][c] = t
+	a.trans[i] = t
 	return t
-}
-
-func trailing(x uint64) int {
-	n := 0
-	for x&1 == 0 {
-		x >>= 1
-		n++
-	}
-	return n
 }
 
 // Matches reports whether s is in the language (used by tests and checks).
@@ -466,28 +480,42 @@ func explore(autos []*auto, domain int, budget int) (regions []Region, complete 
 	return regions, complete, len(parent)
 }
 
-// refine returns the classes of bytes that every set treats alike.
-func refine(sets []ByteSet) [256]int32 {
-	var class [256]int32
-	var remap [512]int32
+// refine returns the classes of bytes that every set treats alike, numbered
+// in the order of their smallest byte, and how many there are. Each set splits
+// the classes it cuts in two, so the cost follows the classes, not the bytes.
+func refine(sets []ByteSet) (class [256]int32, n int32) {
+	parts := []ByteSet{AnyByte}
 	for _, s := range sets {
-		for i := range remap {
-			remap[i] = -1
-		}
-		next := int32(0)
-		for c := 0; c < 256; c++ {
-			k := 2 * class[c]
-			if s.Has(byte(c)) {
-				k++
+		for i, m := 0, len(parts); i < m; i++ {
+			in, out := parts[i].and(s), parts[i].Minus(s)
+			if !in.empty() && !out.empty() {
+				parts[i] = in
+				parts = append(parts, out)
 			}
-			if remap[k] < 0 {
-				remap[k] = next
-				next++
-			}
-			class[c] = remap[k]
 		}
 	}
-	return class
+	var of [256]int32
+	for i, p := range parts {
+		for w, word := range p {
+			for word != 0 {
+				bit := word & -word
+				word &^= bit
+				of[w*64+bits.TrailingZeros64(bit)] = int32(i)
+			}
+		}
+	}
+	num := make([]int32, len(parts))
+	for i := range num {
+		num[i] = -1
+	}
+	for c := range 256 {
+		if num[of[c]] < 0 {
+			num[of[c]] = n
+			n++
+		}
+		class[c] = num[of[c]]
+	}
+	return class, n
 }
 
 // intersects reports whether two languages share a string (a walk over the
