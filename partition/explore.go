@@ -335,24 +335,34 @@ type Region struct {
 // digits, then punctuation). ok is false when some class has no printable member:
 // its strings would need non-ASCII bytes, which a one-byte witness cannot show.
 func alphabet(autos []*auto) (reps []byte, ok bool) {
-	var class [256]int
+	var class [256]int32
 	n := 1
 	if len(autos) > 0 {
-		ids := map[string]int{}
-		key := make([]byte, 4*len(autos))
-		for c := 0; c < 256; c++ {
-			for j, a := range autos {
-				v := a.classes[c]
-				key[4*j], key[4*j+1], key[4*j+2], key[4*j+3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
+		// Refine the first automaton's classes by each next one's: a byte's
+		// class is then the tuple of its classes, numbered as they first
+		// appear from byte 0 up.
+		class, n = autos[0].classes, int(autos[0].nclass)
+		var remap []int32
+		for _, a := range autos[1:] {
+			m := n * int(a.nclass)
+			if cap(remap) < m {
+				remap = make([]int32, m)
 			}
-			id, seen := ids[string(key)]
-			if !seen {
-				id = len(ids)
-				ids[string(key)] = id
+			remap = remap[:m]
+			for i := range remap {
+				remap[i] = -1
 			}
-			class[c] = id
+			next := int32(0)
+			for c := range 256 {
+				k := int(class[c])*int(a.nclass) + int(a.classes[c])
+				if remap[k] < 0 {
+					remap[k] = next
+					next++
+				}
+				class[c] = remap[k]
+			}
+			n = int(next)
 		}
-		n = len(ids)
 	}
 	best := make([]int, n)
 	for i := range best {
@@ -401,24 +411,25 @@ func explore(autos []*auto, domain int, budget int) (regions []Region, complete 
 	reps, ok := alphabet(autos)
 	complete = ok
 	n := len(autos)
+	// cls[r*n+j] is the class of reps[r] in autos[j]: a known transition is
+	// then one load (auto.step's fast path, inlined here).
+	cls := make([]int32, len(reps)*n)
+	for r, c := range reps {
+		for j, a := range autos {
+			cls[r*n+j] = a.classes[c]
+		}
+	}
 	// The product states live in one flat arena (n entries each) and are found
-	// again by their bytes: a walk may visit a hundred thousand of them, and a
-	// slice and a string per state made the allocator the walk's main cost.
+	// again by a hash of their entries (tupleSet): a walk may visit a hundred
+	// thousand of them, and a slice and a string per state made the allocator
+	// the walk's main cost.
 	arena := make([]int32, n, 64*n)
 	parent := []int32{-1}
 	by := []byte{0}
-	keyOf := func(buf []byte, st []int32) []byte {
-		buf = buf[:0]
-		for _, s := range st {
-			buf = append(buf, byte(s), byte(s>>8), byte(s>>16), byte(s>>24))
-		}
-		return buf
-	}
-	buf := keyOf(make([]byte, 0, 4*n), arena[:n])
-	seen := map[string]struct{}{string(buf): {}}
+	seen := newTupleSet(n)
+	seen.add(arena, 0)
 	sigs := map[string]struct{}{}
 	sig := make([]byte, n)
-	next := make([]int32, n)
 	witness := func(i int) string {
 		var b []byte
 		for ; parent[i] >= 0; i = int(parent[i]) {
@@ -462,22 +473,97 @@ func explore(autos []*auto, domain int, budget int) (regions []Region, complete 
 		if len(parent) > budget {
 			return regions, false, len(parent)
 		}
-		for _, c := range reps {
-			st = arena[i*n : (i+1)*n] // the arena may have moved
+		for r, c := range reps {
+			// The successor is written at the arena's end and kept there
+			// only if it is new.
+			at := len(arena)
+			arena = append(arena, arena[i*n:(i+1)*n]...)
+			next := arena[at:]
+			k := cls[r*n : (r+1)*n]
 			for j, a := range autos {
-				next[j] = a.step(st[j], c)
+				t := a.trans[int(next[j])*int(a.nclass)+int(k[j])]
+				if t < 0 {
+					t = a.step(next[j], c)
+				}
+				next[j] = t
 			}
-			buf = keyOf(buf, next)
-			if _, dup := seen[string(buf)]; dup {
+			if !seen.add(arena, int32(len(parent))) {
+				arena = arena[:at]
 				continue
 			}
-			seen[string(buf)] = struct{}{}
-			arena = append(arena, next...)
 			parent = append(parent, int32(i))
 			by = append(by, c)
 		}
 	}
 	return regions, complete, len(parent)
+}
+
+// tupleSet is a set of the product states of an arena (n entries each, state
+// i at arena[i*n:]), by open addressing on a hash of their entries.
+type tupleSet struct {
+	n      int
+	slots  []int32 // state+1, 0 empty
+	hashes []uint64
+	count  int
+}
+
+func newTupleSet(n int) *tupleSet {
+	return &tupleSet{n: n, slots: make([]int32, 64)}
+}
+
+func hashTuple(t []int32) uint64 {
+	h := uint64(14695981039346656037)
+	for _, v := range t {
+		h ^= uint64(uint32(v))
+		h *= 1099511628211
+	}
+	return h ^ h>>29
+}
+
+// add adds state id, whose entries are the arena's last n, unless an equal
+// state is in the set already; it reports whether it added it.
+func (s *tupleSet) add(arena []int32, id int32) bool {
+	t := arena[int(id)*s.n : int(id+1)*s.n]
+	h := hashTuple(t)
+	mask := uint64(len(s.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		o := s.slots[i]
+		if o == 0 {
+			break
+		}
+		if s.hashes[o-1] == h && equalTuple(arena[int(o-1)*s.n:int(o)*s.n], t) {
+			return false
+		}
+	}
+	s.hashes = append(s.hashes, h)
+	s.count++
+	if 2*s.count > len(s.slots) {
+		s.slots = make([]int32, 2*len(s.slots))
+		mask = uint64(len(s.slots) - 1)
+		for k, hk := range s.hashes {
+			i := hk & mask
+			for s.slots[i] != 0 {
+				i = (i + 1) & mask
+			}
+			s.slots[i] = int32(k + 1)
+		}
+		return true
+	}
+	i := h & mask
+	for s.slots[i] != 0 {
+		i = (i + 1) & mask
+	}
+	s.slots[i] = id + 1
+	return true
+}
+
+func equalTuple(a, b []int32) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // refine returns the classes of bytes that every set treats alike, numbered
