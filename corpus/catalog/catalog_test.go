@@ -24,10 +24,7 @@ func mustLoad(t testing.TB) *Catalog {
 // JSON, without the decoder, and checks the counts against the ones recorded
 // in the file, in SOURCE.md and returned by Stats.
 func TestStatsMatchSource(t *testing.T) {
-	raw, err := readRaw(catalogGz)
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := catalogJSON
 	var doc map[string]any
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		t.Fatal(err)
@@ -444,7 +441,7 @@ func TestEveryTemplateMatchesItsExample(t *testing.T) {
 }
 
 func TestCorruptInput(t *testing.T) {
-	if _, err := decode([]byte("not gzip")); err == nil {
+	if _, err := decode([]byte("not json")); err == nil {
 		t.Error("decode accepted garbage")
 	}
 	if _, err := buildService(&serviceJSON{Prefix: "x", Actions: "A", ActionData: "9;;"}, &Catalog{}); err == nil {
@@ -481,14 +478,11 @@ func TestCorruptInput(t *testing.T) {
 // defers it (a corrupt service would panic on first use), and checks that what
 // Load read of each (its prefix, its bytes) is the service decoded.
 func TestEveryServiceDecodes(t *testing.T) {
-	c, err := decode(catalogGz)
+	c, err := decode(catalogJSON)
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := readRaw(catalogGz)
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := catalogJSON
 	var whole struct {
 		Services []map[string]any `json:"services"`
 	}
@@ -517,7 +511,7 @@ func TestEveryServiceDecodes(t *testing.T) {
 // TestLazyServicesConcurrently asks for services from several goroutines at
 // once (run with -race): each is decoded once, and all see the same one.
 func TestLazyServicesConcurrently(t *testing.T) {
-	c, err := decode(catalogGz)
+	c, err := decode(catalogJSON)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -560,12 +554,12 @@ func TestMustLoadCached(t *testing.T) {
 	}
 }
 
-// BenchmarkLoad measures a cold Load of the embedded file (gunzip, the JSON
-// syntax, the index of services), bypassing Load's cache.
+// BenchmarkLoad measures a cold Load of the embedded file (its JSON syntax,
+// the index of services), bypassing Load's cache.
 func BenchmarkLoad(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := decode(catalogGz); err != nil {
+		if _, err := decode(catalogJSON); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -575,7 +569,7 @@ func BenchmarkLoad(b *testing.B) {
 func BenchmarkLoadAll(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		c, err := decode(catalogGz)
+		c, err := decode(catalogJSON)
 		if err != nil {
 			b.Fatal(err)
 		}

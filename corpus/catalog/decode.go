@@ -1,9 +1,6 @@
 package catalog
 
 import (
-	"bytes"
-	"compress/gzip"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"strings"
@@ -62,37 +59,17 @@ type serviceJSON struct {
 }
 
 // errCorrupt wraps every decoding failure of the embedded file.
-var errCorrupt = errors.New("catalog: corrupt catalog.json.gz")
+var errCorrupt = errors.New("catalog: corrupt catalog.json")
 
 func corrupt(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", errCorrupt, fmt.Sprintf(format, args...))
 }
 
-// readRaw gunzips the embedded file.
-func readRaw(gz []byte) ([]byte, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errCorrupt, err)
-	}
-	var buf bytes.Buffer
-	if n := len(gz); n >= 4 {
-		// The gzip trailer holds the uncompressed size (mod 2^32).
-		buf.Grow(int(binary.LittleEndian.Uint32(gz[n-4:])) + bytes.MinRead)
-	}
-	if _, err := buf.ReadFrom(zr); err != nil {
-		return nil, fmt.Errorf("%w: %v", errCorrupt, err)
-	}
-	return buf.Bytes(), nil
-}
-
-// decode loads a Catalog from the gzipped file, bypassing the cache: every
-// byte's JSON syntax is checked, the global keys decoded, and each service
-// read as far as its prefix.
-func decode(gz []byte) (*Catalog, error) {
-	raw, err := readRaw(gz)
-	if err != nil {
-		return nil, err
-	}
+// decode loads a Catalog from the file, bypassing the cache: every byte's
+// JSON syntax is checked, the global keys decoded, and each service read as
+// far as its prefix. The Catalog keeps raw (services are decoded from it on
+// first use) and never writes to it.
+func decode(raw []byte) (*Catalog, error) {
 	var f fileJSON
 	if err := json.Unmarshal(raw, &f, json.WithUnmarshalers(json.UnmarshalFromFunc(readSpan))); err != nil {
 		return nil, fmt.Errorf("%w: %v", errCorrupt, err)
