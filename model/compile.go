@@ -3,6 +3,7 @@ package model
 import (
 	"hash/maphash"
 	"math/bits"
+	"slices"
 	"strings"
 )
 
@@ -296,6 +297,28 @@ func (cp *cprincipal) match(r *Request) int {
 		}
 	}
 	return best
+}
+
+// exempts reports whether a NotPrincipal element leaves the caller out
+// (docs/semantics.md §4.4 [NPRIN]). AWS's examples list the caller's own ARN
+// with its account (and, for a role session, its role) and deny "all
+// principals except" that caller: naming the account or the role exempts the
+// account root or the role, not every principal under them. A caller listed
+// without its account or role is one AWS says might still be denied; unsure
+// reports it (§13, notprincipal-without-parent).
+func (cp *cprincipal) exempts(r *Request) (exempt, unsure bool) {
+	if cp.all {
+		return true, false
+	}
+	account := slices.Contains(cp.accounts, r.account)
+	if r.ptype == PrincipalRoot {
+		return account, false
+	}
+	if !slices.Contains(cp.arns, r.Principal) {
+		return false, false
+	}
+	role := r.roleARN()
+	return true, !account || role != "" && role != r.Principal && !slices.Contains(cp.arns, role)
 }
 
 // matchAction matches one statement's action list and names the entry that

@@ -90,12 +90,14 @@ const (
 	UndefVariableInARNPrefix
 	UndefEmptyCondition
 	UndefNullOnEmptyValue
+	UndefNotPrincipalWithoutParent
 )
 
 var undefNames = []string{
 	"scp-implicit-deny", "multivalued-without-set-operator", "set-operator-with-ifexists",
 	"type-mismatch", "variable-in-bool", "wildcard-in-arn-prefix", "wildcard-in-variable-value",
 	"empty-value-list", "variable-in-arn-prefix", "empty-condition", "null-on-empty-value",
+	"notprincipal-without-parent",
 }
 
 // Names lists the reasons in a stable order.
@@ -428,14 +430,28 @@ func (e *Evaluator) applies(st *cstmt, typ PolicyType, r *Request, tr *Statement
 	}
 	kind := pmDirect
 	if (typ == ResourcePolicy || typ == RCPPolicy) && st.principal != nil {
-		kind = st.principal.match(r)
-		if st.notPrin {
+		if st.notPrin && st.deny {
+			exempt, unsure := st.principal.exempts(r)
 			switch {
-			case st.deny && e.boundary:
+			case e.boundary:
 				// A Deny with NotPrincipal always denies an IAM principal that
 				// has a permissions boundary, whatever NotPrincipal lists
 				// (docs/semantics.md §4.4 [NPRIN], peer-03).
 				kind = pmDirect
+			case exempt:
+				if unsure {
+					e.undef |= UndefNotPrincipalWithoutParent
+				}
+				kind = pmNone
+			default:
+				kind = pmDirect
+			}
+		} else {
+			// An Allow with NotPrincipal, which AWS no longer supports, grants
+			// to every principal its list does not name in any way.
+			kind = st.principal.match(r)
+			switch {
+			case !st.notPrin:
 			case kind != pmNone:
 				kind = pmNone
 			default:

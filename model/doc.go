@@ -74,6 +74,9 @@
 //     condition.
 //   - null-on-empty-value: Null counts a key given as "" (or an empty list, or a
 //     list of empty strings) as present.
+//   - notprincipal-without-parent: a Deny's NotPrincipal that lists the caller but
+//     not its account (or a role session but not its role) leaves the caller out;
+//     AWS says the Deny might then still apply.
 //
 // Null with ForAllValues:/ForAnyValue: is accepted (IAM rejects only Null…IfExists)
 // and follows the set rules: a missing key or an empty set makes ForAllValues true
