@@ -80,6 +80,11 @@ func compilePattern(text string, kind patternKind, vars bool) pattern {
 			p.codes = append(p.codes, uint16(c))
 		case kind == patResource && seg < 5:
 			last = i+1 >= len(text) || text[i+1] == ':'
+			if seg == 2 {
+				// The Resource page forbids wildcards in the service segment
+				// without saying what they then do (docs/semantics.md §10).
+				p.undef |= UndefWildcardInARNPrefix
+			}
 			if c == '*' && last {
 				p.codes = append(p.codes, cStarAny)
 			} else if c == '*' {
