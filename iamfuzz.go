@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/iamfuzz/iamfuzz/internal/warmstack"
 	"github.com/iamfuzz/iamfuzz/properties"
 	"pgregory.net/rapid"
 )
@@ -119,13 +120,21 @@ func Fuzz(f *testing.F, paths ...string) {
 		f.Add([]byte{byte(i)})
 		f.Add([]byte{byte(i), 1, 2, 3, 4, 5, 6, 7, 8})
 	}
+	// The property runs on a goroutine whose stack has grown once, not on the
+	// fresh goroutine go test -fuzz gives each execution (internal/warmstack).
+	check := warmstack.New(func(data []byte) error {
+		tg := targets[int(data[0])%len(targets)]
+		if v := tg.FuzzBytes(data[1:]); v != nil {
+			return fmt.Errorf("%s\n%s", tg.Path, tg.Describe(v))
+		}
+		return nil
+	})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) == 0 {
 			return
 		}
-		tg := targets[int(data[0])%len(targets)]
-		if v := tg.FuzzBytes(data[1:]); v != nil {
-			t.Fatalf("%s\n%s", tg.Path, tg.Describe(v))
+		if err := check(data); err != nil {
+			t.Fatal(err)
 		}
 	})
 }

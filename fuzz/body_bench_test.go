@@ -48,3 +48,22 @@ func BenchmarkDecideMutated(b *testing.B) {
 	}
 	seedcorpus.BenchInputs(b, checkDecide, seedcorpus.MutatedInputs(seeds, 100000, maxDecideInput), warmMutated)
 }
+
+// BenchmarkDecideGoroutinePerInput: BenchmarkDecideMutated's inputs, each run
+// on a new goroutine as go test -fuzz runs an execution: "cold" is checkDecide
+// there, whose stack grows on every input; "warm" is what the target runs,
+// checkDecideWarm, which hands the input to a goroutine whose stack has grown
+// once (internal/warmstack).
+func BenchmarkDecideGoroutinePerInput(b *testing.B) {
+	seeds, err := DecideSeeds()
+	if err != nil {
+		b.Fatal(err)
+	}
+	inputs := seedcorpus.MutatedInputs(seeds, 100000, maxDecideInput)
+	b.Run("cold", func(b *testing.B) {
+		seedcorpus.BenchInputs(b, seedcorpus.OnFreshGoroutine(checkDecide), inputs, warmMutated)
+	})
+	b.Run("warm", func(b *testing.B) {
+		seedcorpus.BenchInputs(b, seedcorpus.OnFreshGoroutine(checkDecideWarm), inputs, warmMutated)
+	})
+}

@@ -10,7 +10,7 @@ func FuzzDecide(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if err := checkDecide(data); err != nil {
+		if err := checkDecideWarm(data); err != nil {
 			t.Fatal(err)
 		}
 	})

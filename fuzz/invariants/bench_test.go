@@ -11,6 +11,19 @@ func BenchmarkInvariantInputs(b *testing.B) {
 	seedcorpus.BenchInputs(b, checkInvariants, seedcorpus.RandomInputs(1000, 8, 64), 50)
 }
 
+// BenchmarkInvariantGoroutinePerInput: the same inputs, each on a new goroutine
+// as go test -fuzz runs an execution: "cold" is checkInvariants there, whose
+// stack grows on every input; "warm" is what the target runs (internal/warmstack).
+func BenchmarkInvariantGoroutinePerInput(b *testing.B) {
+	inputs := seedcorpus.RandomInputs(1000, 8, 64)
+	b.Run("cold", func(b *testing.B) {
+		seedcorpus.BenchInputs(b, seedcorpus.OnFreshGoroutine(checkInvariants), inputs, 50)
+	})
+	b.Run("warm", func(b *testing.B) {
+		seedcorpus.BenchInputs(b, seedcorpus.OnFreshGoroutine(checkInvariantsWarm), inputs, 50)
+	})
+}
+
 // TestSeedsAreSmall: the target has seeds, none longer than MaxInput.
 func TestSeedsAreSmall(t *testing.T) {
 	seeds, err := Seeds()

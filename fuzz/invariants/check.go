@@ -10,6 +10,7 @@ import (
 
 	"github.com/iamfuzz/iamfuzz/corpus"
 	"github.com/iamfuzz/iamfuzz/fuzz/seedcorpus"
+	"github.com/iamfuzz/iamfuzz/internal/warmstack"
 	"github.com/iamfuzz/iamfuzz/model"
 	"github.com/iamfuzz/iamfuzz/properties"
 )
@@ -33,6 +34,10 @@ func checkInvariants(data []byte) error {
 	}
 	return nil
 }
+
+// checkInvariantsWarm is checkInvariants on a goroutine whose stack has grown
+// once (internal/warmstack), not on go test -fuzz's fresh one per execution.
+var checkInvariantsWarm = warmstack.New(checkInvariants)
 
 // MaxInput bounds the seeds (TestSeedsAreSmall): a policy index and a short
 // probe; minimizing a new input costs about n² executions of the target.

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/iamfuzz/iamfuzz/fuzz/seedcorpus"
+	"github.com/iamfuzz/iamfuzz/internal/warmstack"
 	"github.com/iamfuzz/iamfuzz/model"
 )
 
@@ -13,8 +14,11 @@ func FuzzLineDecoder(f *testing.F) {
 		f.Add(s)
 	}
 	var d model.LineDecoder
+	// On a goroutine whose stack has grown once, not on go test -fuzz's fresh
+	// one per execution (internal/warmstack).
+	check := warmstack.New(func(line []byte) error { return checkLine(&d, line) })
 	f.Fuzz(func(t *testing.T, line []byte) {
-		if err := checkLine(&d, line); err != nil {
+		if err := check(line); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -5,8 +5,13 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/iamfuzz/iamfuzz/internal/warmstack"
 	"github.com/iamfuzz/iamfuzz/model"
 )
+
+// checkParseWarm is checkParse on a goroutine whose stack has grown once
+// (internal/warmstack), not on go test -fuzz's fresh one per execution.
+var checkParseWarm = warmstack.New(checkParse)
 
 // checkParse is the parse target's property over one document: the parser never
 // panics, errors are a non-empty model.ErrorList whose entries have a kind, and

@@ -85,3 +85,14 @@ func BenchInputs(b Bencher, check func([]byte) error, inputs [][]byte, warm int)
 		b.ReportMetric(float64(ProcessCPU()-cpu)/float64(n), "cpu-ns/op")
 	}
 }
+
+// OnFreshGoroutine returns check run on a new goroutine per call, as go test
+// -fuzz runs each execution (testing's tRunner): a benchmark of a target's body
+// through it counts the stack growth that internal/warmstack saves.
+func OnFreshGoroutine(check func([]byte) error) func([]byte) error {
+	return func(data []byte) error {
+		done := make(chan error)
+		go func() { done <- check(data) }()
+		return <-done
+	}
+}

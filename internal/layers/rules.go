@@ -107,11 +107,16 @@ var Rules = map[string]Rule{
 		External:    []string{jsonv2},
 	},
 
+	// Runs a fuzz target's body on a goroutine that outlives one execution, so its
+	// stack grows once per process; the targets and iamfuzz.Fuzz use it.
+	"internal/warmstack": {},
+
 	// Runners and the public API.
 	// The decide target: links the model, the case generator and its choice
 	// interface, the rewrites and the corpus loader, not package properties.
 	"fuzz": {
-		Imports:  []string{"model", "properties/choice", "properties/mutate", "properties/gencase", "fuzz/seedcorpus"},
+		Imports: []string{"model", "properties/choice", "properties/mutate", "properties/gencase", "fuzz/seedcorpus",
+			"internal/warmstack"},
 		External: []string{jsonv2},
 	},
 	// The fuzz targets' one corpus loader and shared setup; kept to model and the
@@ -121,9 +126,9 @@ var Rules = map[string]Rule{
 		External: []string{jsonv2}},
 	// A target in a package of its own links only what it needs: go test -fuzz
 	// scans every coverage counter of the binary after each execution.
-	"fuzz/parse":      {Imports: []string{"model", "fuzz/seedcorpus"}, External: []string{jsonv2}},
-	"fuzz/invariants": {Imports: []string{"model", "corpus", "properties", "fuzz/seedcorpus"}},
-	"fuzz/linedecode": {Imports: []string{"model", "corpus", "fuzz/seedcorpus"}, External: []string{jsonv2}},
+	"fuzz/parse":      {Imports: []string{"model", "fuzz/seedcorpus", "internal/warmstack"}, External: []string{jsonv2}},
+	"fuzz/invariants": {Imports: []string{"model", "corpus", "properties", "fuzz/seedcorpus", "internal/warmstack"}},
+	"fuzz/linedecode": {Imports: []string{"model", "corpus", "fuzz/seedcorpus", "internal/warmstack"}, External: []string{jsonv2}},
 	// Planted bugs, built only with the iamfuzz_plant tag; its tests run the fuzz
 	// targets in a child go process.
 	"fuzz/planted":         {},
@@ -132,7 +137,7 @@ var Rules = map[string]Rule{
 	"scripts/evalcases":    {Imports: []string{"model", "properties/gencase"}, External: []string{jsonv2}},
 	".": {
 		Imports: []string{"model", "corpus/catalog", "corpus/managed", "source", "partition",
-			"properties", "properties/mutate"},
+			"properties", "properties/mutate", "internal/warmstack"},
 		External: []string{rapid},
 		// FuzzAWSPolicy takes the fuzz targets' minimization budget.
 		TestImports: []string{"fuzz/seedcorpus"},
