@@ -15,8 +15,14 @@ import (
 type actionIndex struct {
 	acts  []*catalog.Action
 	names []string // FullName, as groups reports it
-	lower []string // strings.ToLower of names, for the rank of named actions
+	// bySvc lists the actions of each service (strings.ToLower of its
+	// name): a pattern with a literal service is matched against those only,
+	// and a named action is looked up among them.
+	bySvc map[string][]int32
 	mu    sync.Mutex
+	// lower holds strings.ToLower of names, worked out when first needed
+	// (under mu): only the services of named actions need it.
+	lower []string
 	match map[string][]uint64 // pattern -> bit i: globFold(pattern, names[i])
 	// groupings caches whole groupings by groupingKey (groupcache.go).
 	groupings map[string][]*Group
@@ -40,12 +46,13 @@ func indexOf(c *catalog.Catalog) *actionIndex {
 	if x, ok := indexes[c]; ok {
 		return x
 	}
-	x := &actionIndex{acts: c.Actions(), match: map[string][]uint64{}}
+	x := &actionIndex{acts: c.Actions(), match: map[string][]uint64{}, bySvc: map[string][]int32{}}
 	x.names = make([]string, len(x.acts))
 	x.lower = make([]string, len(x.acts))
 	for i, a := range x.acts {
 		x.names[i] = a.FullName()
-		x.lower[i] = strings.ToLower(x.names[i])
+		svc := strings.ToLower(a.Service)
+		x.bySvc[svc] = append(x.bySvc[svc], int32(i))
 	}
 	indexes[c] = x
 	return x
@@ -65,9 +72,20 @@ func (x *actionIndex) matches(pattern string) []uint64 {
 		return bits
 	}
 	bits = make([]uint64, (len(x.names)+63)/64)
-	for i, n := range x.names {
-		if globFold(key, n) {
-			bits[i/64] |= 1 << (i % 64)
+	if svc, ok := literalService(key); ok {
+		// Only an action of that service can match: globFold compares the
+		// pattern's bytes up to its ':' one by one with the name's, and
+		// a service name holds no ':'.
+		for _, i := range x.bySvc[strings.ToLower(svc)] {
+			if globFold(key, x.names[i]) {
+				bits[i/64] |= 1 << (i % 64)
+			}
+		}
+	} else {
+		for i, n := range x.names {
+			if globFold(key, n) {
+				bits[i/64] |= 1 << (i % 64)
+			}
 		}
 	}
 	x.mu.Lock()
@@ -76,6 +94,39 @@ func (x *actionIndex) matches(pattern string) []uint64 {
 	}
 	x.mu.Unlock()
 	return bits
+}
+
+// literalService is the part of an action pattern before its first ':' when
+// that part has no wildcard.
+func literalService(pattern string) (string, bool) {
+	svc, _, ok := strings.Cut(pattern, ":")
+	if !ok || strings.ContainsAny(svc, "*?") {
+		return "", false
+	}
+	return svc, true
+}
+
+// ranks maps the index of every catalogue action that rank names (by
+// strings.ToLower of its full name) to its rank.
+func (x *actionIndex) ranks(rank map[string]int) map[int]int {
+	out := map[int]int{}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for k, r := range rank {
+		svc, _, ok := strings.Cut(k, ":")
+		if !ok {
+			continue // no catalogue name lacks a ':'
+		}
+		for _, i := range x.bySvc[svc] {
+			if x.lower[i] == "" {
+				x.lower[i] = strings.ToLower(x.names[i])
+			}
+			if x.lower[i] == k {
+				out[int(i)] = r
+			}
+		}
+	}
+	return out
 }
 
 // union is the set of actions any of the patterns matches.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/iamfuzz/iamfuzz/corpus/catalog"
@@ -16,7 +17,8 @@ import (
 // decided.
 func TestActionIndexMatchesGlob(t *testing.T) {
 	x := indexOf(catalog.MustLoad())
-	for _, pt := range []string{"iam:*", "IAM:get*", "iam:?etUser", "*", "s3:*Object*", "sts:GetCallerIdentity", "nosuch:*", "iam:ChangePassword"} {
+	for _, pt := range []string{"iam:*", "IAM:get*", "iam:?etUser", "*", "s3:*Object*", "sts:GetCallerIdentity", "nosuch:*", "iam:ChangePassword",
+		"\u212Ams:*", "Iam:GetUser", "iam", "iam:", ":*", "*:GetUser", "i?m:GetUser"} {
 		for round := range 2 { // built, then cached
 			bits, n := x.matches(pt), 0
 			for i, name := range x.names {
@@ -31,6 +33,22 @@ func TestActionIndexMatchesGlob(t *testing.T) {
 				t.Fatalf("iam:* matched %d actions", n)
 			}
 		}
+	}
+}
+
+// ranks finds the actions a problem names among their service's only: the
+// same as lower-casing every catalogue name.
+func TestActionIndexRanks(t *testing.T) {
+	x := indexOf(catalog.MustLoad())
+	rank := map[string]int{"iam:getuser": 1, "s3:getobject": 2, "nosuch:x": 3, "iam": 4, "kms:decrypt": 5}
+	got := x.ranks(rank)
+	for i, name := range x.names {
+		if want := rank[strings.ToLower(name)]; got[i] != want {
+			t.Fatalf("%s: rank %d, want %d", name, got[i], want)
+		}
+	}
+	if len(got) != 3 {
+		t.Fatalf("%d actions ranked, want 3: %v", len(got), got)
 	}
 }
 

@@ -1,8 +1,8 @@
 package partition
 
 import (
-	"encoding/binary"
 	"math/bits"
+	"slices"
 )
 
 // auto is a Lang compiled to an NFA (Thompson construction) with a lazily built
@@ -16,8 +16,9 @@ type auto struct {
 	classes [256]int32 // bytes that every edge treats alike share a class
 	nclass  int32
 
-	sets  []bitset         // DFA state -> NFA state set
-	index map[string]int32 // key of a set -> DFA state
+	sets   []bitset // DFA state -> NFA state set
+	hashes []uint64 // DFA state -> hashSet of its set
+	table  []int32  // open addressing: DFA state+1 by hash, 0 empty
 	// trans is the DFA's transitions by byte class: state d on class k goes
 	// to trans[d*nclass+k] (-1 not worked out yet). A walk over a product
 	// visits most (state, class) pairs once, so working one out must be
@@ -27,7 +28,6 @@ type auto struct {
 	trans   []int32
 	clos    []bitset
 	scratch bitset
-	keyBuf  []byte
 	acc     []bool
 	dead    []bool
 	// full marks DFA states from which every string is accepted (see
@@ -52,19 +52,32 @@ type bitset []uint64
 func (b bitset) has(i int32) bool { return b[i>>6]&(1<<(i&63)) != 0 }
 func (b bitset) set(i int32)      { b[i>>6] |= 1 << (i & 63) }
 
-// appendKey appends the set's words, the key of a DFA state.
-func (b bitset) appendKey(buf []byte) []byte {
+func hashSet(b bitset) uint64 {
+	h := uint64(14695981039346656037)
 	for _, w := range b {
-		buf = binary.LittleEndian.AppendUint64(buf, w)
+		h = (h ^ w) * 1099511628211
+		h ^= h >> 32
 	}
-	return buf
+	return h
+}
+
+func equalSet(a, b bitset) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func compile(l *Lang) *auto { return compileFull(l, true) }
 
 // compileFull is compile; with merge false no state is full (tests compare).
 func compileFull(l *Lang, merge bool) *auto {
-	a := &auto{}
+	// The nodes are counted first: growing the two slices of slices node by
+	// node was most of a compilation (issue 15).
+	n := nodeCount(l)
+	a := &auto{edges: make([][]nedge, 0, n), eps: make([][]int32, 0, n)}
 	s, e := a.build(l)
 	a.start, a.accept = s, e
 	seen := map[ByteSet]bool{}
@@ -77,7 +90,6 @@ func compileFull(l *Lang, merge bool) *auto {
 		}
 	}
 	a.classes, a.nclass = refine(a.edgeSet)
-	a.index = map[string]int32{}
 	a.clos = make([]bitset, len(a.edges))
 	a.scratch = a.newSet()
 	a.fullRep = -1
@@ -87,6 +99,33 @@ func compileFull(l *Lang, merge bool) *auto {
 	}
 	a.state(a.closure(a.start))
 	return a
+}
+
+// nodeCount is the number of NFA states build makes for l.
+func nodeCount(l *Lang) int {
+	switch l.op {
+	case opSet:
+		return 2
+	case opSeq:
+		n := 1
+		for _, sub := range l.subs {
+			n += nodeCount(sub)
+		}
+		return n
+	case opAlt:
+		n := 2
+		for _, sub := range l.subs {
+			n += nodeCount(sub)
+		}
+		return n
+	case opStar:
+		return 2 + nodeCount(l.subs[0])
+	case opRepeat:
+		return 2 + l.n*nodeCount(l.subs[0])
+	case opRaw:
+		return 2 + len(l.raw.edges)
+	}
+	return 0
 }
 
 func (a *auto) node() int32 {
@@ -183,16 +222,39 @@ func (a *auto) closure(s int32) bitset {
 }
 
 // state returns the DFA state of a closed NFA state set, adding it if new (b
-// is copied then: the caller may reuse it).
+// is copied then: the caller may reuse it). Known sets are found in an open
+// addressing table by a hash of their words (issue 15: a map keyed by the
+// set's bytes was half the cost of a new transition).
 func (a *auto) state(b bitset) int32 {
-	a.keyBuf = b.appendKey(a.keyBuf[:0])
-	if id, ok := a.index[string(a.keyBuf)]; ok {
-		return id
+	h := hashSet(b)
+	if len(a.table) == 0 {
+		a.table = make([]int32, 16)
+	}
+	mask := uint64(len(a.table) - 1)
+	i := h & mask
+	for ; a.table[i] != 0; i = (i + 1) & mask {
+		if id := a.table[i] - 1; a.hashes[id] == h && equalSet(a.sets[id], b) {
+			return id
+		}
 	}
 	b = append(bitset(nil), b...)
 	id := int32(len(a.sets))
-	a.index[string(a.keyBuf)] = id
 	a.sets = append(a.sets, b)
+	a.hashes = append(a.hashes, h)
+	if 2*len(a.sets) > len(a.table) {
+		a.table = make([]int32, 2*len(a.table))
+		mask = uint64(len(a.table) - 1)
+		for k, hk := range a.hashes {
+			j := hk & mask
+			for a.table[j] != 0 {
+				j = (j + 1) & mask
+			}
+			a.table[j] = int32(k + 1)
+		}
+	} else {
+		a.table[i] = id + 1
+	}
+	a.trans = slices.Grow(a.trans, int(a.nclass))
 	for range a.nclass {
 		a.trans = append(a.trans, -1)
 	}

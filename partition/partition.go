@@ -180,6 +180,10 @@ func (e *enumerator) computeGroups(x *actionIndex) []*Group {
 	for _, l := range e.p.ActionLists {
 		sets = append(sets, x.union(l.Patterns))
 	}
+	var ranks map[int]int
+	if len(rank) > 0 {
+		ranks = x.ranks(rank)
+	}
 	sig := make([]byte, len(sets))
 	for ai, a := range x.acts {
 		name := x.names[ai]
@@ -199,10 +203,7 @@ func (e *enumerator) computeGroups(x *actionIndex) []*Group {
 			out = append(out, g)
 		}
 		g.Actions = append(g.Actions, name)
-		r := 0
-		if len(rank) > 0 {
-			r = rank[x.lower[ai]]
-		}
+		r := ranks[ai]
 		if a.TakesNoResource() {
 			g.addTemplate("*", name, r)
 		}

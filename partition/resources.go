@@ -231,6 +231,61 @@ func accountKind(t string) string {
 	return "other:" + a
 }
 
+// predBuckets sorts a walk's predicates by the only service whose resources
+// they can hold: a template of service s can meet those of s and those of
+// none in particular (any), never those of another service.
+type predBuckets struct {
+	all, any []int
+	bySvc    map[string][]int
+}
+
+func bucketPreds(preds []resourcePred) predBuckets {
+	b := predBuckets{bySvc: map[string][]int{}}
+	for i := range preds {
+		b.all = append(b.all, i)
+		if svc := preds[i].onlyService(); svc != "" {
+			b.bySvc[svc] = append(b.bySvc[svc], i)
+		} else {
+			b.any = append(b.any, i)
+		}
+	}
+	return b
+}
+
+// onlyService is the one service whose resources p can hold, or "" if none
+// in particular: a statement's is its patterns' literal service when they
+// all have the same.
+func (p *resourcePred) onlyService() string {
+	if p.pats == nil {
+		return p.service
+	}
+	svc := ""
+	for i, rp := range p.pats {
+		if rp.service == "" || (i > 0 && rp.service != svc) {
+			return ""
+		}
+		svc = rp.service
+	}
+	return svc
+}
+
+// of appends to out, in order, the predicates a template of service svc
+// ("": any) can meet, as far as services tell.
+func (b *predBuckets) of(svc string, out []int) []int {
+	if svc == "" {
+		return append(out, b.all...)
+	}
+	x, y := b.any, b.bySvc[svc]
+	for len(x) > 0 || len(y) > 0 {
+		if len(y) == 0 || (len(x) > 0 && x[0] < y[0]) {
+			out, x = append(out, x[0]), x[1:]
+		} else {
+			out, y = append(out, y[0]), y[1:]
+		}
+	}
+	return out
+}
+
 // resourceClasses finds one (action, resource) witness per class of resources
 // for the group: the regions of the resource predicates within the resource
 // types of the group's actions.
@@ -249,6 +304,10 @@ func (e *enumerator) resourceClasses(pr Principal, g *Group, look func(string) (
 		}
 	}
 	generic := map[string]bool{}
+	// Most templates are of a service no predicate names: only the
+	// predicates that can hold its resources are looked at.
+	svcPreds := bucketPreds(preds)
+	var cand []int
 	// The walk's automata and their keys, reused from template to template:
 	// the template's own come first, set just before the walk.
 	idx, keys, autos := make([]int, 0, len(preds)), make([]string, 1, len(preds)+1), make([]*auto, 1, len(preds)+1)
@@ -283,7 +342,8 @@ func (e *enumerator) resourceClasses(pr Principal, g *Group, look func(string) (
 		}
 		idx, keys, autos = idx[:0], keys[:1], autos[:1]
 		relevant := false
-		for i := range preds {
+		cand = svcPreds.of(svc, cand[:0])
+		for _, i := range cand {
 			p := &preds[i]
 			key, a := p.key, (*auto)(nil)
 			switch {
