@@ -25,11 +25,27 @@ import (
 // request are checked with jsontext (Value.IsValid) and ignored, as the reference
 // ignores them.
 //
+// With DeferPolicyChecks set, a policy object seen for the first time is not
+// checked by jsontext: Unchecked then reports the line, and the line is the
+// reference's decoding only if each such object is well-formed JSON. Parse
+// proves that when it accepts the object: its decoder has the reference's
+// options except for duplicate names, which Parse reports itself in every
+// object (parser.object), every value it skips follows an error, and it rejects
+// anything after the document. So a caller that compiles every policy of the
+// line may use the line when all compile, and must decode it again with
+// DeferPolicyChecks off when any does not (eval does; the errors are then the
+// reference's). Policies are otherwise read twice: jsontext's check was about a
+// tenth of eval's time on cases whose policies do not repeat.
+//
 // A LineDecoder is not safe for concurrent use: eval has one per worker.
 type LineDecoder struct {
-	b   []byte
-	c   Case
-	ctx []ContextEntry
+	// DeferPolicyChecks leaves a policy object's JSON check to Parse (above).
+	DeferPolicyChecks bool
+
+	b         []byte
+	c         Case
+	ctx       []ContextEntry
+	unchecked bool // a policy object of this line was not checked
 
 	// names holds the member names of the objects being read, innermost last,
 	// for the duplicate check.
@@ -84,7 +100,12 @@ func (d *LineDecoder) Decode(line []byte) (c *Case, ctx []ContextEntry, ok bool)
 	return &d.c, d.ctx, true
 }
 
+// Unchecked reports whether the last line decoded holds a policy object that
+// was not checked (DeferPolicyChecks).
+func (d *LineDecoder) Unchecked() bool { return d.unchecked }
+
 func (d *LineDecoder) reset() {
+	d.unchecked = false
 	p := &d.c.Policies
 	scp, rcp := p.SCP[:0], p.RCP[:0]
 	d.c = Case{Policies: CasePolicies{Identity: p.Identity[:0], Boundary: p.Boundary[:0], Resource: p.Resource[:0], SCP: scp, RCP: rcp}}
@@ -468,7 +489,7 @@ func (d *LineDecoder) policyLevels(i int, dst *[][]jsontext.Value) int {
 }
 
 // policy checks a policy value at i: an object (checked by jsontext once per
-// distinct text) or a string.
+// distinct text, or left to Parse: DeferPolicyChecks) or a string.
 func (d *LineDecoder) policy(i int) int {
 	if i >= len(d.b) {
 		return declined
@@ -478,7 +499,7 @@ func (d *LineDecoder) policy(i int) int {
 		_, j := d.str(i)
 		return j
 	case '{':
-		return d.compound(i)
+		return d.check(i, d.DeferPolicyChecks)
 	}
 	return declined
 }
@@ -490,17 +511,19 @@ func (d *LineDecoder) skip(i int) int {
 	}
 	switch d.b[i] {
 	case '{', '[':
-		return d.compound(i)
+		return d.check(i, false)
 	case 'n':
 		return declined // null: the reference reads it, but the fast path need not
 	}
 	return d.scalar(i)
 }
 
-// compound checks an object or array at i: its end is found by bracket
-// matching, then jsontext checks the value (syntax, UTF-8, duplicate names) with
-// the reference's options, unless it has accepted these very bytes before.
-func (d *LineDecoder) compound(i int) int {
+// check checks an object or array at i: its end is found by bracket matching,
+// then jsontext checks the value (syntax, UTF-8, duplicate names) with the
+// reference's options, unless it has accepted these very bytes before. With
+// deferFirst, a value seen for the first time is left unchecked (and the line
+// marked so, see DeferPolicyChecks).
+func (d *LineDecoder) check(i int, deferFirst bool) int {
 	end, depth := d.matchBrackets(i)
 	if end < 0 || depth > maxFastDepth {
 		return declined
@@ -509,16 +532,22 @@ func (d *LineDecoder) compound(i int) int {
 	if _, ok := d.valid[string(v)]; ok {
 		return end
 	}
-	if !jsontext.Value(v).IsValid() {
-		return declined
-	}
 	// A text is kept once it comes a second time (its hash is noted the first):
 	// cases whose policies never repeat copy nothing.
 	if d.seen == nil || len(d.seen) >= maxSeen {
 		d.seen, d.seed = make(map[uint64]struct{}), maphash.MakeSeed()
 	}
 	h := maphash.Bytes(d.seed, v)
-	if _, again := d.seen[h]; !again {
+	_, again := d.seen[h]
+	if !again && deferFirst {
+		d.seen[h] = struct{}{}
+		d.unchecked = true
+		return end
+	}
+	if !jsontext.Value(v).IsValid() {
+		return declined
+	}
+	if !again {
 		d.seen[h] = struct{}{}
 		return end
 	}

@@ -220,6 +220,7 @@ func (ev *evaluator) stream(r io.Reader, name, dir string, maxLine int, out, err
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		worker := &evaluator{explain: ev.explain, pc: ev.pc, cat: ev.cat}
+		worker.dec.DeferPolicyChecks = true // see one
 		go func() {
 			defer wg.Done()
 			for b := range todo {
@@ -350,6 +351,16 @@ func (ev *evaluator) one(bt *batch, line []byte, readErr error, n int) {
 	c.Dir, c.Line, c.File = dir, n, name
 	b := &ev.bundle
 	if err := c.BundleInto(ev.pc, b); err != nil {
+		if ok && useLineDecoder && ev.dec.Unchecked() {
+			// A policy the decoder left unchecked (LineDecoder.DeferPolicyChecks)
+			// did not compile: it may not be JSON the reference accepts, so the
+			// line is decoded again with every policy checked, and a line the
+			// reference rejects gets the reference's error.
+			ev.dec.DeferPolicyChecks = false
+			ev.one(bt, line, readErr, n)
+			ev.dec.DeferPolicyChecks = true
+			return
+		}
 		fail(c.ID, err, c)
 		return
 	}

@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	jsonv2 "github.com/go-json-experiment/json"
@@ -33,7 +35,11 @@ func TestEvalFastPathSameOutput(t *testing.T) {
 	if len(files) < 10 {
 		t.Fatalf("only %d corpus files", len(files))
 	}
-	for _, args := range [][]string{append([]string{"eval"}, files...), {"eval", genFile}, append([]string{"eval", "-explain"}, files...)} {
+	brokenFile := filepath.Join(t.TempDir(), "broken.jsonl")
+	if err := os.WriteFile(brokenFile, brokenPolicyLines(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{append([]string{"eval"}, files...), {"eval", genFile}, append([]string{"eval", "-explain"}, files...), {"eval", brokenFile}} {
 		useLineDecoder = false
 		refCode, refOut, refErr := runCmd(t, nil, args...)
 		useLineDecoder = true
@@ -42,4 +48,50 @@ func TestEvalFastPathSameOutput(t *testing.T) {
 			t.Errorf("eval %v: the fast path's output differs from the reference decoder's (exit %d vs %d)\nfast:\n%.2000s\nreference:\n%.2000s", args[1:2], code, refCode, out+errs, refOut+refErr)
 		}
 	}
+}
+
+// brokenPolicyLines are eval lines whose policy objects the reference decoder
+// rejects as JSON (duplicate names at every depth, also spelt with escapes;
+// invalid UTF-8; a lone surrogate; syntax errors inside the object) or accepts
+// but Parse rejects (an invalid Effect, two boundaries), in every policy slot,
+// each twice so that the decoder's second sighting is exercised too. eval's
+// fast decoder leaves a policy seen once unchecked (LineDecoder.DeferPolicyChecks)
+// and must decode such a line again when a policy does not compile.
+func brokenPolicyLines() []byte {
+	stmt := `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`
+	docs := []string{
+		`{"Version":"2012-10-17","Version":"2012-10-17","Statement":[` + stmt + `]}`,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","\u0045ffect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true","aws:SecureTransport":"true"}}}]}`,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"},"Bool":{"aws:SecureTransport":"true"}}}]}`,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*","AWS":"*"},"Action":"s3:GetObject","Resource":"*"}]}`,
+		"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"\xff\",\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}]}",
+		`{"Version":"2012-10-17","Statement":[{"Sid":"\ud800","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`,
+		`{"Version":"2012-10-17","Statement":[` + stmt + `],}`,
+		`{"Version":"2012-10-17","Statement" [` + stmt + `]}`,
+		`{"Version":"2012-10-17","Statement":[` + stmt + ` ` + stmt + `]}`,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Maybe","Action":"s3:GetObject","Resource":"*"}]}`,
+		`{"Version":"2012-10-17","Statement":[` + stmt + `],"Extra":{"a":1,"a":2}}`,
+		`{"Version":"2012-10-17","Statement":[` + stmt + `]}`,
+	}
+	withPrincipal := func(doc string) string {
+		return strings.ReplaceAll(doc, `{"Effect":"Allow","Action"`, `{"Effect":"Allow","Principal":"*","Action"`)
+	}
+	req := `"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:GetObject","resource":"arn:aws:s3:::b/k"}`
+	var b bytes.Buffer
+	for i, doc := range docs {
+		for _, slot := range []string{
+			`"identity":[` + doc + `]`,
+			`"identity":[` + docs[len(docs)-1] + `],"boundary":[` + doc + `]`,
+			`"identity":[` + docs[len(docs)-1] + `],"boundary":[` + docs[len(docs)-1] + `,` + doc + `]`,
+			`"identity":[` + docs[len(docs)-1] + `],"scp":[[` + doc + `]]`,
+			`"identity":[` + docs[len(docs)-1] + `],"resource":[` + withPrincipal(doc) + `]`,
+		} {
+			for range 2 {
+				fmt.Fprintf(&b, `{"id":"broken-%d","policies":{%s},%s}`+"\n", i, slot, req)
+			}
+		}
+	}
+	return b.Bytes()
 }

@@ -14,7 +14,8 @@ import (
 // hostile, recorded: all of them, of any length), their variants and the
 // hand-written lines, the fast decoder agrees with the reference whenever it
 // accepts a line, and it accepts the well-formed lines (else eval would not be
-// fast). fuzz/planted builds it with a planted decoder bug and expects it to fail.
+// fast); with DeferPolicyChecks, a line it accepts and the reference rejects
+// has a policy that does not compile (checkDeferred). fuzz/planted builds it with a planted decoder bug and expects it to fail.
 func TestLineDecoderAgrees(t *testing.T) {
 	var files []string
 	_ = filepath.WalkDir("../../corpus", func(p string, d os.DirEntry, err error) error {
@@ -35,9 +36,13 @@ func TestLineDecoderAgrees(t *testing.T) {
 		lines = append(lines, Lines(data)...)
 	}
 	var d model.LineDecoder
+	deferred := model.LineDecoder{DeferPolicyChecks: true}
 	accepted, plain := 0, 0
 	for _, line := range WithVariants(lines) {
 		if err := checkLine(&d, line); err != nil {
+			t.Fatal(err)
+		}
+		if err := checkDeferred(&deferred, line); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := model.ParseCaseShared(line); err == nil && !bytes.Contains(line, []byte("null")) && !bytes.Contains(line, []byte(`\u`)) {

@@ -23,6 +23,35 @@ func checkLine(d *model.LineDecoder, line []byte) error {
 	if err != nil {
 		return fmt.Errorf("the fast decoder accepted a line the reference rejects (%v): %q", err, line)
 	}
+	return same(c, ctx, ref, line)
+}
+
+// checkDeferred holds a decoder with DeferPolicyChecks (eval's) to the
+// reference: a line it accepts is the reference's case, or one the reference
+// rejects that holds an unchecked policy object and whose policies do not all
+// compile (BundleInto, as eval compiles them), so that eval decodes it again
+// with every check on.
+func checkDeferred(d *model.LineDecoder, line []byte) error {
+	c, ctx, ok := d.Decode(line)
+	if !ok {
+		return nil
+	}
+	ref, err := model.ParseCaseShared(line)
+	if err == nil {
+		return same(c, ctx, ref, line)
+	}
+	if !d.Unchecked() {
+		return fmt.Errorf("deferring policy checks, the fast decoder checked every policy and accepted a line the reference rejects (%v): %q", err, line)
+	}
+	var b model.Bundle
+	if c.BundleInto(&model.PolicyCache{}, &b) == nil {
+		return fmt.Errorf("deferring policy checks, the fast decoder accepted a line the reference rejects (%v), and its policies compile: %q", err, line)
+	}
+	return nil
+}
+
+// same compares the fast decoder's case (and context list) with the reference's.
+func same(c *model.Case, ctx []model.ContextEntry, ref *model.Case, line []byte) error {
 	diff := func(what string, a, b any) error {
 		return fmt.Errorf("%s: fast %q, reference %q\nline: %q", what, a, b, line)
 	}
