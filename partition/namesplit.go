@@ -237,6 +237,7 @@ func (e *enumerator) nameDomains() []*nameDomain {
 	}
 	for _, w := range order {
 		e.acctOverlaps(byWhat[w])
+		e.nameOverlaps(byWhat[w])
 	}
 	var out []*nameDomain
 	for _, w := range order {
