@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand"
 	"os"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -131,7 +132,7 @@ func bruteVariant(t *testing.T, base []byte, paths bool, rng *rand.Rand) []byte 
 		} else {
 			st["Resource"] = res
 		}
-		switch rng.Intn(7) {
+		switch rng.Intn(9) {
 		case 0:
 			st["Condition"] = map[string]any{"BoolIfExists": map[string]any{"aws:MultiFactorAuthPresent": "false"}}
 		case 1:
@@ -142,6 +143,12 @@ func bruteVariant(t *testing.T, base []byte, paths bool, rng *rand.Rand) []byte 
 			st["Condition"] = map[string]any{"ArnNotLike": map[string]any{"aws:PrincipalArn": pick([]string{"arn:aws:iam::*:user/ops/*", "arn:aws:iam::9*:*", "arn:aws:iam::*:role/svc-*"})}}
 		case 6:
 			st["Condition"] = map[string]any{"StringLike": map[string]any{"aws:PrincipalAccount": pick([]string{"9*", "1111*"})}}
+		case 7:
+			// A free context key compared with the caller's name or account
+			// (corpus/examples/namesplit/unknown-account-breakglass-identity).
+			st["Condition"] = map[string]any{"StringEquals": map[string]any{"aws:SourceIdentity": pick([]string{"${aws:username}", "${aws:username}-x", "svc-a"})}}
+		case 8:
+			st["Condition"] = map[string]any{"StringNotLike": map[string]any{"aws:SourceIdentity": pick([]string{"${aws:PrincipalAccount}-*", "svc-*", "*-x"})}}
 		}
 		if rng.Intn(3) == 0 {
 			// The MFA deny's exemption becomes this resource instead.
@@ -174,7 +181,7 @@ type bruteVocab struct {
 
 func newBruteVocab() *bruteVocab {
 	accts := []string{"111122223333", "900000000000", "111100000000"}
-	names := []string{"alice", "svc-a", "svc-", "admin", "xadminx", "Va", "V", "a", "ALICE", "bob-x", "x-bob", "team-ab"}
+	names := []string{"alice", "svc-a", "svc-", "admin", "xadminx", "Va", "V", "a", "ALICE", "bob-x", "x-bob", "team-ab", "111122223333-x"}
 	paths := []string{"", "ops/"}
 	b := &bruteVocab{
 		actions: []string{"iam:CreateAccessKey", "iam:ChangePassword", "iam:GetUser", "iam:EnableMFADevice",
@@ -214,9 +221,15 @@ func (b *bruteVocab) search(tg *Target) (*Violation, int) {
 	n := 0
 	for _, c := range b.callers {
 		probes = probes[:0]
+		// With MFA, aws:SourceIdentity is also the caller's name and that
+		// name with -x (the variants' SourceIdentity conditions).
+		ctxs := b.mfa
+		for _, si := range []string{c.Name, c.Name + "-x"} {
+			ctxs = append(ctxs, append(slices.Clone(b.mfa[len(b.mfa)-1]), ContextEntry{Key: "aws:SourceIdentity", Value: model.Single(si)}))
+		}
 		for _, act := range b.actions {
 			for _, res := range b.resources {
-				for _, ctx := range b.mfa {
+				for _, ctx := range ctxs {
 					probes = append(probes, Probe{Caller: c, Action: act, Resource: res, Context: ctx})
 				}
 			}
