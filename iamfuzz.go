@@ -23,6 +23,7 @@ import (
 
 	"github.com/iamfuzz/iamfuzz/internal/warmstack"
 	"github.com/iamfuzz/iamfuzz/properties"
+	"github.com/iamfuzz/iamfuzz/properties/engines"
 	"pgregory.net/rapid"
 )
 
@@ -98,7 +99,7 @@ func Check(t *testing.T, paths ...string) {
 				t.Logf("%s: proved over %d classes of requests", tg.Path, rep.Coverage.Classes)
 				return
 			}
-			rapid.Check(t, tg.RapidProperty())
+			rapid.Check(t, engines.RapidProperty(tg))
 		})
 	}
 }

@@ -1,27 +1,20 @@
 // Package properties holds iamfuzz's generators and invariants. Generators are
 // written once against Source, a small choice interface, and driven by three
 // engines: rapid (shrinking, under go test), gopter (parallel workers and growing
-// sizes, for long nightly runs) and the raw bytes of go test -fuzz. Invariants
-// (MFAGateCheck, OwnerOnlyCheck, LivenessCheck) are plain functions shared by all
-// engines.
+// sizes, for long nightly runs), both in package properties/engines, and the raw
+// bytes of go test -fuzz. Invariants (MFAGateCheck, OwnerOnlyCheck, LivenessCheck)
+// are plain functions shared by all engines.
 //
 // A Spec (spec.go, corpus/specs/README.md) declares one policy's invariants; a
 // policy without one gets DefaultSpec. LoadTarget pairs a policy with its spec, and
 // Target.Run is what "iamfuzz check" does: the probes the liveness rules name, then
-// seeded random probes, every finding minimized and explained. Target.RapidProperty,
-// Target.FuzzBytes and Target.RunGopter run the same property under each engine.
+// seeded random probes, every finding minimized and explained. engines.RapidProperty,
+// Target.FuzzBytes and engines.RunGopter run the same property under each engine.
 // Package properties/gencase draws whole cases for differential runs with the same
 // Source.
 package properties
 
-import (
-	"fmt"
-
-	"github.com/iamfuzz/iamfuzz/properties/choice"
-	"github.com/leanovate/gopter"
-	"github.com/leanovate/gopter/gen"
-	"pgregory.net/rapid"
-)
+import "github.com/iamfuzz/iamfuzz/properties/choice"
 
 // The choice interface and its plain engines live in package choice, which links
 // nothing of ours (a generator on it, like properties/gencase, stays light for
@@ -52,26 +45,3 @@ func NewRandSource(seed uint64) *RandSource { return choice.NewRandSource(seed) 
 
 // NewBytesSource returns a Source over data.
 func NewBytesSource(data []byte) *BytesSource { return choice.NewBytesSource(data) }
-
-// rapidSource draws through rapid, which records and shrinks every choice.
-type rapidSource struct {
-	t *rapid.T
-	n int
-}
-
-// RapidSource returns a Source that draws through rapid's T.
-func RapidSource(t *rapid.T) Source { return &rapidSource{t: t} }
-
-// Intn implements Source.
-func (s *rapidSource) Intn(n int) int {
-	s.n++
-	return rapid.IntRange(0, n-1).Draw(s.t, fmt.Sprintf("c%d", s.n))
-}
-
-// GopterChoices is a gopter generator of choice strings. gopter loses shrinking
-// through Map and FlatMap, so generators do not run inside gopter: gopter produces
-// (and shrinks, as a slice) the bytes, and a BytesSource replays them. size bounds
-// the number of choices, so gopter's size growth means bigger values.
-func GopterChoices() gopter.Gen {
-	return gen.SliceOf(gen.UInt8())
-}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/iamfuzz/iamfuzz/model"
 	"github.com/iamfuzz/iamfuzz/properties"
-	"pgregory.net/rapid"
 )
 
 // A policy file and its spec (found by convention, else the built-in default),
@@ -49,18 +48,6 @@ func ExampleMFAGateCheck() {
 	// iam:ListAccountAliases is allowed without MFA (aws:MultiFactorAuthPresent absent, as with a long-term access key) by statement AllowAllUsersToListAccounts; it is not in the MFA allow-list
 }
 
-// One property, three engines. Under go test, rapid draws and shrinks probes.
-func ExampleTarget_RapidProperty() {
-	check := func(t *testing.T) {
-		target, err := properties.LoadTarget("policies/self-manage.json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		rapid.Check(t, target.RapidProperty())
-	}
-	_ = check
-}
-
 // Under go test -fuzz, the fuzzer's bytes are the generator's choices.
 func ExampleTarget_FuzzBytes() {
 	fuzz := func(f *testing.F) {
@@ -76,17 +63,4 @@ func ExampleTarget_FuzzBytes() {
 		})
 	}
 	_ = fuzz
-}
-
-// For long runs: gopter's parallel workers and growing choice strings.
-func ExampleTarget_RunGopter() {
-	target, err := properties.LoadTarget("../corpus/policies/000-aws-mfa-self-manage.json")
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	v, res := target.RunGopter(properties.GopterOptions{Seed: 1, Workers: 2, Checks: 2000})
-	fmt.Println(v == nil, res.Passed())
-	// Output:
-	// true true
 }

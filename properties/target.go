@@ -221,6 +221,17 @@ func (t *Target) Property(s Source) *Violation {
 	return nil
 }
 
+// FuzzBytes is the property over go test -fuzz input: the bytes are the choices
+// (BytesSource), so the fuzzer's mutations and minimization act on probes. It
+// returns the first violation of severity error, explained, or nil.
+func (t *Target) FuzzBytes(data []byte) *Violation {
+	v := t.Property(NewBytesSource(data))
+	if v != nil {
+		t.Explain(v)
+	}
+	return v
+}
+
 // LoadTargets loads every identity policy of the arguments (policy files,
 // CloudFormation templates, Terraform plans, or folders searched for them, see
 // source.Files) with its spec; specPath, if not "", is used for all of them. Trust

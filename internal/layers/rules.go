@@ -90,11 +90,17 @@ var Rules = map[string]Rule{
 
 	// Generators, specs, invariants, mutants: the model's peers, not the oracles'.
 	"properties": {
-		Imports:     []string{"model", "corpus/catalog", "source", "partition", "properties/choice"},
-		TestImports: []string{"corpus/managed"}, // AWS's managed policies as test inputs
-		External:    []string{jsonv2, gopter, rapid, yaml},
+		Imports: []string{"model", "corpus/catalog", "source", "partition", "properties/choice"},
+		// AWS's managed policies as test inputs; the engines' tests run on the
+		// planted bugs of properties' own tests.
+		TestImports: []string{"corpus/managed", "properties/engines"},
+		External:    []string{jsonv2, yaml},
 	},
-	"properties/mutate": {Imports: []string{"model"}, TestImports: []string{"properties"}},
+	// The rapid and gopter engines of the invariant property, apart from
+	// properties: rapid's initialization links html/template and image/png,
+	// thousands of coverage counters in every fuzz binary that links it.
+	"properties/engines": {Imports: []string{"properties"}, External: []string{gopter, rapid}},
+	"properties/mutate":  {Imports: []string{"model"}, TestImports: []string{"properties"}},
 	// The choice interface and its plain engines (PRNG, fuzz bytes): nothing of
 	// ours, so the generators on it link little under go test -fuzz.
 	"properties/choice": {},
@@ -133,11 +139,11 @@ var Rules = map[string]Rule{
 	// targets in a child go process.
 	"fuzz/planted":         {},
 	"scripts/fuzzseeds":    {Imports: []string{"fuzz", "fuzz/parse", "fuzz/invariants", "fuzz/linedecode"}},
-	"scripts/nightlyprops": {Imports: []string{"model", "properties"}},
+	"scripts/nightlyprops": {Imports: []string{"model", "properties", "properties/engines"}},
 	"scripts/evalcases":    {Imports: []string{"model", "properties/gencase"}, External: []string{jsonv2}},
 	".": {
 		Imports: []string{"model", "corpus/catalog", "corpus/managed", "source", "partition",
-			"properties", "properties/mutate", "internal/warmstack"},
+			"properties", "properties/engines", "properties/mutate", "internal/warmstack"},
 		External: []string{rapid},
 		// FuzzAWSPolicy takes the fuzz targets' minimization budget.
 		TestImports: []string{"fuzz/seedcorpus"},

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/iamfuzz/iamfuzz/properties"
+	"github.com/iamfuzz/iamfuzz/properties/engines"
 )
 
 type result struct {
@@ -72,7 +73,7 @@ func main() {
 		}
 		start := time.Now()
 		fmt.Fprintf(os.Stderr, "  %s: gopter, %d checks, %d workers, seed %d ...", j.policy, *checks, *workers, r.Seed)
-		v, res := t.RunGopter(properties.GopterOptions{Seed: r.Seed, Checks: *checks, Workers: *workers})
+		v, res := engines.RunGopter(t, engines.GopterOptions{Seed: r.Seed, Checks: *checks, Workers: *workers})
 		r.Seconds = time.Since(start).Seconds()
 		r.Passed = v == nil
 		if res != nil {
