@@ -73,11 +73,18 @@ func compilePattern(text string, kind patternKind, vars bool) pattern {
 		p.all = true
 		return p
 	}
+	// The code units are written to a buffer on the stack (at most one per byte
+	// of text) and kept only when a match reads them (see below).
+	var stack [128]uint16
+	codes := stack[:0]
+	if len(text) > len(stack) {
+		codes = make([]uint16, 0, len(text))
+	}
 	seg, last := 0, false // ARN segment index; whether this '*' ends its segment
 	emitWild := func(c byte, i int) {
 		switch {
 		case kind == patLiteral:
-			p.codes = append(p.codes, uint16(c))
+			codes = append(codes, uint16(c))
 		case kind == patResource && seg < 5:
 			last = i+1 >= len(text) || text[i+1] == ':'
 			if seg == 2 {
@@ -86,40 +93,39 @@ func compilePattern(text string, kind patternKind, vars bool) pattern {
 				p.undef |= UndefWildcardInARNPrefix
 			}
 			if c == '*' && last {
-				p.codes = append(p.codes, cStarAny)
+				codes = append(codes, cStarAny)
 			} else if c == '*' {
-				p.codes = append(p.codes, cStarSeg)
+				codes = append(codes, cStarSeg)
 				p.undef |= UndefWildcardInARNPrefix
 			} else {
-				p.codes = append(p.codes, cOneSeg)
+				codes = append(codes, cOneSeg)
 				p.undef |= UndefWildcardInARNPrefix
 			}
 		case c == '*':
-			p.codes = append(p.codes, cStarAny)
+			codes = append(codes, cStarAny)
 		default:
-			p.codes = append(p.codes, cOneAny)
+			codes = append(codes, cOneAny)
 		}
 	}
-	p.codes = make([]uint16, 0, len(text)) // at most one code per byte
 	for i := 0; i < len(text); i++ {
 		c := text[i]
 		switch {
 		case c == '$' && vars && i+1 < len(text) && text[i+1] == '{':
 			end := strings.IndexByte(text[i:], '}')
 			if end < 0 { // validation rejects this; keep the text literal
-				p.codes = append(p.codes, uint16(c))
+				codes = append(codes, uint16(c))
 				continue
 			}
 			body := text[i+2 : i+end]
 			switch body {
 			case "*", "?", "$":
-				p.codes = append(p.codes, uint16(body[0]))
+				codes = append(codes, uint16(body[0]))
 			default:
 				if kind == patResource && seg < 5 {
 					p.undef |= UndefVariableInARNPrefix
 				}
 				v := parseVarBody(body)
-				p.codes = append(p.codes, cVar+uint16(len(p.vars)))
+				codes = append(codes, cVar+uint16(len(p.vars)))
 				p.vars = append(p.vars, v)
 			}
 			i += end
@@ -127,30 +133,38 @@ func compilePattern(text string, kind patternKind, vars bool) pattern {
 			emitWild(c, i)
 		case c == ':':
 			seg++
-			p.codes = append(p.codes, uint16(c))
+			codes = append(codes, uint16(c))
 		default:
 			if kind == patAction {
 				c = lowerASCII(c)
 			}
-			p.codes = append(p.codes, uint16(c))
+			codes = append(codes, uint16(c))
 		}
 	}
-	p.pieces, p.simple = splitPieces(p.codes)
-	if len(p.vars) == 0 {
-		p.literal = true
-		for _, c := range p.codes {
-			if c > 0xFF {
-				p.literal = false
-				break
-			}
+	p.literal = len(p.vars) == 0
+	for _, c := range codes {
+		if c > 0xFF {
+			p.literal = false
+			break
 		}
-		if p.literal {
-			b := make([]byte, len(p.codes))
-			for i, c := range p.codes {
-				b[i] = byte(c)
-			}
-			p.lit = string(b)
+	}
+	if p.literal {
+		// Matched by comparing lit: no pieces (a literal pattern is simple).
+		var b [128]byte
+		lit := b[:0]
+		for _, c := range codes {
+			lit = append(lit, byte(c))
 		}
+		p.lit = string(lit)
+	} else {
+		p.pieces, p.simple = splitPieces(codes)
+	}
+	// A condition's pattern is expanded to its code units (Evaluator.expand);
+	// an action's or a resource's only when it is not simple (matchPattern).
+	// Most of a statement's patterns are simple, and their code units were a
+	// tenth of what eval allocated on policies that do not repeat.
+	if kind == patLiteral || kind == patGlob || !p.simple {
+		p.codes = append(make([]uint16, 0, len(codes)), codes...)
 	}
 	return p
 }
