@@ -18,7 +18,57 @@ type valueClass struct {
 // contexts returns the context combinations of a group for a principal: the
 // product, over the keys its applicable statements test and the caller's keys,
 // of each key's classes.
+//
+// Without coupled keys the combinations depend on the principal only through
+// conditions on principal keys and policy variables: otherwise they are worked
+// out once per group and shared by its principals (issue 15: every principal
+// compiled and decided the same conditions again).
 func (e *enumerator) contexts(pr Principal, g *Group, asg map[string]model.ContextValue) []map[string]model.ContextValue {
+	if len(asg) > 0 {
+		return e.computeContexts(pr, g, asg)
+	}
+	k := ctxCacheKey{g: g}
+	if e.contextsReadPrincipal(g) {
+		k.pr = pr
+	}
+	if c, ok := e.ctxCache[k]; ok {
+		return c
+	}
+	c := e.computeContexts(pr, g, asg)
+	if e.ctxCache == nil {
+		e.ctxCache = map[ctxCacheKey][]map[string]model.ContextValue{}
+	}
+	e.ctxCache[k] = c
+	return c
+}
+
+type ctxCacheKey struct {
+	g  *Group
+	pr Principal
+}
+
+// contextsReadPrincipal reports whether a condition of the group's statements
+// tests a principal key or writes a policy variable: then its classes may
+// differ from caller to caller.
+func (e *enumerator) contextsReadPrincipal(g *Group) bool {
+	for _, i := range g.applicable {
+		for j := range e.stmts[i].conds {
+			c := &e.stmts[i].conds[j]
+			if principalKeys[c.key] {
+				return true
+			}
+			for k := range c.pats {
+				if len(c.pats[k].Vars) > 0 {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// computeContexts is contexts without the cache.
+func (e *enumerator) computeContexts(pr Principal, g *Group, asg map[string]model.ContextValue) []map[string]model.ContextValue {
 	byKey := map[string][]*cond{}
 	var keys []string
 	for _, i := range g.applicable {

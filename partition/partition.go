@@ -38,6 +38,9 @@ type enumerator struct {
 	words  map[string]word   // resource predicates of one string, by key
 	shapes map[string]string // caller predicates' langKey, by key ("": none)
 	extra  map[Principal][]ResourcePred
+	// ctxCache holds contexts' combinations by group (and principal, when
+	// they depend on it).
+	ctxCache map[ctxCacheKey][]map[string]model.ContextValue
 	// nameList caches names().
 	nameList []string
 	// spent counts the product states of all walks so far; exhausted is set
