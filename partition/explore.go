@@ -585,6 +585,12 @@ func hashTuple(t []int32) uint64 {
 // add adds state id, whose entries are the arena's last n, unless an equal
 // state is in the set already; it reports whether it added it.
 func (s *tupleSet) add(arena []int32, id int32) bool {
+	_, added := s.addOrFind(arena, id)
+	return added
+}
+
+// addOrFind is add that also returns the equal state found.
+func (s *tupleSet) addOrFind(arena []int32, id int32) (int32, bool) {
 	t := arena[int(id)*s.n : int(id+1)*s.n]
 	h := hashTuple(t)
 	mask := uint64(len(s.slots) - 1)
@@ -594,7 +600,7 @@ func (s *tupleSet) add(arena []int32, id int32) bool {
 			break
 		}
 		if s.hashes[o-1] == h && equalTuple(arena[int(o-1)*s.n:int(o)*s.n], t) {
-			return false
+			return o - 1, false
 		}
 	}
 	s.hashes = append(s.hashes, h)
@@ -609,14 +615,14 @@ func (s *tupleSet) add(arena []int32, id int32) bool {
 			}
 			s.slots[i] = int32(k + 1)
 		}
-		return true
+		return id, true
 	}
 	i := h & mask
 	for s.slots[i] != 0 {
 		i = (i + 1) & mask
 	}
 	s.slots[i] = id + 1
-	return true
+	return id, true
 }
 
 func equalTuple(a, b []int32) bool {

@@ -3,6 +3,7 @@ package partition
 import (
 	"fmt"
 	"sort"
+	"strconv"
 )
 
 // Name splits: which caller names a policy tells apart through the text it
@@ -281,38 +282,56 @@ func (e *enumerator) nameSplits() []split {
 	return out
 }
 
-// product is the explicit product of the statics' automata, built as walked.
+// product is the explicit product of the statics' automata, built as walked:
+// its states live in an arena (len(autos) entries each), are found again by
+// tupleSet, and their transitions are kept (issue 15: a slice and a string
+// per step made the name split a third of a proof).
 type product struct {
 	autos []*auto
-	ids   map[string]int32
-	tups  [][]int32
+	arena []int32
+	set   *tupleSet
+	trans []int32 // state*256+byte -> state, -1 not worked out yet
 }
 
-func (p *product) id(t []int32) int32 {
-	b := make([]byte, 0, 4*len(t))
-	for _, s := range t {
-		b = append(b, byte(s), byte(s>>8), byte(s>>16), byte(s>>24))
+func newProduct(autos []*auto) *product {
+	p := &product{autos: autos, set: newTupleSet(len(autos))}
+	p.arena = make([]int32, len(autos))
+	p.set.add(p.arena, 0)
+	p.grow()
+	return p
+}
+
+func (p *product) grow() {
+	for range 256 {
+		p.trans = append(p.trans, -1)
 	}
-	if id, ok := p.ids[string(b)]; ok {
-		return id
-	}
-	id := int32(len(p.tups))
-	p.ids[string(b)] = id
-	p.tups = append(p.tups, append([]int32(nil), t...))
-	return id
 }
 
 func (p *product) step(m int32, c byte) int32 {
-	t := p.tups[m]
-	next := make([]int32, len(t))
-	for i, a := range p.autos {
-		next[i] = a.step(t[i], c)
+	if t := p.trans[int(m)*256+int(c)]; t >= 0 {
+		return t
 	}
-	return p.id(next)
+	n := len(p.autos)
+	at := len(p.arena)
+	p.arena = append(p.arena, p.arena[int(m)*n:int(m+1)*n]...)
+	next := p.arena[at:]
+	for i, a := range p.autos {
+		next[i] = a.step(next[i], c)
+	}
+	id := int32(at / max(n, 1))
+	if old, added := p.set.addOrFind(p.arena, id); !added {
+		p.arena = p.arena[:at]
+		id = old
+	} else {
+		p.grow()
+	}
+	p.trans[int(m)*256+int(c)] = id
+	return id
 }
 
 func (p *product) sig(m int32) string {
-	t := p.tups[m]
+	n := len(p.autos)
+	t := p.arena[int(m)*n : int(m+1)*n]
 	b := make([]byte, len(t))
 	for i, a := range p.autos {
 		b[i] = boolByte(a.acc[t[i]])
@@ -324,8 +343,8 @@ func (p *product) sig(m int32) string {
 // the domain's statics; ok is false when the budget ran out.
 func (e *enumerator) splitContext(d *nameDomain, c NameContext) (out []split, ok bool) {
 	D := e.auto(c.Key, func() *Lang { return c.Lang })
-	m := &product{autos: d.statics, ids: map[string]int32{}}
-	m0 := m.id(make([]int32, len(d.statics)))
+	m := newProduct(d.statics)
+	m0 := int32(0)
 	// Every byte class any of the automata tells apart, the markers aside.
 	var reps []byte
 	seen := map[string]bool{}
@@ -382,7 +401,7 @@ func (e *enumerator) splitContext(d *nameDomain, c NameContext) (out []split, ok
 						startIDs[st] = id
 						starts = append(starts, st)
 					}
-					f[fmt.Sprintf("m%d", id)] = true
+					f["m"+strconv.Itoa(id)] = true
 				}
 			}
 			for _, b := range reps {
