@@ -467,8 +467,8 @@ func alphabet(autos []*auto) (reps []byte, ok bool) {
 // explore walks the product of the automata breadth-first and returns one
 // region per reachable combination of memberships, each with its shortest
 // witness. If domain >= 0, only strings of that automaton's language count (and
-// the walk stops where the domain is dead). It stops after budget product states:
-// complete is then false.
+// the walk stops where the domain is dead: such states are not kept). It stops
+// after budget product states: complete is then false.
 func explore(autos []*auto, domain int, budget int) (regions []Region, complete bool, states int) {
 	reps, ok := alphabet(autos)
 	complete = ok
@@ -536,6 +536,19 @@ func explore(autos []*auto, domain int, budget int) (regions []Region, complete 
 			return regions, false, len(parent)
 		}
 		for r, c := range reps {
+			// A successor outside the domain has no region and is never
+			// expanded: it is not kept (nor counted against the budget;
+			// most successors of a walk over an ARN template are such).
+			if domain >= 0 {
+				d := autos[domain]
+				t := d.trans[int(st[domain])*int(d.nclass)+int(cls[r*n+domain])]
+				if t < 0 {
+					t = d.step(arena[i*n+domain], c)
+				}
+				if d.dead[t] {
+					continue
+				}
+			}
 			// The successor is written at the arena's end and kept there
 			// only if it is new.
 			at := len(arena)

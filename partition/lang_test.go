@@ -268,3 +268,61 @@ func mustDates(t *testing.T, bounds ...string) []string {
 	}
 	return ws
 }
+
+// A walk within a domain (explore's domain automaton) finds exactly the
+// regions that the domain's strings fall in, each with a shortest witness:
+// checked against every string over the patterns' bytes up to a length past
+// which no new combination appears. The walk keeps no state outside the
+// domain, so this is what it must not lose.
+func TestDomainWalkRegionsAreExact(t *testing.T) {
+	g := func(s string) *Lang { return GlobLang(ParsePattern(s, PatGlob, false).codes, GlobLike) }
+	cases := [][]string{
+		{"a*b", "a*", "*b", "ab"},
+		{"?a*", "*a?", "b*", "*-*"},
+		{"a-*-b", "a*", "*-b", "a-b-b"},
+		{"*", "a?b", "??", "b*a"},
+	}
+	alpha := "abc-" // c: a byte no pattern names
+	for _, c := range cases {
+		autos := make([]*auto, len(c))
+		for i, p := range c {
+			autos[i] = compile(g(p))
+		}
+		regs, ok, _ := explore(autos, 0, 100000)
+		if !ok {
+			t.Fatalf("%v: walk incomplete", c)
+		}
+		got := map[string]string{}
+		for _, r := range regs {
+			got[fmt.Sprint(r.In)] = r.Witness
+		}
+		want := map[string]string{}
+		var all func(s string)
+		all = func(s string) {
+			if autos[0].matches(s) {
+				in := make([]bool, len(autos))
+				for i, a := range autos {
+					in[i] = a.matches(s)
+				}
+				if w, ok := want[fmt.Sprint(in)]; !ok || len(s) < len(w) {
+					want[fmt.Sprint(in)] = s
+				}
+			}
+			if len(s) < 8 {
+				for i := range len(alpha) {
+					all(s + alpha[i:i+1])
+				}
+			}
+		}
+		all("")
+		if len(got) != len(want) {
+			t.Fatalf("%v: regions %v, want %v", c, got, want)
+		}
+		for sig, w := range want {
+			gw, ok := got[sig]
+			if !ok || len(gw) != len(w) {
+				t.Errorf("%v: region %s: witness %q, want one as short as %q", c, sig, gw, w)
+			}
+		}
+	}
+}
