@@ -21,7 +21,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/iamfuzz/iamfuzz/internal/warmstack"
+	"github.com/iamfuzz/iamfuzz/policyfuzz"
 	"github.com/iamfuzz/iamfuzz/properties"
 	"github.com/iamfuzz/iamfuzz/properties/engines"
 	"pgregory.net/rapid"
@@ -105,39 +105,16 @@ func Check(t *testing.T, paths ...string) {
 }
 
 // Fuzz runs the same properties under go test -fuzz: the fuzz input picks a
-// policy (its first byte) and supplies the choices of one probe (the rest).
+// policy (its first byte) and supplies the choices of one probe (the rest). It is
+// policyfuzz.Fuzz, which a fuzz target in a test package of its own should call
+// instead: a test binary that imports this package links rapid (Check), whose
+// initialization brings html/template and image/png, and go test -fuzz scans all
+// of their coverage counters after every execution.
 //
 //	go test -run '^$' -fuzz '^FuzzPolicies$' -fuzztime 60s .
 func Fuzz(f *testing.F, paths ...string) {
 	f.Helper()
-	targets, err := properties.LoadTargets(paths, "")
-	if err != nil {
-		f.Fatalf("iamfuzz: %v", err)
-	}
-	if len(targets) == 0 {
-		f.Fatalf("iamfuzz: no identity policies (policy files, templates, plans) under %q", paths)
-	}
-	for i := range targets {
-		f.Add([]byte{byte(i)})
-		f.Add([]byte{byte(i), 1, 2, 3, 4, 5, 6, 7, 8})
-	}
-	// The property runs on a goroutine whose stack has grown once, not on the
-	// fresh goroutine go test -fuzz gives each execution (internal/warmstack).
-	check := warmstack.New(func(data []byte) error {
-		tg := targets[int(data[0])%len(targets)]
-		if v := tg.FuzzBytes(data[1:]); v != nil {
-			return fmt.Errorf("%s\n%s", tg.Path, tg.Describe(v))
-		}
-		return nil
-	})
-	f.Fuzz(func(t *testing.T, data []byte) {
-		if len(data) == 0 {
-			return
-		}
-		if err := check(data); err != nil {
-			t.Fatal(err)
-		}
-	})
+	policyfuzz.Fuzz(f, paths...)
 }
 
 func envInt(t testing.TB, name string, def int) int {

@@ -17,10 +17,6 @@ func TestCheckAWSPolicies(t *testing.T) {
 	iamfuzz.Check(t, "corpus/policies/000-aws-mfa-self-manage.json", "corpus/policies/004-aws-mfa-device-only.json")
 }
 
-func FuzzAWSPolicy(f *testing.F) {
-	iamfuzz.Fuzz(f, "corpus/policies/000-aws-mfa-self-manage.json")
-}
-
 // TestVerifyFindsBypass: the seed without an MFA gate fails mfa-gate.
 func TestVerifyFindsBypass(t *testing.T) {
 	reps, err := iamfuzz.Verify(context.Background(), properties.Options{Checks: 2000, Seed: 1}, "corpus/policies/001-self-manage-no-mfa.json")

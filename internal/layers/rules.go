@@ -114,7 +114,7 @@ var Rules = map[string]Rule{
 	},
 
 	// Runs a fuzz target's body on a goroutine that outlives one execution, so its
-	// stack grows once per process; the targets and iamfuzz.Fuzz use it.
+	// stack grows once per process; the targets and policyfuzz.Fuzz use it.
 	"internal/warmstack": {},
 
 	// Runners and the public API.
@@ -143,11 +143,13 @@ var Rules = map[string]Rule{
 	"scripts/evalcases":    {Imports: []string{"model", "properties/gencase"}, External: []string{jsonv2}},
 	".": {
 		Imports: []string{"model", "corpus/catalog", "corpus/managed", "source", "partition",
-			"properties", "properties/engines", "properties/mutate", "internal/warmstack"},
+			"properties", "properties/engines", "properties/mutate", "policyfuzz"},
 		External: []string{rapid},
-		// FuzzAWSPolicy takes the fuzz targets' minimization budget.
-		TestImports: []string{"fuzz/seedcorpus"},
 	},
+	// iamfuzz.Fuzz without the root package: a fuzz binary that links it alone
+	// leaves out Check's rapid. Its FuzzAWSPolicy takes the fuzz targets'
+	// minimization budget.
+	"policyfuzz": {Imports: []string{"properties", "internal/warmstack"}, TestImports: []string{"fuzz/seedcorpus"}},
 
 	// The command line sits on top and may import everything below it.
 	"cmd/iamfuzz": {

@@ -1,10 +1,19 @@
-package iamfuzz_test
+package policyfuzz_test
 
 import (
 	"testing"
 
 	"github.com/iamfuzz/iamfuzz/fuzz/seedcorpus"
+	"github.com/iamfuzz/iamfuzz/policyfuzz"
 )
+
+// FuzzAWSPolicy is the example of the public API (policyfuzz.Fuzz, and
+// iamfuzz.Fuzz, which calls it) on AWS's own MFA policy:
+//
+//	go test -run '^$' -fuzz '^FuzzAWSPolicy$' -fuzztime 20s ./policyfuzz
+func FuzzAWSPolicy(f *testing.F) {
+	policyfuzz.Fuzz(f, "../corpus/policies/000-aws-mfa-self-manage.json")
+}
 
 // TestMain gives go test -fuzz=FuzzAWSPolicy the fuzz targets' minimization
 // budget (seedcorpus.DefaultMinimize) unless the command line gives one: under
