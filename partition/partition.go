@@ -221,6 +221,7 @@ func (e *enumerator) computeGroups(x *actionIndex) []*Group {
 		for i, t := range g.tplOrder {
 			g.tpls[i] = tplInfo{text: t, action: g.templates[t], key: "tpl:" + t, service: templateService(t), acctKind: accountKind(t)}
 		}
+		g.indexTemplates()
 	}
 	return out
 }

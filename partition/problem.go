@@ -178,6 +178,10 @@ type Group struct {
 	// tpls are tplOrder's templates with what resourceClasses reads of each,
 	// worked out once per grouping rather than per principal (issue 15).
 	tpls []tplInfo
+	// The templates' indices by literal service and by account kind, and
+	// those of no literal service ("*" among them), in order (templateOrder).
+	tplBySvc, tplByKind map[string][]int32
+	tplAnySvc           []int32
 }
 
 // tplInfo is one ARN template of a group: the action that takes it, its

@@ -1,6 +1,7 @@
 package partition
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -286,6 +287,52 @@ func (b *predBuckets) of(svc string, out []int) []int {
 	return out
 }
 
+// templateOrderOn is false only in a test that compares the classes with and
+// without templateOrder.
+var templateOrderOn = true
+
+// indexTemplates fills the group's template indices by service and kind.
+func (g *Group) indexTemplates() {
+	g.tplBySvc, g.tplByKind = map[string][]int32{}, map[string][]int32{}
+	for i := range g.tpls {
+		tp := &g.tpls[i]
+		if tp.service == "" {
+			g.tplAnySvc = append(g.tplAnySvc, int32(i))
+		} else {
+			g.tplBySvc[tp.service] = append(g.tplBySvc[tp.service], int32(i))
+		}
+		g.tplByKind[tp.acctKind] = append(g.tplByKind[tp.acctKind], int32(i))
+	}
+}
+
+// templateOrder returns, in order, the only templates of the group whose
+// walks resourceClasses needs when the one predicate of no particular service
+// is the caller's account (b.any is preds[0]): those of no literal service,
+// those of a service some predicate names, and for each account kind the
+// first of the others, which take only that predicate and so share one
+// generic walk per kind (the rest of the group's templates, most of the
+// catalogue for a group of unnamed actions, would each look at the predicates
+// only to find that walk done). nil means every template.
+func templateOrder(g *Group, b *predBuckets) []int32 {
+	if !templateOrderOn || len(b.any) != 1 || g.tplBySvc == nil {
+		return nil
+	}
+	out := append([]int32(nil), g.tplAnySvc...)
+	for svc := range b.bySvc {
+		out = append(out, g.tplBySvc[svc]...)
+	}
+	for _, list := range g.tplByKind {
+		for _, i := range list {
+			if svc := g.tpls[i].service; svc != "" && b.bySvc[svc] == nil {
+				out = append(out, i)
+				break
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // resourceClasses finds one (action, resource) witness per class of resources
 // for the group: the regions of the resource predicates within the resource
 // types of the group's actions.
@@ -311,7 +358,15 @@ func (e *enumerator) resourceClasses(pr Principal, g *Group, look func(string) (
 	// The walk's automata and their keys, reused from template to template:
 	// the template's own come first, set just before the walk.
 	idx, keys, autos := make([]int, 0, len(preds)), make([]string, 1, len(preds)+1), make([]*auto, 1, len(preds)+1)
-	for ti := range g.tpls {
+	order := templateOrder(g, &svcPreds)
+	for oi := range len(g.tpls) {
+		ti := oi
+		if order != nil {
+			if oi >= len(order) {
+				break
+			}
+			ti = int(order[oi])
+		}
 		tp := &g.tpls[ti]
 		t, action := tp.text, tp.action
 		if t == "*" {
