@@ -392,40 +392,44 @@ type Region struct {
 	Witness string
 }
 
+// jointClasses refines the bytes into the classes every automaton treats
+// alike, numbered as they first appear from byte 0 up: the first
+// automaton's classes refined by each next one's.
+func jointClasses(autos []*auto) (class [256]int32, n int) {
+	if len(autos) == 0 {
+		return class, 1
+	}
+	class, n = autos[0].classes, int(autos[0].nclass)
+	var remap []int32
+	for _, a := range autos[1:] {
+		m := n * int(a.nclass)
+		if cap(remap) < m {
+			remap = make([]int32, m)
+		}
+		remap = remap[:m]
+		for i := range remap {
+			remap[i] = -1
+		}
+		next := int32(0)
+		for c := range 256 {
+			k := int(class[c])*int(a.nclass) + int(a.classes[c])
+			if remap[k] < 0 {
+				remap[k] = next
+				next++
+			}
+			class[c] = remap[k]
+		}
+		n = int(next)
+	}
+	return class, n
+}
+
 // alphabet refines the bytes into classes that every automaton treats alike and
 // returns one representative per class, printable ASCII preferred (letters,
 // digits, then punctuation). ok is false when some class has no printable member:
 // its strings would need non-ASCII bytes, which a one-byte witness cannot show.
 func alphabet(autos []*auto) (reps []byte, ok bool) {
-	var class [256]int32
-	n := 1
-	if len(autos) > 0 {
-		// Refine the first automaton's classes by each next one's: a byte's
-		// class is then the tuple of its classes, numbered as they first
-		// appear from byte 0 up.
-		class, n = autos[0].classes, int(autos[0].nclass)
-		var remap []int32
-		for _, a := range autos[1:] {
-			m := n * int(a.nclass)
-			if cap(remap) < m {
-				remap = make([]int32, m)
-			}
-			remap = remap[:m]
-			for i := range remap {
-				remap[i] = -1
-			}
-			next := int32(0)
-			for c := range 256 {
-				k := int(class[c])*int(a.nclass) + int(a.classes[c])
-				if remap[k] < 0 {
-					remap[k] = next
-					next++
-				}
-				class[c] = remap[k]
-			}
-			n = int(next)
-		}
-	}
+	class, n := jointClasses(autos)
 	best := make([]int, n)
 	for i := range best {
 		best[i] = -1

@@ -142,6 +142,9 @@ func (e *enumerator) nameDomains() []*nameDomain {
 		if len(p.Vars) == 0 {
 			codes, _ := p.Subst(nil)
 			k := "ns:" + what + ":" + string(rune('0'+glob)) + codesKey(codes, true)
+			if glob == GlobResource {
+				k = resKey(codes) // the automaton resourcePreds builds too
+			}
 			l := func() *Lang { return GlobLang(codes, glob) }
 			d.addStatic(e, k, l)
 			if what == "resource" && accountSensitive(codes) {
@@ -219,7 +222,7 @@ func (e *enumerator) nameDomains() []*nameDomain {
 	}
 	for _, rp := range e.p.StaticResources {
 		l := rp.Lang
-		dom("resource").addStatic(e, "nsx:"+rp.Key, func() *Lang { return l })
+		dom("resource").addStatic(e, "x:"+rp.Key, func() *Lang { return l })
 	}
 	writes := byWhat["resource"] != nil && len(byWhat["resource"].ctxs) > 0
 	for _, c := range e.p.NameContexts {
@@ -284,17 +287,20 @@ func (e *enumerator) nameSplits() []split {
 
 // product is the explicit product of the statics' automata, built as walked:
 // its states live in an arena (len(autos) entries each), are found again by
-// tupleSet, and their transitions are kept (issue 15: a slice and a string
+// tupleSet, and their transitions by byte class are kept (issue 15: a slice and a string
 // per step made the name split a third of a proof).
 type product struct {
-	autos []*auto
-	arena []int32
-	set   *tupleSet
-	trans []int32 // state*256+byte -> state, -1 not worked out yet
+	autos   []*auto
+	arena   []int32
+	set     *tupleSet
+	classes [256]int32 // bytes every automaton treats alike (jointClasses)
+	nclass  int
+	trans   []int32 // state*nclass+class -> state, -1 not worked out yet
 }
 
 func newProduct(autos []*auto) *product {
 	p := &product{autos: autos, set: newTupleSet(len(autos))}
+	p.classes, p.nclass = jointClasses(autos)
 	p.arena = make([]int32, len(autos))
 	p.set.add(p.arena, 0)
 	p.grow()
@@ -302,13 +308,14 @@ func newProduct(autos []*auto) *product {
 }
 
 func (p *product) grow() {
-	for range 256 {
+	for range p.nclass {
 		p.trans = append(p.trans, -1)
 	}
 }
 
 func (p *product) step(m int32, c byte) int32 {
-	if t := p.trans[int(m)*256+int(c)]; t >= 0 {
+	k := int(m)*p.nclass + int(p.classes[c])
+	if t := p.trans[k]; t >= 0 {
 		return t
 	}
 	n := len(p.autos)
@@ -325,7 +332,7 @@ func (p *product) step(m int32, c byte) int32 {
 	} else {
 		p.grow()
 	}
-	p.trans[int(m)*256+int(c)] = id
+	p.trans[k] = id
 	return id
 }
 
