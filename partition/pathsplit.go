@@ -43,7 +43,7 @@ func (e *enumerator) pathPreds(addPred func(string, func() *Lang)) {
 			}
 			if len(p.Vars) == 0 {
 				codes, _ := p.Subst(nil)
-				addPred("pp:"+codesKey(codes, true), func() *Lang { return GlobLang(codes, GlobResource) })
+				addPred(resKey(codes), func() *Lang { return GlobLang(codes, GlobResource) })
 				continue
 			}
 			l := varsAsAny(p)
@@ -55,7 +55,7 @@ func (e *enumerator) pathPreds(addPred func(string, func() *Lang)) {
 	}
 	for _, rp := range e.p.StaticResources {
 		l := rp.Lang
-		addPred("ppx:"+rp.Key, func() *Lang { return l })
+		addPred("x:"+rp.Key, func() *Lang { return l })
 	}
 }
 

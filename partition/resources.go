@@ -78,7 +78,7 @@ func (e *enumerator) resourcePreds(pr Principal, g *Group, look func(string) (st
 			if !ok {
 				continue // a pattern whose variable has no value matches nothing
 			}
-			pats = append(pats, resPattern{key: "res:" + codesKey(codes, true), service: pt.literalService(), codes: codes})
+			pats = append(pats, resPattern{key: resKey(codes), service: pt.literalService(), codes: codes})
 		}
 		if all || len(pats) == 0 {
 			// "*" matches every resource, and no pattern none: either way the
@@ -194,6 +194,12 @@ func (e *enumerator) includes(a, b *resPattern) bool {
 	e.incl[k] = v
 	return v
 }
+
+// resKey is the automaton key of GlobLang(codes, GlobResource): the walks
+// over resources, over callers' names (namesplit.go) and over their paths
+// (pathsplit.go) share it, as they share "x:"+key for a caller's predicate,
+// instead of compiling one language under three keys.
+func resKey(codes []Code) string { return "res:" + codesKey(codes, true) }
 
 func codesKey(codes []Code, ok bool) string {
 	if !ok {
