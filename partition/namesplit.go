@@ -36,7 +36,13 @@ import (
 // together fix the regions.
 //
 // What this does not divide exactly is listed in Coverage.Unknown: a context
-// that writes one of them twice or beside another variable.
+// that writes one of them twice or beside another variable; a value with only
+// the account as variable, outside a resource's account segment, that a value
+// writing the name can equal (acctOverlaps); two policy patterns that write
+// the name and can hold one value with the names at different places
+// (overlap.go). Each relates the caller's name to its account or to itself,
+// which the caller walk, dividing names and accounts each on its own, does not
+// draw.
 
 // The marker bytes stand for the caller's name and account in a context
 // language. Neither is a byte of a name or an account, and the wildcards of a
