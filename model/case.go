@@ -25,6 +25,7 @@ type Case struct {
 	Expect      string       `json:"expect,omitempty"`
 	ExpectError string       `json:"expectError,omitempty"`
 	Undef       string       `json:"undef,omitempty"`
+	Note        string       `json:"note,omitempty"`
 	Source      string       `json:"source,omitempty"`
 
 	// Dir is the directory that {"$ref": …} policies are resolved against.

@@ -148,6 +148,16 @@ func (n Note) Names() []string {
 	return out
 }
 
+// NoteByName returns the note with the given name.
+func NoteByName(name string) (Note, bool) {
+	for i, n := range noteNames {
+		if n == name {
+			return 1 << i, true
+		}
+	}
+	return 0, false
+}
+
 // Match names one statement that took part in a decision.
 type Match struct {
 	Type      PolicyType

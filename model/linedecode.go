@@ -231,6 +231,8 @@ func (d *LineDecoder) member(kind int, name []byte, i int) int {
 			return d.internStr(i, &d.c.ExpectError)
 		case "undef":
 			return d.internStr(i, &d.c.Undef)
+		case "note":
+			return d.internStr(i, &d.c.Note)
 		case "source":
 			return d.internStr(i, &d.c.Source)
 		}

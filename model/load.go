@@ -119,6 +119,15 @@ func (c *Case) Mismatch(res *Result, err error) string {
 			return fmt.Sprintf("expected the result to be marked UNDEF %s; it carries [%s]", c.Undef, strings.Join(res.Undef.Names(), ", "))
 		}
 	}
+	if c.Note != "" {
+		n, ok := NoteByName(c.Note)
+		if !ok {
+			return fmt.Sprintf("note %q is not a known note", c.Note)
+		}
+		if res.Notes&n == 0 {
+			return fmt.Sprintf("expected the result to carry the note %s; it carries [%s]", c.Note, strings.Join(res.Notes.Names(), ", "))
+		}
+	}
 	return ""
 }
 
