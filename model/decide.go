@@ -133,9 +133,14 @@ const (
 	// whose trust or key policy must also allow, and the case gives none; the
 	// decision covers the given policies only.
 	NoteResourcePolicyNotGiven
+	// NoteSessionPolicyNotGiven: a federated-user session is allowed through its
+	// IAM user's policies, and the bundle has no session policy, without which
+	// AWS gives such a session no permissions; the decision reads the given
+	// policies as if the session policy allowed them (docs/semantics.md §3.3).
+	NoteSessionPolicyNotGiven
 )
 
-var noteNames = []string{"not-enforced", "resource-policy-not-given"}
+var noteNames = []string{"not-enforced", "resource-policy-not-given", "session-policy-not-given"}
 
 // Names lists the notes in a stable order.
 func (n Note) Names() []string {
@@ -336,6 +341,10 @@ func (e *Evaluator) Decide(b *Bundle, r *Request, out *Result) {
 	}
 	if len(b.Resource) == 0 && r.resourcePolicyMustAllow() {
 		out.Notes |= NoteResourcePolicyNotGiven
+	}
+	if out.Decision == Allowed && r.ptype == PrincipalFederatedUser && b.Session == nil &&
+		!(sameAccount && rbp == pmDirect) {
+		out.Notes |= NoteSessionPolicyNotGiven
 	}
 }
 

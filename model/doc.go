@@ -33,7 +33,10 @@
 // TrustPolicy: no Resource element, a Principal and no NotPrincipal. A case on a
 // role or key that gives no such policy is decided on its policies, with the note
 // resource-policy-not-given. A resource owned by AWS (account "aws") is no other
-// account's: the identity Allow decides.
+// account's: the identity Allow decides. A federated-user session has no
+// permissions without a session policy (rule 7); a bundle without one decides
+// it on the given policies, with the note session-policy-not-given when they
+// allow it.
 //
 // # Choices where AWS documents nothing (UNDEF)
 //
