@@ -49,10 +49,21 @@ func indexOf(c *catalog.Catalog) *actionIndex {
 	x := &actionIndex{acts: c.Actions(), match: map[string][]uint64{}, bySvc: map[string][]int32{}}
 	x.names = make([]string, len(x.acts))
 	x.lower = make([]string, len(x.acts))
+	var run []int32 // the current service's actions: the catalogue lists a service's together
+	svc := ""
 	for i, a := range x.acts {
 		x.names[i] = a.FullName()
-		svc := strings.ToLower(a.Service)
-		x.bySvc[svc] = append(x.bySvc[svc], int32(i))
+		if i == 0 || a.Service != x.acts[i-1].Service {
+			if run != nil {
+				x.bySvc[svc] = run
+			}
+			svc = strings.ToLower(a.Service)
+			run = x.bySvc[svc]
+		}
+		run = append(run, int32(i))
+	}
+	if run != nil {
+		x.bySvc[svc] = run
 	}
 	indexes[c] = x
 	return x

@@ -183,17 +183,27 @@ func (e *enumerator) computeGroups(x *actionIndex) []*Group {
 	for _, l := range e.p.ActionLists {
 		sets = append(sets, x.union(l.Patterns))
 	}
-	var ranks map[int]int
+	var ranks []int
 	if len(rank) > 0 {
-		ranks = x.ranks(rank)
+		ranks = make([]int, len(x.acts))
+		for i, r := range x.ranks(rank) {
+			ranks[i] = r
+		}
 	}
-	sig := make([]byte, len(sets))
+	sig, prev := make([]byte, len(sets)), make([]byte, len(sets))
+	var g *Group
 	for ai, a := range x.acts {
 		name := x.names[ai]
 		for i, set := range sets {
 			sig[i] = boolByte(hasBit(set, ai))
 		}
-		g, ok := bySig[string(sig)]
+		// Neighbours in the catalogue (one service's actions) mostly share
+		// their group: the map is asked only when the signature changes.
+		ok := g != nil && string(sig) == string(prev)
+		if !ok {
+			g, ok = bySig[string(sig)]
+			copy(prev, sig)
+		}
 		if !ok {
 			g = &Group{sig: string(sig), templates: map[string]string{}}
 			for i := range e.stmts {
@@ -206,7 +216,10 @@ func (e *enumerator) computeGroups(x *actionIndex) []*Group {
 			out = append(out, g)
 		}
 		g.Actions = append(g.Actions, name)
-		r := ranks[ai]
+		r := 0
+		if ranks != nil {
+			r = ranks[ai]
+		}
 		if a.TakesNoResource() {
 			g.addTemplate("*", name, r)
 		}
