@@ -2,6 +2,7 @@ package model
 
 import (
 	"bytes"
+	"encoding/binary"
 	"unicode/utf8"
 )
 
@@ -60,10 +61,28 @@ func (c *positionCursor) at(offset int64) Position {
 	seg := c.text[c.off:offset]
 	if n := bytes.Count(seg, []byte{'\n'}); n > 0 {
 		c.line += n
-		c.col = 1 + utf8.RuneCount(seg[bytes.LastIndexByte(seg, '\n')+1:])
+		c.col = 1 + runeCount(seg[bytes.LastIndexByte(seg, '\n')+1:])
 	} else {
-		c.col += utf8.RuneCount(seg)
+		c.col += runeCount(seg)
 	}
 	c.off = offset
 	return Position{Offset: offset, Line: c.line, Column: c.col}
+}
+
+// runeCount is utf8.RuneCount with a fast path for the ASCII that documents
+// mostly are, eight bytes at a time: counting the columns of every statement's
+// position byte by byte was 2 % of eval's instructions on policies that do not
+// repeat. An ASCII byte is a whole rune, so the count of the rest is unchanged.
+func runeCount(b []byte) int {
+	i := 0
+	for i+8 <= len(b) && binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 == 0 {
+		i += 8
+	}
+	for i < len(b) && b[i] < utf8.RuneSelf {
+		i++
+	}
+	if i == len(b) {
+		return i
+	}
+	return i + utf8.RuneCount(b[i:])
 }

@@ -12,11 +12,37 @@ func Closest(s string, candidates []string, maxDist int) (string, bool) {
 	best, bestD := "", maxDist+1
 	ls := strings.ToLower(s)
 	for _, c := range candidates {
-		if d := editDistance(ls, strings.ToLower(c)); d < bestD {
+		if d := distanceLower(ls, c); d < bestD {
 			best, bestD = c, d
 		}
 	}
 	return best, bestD <= maxDist
+}
+
+// distanceLower is editDistance(ls, strings.ToLower(c)), lower-casing an
+// ASCII c as it compares (the hints of a policy's unknown operators compared
+// each with every operator name: a lower-cased copy and two rows each).
+func distanceLower(ls, c string) int {
+	if len(ls) >= 64 || len(c) >= 64 || !isASCII(c) {
+		return editDistance(ls, strings.ToLower(c))
+	}
+	var rows [2][65]int
+	prev, cur := rows[0][:len(c)+1], rows[1][:len(c)+1]
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ls); i++ {
+		cur[0] = i
+		for j := 1; j <= len(c); j++ {
+			cost := 1
+			if ls[i-1] == lowerASCII(c[j-1]) {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(c)]
 }
 
 // operatorNames is every operator name with and without IfExists, sorted, for
