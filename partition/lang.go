@@ -275,13 +275,18 @@ func GlobLang(codes []Code, kind GlobKind) *Lang {
 // arnLang: the pattern's first five ':' split it into six parts; a value
 // matches when its own six parts (split at its first five colons) match
 // pairwise, so wildcards in the first five parts never cover a ':'. A pattern
-// with fewer than six parts matches nothing.
+// with fewer than six parts matches nothing, and so does a value that does not
+// begin with arn: (the model's matchARN, docs/semantics.md §5.3): the first
+// part is "arn" when the pattern's first part matches it, else nothing.
 func arnLang(codes []Code) *Lang {
 	var parts []*Lang
-	seg := 0
+	seg, first := 0, -1
 	for _, c := range codes {
 		switch {
 		case c == ':' && seg < 5:
+			if seg == 0 {
+				first = len(parts)
+			}
 			seg++
 			parts = append(parts, Lit(":"))
 		case (c == WildStar || c == WildStarSeg) && seg < 5:
@@ -296,10 +301,10 @@ func arnLang(codes []Code) *Lang {
 			parts = append(parts, Byte(Set(string([]byte{byte(c)}))))
 		}
 	}
-	if seg < 5 {
+	if seg < 5 || !compile(Seq(parts[:first]...)).matches("arn") {
 		return Nothing()
 	}
-	return Seq(parts...)
+	return Seq(append([]*Lang{Lit("arn")}, parts[first:]...)...)
 }
 
 // TemplateLang is the language of an ARN template of the AWS action catalogue,
