@@ -146,6 +146,17 @@ func (e *enumerator) principals() []Principal {
 			}
 		}
 	}
+	for _, c := range pconds {
+		if c.key != "aws:principalarn" {
+			continue
+		}
+		codes, _ := c.pat.Subst(func(string) (string, bool) { return "", false })
+		glob := c.glob
+		a := e.auto("rp:"+string(rune('0'+glob))+codesKey(codes, true), func() *Lang { return GlobLang(codes, glob) })
+		if tellsRolePathsApart(a) {
+			e.cov.unknown("principal: aws:PrincipalArn is tested against %q, which tells a role with a path from the same role without one; role sessions are drawn from roles without paths (rolepath.go)", c.pat.Text)
+		}
+	}
 	names := e.names()
 	accounts := e.accounts()
 	splits := e.nameSplits()
