@@ -376,20 +376,25 @@ func (e *enumerator) group(pr Principal, g *Group, visit func(*Class) bool) bool
 		ctxs := e.contexts(pr, g, asg)
 		e.cov.Resources += len(res)
 		e.cov.Contexts += len(ctxs)
-		for _, r := range res {
-			for _, c := range ctxs {
-				// Without coupled keys the context combination is the class's
-				// context as it is: classes share it (Class.Context: read only).
-				m := c
-				if len(asg) > 0 {
-					m = make(map[string]model.ContextValue, len(c)+len(asg))
-					for k, v := range asg {
-						m[k] = v
-					}
-					for k, v := range c {
-						m[k] = v
-					}
+		// The class's context is the combination with the coupled keys'
+		// values, if any: made once per combination and shared by the
+		// classes of every resource (Class.Context: read only).
+		if len(asg) > 0 {
+			merged := make([]map[string]model.ContextValue, len(ctxs))
+			for i, c := range ctxs {
+				m := make(map[string]model.ContextValue, len(c)+len(asg))
+				for k, v := range asg {
+					m[k] = v
 				}
+				for k, v := range c {
+					m[k] = v
+				}
+				merged[i] = m
+			}
+			ctxs = merged
+		}
+		for _, r := range res {
+			for _, m := range ctxs {
 				if e.cov.Classes >= e.p.MaxClasses {
 					e.cov.unknown("classes: the enumeration stopped at its budget of %d classes; those were decided", e.p.MaxClasses)
 					e.exhausted = true
