@@ -80,6 +80,9 @@ type Service struct {
 	// ConditionKeys are the service-specific condition keys (and the aws:
 	// keys the service's actions mention), sorted by name.
 	ConditionKeys []ConditionKey
+
+	named  sync.Once
+	byName map[string]*Action // Actions by their spelling, made on the first Action call
 }
 
 // Action is one action of a service, such as iam:ChangePassword.
@@ -280,6 +283,19 @@ func (c *Catalog) Source() SourceInfo { return c.source }
 // Action returns the service's action with the given name (without the
 // prefix), looked up case-insensitively.
 func (s *Service) Action(name string) (*Action, bool) {
+	// Most names are spelt as AWS spells them: a map finds those, where the
+	// case-insensitive binary search below took ten folding comparisons (it
+	// was 4 % of eval's time on policies that do not repeat, through the
+	// lint of every action). The map is made per service, when first asked.
+	s.named.Do(func() {
+		s.byName = make(map[string]*Action, len(s.Actions))
+		for _, a := range s.Actions {
+			s.byName[a.Name] = a
+		}
+	})
+	if a, ok := s.byName[name]; ok {
+		return a, true
+	}
 	i := sort.Search(len(s.Actions), func(i int) bool { return cmpFold(s.Actions[i].Name, name) >= 0 })
 	if i < len(s.Actions) && cmpFold(s.Actions[i].Name, name) == 0 {
 		return s.Actions[i], true
