@@ -274,6 +274,9 @@ func (e *Evaluator) evalCondition(c *compiledCond, r *Request, tr *CondTrace) bo
 	vals := cv.Values
 	if c.op.set != setNone {
 		empty := len(vals) == 0 || (len(vals) == 1 && vals[0] == "")
+		if empty && cv.Multi && len(vals) == 1 {
+			e.undef |= UndefEmptyStringInSet
+		}
 		if c.op.set == setForAll {
 			if empty {
 				return why(tr, true, "the key's value set is empty: ForAllValues is vacuously true")
@@ -331,6 +334,9 @@ func (e *Evaluator) evalNullSet(c *compiledCond, cv ContextValue, present bool, 
 		return why(tr, forAll, "the key is absent: ForAllValues is vacuously true, ForAnyValue false")
 	}
 	if len(cv.Values) == 0 || (len(cv.Values) == 1 && cv.Values[0] == "") {
+		if cv.Multi && len(cv.Values) == 1 {
+			e.undef |= UndefEmptyStringInSet
+		}
 		return why(tr, forAll, "the key's value set is empty: ForAllValues is vacuously true, ForAnyValue false")
 	}
 	for i := range c.flags {

@@ -91,13 +91,14 @@ const (
 	UndefEmptyCondition
 	UndefNullOnEmptyValue
 	UndefNotPrincipalWithoutParent
+	UndefEmptyStringInSet
 )
 
 var undefNames = []string{
 	"scp-implicit-deny", "multivalued-without-set-operator", "set-operator-with-ifexists",
 	"type-mismatch", "variable-in-bool", "wildcard-in-arn-prefix", "wildcard-in-variable-value",
 	"empty-value-list", "variable-in-arn-prefix", "empty-condition", "null-on-empty-value",
-	"notprincipal-without-parent",
+	"notprincipal-without-parent", "empty-string-in-set",
 }
 
 // Names lists the reasons in a stable order.

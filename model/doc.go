@@ -77,6 +77,8 @@
 //     condition.
 //   - null-on-empty-value: Null counts a key given as "" (or an empty list, or a
 //     list of empty strings) as present.
+//   - empty-string-in-set: a multi-valued key given as [""] under
+//     ForAllValues:/ForAnyValue: is an empty set, as the empty string is.
 //   - notprincipal-without-parent: a Deny's NotPrincipal that lists the caller but
 //     not its account (or a role session but not its role) leaves the caller out;
 //     AWS says the Deny might then still apply.
