@@ -12,7 +12,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if err := checkParseWarm(data); err != nil {
+		if err := checkParse(data); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -132,7 +132,7 @@ var Rules = map[string]Rule{
 		External: []string{jsonv2}},
 	// A target in a package of its own links only what it needs: go test -fuzz
 	// scans every coverage counter of the binary after each execution.
-	"fuzz/parse":      {Imports: []string{"model", "fuzz/seedcorpus", "internal/warmstack"}, External: []string{jsonv2}},
+	"fuzz/parse":      {Imports: []string{"model", "fuzz/seedcorpus"}, External: []string{jsonv2}},
 	"fuzz/invariants": {Imports: []string{"model", "corpus", "properties", "fuzz/seedcorpus", "internal/warmstack"}},
 	"fuzz/linedecode": {Imports: []string{"model", "corpus", "fuzz/seedcorpus", "internal/warmstack"}, External: []string{jsonv2}},
 	// Planted bugs, built only with the iamfuzz_plant tag; its tests run the fuzz
