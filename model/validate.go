@@ -135,6 +135,8 @@ func (p *parser) validateStatement(st *Statement, path string, typ PolicyType, v
 		p.errf(path, off, ErrMissingPrincipal, "a role trust policy statement needs a Principal: it says who may assume the role")
 	case st.NotPrincipal != nil && typ == TrustPolicy:
 		p.errf(path+".NotPrincipal", off, ErrInvalidPrincipal, "NotPrincipal cannot be used in a role trust policy")
+	case st.NotPrincipal != nil && typ == RCPPolicy:
+		p.errf(path+".NotPrincipal", off, ErrInvalidPrincipal, "NotPrincipal cannot be used in a resource control policy")
 	}
 	for _, pb := range []struct {
 		name string
