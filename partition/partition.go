@@ -38,6 +38,8 @@ type enumerator struct {
 	words  map[string]word   // resource predicates of one string, by key
 	shapes map[string]string // caller predicates' langKey, by key ("": none)
 	extra  map[Principal][]ResourcePred
+	// classBlock is storage for the classes visit gets.
+	classBlock []Class
 	// ctxCache holds contexts' combinations by group (and principal, when
 	// they depend on it).
 	ctxCache map[ctxCacheKey][]map[string]model.ContextValue
@@ -401,7 +403,16 @@ func (e *enumerator) group(pr Principal, g *Group, visit func(*Class) bool) bool
 					return true
 				}
 				e.cov.Classes++
-				if !visit(&Class{Principal: pr, Action: r.action, Resource: r.resource, Context: m, Group: g}) {
+				// Each visit gets a Class of its own, carved from a block:
+				// one allocation per class (5,238 of the 70 k of a proof of
+				// AWS's example).
+				if len(e.classBlock) == 0 {
+					e.classBlock = make([]Class, 64)
+				}
+				c := &e.classBlock[0]
+				e.classBlock = e.classBlock[1:]
+				*c = Class{Principal: pr, Action: r.action, Resource: r.resource, Context: m, Group: g}
+				if !visit(c) {
 					return false
 				}
 			}
