@@ -124,9 +124,12 @@ func Between(l *Lang, lo, hi int) *Lang {
 
 // Lit is the language of exactly s.
 func Lit(s string) *Lang {
-	parts := make([]*Lang, len(s))
+	// One block for the bytes' languages: a literal ARN is a hundred of
+	// them, and a proof builds thousands (issue 15).
+	parts, nodes := make([]*Lang, len(s)), make([]Lang, len(s))
 	for i := 0; i < len(s); i++ {
-		parts[i] = Byte(Set(s[i : i+1]))
+		nodes[i] = Lang{op: opSet, set: Set(s[i : i+1])}
+		parts[i] = &nodes[i]
 	}
 	return Seq(parts...)
 }
