@@ -25,11 +25,15 @@ type auto struct {
 	// cheap: the ε-closures of the NFA's states are kept (clos), the next set
 	// is built in scratch, and a set already known is found by its key
 	// without allocating (issue 15).
-	trans   []int32
-	clos    []bitset
-	scratch bitset
-	acc     []bool
-	dead    []bool
+	trans []int32
+	// clos holds the ε-closure of NFA state s in words [s*words, (s+1)*words),
+	// worked out when closDone[s].
+	clos     []uint64
+	closDone []bool
+	words    int
+	scratch  bitset
+	acc      []bool
+	dead     []bool
 	// full marks DFA states from which every string is accepted (see
 	// universal); the first one found stands for them all: a transition into
 	// any full state goes to fullRep, so that a walk over the product does not
@@ -90,7 +94,9 @@ func compileFull(l *Lang, merge bool) *auto {
 		}
 	}
 	a.classes, a.nclass = refine(a.edgeSet)
-	a.clos = make([]bitset, len(a.edges))
+	a.words = (len(a.edges) + 63) / 64
+	a.clos = make([]uint64, len(a.edges)*a.words)
+	a.closDone = make([]bool, len(a.edges))
 	a.scratch = a.newSet()
 	a.fullRep = -1
 	a.univ = a.universal()
@@ -212,12 +218,11 @@ func (a *auto) closeInto(b bitset, s int32) {
 
 // closure is the ε-closure of NFA state s, worked out once.
 func (a *auto) closure(s int32) bitset {
-	if c := a.clos[s]; c != nil {
-		return c
+	c := bitset(a.clos[int(s)*a.words : int(s+1)*a.words])
+	if !a.closDone[s] {
+		a.closeInto(c, s)
+		a.closDone[s] = true
 	}
-	c := a.newSet()
-	a.closeInto(c, s)
-	a.clos[s] = c
 	return c
 }
 
