@@ -296,12 +296,33 @@ func (a *auto) state(b bitset) int32 {
 // leaves two equivalent DFA states apart, as before.
 func (a *auto) universal() bitset {
 	n := int32(len(a.edges))
-	// rev are the ε-edges reversed: reach(from) is every state whose ε-closure
-	// meets from.
-	rev := make([][]int32, n)
+	// Without an edge on every byte no state is universal (the fixpoint
+	// below ends empty): most languages of a proof are such.
+	anyEdge := false
+	for q := range n {
+		for _, ed := range a.edges[q] {
+			anyEdge = anyEdge || ed.set == AnyByte
+		}
+	}
+	if !anyEdge {
+		return a.newSet()
+	}
+	// rev are the ε-edges reversed, rev[at[q]:at[q+1]] those into q:
+	// reach(from) is every state whose ε-closure meets from.
+	at := make([]int32, n+1)
 	for q := range n {
 		for _, t := range a.eps[q] {
-			rev[t] = append(rev[t], q)
+			at[t+1]++
+		}
+	}
+	for q := range n {
+		at[q+1] += at[q]
+	}
+	rev, fill := make([]int32, at[n]), append([]int32(nil), at[:n]...)
+	for q := range n {
+		for _, t := range a.eps[q] {
+			rev[fill[t]] = q
+			fill[t]++
 		}
 	}
 	reach := func(from []int32) bitset {
@@ -313,7 +334,7 @@ func (a *auto) universal() bitset {
 				continue
 			}
 			b.set(q)
-			from = append(from, rev[q]...)
+			from = append(from, rev[at[q]:at[q+1]]...)
 		}
 		return b
 	}
