@@ -109,10 +109,10 @@ func lintAction(a string, cat ActionCatalog, suggest bool) (lint, bool) {
 	if !ok {
 		return lint{}, false
 	}
-	if !strings.ContainsAny(svc, "*?") && !cat.KnownService(svc) {
+	if !hasWildcard(svc) && !cat.KnownService(svc) {
 		return lint{"unknown-service", fmt.Sprintf("%q: no AWS service has the prefix %q", a, svc), false}, true
 	}
-	if strings.ContainsAny(a, "*?") {
+	if hasWildcard(a) {
 		return lint{}, false
 	}
 	if _, ok := cat.LookupAction(a); ok {

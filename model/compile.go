@@ -127,7 +127,7 @@ func Compile(p *Policy) *Compiled {
 	for i := range p.Statements {
 		if acts := p.Statements[i].actions(); acts != nil {
 			for _, a := range acts.Values {
-				if a != "*" && !strings.ContainsAny(a, "*?") {
+				if a != "*" && !hasWildcard(a) {
 					exact++
 				}
 			}
@@ -148,7 +148,7 @@ func Compile(p *Policy) *Compiled {
 		// do not repeat.
 		globs := 0
 		for _, a := range acts.Values {
-			if a != "*" && strings.ContainsAny(a, "*?") {
+			if a != "*" && hasWildcard(a) {
 				globs++
 			}
 		}
@@ -158,7 +158,7 @@ func Compile(p *Policy) *Compiled {
 			switch {
 			case a == "*":
 				cs.actAll = true
-			case strings.ContainsAny(a, "*?"):
+			case hasWildcard(a):
 				cs.actGlobs = append(cs.actGlobs, compilePattern(a, patAction, false))
 			default:
 				cs.actExact = append(cs.actExact, lowerName(a))
@@ -225,7 +225,7 @@ func (x *actionIndex) add(cs *cstmt, i int32) {
 	for k := range cs.actGlobs {
 		g := actionGlob{stmt: i, pat: &cs.actGlobs[k]}
 		svc, _, ok := strings.Cut(g.pat.text, ":")
-		if !ok || strings.ContainsAny(svc, "*?") {
+		if !ok || hasWildcard(svc) {
 			x.other = append(x.other, g)
 			continue
 		}

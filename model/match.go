@@ -215,7 +215,7 @@ func (e *Evaluator) expand(p *pattern, r *Request) (codes []uint16, ok bool) {
 			}
 			val = v.def
 		}
-		if strings.ContainsAny(val, "*?") {
+		if hasWildcard(val) {
 			e.undef |= UndefWildcardInVariableValue
 		}
 		for i := 0; i < len(val); i++ {
@@ -397,7 +397,9 @@ func (e *Evaluator) matchPieces(ps []piece, vals []string, s string, fold bool) 
 	return true
 }
 
-// hasWildcard is strings.ContainsAny(s, "*?") without its setup cost on short values.
+// hasWildcard is strings.ContainsAny(s, "*?") without its setup cost on short values
+// (the set IndexAny builds on each call was ~270 instructions a call in Compile and
+// validation; docs/performance.md "eval, sixth pass").
 func hasWildcard(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] == '*' || s[i] == '?' {

@@ -152,7 +152,7 @@ func (p *parser) validateStatement(st *Statement, path string, typ PolicyType, v
 				switch {
 				case strings.Contains(v, "${"):
 					p.errf(ep, off, ErrVariableInElement, "policy variables are not allowed in %s", name)
-				case v != "*" && strings.ContainsAny(v, "*?"):
+				case v != "*" && hasWildcard(v):
 					p.errf(ep, off, ErrInvalidPrincipal, "%q: partial wildcards are not supported in principals", v)
 				}
 			}
@@ -350,7 +350,14 @@ func validKeyName(k string) bool {
 			return false
 		}
 	}
-	return !strings.ContainsAny(k, " \t\r\n${}")
+	// A byte loop, not strings.ContainsAny: the latter builds its set on each call.
+	for i := 0; i < len(k); i++ {
+		switch k[i] {
+		case ' ', '\t', '\r', '\n', '$', '{', '}':
+			return false
+		}
+	}
+	return true
 }
 
 func (p *parser) validateCondition(st *Statement, path string, off int64, vars bool) {
@@ -391,7 +398,7 @@ func (p *parser) validateCondition(st *Statement, path string, off int64, vars b
 				if vars && op.substitutes() && strings.Contains(v.Text, "${") && p.checkVariableCount(index(kp(), i), off, v.Text) {
 					p.checkVariables(index(kp(), i), off, v.Text)
 				}
-				if op.fam != famString || strings.ContainsAny(v.Text, "*?") {
+				if op.fam != famString || hasWildcard(v.Text) {
 					p.checkValueType(kp, i, off, op, v.Text)
 				}
 			}
@@ -417,7 +424,7 @@ func (p *parser) checkValueType(kp func() string, i int, off int64, op operator,
 	case famIP:
 		_, ok, _ = parsePrefix(v)
 	case famString:
-		if op.cmp != cmpLike && strings.ContainsAny(v, "*?") && !strings.Contains(v, "${") {
+		if op.cmp != cmpLike && hasWildcard(v) && !strings.Contains(v, "${") {
 			p.warnf(index(kp(), i), off, "wildcard-without-like", "%q: wildcards are literal under this operator; use StringLike for a pattern", v)
 		}
 	}
