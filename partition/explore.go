@@ -8,13 +8,22 @@ import (
 // auto is a Lang compiled to an NFA (Thompson construction) with a lazily built
 // DFA on top: each DFA state is a set of NFA states closed under ε-moves.
 type auto struct {
-	edges   [][]nedge
-	eps     [][]int32
-	start   int32
-	accept  int32
-	edgeSet []ByteSet  // the distinct edge labels
-	classes [256]int32 // bytes that every edge treats alike share a class
-	nclass  int32
+	// The NFA's n states, their byte edges edgeCSR[edgeAt[q]:edgeAt[q+1]]
+	// and ε-edges epsCSR[epsAt[q]:epsAt[q+1]] (edgesOf, epsOf): built as
+	// lists of pairs, then sorted by state once, where a slice per state was
+	// most of a compilation's allocations (issue 15).
+	n             int32
+	eFrom, pFrom  []int32
+	eList         []nedge
+	pTo           []int32
+	edgeAt, epsAt []int32
+	edgeCSR       []nedge
+	epsCSR        []int32
+	start         int32
+	accept        int32
+	edgeSet       []ByteSet  // the distinct edge labels
+	classes       [256]int32 // bytes that every edge treats alike share a class
+	nclass        int32
 
 	sets   []bitset // DFA state -> NFA state set
 	hashes []uint64 // DFA state -> hashSet of its set
@@ -81,22 +90,24 @@ func compileFull(l *Lang, merge bool) *auto {
 	// The nodes are counted first: growing the two slices of slices node by
 	// node was most of a compilation (issue 15).
 	n := nodeCount(l)
-	a := &auto{edges: make([][]nedge, 0, n), eps: make([][]int32, 0, n)}
+	// A byte edge takes two states (opSet), an ε-edge about one each.
+	a := &auto{eFrom: make([]int32, 0, n/2+1), eList: make([]nedge, 0, n/2+1), pFrom: make([]int32, 0, 2*n), pTo: make([]int32, 0, 2*n)}
 	s, e := a.build(l)
 	a.start, a.accept = s, e
+	a.edgeAt, a.edgeCSR = byState(a.n, a.eFrom, a.eList)
+	a.epsAt, a.epsCSR = byState(a.n, a.pFrom, a.pTo)
+	a.eFrom, a.eList, a.pFrom, a.pTo = nil, nil, nil, nil
 	seen := map[ByteSet]bool{}
-	for _, es := range a.edges {
-		for _, ed := range es {
-			if !seen[ed.set] {
-				seen[ed.set] = true
-				a.edgeSet = append(a.edgeSet, ed.set)
-			}
+	for _, ed := range a.edgeCSR {
+		if !seen[ed.set] {
+			seen[ed.set] = true
+			a.edgeSet = append(a.edgeSet, ed.set)
 		}
 	}
 	a.classes, a.nclass = refine(a.edgeSet)
-	a.words = (len(a.edges) + 63) / 64
-	a.clos = make([]uint64, len(a.edges)*a.words)
-	a.closDone = make([]bool, len(a.edges))
+	a.words = (int(a.n) + 63) / 64
+	a.clos = make([]uint64, int(a.n)*a.words)
+	a.closDone = make([]bool, a.n)
 	a.scratch = a.newSet()
 	a.fullRep = -1
 	a.univ = a.universal()
@@ -134,10 +145,43 @@ func nodeCount(l *Lang) int {
 	return 0
 }
 
+// byState sorts pairs (from[i], to[i]) by from, keeping their order within a
+// state: to[at[q]:at[q+1]] are state q's, for the n states.
+func byState[T any](n int32, from []int32, to []T) (at []int32, out []T) {
+	at = make([]int32, n+1)
+	for _, q := range from {
+		at[q+1]++
+	}
+	for q := range n {
+		at[q+1] += at[q]
+	}
+	out = make([]T, len(to))
+	fill := append([]int32(nil), at[:n]...)
+	for i, q := range from {
+		out[fill[q]] = to[i]
+		fill[q]++
+	}
+	return at, out
+}
+
+func (a *auto) edgesOf(q int32) []nedge { return a.edgeCSR[a.edgeAt[q]:a.edgeAt[q+1]] }
+func (a *auto) epsOf(q int32) []int32   { return a.epsCSR[a.epsAt[q]:a.epsAt[q+1]] }
+
+func (a *auto) addEdge(q int32, ed nedge) {
+	a.eFrom = append(a.eFrom, q)
+	a.eList = append(a.eList, ed)
+}
+
+func (a *auto) addEps(q int32, to ...int32) {
+	for _, t := range to {
+		a.pFrom = append(a.pFrom, q)
+		a.pTo = append(a.pTo, t)
+	}
+}
+
 func (a *auto) node() int32 {
-	a.edges = append(a.edges, nil)
-	a.eps = append(a.eps, nil)
-	return int32(len(a.edges) - 1)
+	a.n++
+	return a.n - 1
 }
 
 func (a *auto) build(l *Lang) (start, end int32) {
@@ -145,7 +189,7 @@ func (a *auto) build(l *Lang) (start, end int32) {
 	case opSet:
 		s, e := a.node(), a.node()
 		if !l.set.empty() {
-			a.edges[s] = append(a.edges[s], nedge{l.set, e})
+			a.addEdge(s, nedge{l.set, e})
 		}
 		return s, e
 	case opSeq:
@@ -153,7 +197,7 @@ func (a *auto) build(l *Lang) (start, end int32) {
 		cur := s
 		for _, sub := range l.subs {
 			ss, se := a.build(sub)
-			a.eps[cur] = append(a.eps[cur], ss)
+			a.addEps(cur, ss)
 			cur = se
 		}
 		return s, cur
@@ -161,15 +205,15 @@ func (a *auto) build(l *Lang) (start, end int32) {
 		s, e := a.node(), a.node()
 		for _, sub := range l.subs {
 			ss, se := a.build(sub)
-			a.eps[s] = append(a.eps[s], ss)
-			a.eps[se] = append(a.eps[se], e)
+			a.addEps(s, ss)
+			a.addEps(se, e)
 		}
 		return s, e
 	case opStar:
 		s, e := a.node(), a.node()
 		ss, se := a.build(l.subs[0])
-		a.eps[s] = append(a.eps[s], ss, e)
-		a.eps[se] = append(a.eps[se], ss, e)
+		a.addEps(s, ss, e)
+		a.addEps(se, ss, e)
 		return s, e
 	case opRepeat:
 		s := a.node()
@@ -177,41 +221,41 @@ func (a *auto) build(l *Lang) (start, end int32) {
 		end := a.node()
 		for range l.n {
 			ss, se := a.build(l.subs[0])
-			a.eps[cur] = append(a.eps[cur], ss, end)
+			a.addEps(cur, ss, end)
 			cur = se
 		}
-		a.eps[cur] = append(a.eps[cur], end)
+		a.addEps(cur, end)
 		return s, end
 	case opRaw:
 		s, e := a.node(), a.node()
-		base := int32(len(a.edges))
+		base := a.n
 		for range l.raw.edges {
 			a.node()
 		}
 		for i, es := range l.raw.edges {
 			for _, ed := range es {
-				a.edges[base+int32(i)] = append(a.edges[base+int32(i)], nedge{ed.set, base + ed.to})
+				a.addEdge(base+int32(i), nedge{ed.set, base + ed.to})
 			}
 		}
 		for _, st := range l.raw.start {
-			a.eps[s] = append(a.eps[s], base+st)
+			a.addEps(s, base+st)
 		}
 		for _, ac := range l.raw.accept {
-			a.eps[base+ac] = append(a.eps[base+ac], e)
+			a.addEps(base+ac, e)
 		}
 		return s, e
 	}
 	panic("partition: unknown language operator")
 }
 
-func (a *auto) newSet() bitset { return make(bitset, (len(a.edges)+63)/64) }
+func (a *auto) newSet() bitset { return make(bitset, (a.n+63)/64) }
 
 func (a *auto) closeInto(b bitset, s int32) {
 	if b.has(s) {
 		return
 	}
 	b.set(s)
-	for _, t := range a.eps[s] {
+	for _, t := range a.epsOf(s) {
 		a.closeInto(b, t)
 	}
 }
@@ -295,12 +339,12 @@ func (a *auto) state(b bitset) int32 {
 // universal state (say, one that needs two edges to cover the bytes); that only
 // leaves two equivalent DFA states apart, as before.
 func (a *auto) universal() bitset {
-	n := int32(len(a.edges))
+	n := a.n
 	// Without an edge on every byte no state is universal (the fixpoint
 	// below ends empty): most languages of a proof are such.
 	anyEdge := false
 	for q := range n {
-		for _, ed := range a.edges[q] {
+		for _, ed := range a.edgesOf(q) {
 			anyEdge = anyEdge || ed.set == AnyByte
 		}
 	}
@@ -311,7 +355,7 @@ func (a *auto) universal() bitset {
 	// reach(from) is every state whose ε-closure meets from.
 	at := make([]int32, n+1)
 	for q := range n {
-		for _, t := range a.eps[q] {
+		for _, t := range a.epsOf(q) {
 			at[t+1]++
 		}
 	}
@@ -320,7 +364,7 @@ func (a *auto) universal() bitset {
 	}
 	rev, fill := make([]int32, at[n]), append([]int32(nil), at[:n]...)
 	for q := range n {
-		for _, t := range a.eps[q] {
+		for _, t := range a.epsOf(q) {
 			rev[fill[t]] = q
 			fill[t]++
 		}
@@ -343,7 +387,7 @@ func (a *auto) universal() bitset {
 	for {
 		var from []int32
 		for q := range n {
-			for _, ed := range a.edges[q] {
+			for _, ed := range a.edgesOf(q) {
 				if ed.set == AnyByte && in.has(ed.to) {
 					from = append(from, q)
 					break
@@ -382,7 +426,7 @@ func (a *auto) step(d int32, c byte) int32 {
 			bit := word & -word
 			word &^= bit
 			s := int32(w*64 + bits.TrailingZeros64(bit))
-			for _, ed := range a.edges[s] {
+			for _, ed := range a.edgesOf(s) {
 				if ed.set.Has(c) {
 					for k, cw := range a.closure(ed.to) {
 						next[k] |= cw
