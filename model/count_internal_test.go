@@ -36,3 +36,37 @@ func TestDistanceLowerAgrees(t *testing.T) {
 		}
 	}
 }
+
+// TestClosestAgrees: Closest's length pruning picks the candidate (the first of
+// the nearest) that comparing every candidate picks.
+func TestClosestAgrees(t *testing.T) {
+	words := append([]string{"", "a", "É", "ÉtatIfExists", "STRINGEQUALS", "BoolIfExist", "bOOLiFeXISTS", "x\xff", "StringLik", "NumericLessThanEqualsIfExistsX", strings.Repeat("Ab", 40)}, operatorNames...)
+	for _, s := range words {
+		for _, maxDist := range []int{0, 1, 2, 5} {
+			ls := strings.ToLower(s)
+			want, wantD := "", maxDist+1
+			for _, c := range operatorNames {
+				if d := editDistance(ls, strings.ToLower(c)); d < wantD {
+					want, wantD = c, d
+				}
+			}
+			got, ok := Closest(s, operatorNames, maxDist)
+			if got != want || ok != (wantD <= maxDist) {
+				t.Fatalf("Closest(%q, %d) = %q, %v; comparing all: %q, %v", s, maxDist, got, ok, want, wantD <= maxDist)
+			}
+		}
+	}
+}
+
+// TestHasUpperServiceAgrees: hasUpperService finds the ARN's third segment as
+// strings.SplitN did and compares it as strings.ToLower does.
+func TestHasUpperServiceAgrees(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		r := rapid.StringOfN(rapid.SampledFrom([]rune("aS3:É\xff*$")), 0, 20, -1).Draw(t, "r")
+		parts := strings.SplitN(r, ":", 4)
+		want := len(parts) > 2 && parts[2] != strings.ToLower(parts[2])
+		if got := hasUpperService(r); got != want {
+			t.Fatalf("%q: hasUpperService %v, SplitN and ToLower %v", r, got, want)
+		}
+	})
+}

@@ -12,6 +12,13 @@ func Closest(s string, candidates []string, maxDist int) (string, bool) {
 	best, bestD := "", maxDist+1
 	ls := strings.ToLower(s)
 	for _, c := range candidates {
+		// The distance of ASCII names is at least their difference in length:
+		// a candidate that cannot beat the best so far is not compared (an
+		// unknown operator's hint compared it with each of the operator names,
+		// ~740 k instructions; docs/performance.md "eval, sixth pass").
+		if len(ls) < 64 && len(c) < 64 && max(len(ls)-len(c), len(c)-len(ls)) >= bestD && isASCII(c) {
+			continue
+		}
 		if d := distanceLower(ls, c); d < bestD {
 			best, bestD = c, d
 		}

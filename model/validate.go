@@ -194,8 +194,29 @@ func validActionSyntax(a string) bool {
 
 // hasUpperService reports an upper-case letter in an ARN's service segment.
 func hasUpperService(r string) bool {
-	parts := strings.SplitN(r, ":", 4)
-	return len(parts) > 2 && parts[2] != strings.ToLower(parts[2])
+	// The segment is found without strings.SplitN's slice, and an ASCII one is
+	// checked without strings.ToLower's copy (called for every resource).
+	i := strings.IndexByte(r, ':')
+	if i < 0 {
+		return false
+	}
+	j := strings.IndexByte(r[i+1:], ':')
+	if j < 0 {
+		return false
+	}
+	svc := r[i+1+j+1:]
+	if k := strings.IndexByte(svc, ':'); k >= 0 {
+		svc = svc[:k]
+	}
+	if !isASCII(svc) {
+		return svc != strings.ToLower(svc)
+	}
+	for k := 0; k < len(svc); k++ {
+		if 'A' <= svc[k] && svc[k] <= 'Z' {
+			return true
+		}
+	}
+	return false
 }
 
 // ValidSid reports whether IAM accepts sid as the Sid of a policy of type typ: the
