@@ -23,7 +23,7 @@ func (p *parser) validate(pol *Policy, typ PolicyType) {
 		st := &pol.Statements[i]
 		path := "Statement"
 		if !pol.StatementSingle {
-			path = fmt.Sprintf("Statement[%d]", i)
+			path = listStatementPath(i)
 		}
 		p.validateStatement(st, path, typ, vars)
 		if st.HasSid && st.Sid != "" {
@@ -34,6 +34,16 @@ func (p *parser) validate(pol *Policy, typ PolicyType) {
 			}
 		}
 	}
+}
+
+// listStatementPath is the path of the i-th statement of a list, from
+// statementPaths when it is there: a Sprintf per statement was 1.6 % of eval's
+// instructions on d2k (docs/performance.md "eval, sixth pass").
+func listStatementPath(i int) string {
+	if i+1 < len(statementPaths) {
+		return statementPaths[i+1].self
+	}
+	return index("Statement", i)
 }
 
 func hasKey(keys []string, k string) bool {
@@ -118,7 +128,8 @@ func (p *parser) validateStatement(st *Statement, path string, typ PolicyType, v
 		}
 		for j, r := range l.Values {
 			if r != "*" && (strings.Contains(r, "${") || !strings.HasPrefix(r, "arn:") || hasUpperService(r)) {
-				p.validateResource(elemPath(path+"."+name, l, j), off, r, vars)
+				// The path is written only for an error or a warning.
+				p.validateResource(func() string { return elemPath(path+"."+name, l, j) }, off, r, vars)
 			}
 		}
 	}
@@ -160,7 +171,7 @@ func (p *parser) validateStatement(st *Statement, path string, typ PolicyType, v
 	}
 
 	if st.HasCondition {
-		p.validateCondition(st, path+".Condition", off, vars)
+		p.validateCondition(st, func() string { return path + ".Condition" }, off, vars)
 	}
 }
 
@@ -263,23 +274,23 @@ func (p *parser) validateAction(path string, off int64, a string) {
 	}
 }
 
-func (p *parser) validateResource(path string, off int64, r string, vars bool) {
+func (p *parser) validateResource(path func() string, off int64, r string, vars bool) {
 	if r == "*" {
 		return
 	}
 	if !strings.HasPrefix(r, "arn:") {
-		p.errf(path, off, ErrInvalidARN, "%q: a resource is an ARN (arn:partition:service:region:account:resource) or \"*\"", r)
+		p.errf(path(), off, ErrInvalidARN, "%q: a resource is an ARN (arn:partition:service:region:account:resource) or \"*\"", r)
 		return
 	}
 	parts := SplitARN(r)
 	if len(parts) > 2 {
 		if svc := parts[2]; svc != strings.ToLower(svc) {
-			p.errf(path, off, ErrInvalidARN, "%q: the service segment of an ARN must be lower-case", r)
+			p.errf(path(), off, ErrInvalidARN, "%q: the service segment of an ARN must be lower-case", r)
 		}
 	}
 	if !vars {
 		if strings.Contains(r, "${") {
-			p.warnf(path, off, "variable-literal", "%q: without \"Version\": \"2012-10-17\" the variable is literal text", r)
+			p.warnf(path(), off, "variable-literal", "%q: without \"Version\": \"2012-10-17\" the variable is literal text", r)
 		}
 		return
 	}
@@ -291,13 +302,13 @@ func (p *parser) validateResource(path string, off int64, r string, vars bool) {
 			continue
 		}
 		if k < 3 {
-			p.errf(path, off, ErrVariableInElement, "%q: policy variables are not allowed in the partition or service of an ARN", r)
+			p.errf(path(), off, ErrVariableInElement, "%q: policy variables are not allowed in the partition or service of an ARN", r)
 			return
 		}
 		// AWS documents variables only in the resource part, yet its own managed
 		// policies put ${aws:PrincipalAccount} in the account segment and IAM stores
 		// them: accept, substitute, and mark decisions UNDEF.
-		p.warnf(path, off, "variable-in-arn-prefix", "%q: AWS documents policy variables only in the resource part of an ARN", r)
+		p.warnf(path(), off, "variable-in-arn-prefix", "%q: AWS documents policy variables only in the resource part of an ARN", r)
 		p.checkVariables(path, off, parts[k])
 	}
 	if len(parts) == 6 {
@@ -313,9 +324,9 @@ const MaxVariables = 4096
 
 // checkVariableCount rejects s when it holds more than MaxVariables "${" (the
 // special ${*} ${?} ${$} included, so the cap is a cheap, conservative count).
-func (p *parser) checkVariableCount(path string, off int64, s string) bool {
+func (p *parser) checkVariableCount(path func() string, off int64, s string) bool {
 	if n := strings.Count(s, "${"); n > MaxVariables {
-		p.errf(path, off, ErrTooLarge, "%d policy variables in one value; the limit is %d", n, MaxVariables)
+		p.errf(path(), off, ErrTooLarge, "%d policy variables in one value; the limit is %d", n, MaxVariables)
 		return false
 	}
 	return true
@@ -324,7 +335,7 @@ func (p *parser) checkVariableCount(path string, off int64, s string) bool {
 // checkVariables checks the ${…} syntax of docs/semantics.md §6: a key, optionally
 // followed by ", 'default'"; ${*} ${?} ${$}; no empty variable, no missing brace,
 // no stray space.
-func (p *parser) checkVariables(path string, off int64, s string) {
+func (p *parser) checkVariables(path func() string, off int64, s string) {
 	for {
 		i := strings.Index(s, "${")
 		if i < 0 {
@@ -332,7 +343,7 @@ func (p *parser) checkVariables(path string, off int64, s string) {
 		}
 		end := strings.IndexByte(s[i:], '}')
 		if end < 0 {
-			p.errf(path, off, ErrInvalidVariable, "%q: a policy variable is missing its closing brace", s)
+			p.errf(path(), off, ErrInvalidVariable, "%q: a policy variable is missing its closing brace", s)
 			return
 		}
 		body := s[i+2 : i+end]
@@ -341,7 +352,7 @@ func (p *parser) checkVariables(path string, off int64, s string) {
 		case body == "*" || body == "?" || body == "$":
 			continue
 		case body == "":
-			p.errf(path, off, ErrInvalidVariable, "empty policy variable ${}")
+			p.errf(path(), off, ErrInvalidVariable, "empty policy variable ${}")
 			continue
 		}
 		key, def, hasDef := body, "", false
@@ -350,11 +361,11 @@ func (p *parser) checkVariables(path string, off int64, s string) {
 		}
 		switch {
 		case strings.ContainsAny(key, " \t"):
-			p.errf(path, off, ErrInvalidVariable, "${%s}: spaces are not allowed in a variable name", body)
+			p.errf(path(), off, ErrInvalidVariable, "${%s}: spaces are not allowed in a variable name", body)
 		case !validKeyName(key):
-			p.errf(path, off, ErrInvalidVariable, "${%s}: %q is not a context key name", body, key)
+			p.errf(path(), off, ErrInvalidVariable, "${%s}: %q is not a context key name", body, key)
 		case hasDef && !(strings.HasPrefix(def, " '") && strings.HasSuffix(def, "'") && len(def) >= 3 && !strings.Contains(def[2:len(def)-1], "'")):
-			p.errf(path, off, ErrInvalidVariable, "${%s}: a default value is written ${key, 'default'}", body)
+			p.errf(path(), off, ErrInvalidVariable, "${%s}: a default value is written ${key, 'default'}", body)
 		}
 	}
 }
@@ -381,15 +392,15 @@ func validKeyName(k string) bool {
 	return true
 }
 
-func (p *parser) validateCondition(st *Statement, path string, off int64, vars bool) {
+func (p *parser) validateCondition(st *Statement, path func() string, off int64, vars bool) {
 	for _, co := range st.Condition {
 		op, known, nullIfExists := parseOperator(co.Operator)
 		switch {
 		case !known:
-			p.errf(path, off, ErrUnknownOperator, "unknown operator %q%s", co.Operator, operatorHint(co.Operator))
+			p.errf(path(), off, ErrUnknownOperator, "unknown operator %q%s", co.Operator, operatorHint(co.Operator))
 			continue
 		case nullIfExists:
-			p.errf(path+"."+co.Operator, off, ErrNullWithIfExists, "Null cannot be combined with IfExists (IAM rejects NullIfExists; ForAllValues:Null and ForAnyValue:Null are accepted)")
+			p.errf(path()+"."+co.Operator, off, ErrNullWithIfExists, "Null cannot be combined with IfExists (IAM rejects NullIfExists; ForAllValues:Null and ForAnyValue:Null are accepted)")
 			continue
 		}
 		seen := map[string]string{}
@@ -397,7 +408,7 @@ func (p *parser) validateCondition(st *Statement, path string, off int64, vars b
 			// A key's path is written only for an error or a warning (two
 			// concatenations per key, and one more per non-string value, were a
 			// twentieth of the objects eval allocated on d2k).
-			kp := func() string { return path + "." + co.Operator + "." + k.Key }
+			kp := func() string { return path() + "." + co.Operator + "." + k.Key }
 			switch {
 			case strings.Contains(k.Key, "${"):
 				p.errf(kp(), off, ErrVariableInElement, "policy variables are not allowed in condition keys")
@@ -416,8 +427,9 @@ func (p *parser) validateCondition(st *Statement, path string, off int64, vars b
 				if k.Single {
 					i = -1
 				}
-				if vars && op.substitutes() && strings.Contains(v.Text, "${") && p.checkVariableCount(index(kp(), i), off, v.Text) {
-					p.checkVariables(index(kp(), i), off, v.Text)
+				vp := func() string { return index(kp(), i) }
+				if vars && op.substitutes() && strings.Contains(v.Text, "${") && p.checkVariableCount(vp, off, v.Text) {
+					p.checkVariables(vp, off, v.Text)
 				}
 				if op.fam != famString || hasWildcard(v.Text) {
 					p.checkValueType(kp, i, off, op, v.Text)
