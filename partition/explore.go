@@ -25,7 +25,7 @@ type auto struct {
 	classes       [256]int32 // bytes that every edge treats alike share a class
 	nclass        int32
 
-	sets   []bitset // DFA state -> NFA state set
+	sets   []uint64 // DFA state d's NFA state set: words [d*words, (d+1)*words)
 	hashes []uint64 // DFA state -> hashSet of its set
 	table  []int32  // open addressing: DFA state+1 by hash, 0 empty
 	// trans is the DFA's transitions by byte class: state d on class k goes
@@ -64,6 +64,9 @@ type bitset []uint64
 
 func (b bitset) has(i int32) bool { return b[i>>6]&(1<<(i&63)) != 0 }
 func (b bitset) set(i int32)      { b[i>>6] |= 1 << (i & 63) }
+
+// set is DFA state d's set of NFA states (read only).
+func (a *auto) set(d int32) bitset { return a.sets[int(d)*a.words : int(d+1)*a.words] }
 
 func hashSet(b bitset) uint64 {
 	h := uint64(14695981039346656037)
@@ -152,15 +155,14 @@ func (a *auto) state(b bitset) int32 {
 	mask := uint64(len(a.table) - 1)
 	i := h & mask
 	for ; a.table[i] != 0; i = (i + 1) & mask {
-		if id := a.table[i] - 1; a.hashes[id] == h && equalSet(a.sets[id], b) {
+		if id := a.table[i] - 1; a.hashes[id] == h && equalSet(a.set(id), b) {
 			return id
 		}
 	}
-	b = append(bitset(nil), b...)
-	id := int32(len(a.sets))
-	a.sets = append(a.sets, b)
+	id := int32(len(a.hashes))
+	a.sets = append(a.sets, b...)
 	a.hashes = append(a.hashes, h)
-	if 2*len(a.sets) > len(a.table) {
+	if 2*len(a.hashes) > len(a.table) {
 		a.table = make([]int32, 2*len(a.table))
 		mask = uint64(len(a.table) - 1)
 		for k, hk := range a.hashes {
@@ -214,7 +216,7 @@ func (a *auto) step(d int32, c byte) int32 {
 	}
 	next := a.scratch
 	clear(next)
-	for w, word := range a.sets[d] {
+	for w, word := range a.set(d) {
 		for word != 0 {
 			bit := word & -word
 			word &^= bit
