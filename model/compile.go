@@ -123,17 +123,40 @@ type cprincipal struct {
 func Compile(p *Policy) *Compiled {
 	vars := p.Version == "2012-10-17"
 	c := &Compiled{Policy: p, stmts: make([]cstmt, len(p.Statements)), notAction: make([]uint64, (len(p.Statements)+63)/64)}
-	exact := 0
+	// Every statement's action names, patterns and conditions are carved from
+	// one block each, sized here: three to five blocks a statement were a
+	// fifth of Compile's allocations on policies that do not repeat
+	// (docs/performance.md "eval, sixth pass").
+	exact, npats, nconds := 0, 0, 0
 	for i := range p.Statements {
-		if acts := p.Statements[i].actions(); acts != nil {
+		st := &p.Statements[i]
+		if acts := st.actions(); acts != nil {
 			for _, a := range acts.Values {
-				if a != "*" && !hasWildcard(a) {
+				switch {
+				case a == "*":
+				case hasWildcard(a):
+					npats++
+				default:
 					exact++
 				}
 			}
 		}
+		switch {
+		case st.Resource != nil:
+			npats += len(st.Resource.Values)
+		case st.NotResource != nil:
+			npats += len(st.NotResource.Values)
+		default:
+			npats++ // the role of a trust policy statement
+		}
+		for _, co := range st.Condition {
+			nconds += len(co.Keys)
+		}
 	}
 	c.actions.sizeExact(exact)
+	exactBlock := make([]string, exact)
+	patBlock := make([]pattern, npats)
+	condBlock := make([]compiledCond, nconds)
 	for i := range p.Statements {
 		st := &p.Statements[i]
 		cs := &c.stmts[i]
@@ -145,15 +168,20 @@ func Compile(p *Policy) *Compiled {
 		}
 		// The slices are sized up front: a pattern is ~130 bytes, and growing
 		// them by appending was a sixth of what eval allocated on policies that
-		// do not repeat.
-		globs := 0
+		// do not repeat. Each is a full slice expression of its block, so
+		// appending cannot run into the next statement's part.
+		globs, exacts := 0, 0
 		for _, a := range acts.Values {
-			if a != "*" && hasWildcard(a) {
+			switch {
+			case a == "*":
+			case hasWildcard(a):
 				globs++
+			default:
+				exacts++
 			}
 		}
-		cs.actGlobs = make([]pattern, 0, globs)
-		cs.actExact = make([]string, 0, len(acts.Values)-globs)
+		cs.actGlobs, patBlock = patBlock[:0:globs], patBlock[globs:]
+		cs.actExact, exactBlock = exactBlock[:0:exacts], exactBlock[exacts:]
 		for _, a := range acts.Values {
 			switch {
 			case a == "*":
@@ -173,7 +201,7 @@ func Compile(p *Policy) *Compiled {
 			// A trust policy statement: the role it is attached to is the resource.
 			res, cs.notRes, cs.roleRes = &StringList{Values: []string{"*"}}, false, true
 		}
-		cs.resources = make([]pattern, 0, len(res.Values))
+		cs.resources, patBlock = patBlock[:0:len(res.Values)], patBlock[len(res.Values):]
 		for _, r := range res.Values {
 			cs.resources = append(cs.resources, compilePattern(r, patResource, vars))
 		}
@@ -192,7 +220,7 @@ func Compile(p *Policy) *Compiled {
 		for _, co := range st.Condition {
 			nconds += len(co.Keys)
 		}
-		cs.conds = make([]compiledCond, 0, nconds)
+		cs.conds, condBlock = condBlock[:0:nconds], condBlock[nconds:]
 		for _, co := range st.Condition {
 			if len(co.Keys) == 0 {
 				cs.undef |= UndefEmptyCondition // an operator without keys
