@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -12,7 +13,7 @@ func (p *parser) validate(pol *Policy, typ PolicyType) {
 		p.errf("Version", -1, ErrInvalidVersion, "%q is not a policy language version (2012-10-17 or 2008-10-17)", pol.Version)
 	}
 	if !pol.HasVersion {
-		p.warnf("Version", -1, "missing-version", "no Version: policy variables are literal text; write \"Version\": \"2012-10-17\"")
+		p.warn("Version", -1, "missing-version", "no Version: policy variables are literal text; write \"Version\": \"2012-10-17\"")
 	}
 	vars := pol.Version == "2012-10-17"
 	if len(pol.Statements) == 0 && !hasKey(pol.keys, "Statement") {
@@ -290,7 +291,7 @@ func (p *parser) validateResource(path func() string, off int64, r string, vars 
 	}
 	if !vars {
 		if strings.Contains(r, "${") {
-			p.warnf(path(), off, "variable-literal", "%q: without \"Version\": \"2012-10-17\" the variable is literal text", r)
+			p.warn(path(), off, "variable-literal", strconv.Quote(r)+": without \"Version\": \"2012-10-17\" the variable is literal text")
 		}
 		return
 	}
@@ -308,7 +309,7 @@ func (p *parser) validateResource(path func() string, off int64, r string, vars 
 		// AWS documents variables only in the resource part, yet its own managed
 		// policies put ${aws:PrincipalAccount} in the account segment and IAM stores
 		// them: accept, substitute, and mark decisions UNDEF.
-		p.warnf(path(), off, "variable-in-arn-prefix", "%q: AWS documents policy variables only in the resource part of an ARN", r)
+		p.warn(path(), off, "variable-in-arn-prefix", strconv.Quote(r)+": AWS documents policy variables only in the resource part of an ARN")
 		p.checkVariables(path, off, parts[k])
 	}
 	if len(parts) == 6 {
@@ -458,11 +459,11 @@ func (p *parser) checkValueType(kp func() string, i int, off int64, op operator,
 		_, ok, _ = parsePrefix(v)
 	case famString:
 		if op.cmp != cmpLike && hasWildcard(v) && !strings.Contains(v, "${") {
-			p.warnf(index(kp(), i), off, "wildcard-without-like", "%q: wildcards are literal under this operator; use StringLike for a pattern", v)
+			p.warn(index(kp(), i), off, "wildcard-without-like", strconv.Quote(v)+": wildcards are literal under this operator; use StringLike for a pattern")
 		}
 	}
 	if !ok {
-		p.warnf(index(kp(), i), off, "type-mismatch", "%q is not a valid value for this operator; it never matches (UNDEF)", v)
+		p.warn(index(kp(), i), off, "type-mismatch", strconv.Quote(v)+" is not a valid value for this operator; it never matches (UNDEF)")
 	}
 }
 
