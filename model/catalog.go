@@ -55,7 +55,35 @@ const maxSuggestions = 16
 // not exist, one per distinct action, and counts the others.
 func lintActions(p *Policy, cat ActionCatalog, room int) (out []Warning, more int) {
 	hints := 0
-	seen := map[string]bool{}
+	// The actions linted so far, lower-cased: compared one by one while there
+	// are few (most policies name a handful), hashed past maxSeenActions.
+	var seenBuf [maxSeenActions]string
+	seenList := seenBuf[:0]
+	var seenMap map[string]bool
+	seen := func(la string) bool {
+		if seenMap != nil {
+			if seenMap[la] {
+				return true
+			}
+			seenMap[la] = true
+			return false
+		}
+		for _, x := range seenList {
+			if x == la {
+				return true
+			}
+		}
+		if len(seenList) < maxSeenActions {
+			seenList = append(seenList, la)
+			return false
+		}
+		seenMap = make(map[string]bool, 4*maxSeenActions)
+		for _, x := range seenList {
+			seenMap[x] = true
+		}
+		seenMap[la] = true
+		return false
+	}
 	for i, st := range p.Statements {
 		// The statement's path is written only for a warning (a Sprintf per
 		// statement was a tenth of the Sprintf calls of eval on d2k).
@@ -73,11 +101,9 @@ func lintActions(p *Policy, cat ActionCatalog, room int) (out []Warning, more in
 				continue
 			}
 			for j, a := range e.l.Values {
-				la := lowerName(a)
-				if seen[la] {
+				if seen(lowerName(a)) {
 					continue
 				}
-				seen[la] = true
 				if len(out) >= room {
 					if _, ok := lintAction(a, cat, false); ok {
 						more++
@@ -95,6 +121,10 @@ func lintActions(p *Policy, cat ActionCatalog, room int) (out []Warning, more in
 	}
 	return out, more
 }
+
+// maxSeenActions is how many distinct actions lintActions compares one by one
+// before it hashes them.
+const maxSeenActions = 16
 
 type lint struct {
 	code, msg string

@@ -44,3 +44,35 @@ func TestSuggestionsAreCapped(t *testing.T) {
 		t.Errorf("%d warnings, %d with a hint, %d suggestions asked; want %d warnings, a count, and at most 16 hints", len(p.Warnings), hinted, cat.suggestions, model.MaxWarnings)
 	}
 }
+
+// TestUnknownActionsWarnedOncePerName: an unknown action is warned about once,
+// however often and in whatever case the policy names it, below and beyond the
+// count at which lintActions stops comparing names one by one and hashes them.
+func TestUnknownActionsWarnedOncePerName(t *testing.T) {
+	for _, n := range []int{3, 16, 17, 40} {
+		var first, again []string
+		for i := range n {
+			first = append(first, fmt.Sprintf("%q", fmt.Sprintf("iam:Nope%d", i)))
+			again = append(again, fmt.Sprintf("%q", fmt.Sprintf("IAM:nOPE%d", n-1-i)))
+		}
+		doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[` + strings.Join(first, ",") + `],"Resource":"*"},` +
+			`{"Effect":"Deny","Action":[` + strings.Join(again, ",") + `,` + strings.Join(first, ",") + `],"Resource":"*"}]}`
+		p, err := model.ParseWith([]byte(doc), model.IdentityPolicy, model.ParseOptions{Catalog: &countingCatalog{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, w := range p.Warnings {
+			if w.Code != "unknown-action" {
+				continue
+			}
+			if seen[strings.ToLower(w.Msg)] || !strings.HasPrefix(w.Path, "Statement[0]") {
+				t.Errorf("%d names: warned again at %s: %s", n, w.Path, w.Msg)
+			}
+			seen[strings.ToLower(w.Msg)] = true
+		}
+		if len(seen) != min(n, model.MaxWarnings) {
+			t.Errorf("%d names: %d warned about", n, len(seen))
+		}
+	}
+}
