@@ -65,14 +65,10 @@ type Request struct {
 
 	// list is the context as given by ResetList (Context is then nil): eval's
 	// fast line decoder lists a line's keys without building a map per line.
-	list         []ContextEntry
-	ptype        PrincipalType
-	account      string
-	partition    string
+	list []ContextEntry
+	caller
 	resAccount   string
 	mustAllow    bool   // see resourcePolicyMustAllow
-	principalArn string // aws:PrincipalArn: the role ARN for a role session
-	name         string // user, role, session or federated name
 	lowerAction  string // Action lower-cased, for the policies' action indexes
 	lowerService string // its service prefix
 	ctx          map[string]ContextValue
@@ -90,6 +86,21 @@ type Request struct {
 	notEnforced bool        // AWS does not check policies for the action (NoteNotEnforced)
 	slots       []slotValue // ctx by key slot, sorted by slot (slots.go)
 	unslotted   bool        // some key of ctx has no slot: look keys up in ctx
+	// prepared: the last reset succeeded, so caller and the resolved context
+	// (slots, ctx) are those of Principal and the context as given, which
+	// Reset and Retarget may keep (docs/performance.md, issue 15).
+	prepared bool
+}
+
+// caller is what a request derives from its Principal alone (parsePrincipal):
+// one value, so that a reset for the same principal keeps it whole.
+type caller struct {
+	ptype        PrincipalType
+	account      string
+	partition    string
+	principalArn string // aws:PrincipalArn: the role ARN for a role session
+	name         string // user, role, session or federated name
+	userID       string // the derived aws:userid; "" for PrincipalRole
 }
 
 // requestMemo maps an input string to what prepare derived from it, one map per
@@ -144,29 +155,64 @@ const (
 // docs/eval-format.md. A key given in ctx wins over a derived one.
 func NewRequest(principal, action, resource string, ctx map[string]ContextValue) (*Request, error) {
 	r := &Request{Principal: principal, Action: action, Resource: resource, Context: ctx}
-	return r, r.prepare()
+	return r, r.prepare(caller{}, false)
 }
 
 // NewRequestIn is NewRequest for a resource whose ARN has no account field (S3),
 // owned by resourceAccount.
 func NewRequestIn(principal, action, resource, resourceAccount string, ctx map[string]ContextValue) (*Request, error) {
 	r := &Request{Principal: principal, Action: action, Resource: resource, ResourceAccount: resourceAccount, Context: ctx}
-	return r, r.prepare()
+	return r, r.prepare(caller{}, false)
 }
 
 // Reset makes r the request NewRequestIn(principal, action, resource,
 // resourceAccount, ctx) returns, reusing r's storage: a caller that decides many
 // requests one after another (check's probes, docs/performance.md) allocates
-// nothing per request once the strings it derives have been seen. r must not be
-// in use elsewhere: whatever kept r (a report, a finding) sees the new request.
+// nothing per request once the strings it derives have been seen. A principal
+// equal to the last successful reset's is not parsed again. r must not be in use
+// elsewhere: whatever kept r (a report, a finding) sees the new request.
 func (r *Request) Reset(principal, action, resource, resourceAccount string, ctx map[string]ContextValue) error {
 	keep, memo, slots := r.ctx, r.memo, r.slots[:0]
+	who, kept := r.keptCaller(principal)
 	clear(keep)
 	*r = Request{Principal: principal, Action: action, Resource: resource, ResourceAccount: resourceAccount, Context: ctx, ctx: keep, memo: memo, slots: slots}
 	if r.memo == nil {
 		r.memo = &requestMemo{}
 	}
-	return r.prepare()
+	return r.prepare(who, kept)
+}
+
+// keptCaller returns r's caller and true if r's last reset succeeded with principal.
+func (r *Request) keptCaller(principal string) (caller, bool) {
+	if !r.prepared || principal != r.Principal {
+		return caller{}, false
+	}
+	return r.caller, true
+}
+
+// Retarget makes r the request Reset(r.Principal, action, resource,
+// resourceAccount, context) would make, where context is what r's last reset
+// was given (map or list): it re-derives only what the action and the resource
+// determine and keeps the parsed principal and the resolved context keys, the
+// bulk of a reset. The proof engine's classes come principal by principal, and
+// consecutive classes often differ only in their resource (docs/performance.md,
+// issue 15). The context r was given must not have changed since its last reset;
+// if that reset failed, Retarget is a full Reset.
+func (r *Request) Retarget(action, resource, resourceAccount string) error {
+	if !r.prepared {
+		if r.list != nil {
+			return r.ResetList(r.Principal, action, resource, resourceAccount, r.list)
+		}
+		return r.Reset(r.Principal, action, resource, resourceAccount, r.Context)
+	}
+	r.prepared = false
+	r.Action, r.Resource, r.ResourceAccount = action, resource, resourceAccount
+	if err := r.prepareTarget(); err != nil {
+		return err
+	}
+	r.sameAccount = r.resAccount == r.account || r.resAccount == awsOwner
+	r.prepared = true
+	return nil
 }
 
 // ContextEntry is one context key as a request gives it, and its value.
@@ -180,12 +226,13 @@ type ContextEntry struct {
 // a line's context straight into such a list (linedecode.go).
 func (r *Request) ResetList(principal, action, resource, resourceAccount string, ctx []ContextEntry) error {
 	keep, memo, slots := r.ctx, r.memo, r.slots[:0]
+	who, kept := r.keptCaller(principal)
 	clear(keep)
 	*r = Request{Principal: principal, Action: action, Resource: resource, ResourceAccount: resourceAccount, list: ctx, ctx: keep, memo: memo, slots: slots}
 	if r.memo == nil {
 		r.memo = &requestMemo{}
 	}
-	return r.prepare()
+	return r.prepare(who, kept)
 }
 
 // given yields the context as given: the map or, after ResetList, the list.
@@ -239,10 +286,27 @@ func (r *Request) variable(ref *varRef) (string, bool) {
 	return v.Values[0], true
 }
 
-func (r *Request) prepare() error {
-	if err := r.parsePrincipal(); err != nil {
+// prepare derives everything from the request's inputs; who, if kept, is the
+// caller already parsed from r.Principal.
+func (r *Request) prepare(who caller, kept bool) error {
+	if kept {
+		r.caller = who
+	} else if err := r.parsePrincipal(); err != nil {
 		return err
 	}
+	if err := r.prepareTarget(); err != nil {
+		return err
+	}
+	if err := r.resolveContext(); err != nil {
+		return err
+	}
+	r.sameAccount = r.resAccount == r.account || r.resAccount == awsOwner
+	r.prepared = true
+	return nil
+}
+
+// prepareTarget derives what the action and the resource determine.
+func (r *Request) prepareTarget() error {
 	if err := checkAction(r.Action); err != nil {
 		return err
 	}
@@ -270,10 +334,6 @@ func (r *Request) prepare() error {
 	}
 	svc, _, _ := strings.Cut(r.Action, ":")
 	r.mustAllow = isRoleARN(r.Resource) && strings.EqualFold(svc, "sts") || isKMSKeyARN(r.Resource)
-	if err := r.resolveContext(); err != nil {
-		return err
-	}
-	r.sameAccount = r.resAccount == r.account || r.resAccount == awsOwner
 	return nil
 }
 
@@ -325,16 +385,11 @@ func (r *Request) resolveContext() error {
 	derive(slotPrincipalAccount, keyPrincipalAccount, r.account)
 	derive(slotPrincipalType, keyPrincipalType, r.ptype.String())
 	derive(slotPrincipalArn, keyPrincipalArn, r.principalArn)
-	switch r.ptype {
-	case PrincipalUser:
+	if r.ptype == PrincipalUser {
 		derive(slotUsername, keyUsername, r.name)
-		derive(slotUserID, keyUserID, r.derive(memoUserID, r.Principal, r.uniqueUserID))
-	case PrincipalAssumedRole:
-		derive(slotUserID, keyUserID, r.derive(memoUserID, r.Principal, r.uniqueUserID))
-	case PrincipalFederatedUser:
-		derive(slotUserID, keyUserID, r.derive(memoUserID, r.Principal, func(string) string { return r.account + ":" + r.name }))
-	case PrincipalRoot:
-		derive(slotUserID, keyUserID, r.account)
+	}
+	if r.ptype != PrincipalRole {
+		derive(slotUserID, keyUserID, r.userID)
 	}
 	if nd > 0 {
 		sortSlots(r.slots)
@@ -392,16 +447,11 @@ func (r *Request) contextMap() error {
 	derive(keyPrincipalAccount, r.account)
 	derive(keyPrincipalType, r.ptype.String())
 	derive(keyPrincipalArn, r.principalArn)
-	switch r.ptype {
-	case PrincipalUser:
+	if r.ptype == PrincipalUser {
 		derive(keyUsername, r.name)
-		derive(keyUserID, r.derive(memoUserID, r.Principal, r.uniqueUserID))
-	case PrincipalAssumedRole:
-		derive(keyUserID, r.derive(memoUserID, r.Principal, r.uniqueUserID))
-	case PrincipalFederatedUser:
-		derive(keyUserID, r.derive(memoUserID, r.Principal, func(string) string { return r.account + ":" + r.name }))
-	case PrincipalRoot:
-		derive(keyUserID, r.account)
+	}
+	if r.ptype != PrincipalRole {
+		derive(keyUserID, r.userID)
 	}
 	return nil
 }
@@ -435,6 +485,14 @@ func (r *Request) parsePrincipal() error {
 		r.principalArn = r.derive(memoRole, r.Principal, func(string) string { return p.RoleARN() })
 	case PrincipalRoot:
 		r.name = ""
+	}
+	switch r.ptype {
+	case PrincipalUser, PrincipalAssumedRole:
+		r.userID = r.derive(memoUserID, r.Principal, r.uniqueUserID)
+	case PrincipalFederatedUser:
+		r.userID = r.derive(memoUserID, r.Principal, func(string) string { return r.account + ":" + r.name })
+	case PrincipalRoot:
+		r.userID = r.account
 	}
 	return nil
 }

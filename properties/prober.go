@@ -1,6 +1,8 @@
 package properties
 
 import (
+	"reflect"
+
 	"github.com/iamfuzz/iamfuzz/corpus/catalog"
 	"github.com/iamfuzz/iamfuzz/model"
 	"github.com/iamfuzz/iamfuzz/partition"
@@ -33,6 +35,14 @@ type prober struct {
 	caller    Caller
 	callerErr error
 	callerOK  bool
+
+	// classCtx is the context map of the class req was last made for, kept
+	// alive so that its address is not reused; classOK says req was last made
+	// for a class (checkClass), not a probe. Classes share read-only context
+	// maps, so a class of the same caller and the same map only retargets req
+	// (model.Request.Retarget; docs/performance.md, issue 15).
+	classCtx map[string]model.ContextValue
+	classOK  bool
 }
 
 // maxProberMemo bounds each memo map of a prober; a full map is emptied, so
@@ -162,6 +172,7 @@ func (t *Target) getProber() *prober {
 // violations gets a request of its own (ProbeOutcome.Request, and each
 // violation's), built afresh: the worker's is reused for the next probe.
 func (t *Target) check(p Probe, w *prober) ProbeOutcome {
+	w.classOK = false
 	clear(w.ctx)
 	var ctx map[string]model.ContextValue
 	if len(p.Context) > 0 {
@@ -171,7 +182,7 @@ func (t *Target) check(p Probe, w *prober) ProbeOutcome {
 		ctx = w.ctx
 	}
 	principal := w.str(strKey{kind: strCallerARN, c: p.Caller}, p.Caller.ARN)
-	po := t.decideIn(w, principal, p.Action, p.Resource, ctx)
+	po := t.decideIn(w, principal, p.Action, p.Resource, ctx, false)
 	if len(po.Violations) > 0 {
 		po = ownRequest(p, po)
 	}
@@ -188,7 +199,9 @@ func (t *Target) checkClass(c *partition.Class, arn string, w *prober) (Probe, P
 	if len(c.Context) > 0 {
 		ctx = c.Context
 	}
-	po := t.decideIn(w, arn, c.Action, c.Resource, ctx)
+	same := w.classOK && arn == w.req.Principal && sameMap(ctx, w.classCtx)
+	w.classCtx, w.classOK = ctx, true
+	po := t.decideIn(w, arn, c.Action, c.Resource, ctx, same)
 	if len(po.Violations) == 0 {
 		return Probe{}, po
 	}
@@ -196,10 +209,22 @@ func (t *Target) checkClass(c *partition.Class, arn string, w *prober) (Probe, P
 	return p, ownRequest(p, po)
 }
 
-// decideIn decides and judges one request in the worker's storage.
-func (t *Target) decideIn(w *prober, principal, action, resource string, ctx map[string]model.ContextValue) ProbeOutcome {
+// sameMap reports whether a and b are the same map (not merely equal ones).
+func sameMap(a, b map[string]model.ContextValue) bool {
+	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
+}
+
+// decideIn decides and judges one request in the worker's storage; retarget
+// says the worker's request is already of principal and ctx, unchanged since.
+func (t *Target) decideIn(w *prober, principal, action, resource string, ctx map[string]model.ContextValue, retarget bool) ProbeOutcome {
 	r := &w.req
-	if err := r.Reset(principal, action, resource, "", ctx); err != nil {
+	var err error
+	if retarget {
+		err = r.Retarget(action, resource, "")
+	} else {
+		err = r.Reset(principal, action, resource, "", ctx)
+	}
+	if err != nil {
 		return ProbeOutcome{Err: err}
 	}
 	w.eval.Decide(t.bundleFor(r), r, &w.res)
