@@ -67,11 +67,9 @@ type Request struct {
 	// fast line decoder lists a line's keys without building a map per line.
 	list []ContextEntry
 	caller
-	resAccount   string
-	mustAllow    bool   // see resourcePolicyMustAllow
-	lowerAction  string // Action lower-cased, for the policies' action indexes
-	lowerService string // its service prefix
-	ctx          map[string]ContextValue
+	target
+	resAccount string
+	ctx        map[string]ContextValue
 
 	// derived backs the single values of the derived principal keys, so that
 	// preparing a request does not allocate them one by one.
@@ -81,14 +79,12 @@ type Request struct {
 	// reset allocates nothing once they have been seen; nil for NewRequest.
 	memo *requestMemo
 
-	actionHash  uint64      // hash of lowerAction, for the policies' action indexes
 	sameAccount bool        // the resource is the caller's account's or AWS's
-	notEnforced bool        // AWS does not check policies for the action (NoteNotEnforced)
 	slots       []slotValue // ctx by key slot, sorted by slot (slots.go)
 	unslotted   bool        // some key of ctx has no slot: look keys up in ctx
-	// prepared: the last reset succeeded, so caller and the resolved context
-	// (slots, ctx) are those of Principal and the context as given, which
-	// Reset and Retarget may keep (docs/performance.md, issue 15).
+	// prepared: the last reset succeeded, so caller, target and the resolved
+	// context (slots, ctx) are those of the request's inputs, which Reset and
+	// Retarget may keep (docs/performance.md, issue 15).
 	prepared bool
 }
 
@@ -101,6 +97,44 @@ type caller struct {
 	principalArn string // aws:PrincipalArn: the role ARN for a role session
 	name         string // user, role, session or federated name
 	userID       string // the derived aws:userid; "" for PrincipalRole
+}
+
+// target is what a request derives from its Action, Resource and
+// ResourceAccount alone (prepareTarget): one value, so that a reset for the same
+// action and resource keeps it whole.
+type target struct {
+	lowerAction  string // Action lower-cased, for the policies' action indexes
+	lowerService string // its service prefix
+	actionHash   uint64 // hash of lowerAction, for the policies' action indexes
+	notEnforced  bool   // AWS does not check policies for the action (NoteNotEnforced)
+	mustAllow    bool   // see resourcePolicyMustAllow
+	// resOwner is the resource's account when the resource or ResourceAccount
+	// names one, else "" (the caller's account owns it).
+	resOwner string
+}
+
+// kept is what a reset keeps of r's last successful one: its caller if the
+// principal is the same, its target if the action and the resource are.
+type kept struct {
+	caller
+	target
+	who, what bool
+}
+
+// keep returns what a reset to these inputs can keep of r's last one.
+func (r *Request) keep(principal, action, resource, resourceAccount string) kept {
+	if !r.prepared {
+		return kept{}
+	}
+	k := kept{who: principal == r.Principal,
+		what: action == r.Action && resource == r.Resource && resourceAccount == r.ResourceAccount}
+	if k.who {
+		k.caller = r.caller
+	}
+	if k.what {
+		k.target = r.target
+	}
+	return k
 }
 
 // requestMemo maps an input string to what prepare derived from it, one map per
@@ -155,14 +189,14 @@ const (
 // docs/eval-format.md. A key given in ctx wins over a derived one.
 func NewRequest(principal, action, resource string, ctx map[string]ContextValue) (*Request, error) {
 	r := &Request{Principal: principal, Action: action, Resource: resource, Context: ctx}
-	return r, r.prepare(caller{}, false)
+	return r, r.prepare(kept{})
 }
 
 // NewRequestIn is NewRequest for a resource whose ARN has no account field (S3),
 // owned by resourceAccount.
 func NewRequestIn(principal, action, resource, resourceAccount string, ctx map[string]ContextValue) (*Request, error) {
 	r := &Request{Principal: principal, Action: action, Resource: resource, ResourceAccount: resourceAccount, Context: ctx}
-	return r, r.prepare(caller{}, false)
+	return r, r.prepare(kept{})
 }
 
 // Reset makes r the request NewRequestIn(principal, action, resource,
@@ -173,21 +207,13 @@ func NewRequestIn(principal, action, resource, resourceAccount string, ctx map[s
 // elsewhere: whatever kept r (a report, a finding) sees the new request.
 func (r *Request) Reset(principal, action, resource, resourceAccount string, ctx map[string]ContextValue) error {
 	keep, memo, slots := r.ctx, r.memo, r.slots[:0]
-	who, kept := r.keptCaller(principal)
+	k := r.keep(principal, action, resource, resourceAccount)
 	clear(keep)
 	*r = Request{Principal: principal, Action: action, Resource: resource, ResourceAccount: resourceAccount, Context: ctx, ctx: keep, memo: memo, slots: slots}
 	if r.memo == nil {
 		r.memo = &requestMemo{}
 	}
-	return r.prepare(who, kept)
-}
-
-// keptCaller returns r's caller and true if r's last reset succeeded with principal.
-func (r *Request) keptCaller(principal string) (caller, bool) {
-	if !r.prepared || principal != r.Principal {
-		return caller{}, false
-	}
-	return r.caller, true
+	return r.prepare(k)
 }
 
 // Retarget makes r the request Reset(r.Principal, action, resource,
@@ -205,12 +231,15 @@ func (r *Request) Retarget(action, resource, resourceAccount string) error {
 		}
 		return r.Reset(r.Principal, action, resource, resourceAccount, r.Context)
 	}
+	if action == r.Action && resource == r.Resource && resourceAccount == r.ResourceAccount {
+		return nil
+	}
 	r.prepared = false
 	r.Action, r.Resource, r.ResourceAccount = action, resource, resourceAccount
 	if err := r.prepareTarget(); err != nil {
 		return err
 	}
-	r.sameAccount = r.resAccount == r.account || r.resAccount == awsOwner
+	r.owner()
 	r.prepared = true
 	return nil
 }
@@ -226,13 +255,13 @@ type ContextEntry struct {
 // a line's context straight into such a list (linedecode.go).
 func (r *Request) ResetList(principal, action, resource, resourceAccount string, ctx []ContextEntry) error {
 	keep, memo, slots := r.ctx, r.memo, r.slots[:0]
-	who, kept := r.keptCaller(principal)
+	k := r.keep(principal, action, resource, resourceAccount)
 	clear(keep)
 	*r = Request{Principal: principal, Action: action, Resource: resource, ResourceAccount: resourceAccount, list: ctx, ctx: keep, memo: memo, slots: slots}
 	if r.memo == nil {
 		r.memo = &requestMemo{}
 	}
-	return r.prepare(who, kept)
+	return r.prepare(k)
 }
 
 // given yields the context as given: the map or, after ResetList, the list.
@@ -286,23 +315,30 @@ func (r *Request) variable(ref *varRef) (string, bool) {
 	return v.Values[0], true
 }
 
-// prepare derives everything from the request's inputs; who, if kept, is the
-// caller already parsed from r.Principal.
-func (r *Request) prepare(who caller, kept bool) error {
-	if kept {
-		r.caller = who
+// prepare derives everything from the request's inputs, but for what k keeps.
+func (r *Request) prepare(k kept) error {
+	if k.who {
+		r.caller = k.caller
 	} else if err := r.parsePrincipal(); err != nil {
 		return err
 	}
-	if err := r.prepareTarget(); err != nil {
+	if k.what {
+		r.target = k.target
+	} else if err := r.prepareTarget(); err != nil {
 		return err
 	}
+	r.owner()
 	if err := r.resolveContext(); err != nil {
 		return err
 	}
-	r.sameAccount = r.resAccount == r.account || r.resAccount == awsOwner
 	r.prepared = true
 	return nil
+}
+
+// owner derives who owns the resource from the caller and the target.
+func (r *Request) owner() {
+	r.resAccount = cmp.Or(r.resOwner, r.account)
+	r.sameAccount = r.resAccount == r.account || r.resAccount == awsOwner
 }
 
 // prepareTarget derives what the action and the resource determine.
@@ -314,7 +350,7 @@ func (r *Request) prepareTarget() error {
 	r.lowerService, _, _ = strings.Cut(r.lowerAction, ":")
 	r.actionHash = hashAction(r.lowerAction)
 	r.notEnforced = r.lowerAction == "sts:getsessiontoken" || r.lowerAction == "sts:getcalleridentity"
-	r.resAccount = r.account
+	r.resOwner = ""
 	if r.Resource != "*" {
 		parts, n := arnFields(r.Resource)
 		if n < 6 || parts[0] != "arn" || parts[1] == "" || parts[2] == "" {
@@ -325,12 +361,12 @@ func (r *Request) prepareTarget() error {
 		}
 		switch {
 		case parts[4] != "":
-			r.resAccount = parts[4]
+			r.resOwner = parts[4]
 		case r.ResourceAccount != "":
-			r.resAccount = r.ResourceAccount
+			r.resOwner = r.ResourceAccount
 		}
 	} else if r.ResourceAccount != "" {
-		r.resAccount = r.ResourceAccount
+		r.resOwner = r.ResourceAccount
 	}
 	svc, _, _ := strings.Cut(r.Action, ":")
 	r.mustAllow = isRoleARN(r.Resource) && strings.EqualFold(svc, "sts") || isKMSKeyARN(r.Resource)

@@ -9,7 +9,8 @@ import (
 // TestRetargetIsReset: over random sequences of requests where the caller, the
 // context, the action and the resource each change or not, a request that is
 // retargeted whenever only the action and the resource changed (Retarget) and
-// otherwise Reset (which keeps an unchanged principal's parse) ends in exactly
+// otherwise Reset (which keeps an unchanged principal's parse, and an unchanged
+// action and resource's derivations) ends in exactly
 // the state NewRequestIn builds from scratch: every field, derived keys and
 // resolved context included, so every decision is the same. A cheap path that
 // forgets to re-derive something shows up here as a differing field.
@@ -40,7 +41,7 @@ func TestRetargetIsReset(t *testing.T) {
 	rng := rand.New(rand.NewPCG(15, 15))
 	pick := func(n int) int { return rng.IntN(n) }
 	var r Request
-	p, a, ctx := principals[0], actions[0], 0
+	p, a, res, acct, ctx := principals[0], actions[0], resources[0], accounts[0], 0
 	retargets := 0
 	for step := range 20000 {
 		sameCaller := rng.IntN(3) > 0
@@ -53,7 +54,9 @@ func TestRetargetIsReset(t *testing.T) {
 		if rng.IntN(3) == 0 {
 			a = actions[pick(len(actions))]
 		}
-		res, acct := resources[pick(len(resources))], accounts[pick(len(accounts))]
+		if rng.IntN(3) > 0 {
+			res, acct = resources[pick(len(resources))], accounts[pick(len(accounts))]
+		}
 		var err error
 		if sameCaller && step > 0 {
 			err = r.Retarget(a, res, acct)
