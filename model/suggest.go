@@ -26,15 +26,21 @@ func Closest(s string, candidates []string, maxDist int) (string, bool) {
 	return best, bestD <= maxDist
 }
 
-// distanceLower is editDistance(ls, strings.ToLower(c)), lower-casing an
-// ASCII c as it compares (the hints of a policy's unknown operators compared
-// each with every operator name: a lower-cased copy and two rows each).
+// distanceLower is the edit distance of ls and strings.ToLower(c), lower-casing
+// an ASCII c as it compares, in rows on the stack for names under 64 bytes
+// (the hints of a policy's unknown operators compared each with every operator
+// name: a lower-cased copy and two rows each). A non-ASCII c is lower-cased
+// first; lowerASCII leaves what ToLower returns as it is.
 func distanceLower(ls, c string) int {
-	if len(ls) >= 64 || len(c) >= 64 || !isASCII(c) {
-		return editDistance(ls, strings.ToLower(c))
+	if !isASCII(c) {
+		c = strings.ToLower(c)
 	}
 	var rows [2][65]int
-	prev, cur := rows[0][:len(c)+1], rows[1][:len(c)+1]
+	prev, cur := rows[0][:], rows[1][:]
+	if len(c) >= len(rows[0]) {
+		prev, cur = make([]int, len(c)+1), make([]int, len(c)+1)
+	}
+	prev, cur = prev[:len(c)+1], cur[:len(c)+1]
 	for j := range prev {
 		prev[j] = j
 	}
@@ -62,23 +68,3 @@ var operatorNames = func() []string {
 	sort.Strings(out)
 	return out
 }()
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
