@@ -163,15 +163,7 @@ func (a *auto) state(b bitset) int32 {
 	a.sets = append(a.sets, b...)
 	a.hashes = append(a.hashes, h)
 	if 2*len(a.hashes) > len(a.table) {
-		a.table = make([]int32, 2*len(a.table))
-		mask = uint64(len(a.table) - 1)
-		for k, hk := range a.hashes {
-			j := hk & mask
-			for a.table[j] != 0 {
-				j = (j + 1) & mask
-			}
-			a.table[j] = int32(k + 1)
-		}
+		a.table = rehash(a.hashes, 2*len(a.table))
 	} else {
 		a.table[i] = id + 1
 	}
@@ -448,7 +440,6 @@ type tupleSet struct {
 	n      int
 	slots  []int32 // state+1, 0 empty
 	hashes []uint64
-	count  int
 }
 
 func newTupleSet(n int) *tupleSet {
@@ -476,35 +467,35 @@ func (s *tupleSet) addOrFind(arena []int32, id int32) (int32, bool) {
 	t := arena[int(id)*s.n : int(id+1)*s.n]
 	h := hashTuple(t)
 	mask := uint64(len(s.slots) - 1)
-	for i := h & mask; ; i = (i + 1) & mask {
-		o := s.slots[i]
-		if o == 0 {
-			break
-		}
-		if s.hashes[o-1] == h && equalTuple(arena[int(o-1)*s.n:int(o)*s.n], t) {
+	i := h & mask
+	for ; s.slots[i] != 0; i = (i + 1) & mask {
+		if o := s.slots[i]; s.hashes[o-1] == h && equalTuple(arena[int(o-1)*s.n:int(o)*s.n], t) {
 			return o - 1, false
 		}
 	}
 	s.hashes = append(s.hashes, h)
-	s.count++
-	if 2*s.count > len(s.slots) {
-		s.slots = make([]int32, 2*len(s.slots))
-		mask = uint64(len(s.slots) - 1)
-		for k, hk := range s.hashes {
-			i := hk & mask
-			for s.slots[i] != 0 {
-				i = (i + 1) & mask
-			}
-			s.slots[i] = int32(k + 1)
-		}
-		return id, true
+	if 2*len(s.hashes) > len(s.slots) {
+		s.slots = rehash(s.hashes, 2*len(s.slots))
+	} else {
+		s.slots[i] = id + 1
 	}
-	i := h & mask
-	for s.slots[i] != 0 {
-		i = (i + 1) & mask
-	}
-	s.slots[i] = id + 1
 	return id, true
+}
+
+// rehash returns an open-addressing table of size slots (a power of two)
+// holding entry k+1 at the first free slot from hashes[k]: the table a set
+// of hashed states (auto.state, tupleSet) grows into.
+func rehash(hashes []uint64, size int) []int32 {
+	table := make([]int32, size)
+	mask := uint64(size - 1)
+	for k, h := range hashes {
+		i := h & mask
+		for table[i] != 0 {
+			i = (i + 1) & mask
+		}
+		table[i] = int32(k + 1)
+	}
+	return table
 }
 
 func equalTuple(a, b []int32) bool {
