@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/iamfuzz/iamfuzz/corpus"
+	"github.com/iamfuzz/iamfuzz/fuzz/seedcorpus"
 )
 
 // MaxInput bounds the target's seeds: minimizing a new input costs about n²
@@ -42,14 +43,7 @@ var Seeds = sync.OnceValues(func() ([][]byte, error) {
 			out = append(out, s)
 		}
 	}
-	if len(out) > maxSeeds {
-		sampled := make([][]byte, 0, maxSeeds)
-		for i := range maxSeeds {
-			sampled = append(sampled, out[i*len(out)/maxSeeds])
-		}
-		out = sampled
-	}
-	return out, nil
+	return seedcorpus.Sample(out, maxSeeds), nil
 })
 
 // Lines returns the non-blank lines of a JSON-lines file, trimmed.

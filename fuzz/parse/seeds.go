@@ -55,14 +55,7 @@ var Seeds = sync.OnceValues(func() ([][]byte, error) {
 	}
 	// go test -fuzz runs every seed through its worker protocol before fuzzing
 	// (about 5 ms each on a loaded machine): keep an even sample.
-	if len(out) > maxParseSeeds {
-		sampled := make([][]byte, 0, maxParseSeeds)
-		for i := range maxParseSeeds {
-			sampled = append(sampled, out[i*len(out)/maxParseSeeds])
-		}
-		out = sampled
-	}
-	return out, nil
+	return seedcorpus.Sample(out, maxParseSeeds), nil
 })
 
 // managedSeeds is ManagedSeeds of the managed policies (corpus/managed), one

@@ -54,6 +54,20 @@ func MustSeeds(f Fataler, seeds func() ([][]byte, error)) [][]byte {
 	return s
 }
 
+// Sample returns inputs, or n of them evenly spaced when there are more: go test
+// -fuzz runs every seed through its worker protocol before fuzzing, so a target
+// keeps a sample of a large seed set.
+func Sample(inputs [][]byte, n int) [][]byte {
+	if len(inputs) <= n {
+		return inputs
+	}
+	sampled := make([][]byte, 0, n)
+	for i := range n {
+		sampled = append(sampled, inputs[i*len(inputs)/n])
+	}
+	return sampled
+}
+
 // Corpus is the embedded corpus as the targets use it: cases with their
 // {"$ref"} policies inlined, so nothing depends on the working directory.
 type Corpus struct {
