@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"slices"
 	"sort"
@@ -188,8 +187,7 @@ type PolicyCache struct {
 	// differential cases) then keep no compiled policy alive, which kept eval's
 	// heap at 100 MB for 2,000 cases and cost more in page faults than compiling
 	// a repeated policy a second time does.
-	seen     map[uint64]struct{}
-	seenSeed maphash.Seed
+	seen sightings
 }
 
 // The cache is bounded by entries and by bytes (a long-running serve sees every
@@ -198,7 +196,6 @@ type PolicyCache struct {
 // cached at all, so garbage cannot crowd out the policies in use.
 const (
 	maxCacheEntries = 4096
-	maxSeen         = 1 << 16 // texts seen once (8 bytes each and the map's own)
 	maxCacheBytes   = 128 << 20
 	cacheCost       = 4
 )
@@ -213,12 +210,7 @@ func (pc *PolicyCache) Compile(text []byte, typ PolicyType) (*Compiled, error) {
 		pc.mu.Unlock()
 		return c, nil
 	}
-	if pc.seen == nil || len(pc.seen) >= maxSeen {
-		pc.seen, pc.seenSeed = make(map[uint64]struct{}), maphash.MakeSeed()
-	}
-	h := maphash.Bytes(pc.seenSeed, text) ^ uint64(typ)
-	_, again := pc.seen[h]
-	pc.seen[h] = struct{}{}
+	again := pc.seen.again(text, uint64(typ))
 	pc.mu.Unlock()
 	// No copy of text: the parsed policy holds nothing of it (see Parse), and
 	// the cache's key below is a string of its own.

@@ -2,7 +2,6 @@ package model
 
 import (
 	"bytes"
-	"hash/maphash"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -62,8 +61,7 @@ type LineDecoder struct {
 	vals       map[string]ContextValue
 	valid      map[string]struct{}
 	validBytes int
-	seen       map[uint64]struct{} // hashes of the objects accepted once
-	seed       maphash.Seed
+	seen       sightings // the objects seen once
 }
 
 // Bounds of the decoder's memos and of what it reads itself.
@@ -534,15 +532,11 @@ func (d *LineDecoder) check(i int, deferFirst bool) int {
 	if _, ok := d.valid[string(v)]; ok {
 		return end
 	}
-	// A text is kept once it comes a second time (its hash is noted the first):
-	// cases whose policies never repeat copy nothing.
-	if d.seen == nil || len(d.seen) >= maxSeen {
-		d.seen, d.seed = make(map[uint64]struct{}), maphash.MakeSeed()
-	}
-	h := maphash.Bytes(d.seed, v)
-	_, again := d.seen[h]
+	// A text is kept once it comes a second time: cases whose policies never
+	// repeat copy nothing. (A text jsontext rejects is declined on every
+	// sighting, so noting it changes nothing.)
+	again := d.seen.again(v, 0)
 	if !again && deferFirst {
-		d.seen[h] = struct{}{}
 		d.unchecked = true
 		return end
 	}
@@ -550,7 +544,6 @@ func (d *LineDecoder) check(i int, deferFirst bool) int {
 		return declined
 	}
 	if !again {
-		d.seen[h] = struct{}{}
 		return end
 	}
 	if len(d.valid) >= maxValidEntries || d.validBytes+len(v) > maxValidBytes {
