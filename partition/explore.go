@@ -281,6 +281,21 @@ func jointClasses(autos []*auto) (class [256]int32, n int) {
 	return class, n
 }
 
+// classReps returns the first byte of set in each class of bytes that all of
+// autos treat alike (jointClasses).
+func classReps(set ByteSet, autos ...*auto) []byte {
+	class, n := jointClasses(autos)
+	seen := make([]bool, n)
+	var out []byte
+	for c := range 256 {
+		if set.Has(byte(c)) && !seen[class[c]] {
+			seen[class[c]] = true
+			out = append(out, byte(c))
+		}
+	}
+	return out
+}
+
 // alphabet refines the bytes into classes that every automaton treats alike and
 // returns one representative per class, printable ASCII preferred (letters,
 // digits, then punctuation). ok is false when some class has no printable member:

@@ -359,22 +359,7 @@ func (e *enumerator) splitContext(d *nameDomain, c NameContext) (out []split, ok
 	m := newProduct(d.statics)
 	m0 := int32(0)
 	// Every byte class any of the automata tells apart, the markers aside.
-	var reps []byte
-	seen := map[string]bool{}
-	key := make([]byte, 4*(len(d.statics)+1))
-	for b := 0; b < 256; b++ {
-		if markers.Has(byte(b)) {
-			continue
-		}
-		for j, a := range append([]*auto{D}, d.statics...) {
-			v := a.classes[b]
-			key[4*j], key[4*j+1], key[4*j+2], key[4*j+3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
-		}
-		if !seen[string(key)] {
-			seen[string(key)] = true
-			reps = append(reps, byte(b))
-		}
-	}
+	reps := classReps(AnyByte.Minus(markers), append([]*auto{D}, d.statics...)...)
 	type pair struct{ d, m int32 }
 	type start struct {
 		marker byte

@@ -59,18 +59,7 @@ func meetOutOfStep(a, b *auto) bool {
 		x, y  int32
 		phase uint8
 	}
-	var reps []byte
-	seen := map[[2]int32]bool{}
-	for c := 0; c < 256; c++ {
-		if c == nameMarker {
-			continue
-		}
-		k := [2]int32{a.classes[c], b.classes[c]}
-		if !seen[k] {
-			seen[k] = true
-			reps = append(reps, byte(c))
-		}
-	}
+	reps := classReps(AnyByte.Minus(Set(string([]byte{nameMarker}))), a, b)
 	visited := map[st]bool{{0, 0, 0}: true}
 	queue := []st{{0, 0, 0}}
 	add := func(q st) bool {

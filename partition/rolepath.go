@@ -17,7 +17,7 @@ const rolePathBudget = 100000
 // arn:aws:iam::A:role/N and arn:aws:iam::A:role/P/N for some account A, name N
 // and non-empty path P (segments of PathChars, each ending in '/').
 func tellsRolePathsApart(a *auto) bool {
-	digits, pathChars, nameChars := classReps(a, Digits), classReps(a, PathChars), classReps(a, NameChars)
+	digits, pathChars, nameChars := classReps(Digits, a), classReps(PathChars, a), classReps(NameChars, a)
 	// The states after arn:aws:iam::A:role/ for every account A.
 	cur := map[int32]bool{}
 	s := stepString(a, 0, "arn:aws:iam::")
@@ -88,19 +88,6 @@ func tellsRolePathsApart(a *auto) bool {
 		}
 	}
 	return false
-}
-
-// classReps returns one byte of set per class of a's bytes.
-func classReps(a *auto, set ByteSet) []byte {
-	var out []byte
-	seen := map[int32]bool{}
-	for c := 0; c < 256; c++ {
-		if set.Has(byte(c)) && !seen[a.classes[c]] {
-			seen[a.classes[c]] = true
-			out = append(out, byte(c))
-		}
-	}
-	return out
 }
 
 // stepString walks s from state x.
