@@ -51,7 +51,7 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer out.Flush()
 	// The catalogue is loaded in the background while the first lines are read,
 	// and waited for when a policy or request is first linted.
-	cat := &lazyCatalog{load: sync.OnceValues(loadCatalog)}
+	cat := &lazyCatalog{load: sync.OnceValues(catalog.Load)}
 	go cat.load()
 	// The Go default GOGC (100): since lines reuse their storage and a policy is
 	// cached only when it repeats, the heap stays small, and collecting less
@@ -406,12 +406,6 @@ func (ev *evaluator) one(bt *batch, line []byte, readErr error, n int) {
 	bt.out = model.AppendResultJSON(bt.out, c.ID, &ev.res, warnings)
 	bt.out = append(bt.out, '\n')
 }
-
-// loadCatalog loads the catalogue. Load reads only an index of the services
-// (about 1 MB, the decompressed file) and decodes each service on first use,
-// so the collector's target is no longer raised while it loads: the whole
-// catalogue, decoded at once, took four collections at the default target.
-func loadCatalog() (*catalog.Catalog, error) { return catalog.Load() }
 
 // lazyCatalog is the action catalogue, loaded on first use. Should loading fail
 // it knows every action (no warnings) and runEval reports the error at the end.
