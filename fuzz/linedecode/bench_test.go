@@ -3,11 +3,11 @@ package linedecode
 import (
 	"testing"
 
-	"github.com/iamfuzz/iamfuzz/model"
+	"github.com/iamfuzz/iamfuzz/fuzz/seedcorpus"
 )
 
-// BenchmarkLineDecoderInputs: the target's property on its seeds, without the
-// fuzzing engine, to tell the target's own cost from the engine's.
+// BenchmarkLineDecoderInputs: the target's property (newCheck) on its seeds,
+// without the fuzzing engine, to tell the target's own cost from the engine's.
 //
 //	go test ./fuzz/linedecode -run '^$' -bench Inputs -benchmem
 func BenchmarkLineDecoderInputs(b *testing.B) {
@@ -15,12 +15,5 @@ func BenchmarkLineDecoderInputs(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var d model.LineDecoder
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if err := checkLine(&d, seeds[i%len(seeds)]); err != nil {
-			b.Fatal(err)
-		}
-	}
+	seedcorpus.BenchInputs(b, newCheck(), seeds, 50)
 }

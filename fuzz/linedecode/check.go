@@ -9,6 +9,19 @@ import (
 	"github.com/iamfuzz/iamfuzz/model"
 )
 
+// newCheck returns the target's property: checkLine and checkDeferred on one
+// line, each with a decoder of its own that is reused from line to line.
+func newCheck() func([]byte) error {
+	var d model.LineDecoder
+	deferred := model.LineDecoder{DeferPolicyChecks: true}
+	return func(line []byte) error {
+		if err := checkLine(&d, line); err != nil {
+			return err
+		}
+		return checkDeferred(&deferred, line)
+	}
+}
+
 // checkLine holds model.LineDecoder to the reference, model.ParseCaseShared, on
 // one line: when the fast path accepts the line, the reference accepts it too
 // and the two cases are the same (the context compared as ParseContextValue
