@@ -59,7 +59,7 @@ type Catalog struct {
 // loaded, and the rest, decoded from its bytes on first use.
 type lazyService struct {
 	prefix string
-	raw    []byte // the service's JSON object in the decompressed file
+	raw    []byte // the service's JSON object in the embedded file
 	once   sync.Once
 	svc    *Service
 }

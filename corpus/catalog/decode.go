@@ -40,7 +40,7 @@ type statsJSON struct {
 }
 
 // serviceSpan is a service as Load reads it: its prefix and where its object
-// lies in the decompressed file.
+// lies in the embedded file.
 type serviceSpan struct {
 	prefix     string
 	start, end int64
