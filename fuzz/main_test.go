@@ -63,10 +63,8 @@ func notHere(pattern string) string {
 func literalPattern(pattern string) (matches func(string) bool, ok bool) {
 	lit := strings.TrimSuffix(strings.TrimPrefix(pattern, "^"), "$")
 	begin, end := lit != pattern && strings.HasPrefix(pattern, "^"), strings.HasSuffix(pattern, "$")
-	for _, r := range lit {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' {
-			return nil, false
-		}
+	if !isName(lit) {
+		return nil, false
 	}
 	return func(name string) bool {
 		switch {
@@ -79,6 +77,11 @@ func literalPattern(pattern string) (matches func(string) bool, ok bool) {
 		}
 		return strings.Contains(name, lit)
 	}, true
+}
+
+// isName reports whether s is made of letters, digits and underscores only.
+func isName(s string) bool {
+	return !strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' })
 }
 
 // TestMinimizeDefault: the default budget is in place unless given.

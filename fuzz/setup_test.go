@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"unicode"
 
 	"github.com/iamfuzz/iamfuzz/fuzz/seedcorpus"
 )
@@ -137,9 +136,7 @@ func targetDecls(src string) []string {
 	for _, line := range strings.Split(src, "\n") {
 		rest, ok := strings.CutPrefix(line, "func Fuzz")
 		name, _, found := strings.Cut(rest, "(f *testing.F)")
-		if ok && found && name != "" && !strings.ContainsFunc(name, func(r rune) bool {
-			return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_'
-		}) {
+		if ok && found && name != "" && isName(name) {
 			out = append(out, "Fuzz"+name)
 		}
 	}
