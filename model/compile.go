@@ -129,29 +129,10 @@ func Compile(p *Policy) *Compiled {
 	// (docs/performance.md "eval, sixth pass").
 	exact, npats, nconds := 0, 0, 0
 	for i := range p.Statements {
-		st := &p.Statements[i]
-		if acts := st.actions(); acts != nil {
-			for _, a := range acts.Values {
-				switch {
-				case a == "*":
-				case hasWildcard(a):
-					npats++
-				default:
-					exact++
-				}
-			}
-		}
-		switch {
-		case st.Resource != nil:
-			npats += len(st.Resource.Values)
-		case st.NotResource != nil:
-			npats += len(st.NotResource.Values)
-		default:
-			npats++ // the role of a trust policy statement
-		}
-		for _, co := range st.Condition {
-			nconds += len(co.Keys)
-		}
+		n := p.Statements[i].blockSizes()
+		exact += n.exacts
+		npats += n.globs + n.resources
+		nconds += n.conds
 	}
 	c.actions.sizeExact(exact)
 	exactBlock := make([]string, exact)
@@ -170,18 +151,9 @@ func Compile(p *Policy) *Compiled {
 		// them by appending was a sixth of what eval allocated on policies that
 		// do not repeat. Each is a full slice expression of its block, so
 		// appending cannot run into the next statement's part.
-		globs, exacts := 0, 0
-		for _, a := range acts.Values {
-			switch {
-			case a == "*":
-			case hasWildcard(a):
-				globs++
-			default:
-				exacts++
-			}
-		}
-		cs.actGlobs, patBlock = patBlock[:0:globs], patBlock[globs:]
-		cs.actExact, exactBlock = exactBlock[:0:exacts], exactBlock[exacts:]
+		n := st.blockSizes()
+		cs.actGlobs, patBlock = patBlock[:0:n.globs], patBlock[n.globs:]
+		cs.actExact, exactBlock = exactBlock[:0:n.exacts], exactBlock[n.exacts:]
 		for _, a := range acts.Values {
 			switch {
 			case a == "*":
@@ -201,7 +173,7 @@ func Compile(p *Policy) *Compiled {
 			// A trust policy statement: the role it is attached to is the resource.
 			res, cs.notRes, cs.roleRes = &StringList{Values: []string{"*"}}, false, true
 		}
-		cs.resources, patBlock = patBlock[:0:len(res.Values)], patBlock[len(res.Values):]
+		cs.resources, patBlock = patBlock[:0:n.resources], patBlock[n.resources:]
 		for _, r := range res.Values {
 			cs.resources = append(cs.resources, compilePattern(r, patResource, vars))
 		}
@@ -216,11 +188,7 @@ func Compile(p *Policy) *Compiled {
 			// "Condition": {} — AWS does not say whether it is "no condition".
 			cs.undef |= UndefEmptyCondition
 		}
-		nconds := 0
-		for _, co := range st.Condition {
-			nconds += len(co.Keys)
-		}
-		cs.conds, condBlock = condBlock[:0:nconds], condBlock[nconds:]
+		cs.conds, condBlock = condBlock[:0:n.conds], condBlock[n.conds:]
 		for _, co := range st.Condition {
 			if len(co.Keys) == 0 {
 				cs.undef |= UndefEmptyCondition // an operator without keys
@@ -235,12 +203,39 @@ func Compile(p *Policy) *Compiled {
 	return c
 }
 
-// actions is the statement's Action list, or its NotAction list.
-func (st *Statement) actions() *StringList {
-	if st.Action != nil {
-		return st.Action
+// stmtSizes is how much of each of Compile's blocks a statement takes: its
+// action patterns and exact names, its resource patterns (one, the role, for a
+// trust policy statement) and its conditions.
+type stmtSizes struct{ globs, exacts, resources, conds int }
+
+func (st *Statement) blockSizes() (n stmtSizes) {
+	acts := st.Action
+	if acts == nil {
+		acts = st.NotAction
 	}
-	return st.NotAction
+	if acts != nil {
+		for _, a := range acts.Values {
+			switch {
+			case a == "*":
+			case hasWildcard(a):
+				n.globs++
+			default:
+				n.exacts++
+			}
+		}
+	}
+	switch {
+	case st.Resource != nil:
+		n.resources = len(st.Resource.Values)
+	case st.NotResource != nil:
+		n.resources = len(st.NotResource.Values)
+	default:
+		n.resources = 1
+	}
+	for _, co := range st.Condition {
+		n.conds += len(co.Keys)
+	}
+	return n
 }
 
 func (x *actionIndex) add(cs *cstmt, i int32) {
