@@ -2,7 +2,6 @@ package model
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 )
 
@@ -85,13 +84,9 @@ func lintActions(p *Policy, cat ActionCatalog, room int) (out []Warning, more in
 		return false
 	}
 	for i, st := range p.Statements {
-		// The statement's path is written only for a warning (a Sprintf per
-		// statement was a tenth of the Sprintf calls of eval on d2k).
-		path := func() string {
-			if p.StatementSingle {
-				return "Statement"
-			}
-			return "Statement[" + strconv.Itoa(i) + "]"
+		path := "Statement"
+		if !p.StatementSingle {
+			path = listStatementPath(i)
 		}
 		for _, e := range []struct {
 			name string
@@ -114,7 +109,7 @@ func lintActions(p *Policy, cat ActionCatalog, room int) (out []Warning, more in
 					if w.hinted {
 						hints++
 					}
-					out = append(out, Warning{Path: elemPath(path()+"."+e.name, e.l, j), Offset: st.Offset(), Code: w.code, Msg: w.msg})
+					out = append(out, Warning{Path: elemPath(path+"."+e.name, e.l, j), Offset: st.Offset(), Code: w.code, Msg: w.msg})
 				}
 			}
 		}
