@@ -404,13 +404,11 @@ func (p *parser) parseStatements(pol *Policy) {
 		stmts := buf[:0]
 		for i := 0; !p.fatal && p.peek() != ']'; i++ {
 			soff := p.start()
-			k, path := i+1, ""
-			if k < len(statementPaths) {
-				path = statementPaths[k].self
-			} else {
-				k, path = -1, fmt.Sprintf("Statement[%d]", i)
+			k := i + 1
+			if k >= len(statementPaths) {
+				k = -1
 			}
-			st := p.parseStatement(path, k)
+			st := p.parseStatement(listStatementPath(i), k)
 			st.Span = p.span(soff)
 			stmts = append(stmts, st)
 		}
