@@ -112,7 +112,7 @@ func (e *enumerator) computeContexts(pr Principal, g *Group, asg map[string]mode
 			vals = e.keyValues(pr, k, byKey[k], domains[k], asg)
 		}
 		if n := len(vals); n > e.cov.Keys[k] {
-			e.cov.Keys[k] = n
+			e.cov.setKey(k, n)
 		}
 		var next []map[string]model.ContextValue
 		for _, c := range combos {

@@ -411,7 +411,7 @@ func (e *enumerator) group(pr Principal, g *Group, visit func(*Class) bool) bool
 				}
 				c := &e.classBlock[0]
 				e.classBlock = e.classBlock[1:]
-				*c = Class{Principal: pr, Action: r.action, Resource: r.resource, Context: m, Group: g}
+				*c = Class{Principal: pr, Action: r.action, Resource: r.resource, Context: m, Group: g, at: e.cov.mark()}
 				if !visit(c) {
 					return false
 				}

@@ -161,6 +161,15 @@ type Class struct {
 	Context map[string]model.ContextValue
 	// Group is the action group; every action of it gets the same answer.
 	Group *Group
+	// at is what the enumeration's Coverage had counted when the class was
+	// visited (Coverage.StopAt).
+	at coverMark
+}
+
+// coverMark is what a Coverage had counted at some point of its enumeration:
+// its counters, and how many unknowns and key changes it held.
+type coverMark struct {
+	resources, contexts, classes, unknown, keys int
 }
 
 // Group is a set of catalogue actions that every statement and action list
@@ -210,6 +219,56 @@ type Coverage struct {
 	Stopped bool
 	// GroupList lists the action groups, for reports.
 	GroupList []*Group
+	// keyLog lists the changes to Keys in order, so that StopAt can undo
+	// those made after a class.
+	keyLog []keyChange
+}
+
+// keyChange is one change to Coverage.Keys: key's count before it (0 and
+// absent are the same for a count that only grows).
+type keyChange struct {
+	key  string
+	prev int
+	had  bool
+}
+
+// setKey raises key's count in Keys to n, logged for StopAt.
+func (c *Coverage) setKey(key string, n int) {
+	prev, had := c.Keys[key]
+	c.keyLog = append(c.keyLog, keyChange{key, prev, had})
+	c.Keys[key] = n
+}
+
+// mark is what the coverage has counted so far.
+func (c *Coverage) mark() coverMark {
+	return coverMark{resources: c.Resources, contexts: c.Contexts, classes: c.Classes, unknown: len(c.Unknown), keys: len(c.keyLog)}
+}
+
+// StopAt makes the coverage what Enumerate would have returned had visit
+// returned false on c, a class of the enumeration that made it: a caller that
+// decides classes behind the enumeration (the proof engine's workers,
+// properties/prove_workers.go) stops with the coverage of a caller that
+// decides each class before the next is visited. Everything counted after c
+// (classes, resource classes, context combinations, key counts, unknowns of
+// later walks and budgets) is undone, and Stopped is set.
+func (c *Coverage) StopAt(cl *Class) {
+	m := cl.at
+	c.Resources, c.Contexts, c.Classes = m.resources, m.contexts, m.classes
+	if m.unknown == 0 {
+		c.Unknown = nil
+	} else {
+		c.Unknown = c.Unknown[:m.unknown]
+	}
+	for len(c.keyLog) > m.keys {
+		k := c.keyLog[len(c.keyLog)-1]
+		c.keyLog = c.keyLog[:len(c.keyLog)-1]
+		if k.had {
+			c.Keys[k.key] = k.prev
+		} else {
+			delete(c.Keys, k.key)
+		}
+	}
+	c.Stopped = true
 }
 
 // Exact reports whether every class was covered.
