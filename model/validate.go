@@ -12,7 +12,11 @@ func (p *parser) validate(pol *Policy, typ PolicyType) {
 	if pol.HasVersion && pol.Version != "2012-10-17" && pol.Version != "2008-10-17" {
 		p.errf("Version", -1, ErrInvalidVersion, "%q is not a policy language version (2012-10-17 or 2008-10-17)", pol.Version)
 	}
-	if !pol.HasVersion {
+	if typ == RCPPolicy && pol.Version != "2012-10-17" {
+		// AWS's RCP syntax page: "Every RCP must include a Version element with
+		// the value 2012-10-17" (docs/semantics.md §1.1 rule 14).
+		p.errf("Version", -1, ErrInvalidVersion, "a resource control policy needs \"Version\": \"2012-10-17\"")
+	} else if !pol.HasVersion {
 		p.warn("Version", -1, "missing-version", "no Version: policy variables are literal text; write \"Version\": \"2012-10-17\"")
 	}
 	vars := pol.Version == "2012-10-17"
@@ -81,6 +85,15 @@ func (p *parser) validateStatement(st *Statement, path string, typ PolicyType, v
 		p.errf(path, off, ErrUnsupportedCombination, "a statement has either Action or NotAction, not both")
 	case st.Action == nil && st.NotAction == nil:
 		p.errf(path, off, ErrMissingAction, "the statement has no Action or NotAction")
+	case typ == RCPPolicy && st.NotAction != nil:
+		p.errf(path+".NotAction", off, ErrInvalidElement, "NotAction cannot be used in a resource control policy: write Action")
+	}
+	if typ == RCPPolicy && st.Action != nil {
+		for j, a := range st.Action.Values {
+			if svc, _, _ := strings.Cut(a, ":"); strings.Trim(svc, "*?") == "" {
+				p.errf(elemPath(path+".Action", st.Action, j), off, ErrInvalidAction, "%q: a resource control policy names the service of each action (\"s3:*\", not \"*\")", a)
+			}
+		}
 	}
 	for _, e := range []struct {
 		name string
@@ -143,6 +156,10 @@ func (p *parser) validateStatement(st *Statement, path string, typ PolicyType, v
 		p.errf(path, off, ErrPrincipalInIdentity, "a %s policy must not name a Principal (IAM: \"Policy document should not specify a principal.\")", typ)
 	case !hasPrincipal && typ == ResourcePolicy:
 		p.errf(path, off, ErrMissingPrincipal, "a resource-based policy statement needs a Principal or NotPrincipal")
+	case !hasPrincipal && typ == RCPPolicy:
+		p.errf(path, off, ErrMissingPrincipal, "a resource control policy statement needs \"Principal\": \"*\" (narrow principals with conditions)")
+	case st.Principal != nil && typ == RCPPolicy && (!st.Principal.Wildcard || len(st.Principal.Entries) > 0):
+		p.errf(path+".Principal", off, ErrInvalidPrincipal, "a resource control policy takes only \"Principal\": \"*\" (narrow principals with conditions)")
 	case !hasPrincipal && typ == TrustPolicy:
 		p.errf(path, off, ErrMissingPrincipal, "a role trust policy statement needs a Principal: it says who may assume the role")
 	case st.NotPrincipal != nil && typ == TrustPolicy:
