@@ -16,9 +16,9 @@ func (t *Target) Describe(v *Violation) string {
 	fmt.Fprintf(&b, "  decision:  %s\n", v.Decision)
 	if s := v.Statement; s != nil {
 		if s.Decided {
-			fmt.Fprintf(&b, "  statement: %s (%s, statement %d, %s)\n", s.Name(), s.Effect, s.Index, s.Location(t.Path))
+			fmt.Fprintf(&b, "  statement: %s at %s\n", s.Label(true, ""), s.Location(t.Path))
 		} else {
-			fmt.Fprintf(&b, "  nearest:   %s (statement %d, %s): %s\n", s.Name(), s.Index, s.Location(t.Path), s.Why)
+			fmt.Fprintf(&b, "  nearest:   %s at %s: %s\n", s.Label(false, ""), s.Location(t.Path), s.Why)
 		}
 	} else if v.Decision == model.ImplicitDeny {
 		fmt.Fprintf(&b, "  statement: none allows %s\n", v.Request.Action)

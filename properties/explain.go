@@ -43,6 +43,25 @@ func (s *StatementRef) Name() string {
 	return fmt.Sprintf("statement %d", s.Index)
 }
 
+// Label names the statement with its details in parentheses: "Sid (Allow,
+// statement 3)", or for a statement without a Sid, whose Name is its index
+// already, "statement 3 (Allow)". of follows the index (" of the boundary
+// policy"); effect adds the Effect.
+func (s *StatementRef) Label(effect bool, of string) string {
+	idx := fmt.Sprintf("statement %d%s", s.Index, of)
+	var details []string
+	if effect {
+		details = append(details, s.Effect)
+	}
+	if s.Sid == "" {
+		if len(details) == 0 {
+			return idx
+		}
+		return idx + " (" + strings.Join(details, ", ") + ")"
+	}
+	return s.Sid + " (" + strings.Join(append(details, idx), ", ") + ")"
+}
+
 func (t *Target) statementRef(i int, decided bool, why string) *StatementRef {
 	return t.inSource(statementIn(t.Policy, i, decided, why), i)
 }

@@ -424,11 +424,11 @@ func writeFindingText(w io.Writer, t *properties.Target, f *properties.Violation
 	fmt.Fprintf(w, "    decision:  %s\n", f.Decision)
 	switch s := f.Statement; {
 	case s != nil && s.Decided && s.Policy != "":
-		fmt.Fprintf(w, "    statement: %s (%s, statement %d of the %s policy) at %s\n", s.Name(), s.Effect, s.Index, s.Policy, s.Location(t.Path))
+		fmt.Fprintf(w, "    statement: %s at %s\n", s.Label(true, " of the "+s.Policy+" policy"), s.Location(t.Path))
 	case s != nil && s.Decided:
-		fmt.Fprintf(w, "    statement: %s (%s, statement %d) %s\n", s.Name(), s.Effect, s.Index, at(s, t.Path))
+		fmt.Fprintf(w, "    statement: %s %s\n", s.Label(true, ""), at(s, t.Path))
 	case s != nil:
-		fmt.Fprintf(w, "    statement: none allows it; nearest is %s (statement %d) %s: %s\n", s.Name(), s.Index, at(s, t.Path), s.Why)
+		fmt.Fprintf(w, "    statement: none allows it; nearest is %s %s: %s\n", s.Label(false, ""), at(s, t.Path), s.Why)
 	default:
 		fmt.Fprintf(w, "    statement: none; no statement of the policy even names %s\n", f.Request.Action)
 	}

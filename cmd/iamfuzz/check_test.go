@@ -294,3 +294,23 @@ func TestCheckStrictFailsUnknown(t *testing.T) {
 		t.Errorf("--strict, proved: exit %d, want %d\n%s", code, exitOK, out)
 	}
 }
+
+// A statement without a Sid is named by its index once, not "statement 1
+// (statement 1)" (corpus/examples/heldout/eq-no-sids.json: its pathed-user
+// warning's nearest statement; namesplit/never-admin-home.json: a deciding one).
+func TestCheckStatementWithoutSid(t *testing.T) {
+	noSids := "../../corpus/examples/heldout/eq-no-sids.json"
+	never := "../../corpus/examples/namesplit/never-admin-home.json"
+	_, out, errs := checkCmd(t, "", "check", noSids, never)
+	for _, want := range []string{
+		"statement: none allows it; nearest is statement 1 at " + noSids + ":12:5: it allows iam:ChangePassword",
+		"statement: statement 0 (Allow) at " + never + ":1:38",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "(statement 1)") || strings.Contains(out, "statement 0 (Allow, statement 0)") {
+		t.Errorf("a statement without a Sid is named twice\n%s%s", out, errs)
+	}
+}
