@@ -97,6 +97,9 @@
 //     derived-unique-id).
 //   - An empty Action, NotAction, Resource or NotResource list is an error, like a
 //     missing one. Empty condition value lists are allowed and follow §5.4.
+//   - A policy variable whose key is the empty string has no value, as a missing
+//     key (AWS: "has no value or is not present ... effectively null"): its default
+//     stands for it, or it matches nothing (negated operators hold).
 //   - A policy without Version 2012-10-17 treats ${…} as literal text (with a
 //     warning); '*' and '?' in that text still act as wildcards.
 //   - sts:GetSessionToken and sts:GetCallerIdentity are decided by policy logic and

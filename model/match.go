@@ -205,18 +205,10 @@ func (e *Evaluator) expand(p *pattern, r *Request) (codes []uint16, ok bool) {
 			buf = append(buf, c)
 			continue
 		}
-		v := &p.vars[c-cVar]
-		val, found := r.variable(v)
+		val, found := e.varValue(&p.vars[c-cVar], r)
 		if !found {
-			if !v.hasDef {
-				e.addMissing(v.text)
-				ok = false
-				continue
-			}
-			val = v.def
-		}
-		if hasWildcard(val) {
-			e.undef |= UndefWildcardInVariableValue
+			ok = false
+			continue
 		}
 		for i := 0; i < len(val); i++ {
 			buf = append(buf, uint16(val[i]))
@@ -224,6 +216,27 @@ func (e *Evaluator) expand(p *pattern, r *Request) (codes []uint16, ok bool) {
 	}
 	e.codes = buf
 	return buf, ok
+}
+
+// varValue is what variable v stands for in r: the key's one value, or v's
+// default when the key has none. A key that is absent, multi-valued or the empty
+// string has no value, AWS's "effectively null" (docs/semantics.md §6); without a
+// default found is false, and a key the request does not carry is listed as missing.
+func (e *Evaluator) varValue(v *varRef, r *Request) (val string, found bool) {
+	val, present := r.variable(v)
+	if val == "" {
+		if !v.hasDef {
+			if !present {
+				e.addMissing(v.text)
+			}
+			return "", false
+		}
+		val = v.def
+	}
+	if hasWildcard(val) {
+		e.undef |= UndefWildcardInVariableValue
+	}
+	return val, true
 }
 
 // literalBytes turns an expanded literal pattern into a string without copying.
@@ -336,18 +349,10 @@ func (e *Evaluator) matchPattern(p *pattern, s string, r *Request, fold bool) bo
 	vals := e.vals[:0]
 	ok := true
 	for i := range p.vars {
-		v := &p.vars[i]
-		val, found := r.variable(v)
+		val, found := e.varValue(&p.vars[i], r)
 		if !found {
-			if !v.hasDef {
-				e.addMissing(v.text)
-				ok = false
-				continue
-			}
-			val = v.def
-		}
-		if hasWildcard(val) {
-			e.undef |= UndefWildcardInVariableValue
+			ok = false
+			continue
 		}
 		vals = append(vals, val)
 	}

@@ -111,8 +111,8 @@ func lower(c byte) byte {
 }
 
 // Subst substitutes the pattern's variables with the values lookup gives (by
-// lower-cased key). ok is false when a variable has no value and no default: the
-// model's pattern then matches nothing.
+// lower-cased key). ok is false when a variable has no value (none, or the empty
+// string) and no default: the model's pattern then matches nothing.
 func (p *Pattern) Subst(lookup func(key string) (string, bool)) (codes []Code, ok bool) {
 	if len(p.Vars) == 0 {
 		return p.codes, true
@@ -125,7 +125,8 @@ func (p *Pattern) Subst(lookup func(key string) (string, bool)) (codes []Code, o
 		}
 		v := p.Vars[c-varBase]
 		val, found := lookup(v.Key)
-		if !found {
+		if !found || val == "" {
+			// An empty value is no value, as in the model (docs/semantics.md §6).
 			if !v.HasDef {
 				return nil, false
 			}
