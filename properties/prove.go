@@ -101,34 +101,20 @@ func (t *Target) Prove(ctx context.Context, o Options) *Report {
 	sets := t.newSetProof()
 	failed := false
 	// Classes are decided and judged in reused storage, as check's random probes
-	// are (prober.go); the enumeration calls visit on this goroutine only.
-	w := t.getProber()
-	defer t.probers.Put(w)
-	// Classes come principal by principal: the caller's ARN is worked out once
-	// for each.
-	var lastPr partition.Principal
-	lastARN := ""
-	cov := partition.Enumerate(ctx, prob, func(c *partition.Class) bool {
-		if t.voc.homeCallers && c.Principal.Account != t.voc.accounts[0] {
-			// The policy is attached in its stack's account (TargetWith): callers
-			// elsewhere cannot hold it. The home account is one of the problem's
-			// accounts, so its callers form classes of their own.
-			return true
-		}
+	// are (prober.go), on o.Workers goroutines (prove_workers.go), and
+	// accounted here one after the other in the enumeration's order.
+	account := func(c *partition.Class, out *classOutcome) bool {
 		rep.Checks++
 		pending++
 		if o.Progress != nil && pending == 256 {
 			o.Progress(pending)
 			pending = 0
 		}
-		if lastARN == "" || c.Principal != lastPr {
-			lastPr, lastARN = c.Principal, callerOf(c.Principal).ARN()
-		}
-		p, po := t.checkClass(c, lastARN, w)
+		po := &out.po
 		if po.Err != nil {
 			return true
 		}
-		sets.observe(c, &w.req, &w.res)
+		sets.observe(c, out.allowed)
 		if po.Judged {
 			rep.Judged++
 		}
@@ -143,7 +129,7 @@ func (t *Target) Prove(ctx context.Context, o Options) *Report {
 				continue
 			}
 			if !o.NoMinimize {
-				_, v = t.Minimize(p, v)
+				_, v = t.Minimize(out.p, v)
 			}
 			t.Explain(v)
 			groups[k] = v
@@ -151,7 +137,18 @@ func (t *Target) Prove(ctx context.Context, o Options) *Report {
 			rep.Findings = append(rep.Findings, v)
 		}
 		return !(failed && o.StopAtFirst)
+	}
+	cc := t.newClassChecker(o, account)
+	cov := partition.Enumerate(ctx, prob, func(c *partition.Class) bool {
+		if t.voc.homeCallers && c.Principal.Account != t.voc.accounts[0] {
+			// The policy is attached in its stack's account (TargetWith): callers
+			// elsewhere cannot hold it. The home account is one of the problem's
+			// accounts, so its callers form classes of their own.
+			return true
+		}
+		return cc.visit(c)
 	})
+	cc.finish(cov)
 	rep.Coverage = cov
 	if ctx.Err() != nil {
 		rep.TimedOut = true

@@ -121,8 +121,8 @@ func (t *Target) newSetProof() *setProof {
 
 // observe records a class: when its witness is allowed, every action of its
 // group is allowed for the class's requests.
-func (s *setProof) observe(c *partition.Class, r *model.Request, res *model.Result) {
-	if s == nil || res.Decision != model.Allowed || s.groups[c.Group] {
+func (s *setProof) observe(c *partition.Class, allowed bool) {
+	if s == nil || !allowed || s.groups[c.Group] {
 		return
 	}
 	// The witness's action is one of its group's: once a group is recorded,
@@ -132,7 +132,7 @@ func (s *setProof) observe(c *partition.Class, r *model.Request, res *model.Resu
 		s.groups = map[*partition.Group]bool{}
 	}
 	s.groups[c.Group] = true
-	s.allowed[strings.ToLower(r.Action)] = true
+	s.allowed[strings.ToLower(c.Action)] = true
 	for _, a := range c.Group.Actions {
 		s.allowed[strings.ToLower(a)] = true
 	}
