@@ -81,7 +81,10 @@ func TargetWith(p *source.Policy, specPath string, around *Surroundings) (*Targe
 	if p.Kind != source.Identity {
 		return nil, &PolicyFileError{File: p.Name, Err: fmt.Errorf("a %s policy: the invariants concern identity policies", p.Kind), Source: p}
 	}
-	pol, err := model.Parse(p.Doc, model.IdentityPolicy)
+	// Parsed with the catalogue, the policy carries the warnings check reports
+	// (Warnings): an action that does not exist is otherwise silent.
+	loadCatalog()
+	pol, err := model.ParseWith(p.Doc, model.IdentityPolicy, model.ParseOptions{Catalog: catData})
 	if err != nil {
 		// A bare file may be a role's trust policy: valid, and nothing to check.
 		if _, terr := model.Parse(p.Doc, model.TrustPolicy); terr == nil && p.Format == source.PolicyJSON {

@@ -380,6 +380,9 @@ func writeCheckText(w io.Writer, results []checkResult, cfg checkConfig) {
 			}
 		}
 		writeSourceNotes(w, r.src)
+		for _, pw := range r.target.Warnings() {
+			fmt.Fprintf(w, "  policy warning: %s\n", pw)
+		}
 		fmt.Fprintf(w, "  %d requests decided, %d judged, in %s", rep.Checks, rep.Judged, rep.Elapsed.Round(time.Millisecond))
 		if rep.TimedOut {
 			fmt.Fprintf(w, " (time limit reached)")
@@ -474,10 +477,13 @@ type policyJSON struct {
 	TimedOut    bool          `json:"timedOut,omitzero"`
 	// Source is the file the policy came from when it was extracted from a
 	// CloudFormation template or a Terraform plan; Notes name the placeholders.
-	Source     *sourceJSON   `json:"source,omitempty"`
-	Violations []findingJSON `json:"violations"`
-	Warnings   []findingJSON `json:"warnings"`
-	Notes      []findingJSON `json:"notes"`
+	Source *sourceJSON `json:"source,omitempty"`
+	// PolicyWarnings are the model's warnings about the policy itself (an action
+	// that does not exist, …); they never change the verdict.
+	PolicyWarnings []properties.PolicyWarning `json:"policyWarnings,omitempty"`
+	Violations     []findingJSON              `json:"violations"`
+	Warnings       []findingJSON              `json:"warnings"`
+	Notes          []findingJSON              `json:"notes"`
 }
 
 // baselineJSON says how the no-new-access comparison was made.
@@ -591,7 +597,7 @@ func writeCheckJSON(w io.Writer, results []checkResult, cfg checkConfig) error {
 		if d := r.access; d != nil {
 			p.Baseline = &baselineJSON{Path: d.OldPath, Proved: d.Proved, Method: d.Method, Decided: d.Decided, NewAccess: len(d.Findings)}
 		}
-		p.Invariants = r.target.Spec.Invariants()
+		p.Invariants, p.PolicyWarnings = r.target.Spec.Invariants(), r.target.Warnings()
 		p.Requests, p.Judged, p.Millis, p.TimedOut = rep.Checks, rep.Judged, rep.Elapsed.Milliseconds(), rep.TimedOut
 		p.Violations = findingsJSON(r.target, rep.BySeverity(properties.SeverityError))
 		p.Warnings = findingsJSON(r.target, rep.BySeverity(properties.SeverityWarning))

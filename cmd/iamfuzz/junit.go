@@ -83,6 +83,9 @@ func writeCheckJUnit(w io.Writer, results []checkResult, cfg checkConfig) error 
 			for _, n := range r.src.Notes {
 				fmt.Fprintf(&out, "source note: %s\n", n)
 			}
+			for _, pw := range r.target.Warnings() {
+				fmt.Fprintf(&out, "policy warning: %s\n", pw)
+			}
 			for _, f := range r.report.Findings {
 				var b strings.Builder
 				writeFindingText(&b, r.target, f)

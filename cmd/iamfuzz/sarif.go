@@ -63,10 +63,18 @@ var sarifRules = []sarifRule{
 		"IAM rejects the document (a syntax error, an unknown element, a wrong type), or iamfuzz could not extract it from its template or plan (an intrinsic function it cannot resolve offline, a policy known only after apply). Nothing was checked for it.",
 		"Fix the defect at the reported line; the message names the JSON path and the reason.",
 		5.0, []string{"iam", "correctness"}},
+	{rulePolicyWarning, "PolicyWarning", "The policy names something that does not exist or cannot mean what it seems to",
+		"IAM stores the policy, but part of it has no effect or another effect than it seems: an action or a service that is not in the AWS action catalogue (often a typo, which makes an Allow grant nothing and a Deny's NotAction deny what it meant to exempt), a policy variable without Version 2012-10-17 (literal text), a value of the wrong type for its operator (it never matches). The verdict does not depend on it.",
+		"Correct the element at the reported JSON path; the message suggests the closest existing action.",
+		3.0, []string{"iam", "correctness"}},
 }
 
-// ruleInvalidPolicy is the rule of results for inputs that could not be checked.
-const ruleInvalidPolicy = "invalid-policy"
+// ruleInvalidPolicy is the rule of results for inputs that could not be checked,
+// rulePolicyWarning that of the model's warnings about a checked policy.
+const (
+	ruleInvalidPolicy = "invalid-policy"
+	rulePolicyWarning = "policy-warning"
+)
 
 func (r sarifRule) markdown() string {
 	return fmt.Sprintf("## %s\n\n%s\n\n**How to fix.** %s\n\nReplay any finding with the `replay` command in its properties (`iamfuzz eval --explain` shows how each statement matched). See the [README](https://github.com/iamfuzz/iamfuzz#checking-policies-iamfuzz-check).",
@@ -214,6 +222,13 @@ func writeCheckSARIF(w io.Writer, results []checkResult, cfg checkConfig) error 
 					WithPartialFingerprints(map[string]string{"iamfuzzFinding/v1": hex.EncodeToString(sum[:16])})
 			}
 			continue
+		}
+		for _, pw := range r.target.Warnings() {
+			sum := sha256.Sum256([]byte(filepath.ToSlash(r.path) + "\x00warning\x00" + pw.Path + "\x00" + pw.Message))
+			run.CreateResultForRule(rulePolicyWarning).WithLevel("warning").
+				WithMessage(sarif.NewTextMessage(fmt.Sprintf("%s: %s: %s (%s)", r.path, pw.Path, pw.Message, pw.Code))).
+				AddLocation(l.policyLocation(r, pw.Line, pw.Column)).
+				WithPartialFingerprints(map[string]string{"iamfuzzFinding/v1": hex.EncodeToString(sum[:16])})
 		}
 		for _, f := range r.report.Findings {
 			var loc *sarif.Location

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+)
+
+// A misspelt action in the MFA deny's NotAction (corpus/examples/heldout/
+// brk-notaction-action-typo.json) makes the deny cover the action it meant to
+// exempt: the finding points at the Deny, so check must also name the typo, in
+// every format, at its statement's line.
+const typoPolicy = "../../corpus/examples/heldout/brk-notaction-action-typo.json"
+
+func TestCheckPolicyWarnings(t *testing.T) {
+	stmtLine := lineOf(t, typoPolicy, `"Sid": "DenyAllExceptListedIfNoMFA"`) - 1 // the statement's opening brace
+	want := `Statement[8].NotAction[1]: "iam:EnableMFADevices" is not an action in the catalogue (did you mean "iam:EnableMFADevice"?) (unknown-action)`
+
+	code, out, errs := checkCmd(t, "", "check", typoPolicy)
+	if code != exitFailures {
+		t.Fatalf("exit %d, want 1 (the liveness failure; a warning never changes it)\n%s\n%s", code, out, errs)
+	}
+	if line := "  policy warning: " + typoPolicy + ":" + itoa(stmtLine) + ":5: " + want; !strings.Contains(out, line) {
+		t.Errorf("text output lacks %q\n%s", line, out)
+	}
+
+	_, out, _ = checkCmd(t, "", "check", "--format", "json", typoPolicy)
+	var rep struct {
+		Policies []struct {
+			PolicyWarnings []struct {
+				Code, Path, File, Message string
+				Line, Column              int
+			} `json:"policyWarnings"`
+		} `json:"policies"`
+	}
+	must(t, json.Unmarshal([]byte(out), &rep))
+	if len(rep.Policies) != 1 || len(rep.Policies[0].PolicyWarnings) != 1 {
+		t.Fatalf("JSON policyWarnings: %s", out)
+	}
+	if w := rep.Policies[0].PolicyWarnings[0]; w.Code != "unknown-action" || w.Path != "Statement[8].NotAction[1]" || w.File != typoPolicy || w.Line != stmtLine || !strings.Contains(w.Message, `did you mean "iam:EnableMFADevice"?`) {
+		t.Errorf("JSON policy warning: %+v", w)
+	}
+
+	_, out, _ = checkCmd(t, "", "check", "--format", "sarif", typoPolicy)
+	log, err := sarif.FromString(out)
+	must(t, err)
+	must(t, log.Validate())
+	found := 0
+	for _, res := range log.Runs[0].Results {
+		if *res.RuleID != rulePolicyWarning {
+			continue
+		}
+		found++
+		loc := res.Locations[0].PhysicalLocation
+		if res.Level != "warning" || *loc.Region.StartLine != stmtLine || !strings.HasSuffix(*loc.ArtifactLocation.URI, "brk-notaction-action-typo.json") || !strings.Contains(*res.Message.Text, "iam:EnableMFADevices") {
+			t.Errorf("SARIF policy warning: level %s line %d %s: %s", res.Level, *loc.Region.StartLine, *loc.ArtifactLocation.URI, *res.Message.Text)
+		}
+	}
+	if found != 1 {
+		t.Errorf("%d SARIF policy-warning results, want 1", found)
+	}
+
+	_, out, _ = checkCmd(t, "", "check", "--format", "junit", typoPolicy)
+	if !strings.Contains(out, "policy warning: "+typoPolicy+":"+itoa(stmtLine)+":5: Statement[8].NotAction[1]") {
+		t.Errorf("JUnit system-out lacks the policy warning\n%s", out)
+	}
+}
+
+// In a CloudFormation template the warning is at the statement's line in the
+// template, and names the policy's logical id.
+func TestCheckPolicyWarningsTemplate(t *testing.T) {
+	dir := t.TempDir()
+	tmpl := filepath.Join(dir, "stack.yaml")
+	must(t, os.WriteFile(tmpl, []byte(`Resources:
+  Deploy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Sid: Logs
+            Effect: Allow
+            Action: [logs:CreateLogStream, logs:PutLogEvent]
+            Resource: "*"
+`), 0o644))
+	_, out, errs := checkCmd(t, "", "check", tmpl)
+	want := "  policy warning: " + tmpl + ":8:13 (" + tmpl + `#Deploy): Statement[0].Action[1]: "logs:PutLogEvent" is not an action in the catalogue (did you mean "logs:PutLogEvents"?) (unknown-action)`
+	if !strings.Contains(out, want) {
+		t.Errorf("output lacks %q\n%s\n%s", want, out, errs)
+	}
+}
