@@ -82,17 +82,26 @@ func Check(t *testing.T, paths ...string) {
 				}
 				rep = tg.Run(t.Context(), opts)
 			}
+			for _, w := range tg.Warnings() {
+				t.Logf("policy warning: %s", w)
+			}
 			failed := false
 			for _, v := range rep.Findings {
+				// Describe starts with the severity.
 				if v.Severity == properties.SeverityError {
 					failed = true
 					t.Errorf("%s", tg.Describe(v))
 				} else {
-					t.Logf("%s: %s", v.Severity, tg.Describe(v))
+					t.Logf("%s", tg.Describe(v))
 				}
 			}
 			if failed {
-				t.Logf("%s: %d probes, seed %d (rerun with %s=%d)", tg.Path, rep.Checks, rep.Seed, EnvSeed, rep.Seed)
+				if rep.Engine == properties.EngineProof {
+					// The proof engine draws nothing at random: a seed would not matter.
+					t.Logf("%s: %d requests decided by the proof engine (deterministic)", tg.Path, rep.Checks)
+				} else {
+					t.Logf("%s: %d probes, seed %d (rerun with %s=%d)", tg.Path, rep.Checks, rep.Seed, EnvSeed, rep.Seed)
+				}
 				return
 			}
 			if rep.Verdict == properties.VerdictProved {
