@@ -186,7 +186,10 @@ func (e *enumerator) principals() []Principal {
 		addPred("pdom:"+mid, func() *Lang { return k.domain })
 		tail := Seq(path, Any(AnyByte))
 		for _, a := range accounts {
-			addPred("pacct:"+prefix+a, func() *Lang { return Seq(Lit(prefix+a+mid), Any(AnyByte)) })
+			// The key names the kind (mid): users and roles share the prefix,
+			// and a key without it gave roles the users' automaton, which no
+			// role ARN matches, so role sessions were not divided by account.
+			addPred("pacct:"+prefix+a+mid, func() *Lang { return Seq(Lit(prefix+a+mid), Any(AnyByte)) })
 		}
 		// Accounts the policies' patterns treat differently (namesplit.go).
 		for _, sp := range splits {
