@@ -30,6 +30,26 @@ func Parse(data []byte, typ PolicyType) (*Policy, error) {
 		return nil, ErrorList{{Offset: -1, Kind: ErrTooLarge,
 			Msg: fmt.Sprintf("document is %d bytes; the limit is %d", len(data), MaxPolicySize)}}
 	}
+	sc, ok := scanDoc(data)
+	if ok {
+		p := &parser{src: data, pos: positionCursor{text: data, line: 1, col: 1}, fast: true, scan: sc}
+		pol, err := p.parse(typ)
+		if !p.declined {
+			sc.release()
+			return pol, err
+		}
+	}
+	sc.release()
+	return ParseReference(data, typ)
+}
+
+// ParseReference is Parse reading the document through jsontext's decoder
+// only, never the fast token source (scan.go): the reference that fuzz/parse
+// holds Parse to.
+func ParseReference(data []byte, typ PolicyType) (*Policy, error) {
+	if len(data) > MaxPolicySize {
+		return Parse(data, typ)
+	}
 	// A bytes.Buffer is read in place; a bytes.Reader was copied into the
 	// decoder's own growing buffer (about 6 % of the bytes eval allocated on
 	// cases whose policies do not repeat). The decoder and its state stacks
@@ -43,6 +63,11 @@ func Parse(data []byte, typ PolicyType) (*Policy, error) {
 		pos: positionCursor{text: data, line: 1, col: 1},
 		dec: &box.dec,
 	}
+	return p.parse(typ)
+}
+
+// parse reads, validates and returns the policy.
+func (p *parser) parse(typ PolicyType) (*Policy, error) {
 	// The policy keeps nothing of data: its strings are slices of one copy
 	// (parser.text) and its positions are computed while parsing, so callers
 	// may reuse data (eval's lines) without copying it first.
@@ -93,15 +118,20 @@ func capWarnings(ws []Warning, dropped int) []Warning {
 }
 
 type parser struct {
-	dec     *jsontext.Decoder
-	src     []byte
-	doc     string         // the document as a string, made on first use (text)
-	pos     positionCursor // where statement spans are computed
-	errs    ErrorList
-	warns   []Warning
-	dropped int
-	fatal   bool // a syntax error: the token stream cannot be trusted any more
-	steps   int  // key comparisons, for the tests that bound them
+	dec      *jsontext.Decoder // the reference token source; nil when fast
+	fast     bool              // the fast token source (scan.go) reads src
+	cur      int64             // fast: the offset just past the last token read
+	scan     *scan             // fast: the document's tokens
+	k        int               // fast: the next token
+	declined bool              // fast: src was not what scanDoc promised
+	src      []byte
+	doc      string         // the document as a string, made on first use (text)
+	pos      positionCursor // where statement spans are computed
+	errs     ErrorList
+	warns    []Warning
+	dropped  int
+	fatal    bool // a syntax error: the token stream cannot be trusted any more
+	steps    int  // key comparisons, for the tests that bound them
 
 	warnsDropped int
 }
@@ -133,96 +163,6 @@ func (p *parser) warnf(path string, off int64, code, format string, args ...any)
 	p.warns = append(p.warns, Warning{Path: path, Offset: off, Code: code, Msg: fmt.Sprintf(format, args...)})
 }
 
-// start returns the offset of the next token: the decoder's offset points just past
-// the previous token, before any separator and white space.
-func (p *parser) start() int64 {
-	o := p.dec.InputOffset()
-	for o < int64(len(p.src)) {
-		switch p.src[o] {
-		case ' ', '\t', '\r', '\n', ',', ':':
-			o++
-			continue
-		}
-		break
-	}
-	return o
-}
-
-func (p *parser) syntax(err error) {
-	if p.fatal {
-		return
-	}
-	p.fatal = true
-	off := int64(-1)
-	path := ""
-	msg := err.Error()
-	var se *jsontext.SyntacticError
-	if errors.As(err, &se) {
-		off = se.ByteOffset
-		path = pointerToPath(string(se.JSONPointer))
-		msg = se.Err.Error()
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		msg = "unexpected end of input (truncated document?)"
-		off = int64(len(p.src))
-	}
-	if off >= 0 {
-		at := PositionAt(p.src, off)
-		msg = fmt.Sprintf("%s (line %d, column %d)", msg, at.Line, at.Column)
-	}
-	p.errf(path, off, ErrSyntax, "invalid JSON: %s", msg)
-}
-
-func (p *parser) read() (jsontext.Token, bool) {
-	if p.fatal {
-		return jsontext.Token{}, false
-	}
-	tok, err := p.dec.ReadToken()
-	if err != nil {
-		p.syntax(err)
-		return tok, false
-	}
-	return tok, true
-}
-
-// text returns the string of the string token just read, which started at off:
-// a slice of one copy of the whole document (p.doc) when it has no escapes, so
-// that a document's names and values cost one allocation, not one each
-// (jsontext's Token.String allocated 13 % of eval's objects on cases whose
-// policies do not repeat). A string with escapes is unquoted by the decoder.
-func (p *parser) text(tok jsontext.Token, off int64) string {
-	end := p.dec.InputOffset()
-	if off >= 0 && end-off >= 2 && end <= int64(len(p.src)) && p.src[off] == '"' && p.src[end-1] == '"' &&
-		bytes.IndexByte(p.src[off+1:end-1], '\\') < 0 {
-		if p.doc == "" {
-			p.doc = string(p.src)
-		}
-		return p.doc[off+1 : end-1]
-	}
-	return tok.String()
-}
-
-func (p *parser) skip() {
-	if p.fatal {
-		return
-	}
-	if err := p.dec.SkipValue(); err != nil {
-		p.syntax(err)
-	}
-}
-
-func (p *parser) peek() jsontext.Kind {
-	if p.fatal {
-		return 0
-	}
-	k := p.dec.PeekKind()
-	if k == 0 {
-		// Surface the decoder's error through read.
-		p.read()
-	}
-	return k
-}
-
 // str reads a string value at path, checking the characters IAM accepts.
 func (p *parser) str(path string) (string, int64, bool) {
 	return p.strAt(path, -1)
@@ -239,12 +179,11 @@ func (p *parser) strAt(path string, i int) (string, int64, bool) {
 		}
 		return "", off, false
 	}
-	tok, ok := p.read()
+	s, ok := p.readString(off)
 	if !ok {
 		return "", off, false
 	}
-	s := p.text(tok, off)
-	if !iamChars(s) {
+	if !p.ascii() && !iamChars(s) {
 		p.badChars(index(path, i), off, s)
 	}
 	return s, off, true
@@ -299,7 +238,7 @@ func (p *parser) object(path string, fn func(name string, keyOff int64)) bool {
 		}
 		return false
 	}
-	p.read()
+	p.next()
 	// Duplicate keys: a scan for the few keys of ordinary objects, a set past
 	// them, so a Condition block with thousands of keys is not quadratic.
 	var seenBuf [16]string // on the stack: most objects have a few keys
@@ -307,12 +246,11 @@ func (p *parser) object(path string, fn func(name string, keyOff int64)) bool {
 	var seenSet map[string]struct{}
 	for !p.fatal && p.peek() != '}' {
 		keyOff := p.start()
-		tok, ok := p.read()
+		name, ok := p.readString(keyOff)
 		if !ok {
 			return false
 		}
-		name := p.text(tok, keyOff)
-		if !iamChars(name) {
+		if !p.ascii() && !iamChars(name) {
 			p.badChars(join(path, name), keyOff, name)
 		}
 		dup := false
@@ -345,7 +283,7 @@ func (p *parser) object(path string, fn func(name string, keyOff int64)) bool {
 	if p.fatal {
 		return false
 	}
-	p.read()
+	p.next()
 	return true
 }
 
@@ -381,7 +319,11 @@ func (p *parser) parsePolicy(pol *Policy) {
 	if p.fatal {
 		return
 	}
-	// Anything after the document is an error, not something to ignore.
+	// Anything after the document is an error, not something to ignore
+	// (scanDoc has checked that for the fast token source).
+	if p.fast {
+		return
+	}
 	if _, err := p.dec.ReadToken(); err != io.EOF {
 		if err == nil {
 			err = &jsontext.SyntacticError{ByteOffset: p.dec.InputOffset(), Err: errors.New("unexpected data after the policy document")}
@@ -399,7 +341,7 @@ func (p *parser) parseStatements(pol *Policy) {
 		st.Span = p.span(off)
 		pol.Statements = append(pol.Statements, st)
 	case '[':
-		p.read()
+		p.next()
 		var buf [8]Statement
 		stmts := buf[:0]
 		for i := 0; !p.fatal && p.peek() != ']'; i++ {
@@ -413,7 +355,7 @@ func (p *parser) parseStatements(pol *Policy) {
 			stmts = append(stmts, st)
 		}
 		pol.Statements = append(pol.Statements, stmts...)
-		p.read()
+		p.next()
 		if len(pol.Statements) == 0 && !p.fatal {
 			p.errf("Statement", off, ErrMissingStatement, "the Statement list is empty")
 		}
@@ -432,12 +374,25 @@ func (p *parser) span(open int64) Span {
 	if open < 0 || open >= int64(len(p.src)) {
 		return Span{}
 	}
-	s := Span{Start: p.pos.at(open)}
-	if end := p.dec.InputOffset() - 1; p.src[open] == '{' && end > open && end < int64(len(p.src)) && p.src[end] == '}' {
-		s.End = p.pos.at(end)
+	s := Span{Start: p.position(open)}
+	if end := p.offset() - 1; p.src[open] == '{' && end > open && end < int64(len(p.src)) && p.src[end] == '}' {
+		s.End = p.position(end)
 	}
 	return s
 }
+
+// position is the position of offset off, read off directly in a document
+// the fast scanner found to be one line of ASCII.
+func (p *parser) position(off int64) Position {
+	if p.fast && p.scan.ascii && p.scan.oneLine {
+		return Position{Offset: off, Line: 1, Column: int(off) + 1}
+	}
+	return p.pos.at(off)
+}
+
+// ascii reports that every string of the document is ASCII (the fast scanner
+// found it so), hence in IAM's character set.
+func (p *parser) ascii() bool { return p.fast && p.scan.ascii }
 
 // statementElements are the elements a statement may have.
 var statementElements = [...]string{"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"}
@@ -538,7 +493,7 @@ func (p *parser) stringList(path string) *StringList {
 		s, _, _ := p.str(path)
 		l.Values, l.Single = []string{s}, true
 	case '[':
-		p.read()
+		p.next()
 		var buf [16]string
 		vals := buf[:0]
 		for i := 0; !p.fatal && p.peek() != ']'; i++ {
@@ -547,7 +502,7 @@ func (p *parser) stringList(path string) *StringList {
 			}
 		}
 		l.Values = gathered(vals)
-		p.read()
+		p.next()
 	case 0:
 	default:
 		p.errf(path, off, ErrInvalidType, "must be a string or a list of strings, not %s", kindName(p.peek()))
@@ -598,7 +553,7 @@ func (p *parser) condition(path string) []ConditionOperator {
 			kp := join(opPath, key)
 			switch p.peek() {
 			case '[':
-				p.read()
+				p.next()
 				var buf [8]Value
 				vals := buf[:0]
 				for i := 0; !p.fatal && p.peek() != ']'; i++ {
@@ -610,7 +565,7 @@ func (p *parser) condition(path string) []ConditionOperator {
 				if ck.Values == nil {
 					ck.Values = []Value{} // written back as [], not left out
 				}
-				p.read()
+				p.next()
 			case 0:
 			default:
 				if v, ok := p.scalarAt(kp, -1); ok {
@@ -637,17 +592,17 @@ func (p *parser) scalarAt(path string, i int) (Value, bool) {
 		s, _, ok := p.strAt(path, i)
 		return Value{Text: s}, ok
 	case 't', 'f':
-		tok, ok := p.read()
+		s, ok := p.readScalar(off)
 		if !ok { // a truncated literal: the syntax error is already reported
 			return Value{}, false
 		}
-		return Value{Text: strconv.FormatBool(tok.Bool()), Kind: KindBool}, true
+		return Value{Text: s, Kind: KindBool}, true
 	case '0':
-		tok, ok := p.read()
+		s, ok := p.readScalar(off)
 		if !ok {
 			return Value{}, false
 		}
-		return Value{Text: tok.String(), Kind: KindNumber}, true
+		return Value{Text: s, Kind: KindNumber}, true
 	case 0:
 		return Value{}, false
 	default:

@@ -1,6 +1,7 @@
 // Package planted proves that the fuzz targets of package fuzz catch a planted
-// evaluator bug, and model's agreement test a planted bug of eval's fast line
-// decoder (build tag iamfuzz_plant, see model/plant_on.go). It holds only
+// evaluator bug, and model's agreement tests planted bugs of eval's fast line
+// decoder and of the policy parser's fast scanner (build tag iamfuzz_plant, see
+// model/plant_on.go). It holds only
 // that test, apart from package fuzz, so that go test -fuzz on package fuzz does
 // not first rebuild the package with the bug in.
 package planted

@@ -45,3 +45,21 @@ func TestLineDecoderCatchesPlantedBug(t *testing.T) {
 		t.Fatalf("TestLineDecoderAgrees failed, but not on the planted bug:\n%s", out)
 	}
 }
+
+// TestParseScannerCatchesPlantedBug proves that the agreement check of the
+// policy parser's fast scanner (model/scan.go) can fail: built with
+// iamfuzz_plant, the scanner reads a number with a leading zero (01), which
+// the reference (jsontext) rejects, and TestParseAgrees (the parse target's
+// property, checkParse) must report it.
+func TestParseScannerCatchesPlantedBug(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", "test", "-tags", "iamfuzz_plant", "-count=1", "-run", "^TestParseAgrees$", "github.com/iamfuzz/iamfuzz/fuzz/parse")
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("TestParseAgrees passed on a fast scanner with a planted bug:\n%s", out)
+	}
+	if !strings.Contains(string(out), "model.Parse and model.ParseReference disagree") {
+		t.Fatalf("TestParseAgrees failed, but not on the planted bug:\n%s", out)
+	}
+}
