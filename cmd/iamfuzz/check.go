@@ -80,11 +80,13 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cfg.bundle.register(fs)
 	fs.StringVar(&cfg.baseline, "baseline", "", "the old version to compare with (a file, a folder, or git:REV:PATH): every request the new policies allow and the old did not is a no-new-access finding")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: iamfuzz check [--checks N] [--time D] [--seed S] [--spec FILE] [--format text|json|sarif|junit] [--exclude GLOB]...")
-		fmt.Fprintln(stderr, "                     [--boundary FILE] [--scp FILE]... [--rcp FILE]... [--resource-policy FILE=ARN]... [--session-policy FILE] policy.json|template.yaml|plan.json|folder|- ...")
+		fmt.Fprintln(stderr, "usage: iamfuzz check [--format text|json|sarif|junit] [--strict] [--spec FILE] [--baseline OLD] [--time D] [--parallel N]")
+		fmt.Fprintln(stderr, "                     [--engine proof|sample] [--checks N] [--seed S] [--exclude GLOB]... [--ignore-other-files]")
+		fmt.Fprintln(stderr, "                     [--boundary FILE] [--scp FILE]... [--rcp FILE]... [--resource-policy FILE=ARN]... [--session-policy FILE]")
+		fmt.Fprintln(stderr, "                     policy.json|template.yaml|plan.json|folder|- ...")
 		fmt.Fprintln(stderr, "Inputs: policy JSON, CloudFormation templates (JSON or YAML, CDK's cdk.out/*.template.json), Terraform plans (terraform show -json), folders searched for them, - for standard input.")
-		fmt.Fprintln(stderr, "Generates requests, decides each with the reference evaluator and checks the invariants of each policy's spec.")
-		fmt.Fprintln(stderr, "Exit status: 0 proved, unknown or skipped (warnings and notes do not fail), 1 a violation (or, with --strict, an unknown verdict), 2 bad usage or a malformed policy or spec.")
+		fmt.Fprintln(stderr, "Proves or refutes the invariants of each policy's spec (else a built-in default): decides one request of every class of requests with the reference evaluator (--engine sample: random requests, which never prove).")
+		fmt.Fprintln(stderr, "Exit status: 0 proved, unknown or skipped (warnings and notes do not fail), 1 a violation (or, with --strict, an unknown verdict), 2 bad usage or an input that cannot be checked (a malformed policy or spec, a template value unresolvable offline, a plan's policy known only after apply).")
 		fs.PrintDefaults()
 	}
 	// Flags may follow the paths: iamfuzz check corpus/policies --format json.

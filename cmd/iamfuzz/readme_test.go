@@ -120,3 +120,27 @@ func TestReadmeMatch(t *testing.T) {
 		}
 	}
 }
+
+// Every flag of check is in its usage synopsis and in the README, which a
+// newcomer reads instead of -h.
+func TestCheckFlagsDocumented(t *testing.T) {
+	code, out, _ := checkCmd(t, "", "check", "-h")
+	if code != exitOK {
+		t.Fatalf("check -h: exit %d", code)
+	}
+	synopsis, _, _ := strings.Cut(out, "\nInputs:")
+	readme, err := os.ReadFile("../../README.md")
+	must(t, err)
+	flags := regexp.MustCompile(`(?m)^  -([a-z-]+)`).FindAllStringSubmatch(out, -1)
+	if len(flags) < 15 {
+		t.Fatalf("found %d flags in check -h:\n%s", len(flags), out)
+	}
+	for _, f := range flags {
+		if !strings.Contains(synopsis, "[--"+f[1]) {
+			t.Errorf("check -h: the synopsis lacks --%s:\n%s", f[1], synopsis)
+		}
+		if !strings.Contains(string(readme), "`--"+f[1]) {
+			t.Errorf("README.md does not mention --%s", f[1])
+		}
+	}
+}
