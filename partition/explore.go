@@ -53,6 +53,11 @@ type auto struct {
 	fullRep int32
 	// univ are the NFA states from which the NFA accepts every string.
 	univ bitset
+	// lkey is the key of the expression compiled (Lang.appendKey; "" for
+	// none), by which the process's pool keeps the automaton, and
+	// pooledWords its size as the pool counted it (autocache.go).
+	lkey        string
+	pooledWords int
 }
 
 type nedge struct {
@@ -346,6 +351,15 @@ func alphabet(autos []*auto) (reps []byte, ok bool) {
 // the walk stops where the domain is dead: such states are not kept). It stops
 // after budget product states: complete is then false.
 func explore(autos []*auto, domain int, budget int) (regions []Region, complete bool, states int) {
+	regions, complete, states, _ = exploreStop(autos, domain, budget)
+	return regions, complete, states
+}
+
+// exploreStop is explore that also reports whether the budget stopped the
+// walk. A walk the budget did not stop gives the same regions under any
+// budget of at least its states: the budget is checked only against the
+// states found so far, never more than the walk's total (walkcache.go).
+func exploreStop(autos []*auto, domain int, budget int) (regions []Region, complete bool, states int, stopped bool) {
 	reps, ok := alphabet(autos)
 	complete = ok
 	n := len(autos)
@@ -409,7 +423,7 @@ func explore(autos []*auto, domain int, budget int) (regions []Region, complete 
 			continue
 		}
 		if len(parent) > budget {
-			return regions, false, len(parent)
+			return regions, false, len(parent), true
 		}
 		for r, c := range reps {
 			// A successor outside the domain has no region and is never
@@ -446,7 +460,7 @@ func explore(autos []*auto, domain int, budget int) (regions []Region, complete 
 			by = append(by, c)
 		}
 	}
-	return regions, complete, len(parent)
+	return regions, complete, len(parent), false
 }
 
 // tupleSet is a set of the product states of an arena (n entries each, state

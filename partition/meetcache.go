@@ -2,6 +2,7 @@ package partition
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"sync"
 )
 
@@ -61,19 +62,16 @@ func (e *enumerator) shape(p *resourcePred) string {
 // appendKey appends an encoding of the expression l to b: two expressions
 // with the same encoding are the same expression, hence the same language.
 // Every node starts with its operator and fixes how many bytes or
-// subexpressions follow, so the encoding reads back one way only. ok is false
-// for an expression with a raw automaton, which has no encoding here.
+// subexpressions follow, so the encoding reads back one way only. A raw
+// automaton is encoded state by state. ok is false for an operator the
+// encoding does not know.
 func (l *Lang) appendKey(b []byte) ([]byte, bool) {
 	switch l.op {
 	case opSet:
-		if w, single := l.word(); single {
-			return append(b, 'b', w[0]), true
+		if c, single := l.set.single(); single {
+			return append(b, 'b', c), true
 		}
-		b = append(b, 'S')
-		for _, w := range l.set {
-			b = binary.LittleEndian.AppendUint64(b, w)
-		}
-		return b, true
+		return l.set.appendWords(append(b, 'S')), true
 	case opSeq, opAlt, opStar, opRepeat:
 		b = append(b, "qarn"[l.op-opSeq])
 		if l.op == opRepeat {
@@ -87,6 +85,44 @@ func (l *Lang) appendKey(b []byte) ([]byte, bool) {
 			}
 		}
 		return b, true
+	case opRaw:
+		// The automaton as given: its states' edges, then its start and
+		// accepting states, each list prefixed by its length.
+		r := l.raw
+		b = binary.AppendUvarint(append(b, 'w'), uint64(len(r.edges)))
+		for _, es := range r.edges {
+			b = binary.AppendUvarint(b, uint64(len(es)))
+			for _, ed := range es {
+				b = binary.AppendUvarint(ed.set.appendWords(b), uint64(ed.to))
+			}
+		}
+		for _, list := range [2][]int32{r.start, r.accept} {
+			b = binary.AppendUvarint(b, uint64(len(list)))
+			for _, q := range list {
+				b = binary.AppendUvarint(b, uint64(q))
+			}
+		}
+		return b, true
 	}
 	return b, false
+}
+
+// single returns the byte of a set of one byte.
+func (s ByteSet) single() (byte, bool) {
+	n, c := 0, 0
+	for i, w := range s {
+		n += bits.OnesCount64(w)
+		if w != 0 {
+			c = i*64 + bits.TrailingZeros64(w)
+		}
+	}
+	return byte(c), n == 1
+}
+
+// appendWords appends the set's four words to b.
+func (s ByteSet) appendWords(b []byte) []byte {
+	for _, w := range s {
+		b = binary.LittleEndian.AppendUint64(b, w)
+	}
+	return b
 }

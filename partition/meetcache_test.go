@@ -69,7 +69,15 @@ func TestSharedMeetsFollowTheLanguage(t *testing.T) {
 // langKey: the same key only for the same expression.
 func TestLangKeyTellsExpressionsApart(t *testing.T) {
 	langs := []*Lang{Lit("ab"), Seq(Lit("a"), Lit("b")), LitFold("ab"), Alt(Lit("a"), Lit("b")), Star(Lit("a")),
-		Between(Lit("a"), 0, 2), Between(Lit("a"), 0, 3), Seq(), Alt(), Byte(Digits), Byte(Set("0")), Lit("0")}
+		Between(Lit("a"), 0, 2), Between(Lit("a"), 0, 3), Seq(), Alt(), Byte(Digits), Byte(Set("0")), Lit("0"),
+		// Raw automata: the same edges with another start, accepting state
+		// or target, and one edge more.
+		Raw(&rawNFA{edges: [][]nedge{{{Set("a"), 1}}, nil}, start: []int32{0}, accept: []int32{1}}),
+		Raw(&rawNFA{edges: [][]nedge{{{Set("a"), 1}}, nil}, start: []int32{1}, accept: []int32{1}}),
+		Raw(&rawNFA{edges: [][]nedge{{{Set("a"), 1}}, nil}, start: []int32{0}, accept: []int32{0}}),
+		Raw(&rawNFA{edges: [][]nedge{{{Set("a"), 0}}, nil}, start: []int32{0}, accept: []int32{1}}),
+		Raw(&rawNFA{edges: [][]nedge{{{Set("a"), 1}, {Set("b"), 1}}, nil}, start: []int32{0}, accept: []int32{1}}),
+		Raw(&rawNFA{edges: [][]nedge{{{Set("ab"), 1}}, nil}, start: []int32{0}, accept: []int32{1}})}
 	seen := map[string]int{}
 	for i, l := range langs {
 		k, ok := l.appendKey(nil)

@@ -38,6 +38,12 @@ type enumerator struct {
 	words  map[string]word   // resource predicates of one string, by key
 	shapes map[string]string // caller predicates' langKey, by key ("": none)
 	extra  map[Principal][]ResourcePred
+	// byLang are the enumeration's automata by their expression's key, taken
+	// from the process's pool or compiled (taken lists them), and keyBuf the
+	// storage their keys are encoded in (autocache.go).
+	byLang map[string]*auto
+	taken  []*auto
+	keyBuf []byte
 	// classBlock is storage for the classes visit gets.
 	classBlock []Class
 	// ctxCache holds contexts' combinations by group (and principal, when
@@ -75,6 +81,7 @@ func Enumerate(ctx context.Context, p *Problem, visit func(*Class) bool) *Covera
 	}
 	e := &enumerator{p: p, cov: &Coverage{Keys: map[string]int{}}, autos: map[string]*auto{},
 		walks: map[string]walkResult{}, values: map[string][]valueClass{}, meets: map[[2]string]bool{}, incl: map[[2]string]bool{}, tplSvc: map[string]string{}}
+	defer e.release()
 	for i, pol := range p.Policies {
 		e.stmts = append(e.stmts, readPolicy(i, pol)...)
 	}
@@ -288,30 +295,30 @@ func boolByte(b bool) byte {
 	return 0
 }
 
-// auto returns the compiled automaton of a language, by key.
-func (e *enumerator) auto(key string, l func() *Lang) *auto {
-	if a, ok := e.autos[key]; ok {
-		return a
-	}
-	a := compile(l())
-	e.autos[key] = a
-	return a
-}
-
-// walk explores the product of automata (by key), cached.
+// walk explores the product of automata (by key), cached: by the
+// enumeration under its keys, and by the process under the automata's
+// expressions when the walk finished within its budget (walkcache.go).
 func (e *enumerator) walk(keys []string, autos []*auto, domain int) walkResult {
 	k := strings.Join(keys, "\x00") + "\x01" + strconv.Itoa(domain)
 	if w, ok := e.walks[k]; ok {
 		return w
 	}
 	budget := min(e.p.Budget, e.p.TotalBudget-e.spent)
-	regions, complete, states := explore(autos, domain, budget)
-	e.spent += states
-	if !complete && budget < e.p.Budget {
+	lk := e.walkKey(autos, domain)
+	sw, shared := sharedWalk(lk, budget)
+	if !shared {
+		var stopped bool
+		sw.regions, sw.complete, sw.states, stopped = exploreStop(autos, domain, budget)
+		if lk != "" && !stopped {
+			keepWalk(lk, sw)
+		}
+	}
+	e.spent += sw.states
+	if !sw.complete && budget < e.p.Budget {
 		e.exhausted = true
 	}
 
-	w := walkResult{regions, complete}
+	w := walkResult{sw.regions, sw.complete}
 	e.walks[k] = w
 	return w
 }
