@@ -90,7 +90,7 @@ type classChecker struct {
 	maxHelpers int
 	limited    bool
 	helpers    int
-	work       chan *classBatch // unbuffered: a send succeeds only to an idle helper
+	work       chan *classBatch // batches queued for the helpers
 	wg         sync.WaitGroup
 	cur        *classBatch   // being filled
 	pending    []*classBatch // handed out and not yet accounted, in order
@@ -102,13 +102,14 @@ type classChecker struct {
 // newClassChecker makes the checker of one proof for o.Workers goroutines
 // (Options.Workers). Its own goroutine counts as busy until finish.
 func (t *Target) newClassChecker(o Options, account func(*partition.Class, *classOutcome) bool) *classChecker {
-	cc := &classChecker{t: t, account: account, own: classWorker{w: t.getProber()}, work: make(chan *classBatch)}
+	cc := &classChecker{t: t, account: account, own: classWorker{w: t.getProber()}}
 	switch {
 	case o.Workers == 0:
 		cc.maxHelpers, cc.limited = runtime.GOMAXPROCS(0)-1, true
 	case o.Workers > 1:
 		cc.maxHelpers = o.Workers - 1
 	}
+	cc.work = make(chan *classBatch, 4*max(cc.maxHelpers, 0))
 	busyCheckers.Add(1)
 	return cc
 }
@@ -149,8 +150,12 @@ func (cc *classChecker) newBatch() *classBatch {
 	return &classBatch{classes: make([]*partition.Class, 0, classBatchSize), out: make([]classOutcome, classBatchSize), done: make(chan struct{})}
 }
 
-// flush hands the batch being filled to an idle helper, to a new one, or
-// checks it on this goroutine, then accounts what is done in order.
+// flush queues the batch being filled for the helpers (starting one if the
+// proof may and none runs yet, or if the queue is full), or checks it on this
+// goroutine when no helper may run or the queue is full and no more may; then
+// accounts what is done, in order. The enumeration runs on this goroutine and
+// is most of a proof's work: it goes on while helpers check, and checks a
+// batch itself only when they are behind.
 func (cc *classChecker) flush() {
 	b := cc.cur
 	cc.cur = nil
@@ -158,21 +163,54 @@ func (cc *classChecker) flush() {
 		return
 	}
 	cc.pending = append(cc.pending, b)
-	select {
-	case cc.work <- b:
-	default:
-		if cc.startHelper() {
-			cc.work <- b
-		} else {
-			cc.own.checkBatch(cc.t, b)
-			close(b.done)
+	if cc.helpers == 0 {
+		cc.startHelper()
+	}
+	queued := false
+	if cc.helpers > 0 {
+		select {
+		case cc.work <- b:
+			queued = true
+		default:
+			if cc.startHelper() {
+				cc.work <- b
+				queued = true
+			}
 		}
 	}
-	cc.drain(false)
-	// Batches checked here wait for an earlier one a helper still holds:
-	// bound how far ahead the enumeration runs.
-	for len(cc.pending) > 4*(cc.helpers+1) && !cc.stopped {
-		cc.drain(true)
+	if !queued {
+		cc.checkHere(b)
+	}
+	cc.drain()
+	// Bound how far the enumeration runs ahead of the accounting.
+	for len(cc.pending) > 8*(cc.helpers+1) && !cc.stopped {
+		cc.waitOldest()
+		cc.drain()
+	}
+}
+
+// checkHere checks a batch on the proof's goroutine.
+func (cc *classChecker) checkHere(b *classBatch) {
+	cc.own.checkBatch(cc.t, b)
+	close(b.done)
+}
+
+// waitOldest returns when the oldest pending batch is done, checking queued
+// batches here meanwhile.
+func (cc *classChecker) waitOldest() {
+	first := cc.pending[0]
+	for {
+		select {
+		case <-first.done:
+			return
+		default:
+		}
+		select {
+		case <-first.done:
+			return
+		case b := <-cc.work:
+			cc.checkHere(b)
+		}
 	}
 }
 
@@ -220,20 +258,14 @@ func (cc *classChecker) help() {
 	}
 }
 
-// drain accounts the done batches at the head of pending, in order; wait
-// says to wait for the first.
-func (cc *classChecker) drain(wait bool) {
+// drain accounts the done batches at the head of pending, in order.
+func (cc *classChecker) drain() {
 	for len(cc.pending) > 0 && !cc.stopped {
 		b := cc.pending[0]
-		if wait {
-			<-b.done
-			wait = false
-		} else {
-			select {
-			case <-b.done:
-			default:
-				return
-			}
+		select {
+		case <-b.done:
+		default:
+			return
 		}
 		if b.panic != nil {
 			panic(b.panic)
@@ -257,7 +289,14 @@ func (cc *classChecker) finish(cov *partition.Coverage) {
 		cc.flush()
 	}
 	for len(cc.pending) > 0 && !cc.stopped {
-		cc.drain(true)
+		cc.waitOldest()
+		cc.drain()
+	}
+	if cc.stopped {
+		// What is queued will not be accounted: leave it unchecked.
+		for len(cc.work) > 0 {
+			<-cc.work
+		}
 	}
 	close(cc.work)
 	// Helpers still checking batches after a stop finish them first: they
