@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -24,9 +25,25 @@ type ActionCatalog interface {
 	ResourceTypesOf(action string) string
 }
 
+// GlobalKeyCatalog is what a catalogue may know about the global condition keys
+// (aws:…); *corpus/catalog.Catalog implements it. With one, ParseWith warns
+// about an aws: key that is not a global key: a request never carries it, so a
+// misspelt aws:MultiFactorAuthPresent makes a BoolIfExists deny always fire and a
+// Bool deny never.
+type GlobalKeyCatalog interface {
+	// GlobalKey returns the canonical spelling of a global key (matched
+	// case-insensitively; a tag key such as aws:PrincipalTag/team by its part
+	// before the "/") and whether key is one.
+	GlobalKey(key string) (string, bool)
+	// SuggestGlobalKey returns a global key close to a misspelt one.
+	SuggestGlobalKey(key string) (string, bool)
+}
+
 // ParseOptions tune Parse.
 type ParseOptions struct {
-	// Catalog, when set, adds warnings for actions and services that do not exist.
+	// Catalog, when set, adds warnings for actions and services that do not
+	// exist, and, when it is also a GlobalKeyCatalog, for aws: condition keys
+	// that do not.
 	Catalog ActionCatalog
 }
 
@@ -41,8 +58,57 @@ func ParseWith(data []byte, typ PolicyType, opts ParseOptions) (*Policy, error) 
 	}
 	ws, more := lintActions(p, opts.Catalog, MaxWarnings-len(p.Warnings))
 	p.warnsDropped += more
-	p.Warnings = capWarnings(append(p.Warnings, ws...), p.warnsDropped)
+	p.Warnings = append(p.Warnings, ws...)
+	if kc, ok := opts.Catalog.(GlobalKeyCatalog); ok {
+		ws, more = lintGlobalKeys(p, kc, MaxWarnings-len(p.Warnings))
+		p.warnsDropped += more
+		p.Warnings = append(p.Warnings, ws...)
+	}
+	p.Warnings = capWarnings(p.Warnings, p.warnsDropped)
 	return p, nil
+}
+
+// lintGlobalKeys returns at most room warnings about aws: condition keys that
+// are not global keys, one per distinct key (the first maxSuggestions with a
+// "did you mean"), and counts the others.
+func lintGlobalKeys(p *Policy, kc GlobalKeyCatalog, room int) (out []Warning, more int) {
+	var seen map[string]bool
+	for i, st := range p.Statements {
+		for _, co := range st.Condition {
+			for _, k := range co.Keys {
+				if len(k.Key) < 4 || !strings.EqualFold(k.Key[:4], "aws:") {
+					continue
+				}
+				if _, ok := kc.GlobalKey(k.Key); ok {
+					continue
+				}
+				lk := lowerName(k.Key)
+				if seen[lk] {
+					continue
+				}
+				if seen == nil {
+					seen = map[string]bool{}
+				}
+				seen[lk] = true
+				if len(out) >= room {
+					more++
+					continue
+				}
+				msg := strconv.Quote(k.Key) + " is not a global condition key in the catalogue; a key AWS does not set is absent from every request"
+				if len(out) < maxSuggestions {
+					if s, ok := kc.SuggestGlobalKey(k.Key); ok {
+						msg += " (did you mean " + strconv.Quote(s) + "?)"
+					}
+				}
+				path := "Statement"
+				if !p.StatementSingle {
+					path = listStatementPath(i)
+				}
+				out = append(out, Warning{Path: path + ".Condition." + co.Operator + "." + k.Key, Offset: st.Offset(), Code: "unknown-condition-key", Msg: msg})
+			}
+		}
+	}
+	return out, more
 }
 
 // maxSuggestions bounds the "did you mean" hints of one policy: each may scan the

@@ -430,6 +430,21 @@ func (l *lazyCatalog) KnownService(p string) bool {
 	return c == nil || c.KnownService(p)
 }
 
+// GlobalKey knows every key should loading fail, as LookupAction every action.
+func (l *lazyCatalog) GlobalKey(k string) (string, bool) {
+	if c := l.get(); c != nil {
+		return c.GlobalKey(k)
+	}
+	return k, true
+}
+
+func (l *lazyCatalog) SuggestGlobalKey(k string) (string, bool) {
+	if c := l.get(); c != nil {
+		return c.SuggestGlobalKey(k)
+	}
+	return "", false
+}
+
 func (l *lazyCatalog) SuggestAction(a string) (string, bool) {
 	if c := l.get(); c != nil {
 		return c.SuggestAction(a)

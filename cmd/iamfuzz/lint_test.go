@@ -93,3 +93,19 @@ func TestCheckPolicyWarningsTemplate(t *testing.T) {
 		t.Errorf("output lacks %q\n%s\n%s", want, out, errs)
 	}
 }
+
+// A misspelt aws: condition key (corpus/examples/heldout/brk-key-typo.json) is
+// never in a request: check names it with the key it meant, and so does eval.
+func TestCheckUnknownGlobalKey(t *testing.T) {
+	const keyTypo = "../../corpus/examples/heldout/brk-key-typo.json"
+	want := `Statement[8].Condition.BoolIfExists.aws:MultiFactorAuthPresnt: "aws:MultiFactorAuthPresnt" is not a global condition key in the catalogue; a key AWS does not set is absent from every request (did you mean "aws:MultiFactorAuthPresent"?) (unknown-condition-key)`
+	_, out, _ := checkCmd(t, "", "check", keyTypo)
+	if !strings.Contains(out, "  policy warning: "+keyTypo+":") || !strings.Contains(out, want) {
+		t.Errorf("check output lacks %q\n%s", want, out)
+	}
+	line := `{"id":"k","policies":{"identity":[{"$ref":"` + keyTypo + `"}]},"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"iam:GetUser","resource":"arn:aws:iam::111122223333:user/alice"}}`
+	_, out, _ = checkCmd(t, line, "eval")
+	if !strings.Contains(out, `did you mean \"aws:MultiFactorAuthPresent\"?`) {
+		t.Errorf("eval's warnings lack the key's hint\n%s", out)
+	}
+}

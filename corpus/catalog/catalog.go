@@ -50,6 +50,10 @@ type Catalog struct {
 	source   SourceInfo
 	suggest  suggestMemo // SuggestAction's answers: a scan of the catalogue costs ~ms
 
+	globalsOnce sync.Once         // GlobalKey's tables, built on first use
+	globalNames map[string]string // lower-case name → name, for keys without "/"
+	globalTags  map[string]string // lower-case name before "/" → that name (aws:PrincipalTag)
+
 	all     sync.Once // every service decoded, for Services and Actions
 	allSvcs []*Service
 	allActs []*Action

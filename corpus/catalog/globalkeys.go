@@ -1,0 +1,64 @@
+package catalog
+
+import "strings"
+
+// GlobalKey returns the canonical spelling of a global condition key, matched
+// case-insensitively, and whether key is one: GlobalKey("aws:sourceip") is
+// ("aws:SourceIp", true). A tag key (aws:PrincipalTag/team) is one when its
+// name up to the "/" is that of a global key written with a "/"
+// (aws:PrincipalTag/tag-key in the data); the part after it is kept as given.
+// With [Catalog.SuggestGlobalKey] it serves the model's GlobalKeyCatalog.
+func (c *Catalog) GlobalKey(key string) (string, bool) {
+	c.globalsOnce.Do(c.indexGlobals)
+	if name, rest, tagged := strings.Cut(key, "/"); tagged {
+		if canon, ok := c.globalTags[strings.ToLower(name)]; ok {
+			return canon + "/" + rest, true
+		}
+		return "", false
+	}
+	canon, ok := c.globalNames[strings.ToLower(key)]
+	return canon, ok
+}
+
+// SuggestGlobalKey returns the global condition key closest to key, a key that
+// is not one (a misspelling), as [Catalog.Suggest] does for actions: within
+// the same edit distance, the first in name order. A tag key is compared by its
+// name up to the "/" and suggested with the part after it.
+func (c *Catalog) SuggestGlobalKey(key string) (string, bool) {
+	c.globalsOnce.Do(c.indexGlobals)
+	name, rest, tagged := strings.Cut(key, "/")
+	if !tagged {
+		name = key
+	}
+	limit := limitFor(len(name))
+	best, bestD := "", limit+1
+	for _, k := range c.globals {
+		kn, _, kTagged := strings.Cut(k.Name, "/")
+		if kTagged != tagged {
+			continue
+		}
+		if d := distanceFold(name, kn, bestD-1); d < bestD {
+			best, bestD = kn, d
+		}
+	}
+	if best == "" || strings.EqualFold(best, name) {
+		return "", false
+	}
+	if tagged {
+		return best + "/" + rest, true
+	}
+	return best, true
+}
+
+// indexGlobals fills the lookup tables of GlobalKey.
+func (c *Catalog) indexGlobals() {
+	c.globalNames = make(map[string]string, len(c.globals))
+	c.globalTags = map[string]string{}
+	for _, k := range c.globals {
+		if name, _, tagged := strings.Cut(k.Name, "/"); tagged {
+			c.globalTags[strings.ToLower(name)] = name
+			continue
+		}
+		c.globalNames[strings.ToLower(k.Name)] = k.Name
+	}
+}
