@@ -51,8 +51,8 @@ type Catalog struct {
 	suggest  suggestMemo // SuggestAction's answers: a scan of the catalogue costs ~ms
 
 	globalsOnce sync.Once         // GlobalKey's tables, built on first use
-	globalNames map[string]string // lower-case name → name, for keys without "/"
-	globalTags  map[string]string // lower-case name before "/" → that name (aws:PrincipalTag)
+	globalNames map[string]string // name, and lower-cased → name, for keys without "/"
+	globalTags  map[string]string // likewise the name before "/" (aws:PrincipalTag)
 
 	all     sync.Once // every service decoded, for Services and Actions
 	allSvcs []*Service

@@ -10,11 +10,19 @@ import "strings"
 // With [Catalog.SuggestGlobalKey] it serves the model's GlobalKeyCatalog.
 func (c *Catalog) GlobalKey(key string) (string, bool) {
 	c.globalsOnce.Do(c.indexGlobals)
+	// Most policies spell a key as AWS does: look that up as it is first, so
+	// that eval's compile of a policy does not lower-case a copy of each key.
 	if name, rest, tagged := strings.Cut(key, "/"); tagged {
+		if canon, ok := c.globalTags[name]; ok && canon == name {
+			return key, true
+		}
 		if canon, ok := c.globalTags[strings.ToLower(name)]; ok {
 			return canon + "/" + rest, true
 		}
 		return "", false
+	}
+	if canon, ok := c.globalNames[key]; ok {
+		return canon, true
 	}
 	canon, ok := c.globalNames[strings.ToLower(key)]
 	return canon, ok
@@ -50,15 +58,16 @@ func (c *Catalog) SuggestGlobalKey(key string) (string, bool) {
 	return best, true
 }
 
-// indexGlobals fills the lookup tables of GlobalKey.
+// indexGlobals fills the lookup tables of GlobalKey: each name by itself and
+// lower-cased.
 func (c *Catalog) indexGlobals() {
-	c.globalNames = make(map[string]string, len(c.globals))
+	c.globalNames = make(map[string]string, 2*len(c.globals))
 	c.globalTags = map[string]string{}
 	for _, k := range c.globals {
-		if name, _, tagged := strings.Cut(k.Name, "/"); tagged {
-			c.globalTags[strings.ToLower(name)] = name
-			continue
+		m, name := c.globalNames, k.Name
+		if n, _, tagged := strings.Cut(k.Name, "/"); tagged {
+			m, name = c.globalTags, n
 		}
-		c.globalNames[strings.ToLower(k.Name)] = k.Name
+		m[name], m[strings.ToLower(name)] = name, name
 	}
 }

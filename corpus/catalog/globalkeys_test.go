@@ -32,3 +32,16 @@ func TestGlobalKey(t *testing.T) {
 		t.Errorf("SuggestGlobalKey of a far name = %q", got)
 	}
 }
+
+// A key spelt as AWS spells it is found without allocating (eval compiles
+// every distinct policy with the catalogue).
+func TestGlobalKeyCanonicalNoAlloc(t *testing.T) {
+	c := MustLoad()
+	c.GlobalKey("aws:SourceIp")
+	if n := testing.AllocsPerRun(100, func() {
+		c.GlobalKey("aws:SourceIp")
+		c.GlobalKey("aws:PrincipalTag/team")
+	}); n != 0 {
+		t.Errorf("%v allocations", n)
+	}
+}
