@@ -56,15 +56,15 @@ type classWorker struct {
 	lastARN string
 }
 
-// check decides and judges a class in the worker's storage.
-func (cw *classWorker) check(t *Target, c *partition.Class) classOutcome {
+// check decides and judges a class in the worker's storage, into out.
+func (cw *classWorker) check(t *Target, c *partition.Class, out *classOutcome) {
 	// Classes come principal by principal: the caller's ARN is worked out once
 	// for each.
 	if cw.lastARN == "" || c.Principal != cw.lastPr {
 		cw.lastPr, cw.lastARN = c.Principal, callerOf(c.Principal).ARN()
 	}
-	p, po := t.checkClass(c, cw.lastARN, cw.w)
-	return classOutcome{p: p, po: po, allowed: po.Err == nil && cw.w.res.Decision == model.Allowed}
+	out.p, out.po = t.checkClass(c, cw.lastARN, cw.w)
+	out.allowed = out.po.Err == nil && cw.w.res.Decision == model.Allowed
 }
 
 // checkBatch checks every class of b, in order.
@@ -74,7 +74,7 @@ func (cw *classWorker) checkBatch(t *Target, b *classBatch) {
 		if plantedWorkerBug && plantedMisCheck(cw, c, i) {
 			continue
 		}
-		b.out[i] = cw.check(t, c)
+		cw.check(t, c, &b.out[i])
 	}
 }
 
@@ -120,7 +120,7 @@ func (cc *classChecker) visit(c *partition.Class) bool {
 		return false
 	}
 	if cc.maxHelpers == 0 {
-		cc.one = cc.own.check(cc.t, c)
+		cc.own.check(cc.t, c, &cc.one)
 		cc.accountOne(c, &cc.one)
 		return !cc.stopped
 	}
