@@ -134,6 +134,11 @@ type parser struct {
 	steps    int  // key comparisons, for the tests that bound them
 
 	warnsDropped int
+
+	// Blocks the document's lists are carved from (carve, newList).
+	strs  []string
+	vals  []Value
+	lists []StringList
 }
 
 func (p *parser) errf(path string, off int64, kind *Kind, format string, args ...any) {
@@ -165,16 +170,34 @@ func (p *parser) warnf(path string, off int64, code, format string, args ...any)
 
 // str reads a string value at path, checking the characters IAM accepts.
 func (p *parser) str(path string) (string, int64, bool) {
-	return p.strAt(path, -1)
+	return p.strAt(at{path: path}, -1)
 }
 
-// strAt reads a string value at path[i] (at path when i < 0). The path is built
-// only for an error: parsing a valid document builds no path strings.
-func (p *parser) strAt(path string, i int) (string, int64, bool) {
+// at is the path path.a.b of its first n names (a and b may be "", as member
+// names may): the paths of values are built only for an error, so parsing a
+// valid document builds no path strings.
+type at struct {
+	path, a, b string
+	n          int
+}
+
+func (w at) String() string {
+	s := w.path
+	if w.n >= 1 {
+		s = join(s, w.a)
+	}
+	if w.n >= 2 {
+		s = join(s, w.b)
+	}
+	return s
+}
+
+// strAt reads a string value at w[i] (at w when i < 0).
+func (p *parser) strAt(w at, i int) (string, int64, bool) {
 	off := p.start()
 	if k := p.peek(); k != '"' {
 		if k != 0 {
-			p.errf(index(path, i), off, ErrInvalidType, "must be a string, not %s", kindName(k))
+			p.errf(index(w.String(), i), off, ErrInvalidType, "must be a string, not %s", kindName(k))
 			p.skip()
 		}
 		return "", off, false
@@ -184,7 +207,7 @@ func (p *parser) strAt(path string, i int) (string, int64, bool) {
 		return "", off, false
 	}
 	if !p.ascii() && !iamChars(s) {
-		p.badChars(index(path, i), off, s)
+		p.badChars(index(w.String(), i), off, s)
 	}
 	return s, off, true
 }
@@ -227,13 +250,18 @@ func (p *parser) badChars(path string, off int64, s string) {
 	}
 }
 
-// objectKeys iterates the members of an object at path, calling fn for each
+// object iterates the members of an object at path, calling fn for each
 // distinct member name. Duplicates are reported and skipped.
 func (p *parser) object(path string, fn func(name string, keyOff int64)) bool {
+	return p.objectIn(at{path: path}, fn)
+}
+
+// objectIn is object at w, a path built only for an error.
+func (p *parser) objectIn(w at, fn func(name string, keyOff int64)) bool {
 	off := p.start()
 	if k := p.peek(); k != '{' {
 		if k != 0 {
-			p.errf(path, off, ErrInvalidType, "must be a JSON object, not %s", kindName(k))
+			p.errf(w.String(), off, ErrInvalidType, "must be a JSON object, not %s", kindName(k))
 			p.skip()
 		}
 		return false
@@ -251,7 +279,7 @@ func (p *parser) object(path string, fn func(name string, keyOff int64)) bool {
 			return false
 		}
 		if !p.ascii() && !iamChars(name) {
-			p.badChars(join(path, name), keyOff, name)
+			p.badChars(join(w.String(), name), keyOff, name)
 		}
 		dup := false
 		if seenSet != nil {
@@ -266,7 +294,7 @@ func (p *parser) object(path string, fn func(name string, keyOff int64)) bool {
 			}
 		}
 		if dup {
-			p.errf(join(path, name), keyOff, ErrDuplicateKey, "duplicate key %q", name)
+			p.errf(join(w.String(), name), keyOff, ErrDuplicateKey, "duplicate key %q", name)
 			p.skip()
 			continue
 		}
@@ -483,25 +511,62 @@ func gathered[T any](buf []T) []T {
 	return append(make([]T, 0, len(buf)), buf...)
 }
 
+// carve returns a copy of buf (nil when empty) carved from the end of slab,
+// which is replaced by a new block when it has no room: a document's string
+// lists and condition values share a few blocks instead of a slice each (a
+// fifth of the objects eval allocated on policies that do not repeat; the
+// blocks belong to the one policy that refers to them). The copy is a full
+// slice expression, so appending to it cannot run into the next one.
+func carve[T any](slab *[]T, buf []T) []T {
+	if len(buf) == 0 {
+		return nil
+	}
+	s := *slab
+	if cap(s)-len(s) < len(buf) {
+		s = make([]T, 0, max(len(buf), min(2*cap(s), maxSlab), minSlab))
+	}
+	n := len(s)
+	s = append(s, buf...)
+	*slab = s
+	return s[n:len(s):len(s)]
+}
+
+// The blocks carve and newList make: the first of minSlab elements, each next
+// one twice the last up to maxSlab, so that at most about half of the last
+// block of a document is unused.
+const (
+	minSlab = 8
+	maxSlab = 64
+)
+
+// newList returns a new StringList carved from the document's block of them.
+func (p *parser) newList() *StringList {
+	if len(p.lists) == cap(p.lists) {
+		p.lists = make([]StringList, 0, max(min(2*cap(p.lists), maxSlab), minSlab/2))
+	}
+	p.lists = p.lists[:len(p.lists)+1]
+	return &p.lists[len(p.lists)-1]
+}
+
 // stringList reads a string or a list of strings. It returns a non-nil list even for
 // invalid input so that "present but wrong" is not reported again as "missing".
 func (p *parser) stringList(path string) *StringList {
 	off := p.start()
-	l := &StringList{}
+	l := p.newList()
 	switch p.peek() {
 	case '"':
 		s, _, _ := p.str(path)
-		l.Values, l.Single = []string{s}, true
+		l.Values, l.Single = carve(&p.strs, []string{s}), true
 	case '[':
 		p.next()
 		var buf [16]string
 		vals := buf[:0]
 		for i := 0; !p.fatal && p.peek() != ']'; i++ {
-			if s, _, ok := p.strAt(path, i); ok {
+			if s, _, ok := p.strAt(at{path: path}, i); ok {
 				vals = append(vals, s)
 			}
 		}
-		l.Values = gathered(vals)
+		l.Values = carve(&p.strs, vals)
 		p.next()
 	case 0:
 	default:
@@ -545,31 +610,29 @@ func (p *parser) condition(path string) []ConditionOperator {
 	ops := opBuf[:0]
 	p.object(path, func(op string, keyOff int64) {
 		co := ConditionOperator{Operator: op}
-		opPath := join(path, op)
 		var keyBuf [4]ConditionKey
 		keys := keyBuf[:0]
-		p.object(opPath, func(key string, koff int64) {
+		p.objectIn(at{path: path, a: op, n: 1}, func(key string, koff int64) {
 			ck := ConditionKey{Key: key}
-			kp := join(opPath, key)
 			switch p.peek() {
 			case '[':
 				p.next()
 				var buf [8]Value
 				vals := buf[:0]
 				for i := 0; !p.fatal && p.peek() != ']'; i++ {
-					if v, ok := p.scalarAt(kp, i); ok {
+					if v, ok := p.scalarAt(at{path, op, key, 2}, i); ok {
 						vals = append(vals, v)
 					}
 				}
-				ck.Values = gathered(vals)
+				ck.Values = carve(&p.vals, vals)
 				if ck.Values == nil {
 					ck.Values = []Value{} // written back as [], not left out
 				}
 				p.next()
 			case 0:
 			default:
-				if v, ok := p.scalarAt(kp, -1); ok {
-					ck.Values, ck.Single = []Value{v}, true
+				if v, ok := p.scalarAt(at{path, op, key, 2}, -1); ok {
+					ck.Values, ck.Single = carve(&p.vals, []Value{v}), true
 				}
 			}
 			keys = append(keys, ck)
@@ -583,13 +646,14 @@ func (p *parser) condition(path string) []ConditionOperator {
 	return gathered(ops)
 }
 
-// scalar reads a condition value: a string, a boolean or a number. IAM reads
-// unquoted booleans and numbers as their text (docs/semantics.md §1.1 rule 4).
-func (p *parser) scalarAt(path string, i int) (Value, bool) {
+// scalarAt reads a condition value at w[i] (see strAt): a string, a boolean or
+// a number. IAM reads unquoted booleans and numbers as their text
+// (docs/semantics.md §1.1 rule 4).
+func (p *parser) scalarAt(w at, i int) (Value, bool) {
 	off := p.start()
 	switch k := p.peek(); k {
 	case '"':
-		s, _, ok := p.strAt(path, i)
+		s, _, ok := p.strAt(w, i)
 		return Value{Text: s}, ok
 	case 't', 'f':
 		s, ok := p.readScalar(off)
@@ -606,7 +670,7 @@ func (p *parser) scalarAt(path string, i int) (Value, bool) {
 	case 0:
 		return Value{}, false
 	default:
-		p.errf(index(path, i), off, ErrInvalidType, "a condition value must be a string, number or boolean, not %s", kindName(k))
+		p.errf(index(w.String(), i), off, ErrInvalidType, "a condition value must be a string, number or boolean, not %s", kindName(k))
 		p.skip()
 		return Value{}, false
 	}

@@ -55,6 +55,13 @@ func TestParseErrorKinds(t *testing.T) {
 		{"trailing data", stmt(`{"Effect":"Allow","Action":"*","Resource":"*"}`) + `{}`, 0, model.ErrSyntax, ""},
 		{"invalid UTF-8", "{\"Version\":\"2012-10-17\",\"Statement\":{\"Sid\":\"\xff\",\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}}", 0, model.ErrSyntax, ""},
 		{"null condition value", stmt(`{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:username":null}}}`), 0, model.ErrInvalidType, "Statement[0].Condition.StringEquals.aws:username"},
+		// Condition value paths are built only for an error (parser.strAt):
+		// empty names still add a dot each, as in the other paths.
+		{"null condition value in a list", stmt(`{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:username":["a",null]}}}`), 0, model.ErrInvalidType, "Statement[0].Condition.StringEquals.aws:username[1]"},
+		{"object under empty names", stmt(`{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"":{"":[{}]}}}`), 0, model.ErrInvalidType, "Statement[0].Condition..[0]"},
+		{"operator block not an object", stmt(`{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"":[1]}}`), 0, model.ErrInvalidType, "Statement[0].Condition."},
+		{"condition value outside Latin-1", stmt(`{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:username":["a","\u4e2d"]}}}`), 0, model.ErrInvalidCharacter, "Statement[0].Condition.StringEquals.aws:username[1]"},
+		{"condition value outside Latin-1, unescaped", stmt(`{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:username":["a","中"]}}}`), 0, model.ErrInvalidCharacter, "Statement[0].Condition.StringEquals.aws:username[1]"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
