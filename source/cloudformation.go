@@ -469,14 +469,17 @@ func (r *resolver) ref(name string, pos Pos, inSub bool) (*node, error) {
 }
 
 func (r *resolver) getAtt(res, attr string, pos Pos) *node {
-	what := "GetAtt-" + res + "." + attr
-	n := r.placeholder(pos, what, "attributes of resources are known only after deployment")
-	if strings.HasSuffix(attr, "Arn") {
-		// An ARN-shaped stand-in, so that a Resource or Principal holding it is still
-		// an ARN; service "unresolved" exists nowhere.
-		n.str = "arn:aws:unresolved:::" + placeholderPrefix + what
-		r.notes[len(r.notes)-1] = fmt.Sprintf("%s cannot be resolved offline (attributes of resources are known only after deployment); the policy holds the placeholder %q, which matches no real resource", what, n.str)
+	what, why := "GetAtt-"+res+"."+attr, "attributes of resources are known only after deployment"
+	if !strings.HasSuffix(attr, "Arn") {
+		return r.placeholder(pos, what, why)
 	}
+	// An ARN-shaped stand-in, so that a Resource or Principal holding it is still
+	// an ARN; service "unresolved" exists nowhere. Its note is made once, as
+	// placeholder's are: a template names the same ARN in many places.
+	v := "arn:aws:unresolved:::" + placeholderPrefix + what
+	r.note("%s cannot be resolved offline (%s); the policy holds the placeholder %q, which matches no real resource", what, why, v)
+	n := strNode(v, pos)
+	n.placeholder = true
 	return n
 }
 

@@ -189,6 +189,21 @@ func TestIntrinsics(t *testing.T) {
 	}
 }
 
+// A value named several times is noted once: the notes of a policy that names
+// its bucket's ARN in two statements were listed twice.
+func TestNotesOnce(t *testing.T) {
+	const tmpl = "Parameters:\n  Env: {Type: String}\nResources:\n  R: {Type: AWS::S3::Bucket}\n  P:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n" +
+		"          - {Effect: Allow, Action: s3:ListBucket, Resource: !GetAtt R.Arn}\n" +
+		"          - {Effect: Allow, Action: s3:GetObject, Resource: [!Sub '${R.Arn}/*', !Sub 'arn:aws:s3:::${Env}', !GetAtt R.Arn]}\n"
+	p := byID(t, readString(t, "t.yaml", tmpl), "P")
+	if p.Err != nil {
+		t.Fatal(p.Err)
+	}
+	if len(p.Notes) != 2 || !strings.Contains(p.Notes[0], "GetAtt-R.Arn") || !strings.Contains(p.Notes[1], "Ref-Env") {
+		t.Errorf("notes %q: want the bucket's ARN and Env, once each", p.Notes)
+	}
+}
+
 // A YAML tag that is not an intrinsic, a duplicate key, a JSON syntax error: each
 // names the file and its own line.
 func TestTemplateErrors(t *testing.T) {
