@@ -402,6 +402,9 @@ func (e *enumerator) group(pr Principal, g *Group, visit func(*Class) bool) bool
 			}
 			ctxs = merged
 		}
+		if pr.Kind == RoleSessionPrincipal && pr.Path != "" && !plantedRolePathBug {
+			ctxs = withRoleARN(ctxs, pr)
+		}
 		for _, r := range res {
 			for _, m := range ctxs {
 				if e.cov.Classes >= e.p.MaxClasses {
@@ -426,6 +429,24 @@ func (e *enumerator) group(pr Principal, g *Group, visit func(*Class) bool) bool
 		}
 	}
 	return true
+}
+
+// withRoleARN gives the contexts of a session of a role with a path that
+// role's ARN as aws:PrincipalArn: the model derives a session's from its
+// assumed-role ARN, which has no path (docs/eval-format.md), so a request must
+// carry it, as AWS's does (rolepath.go).
+func withRoleARN(ctxs []map[string]model.ContextValue, pr Principal) []map[string]model.ContextValue {
+	arn := model.Single(pr.RoleARN())
+	out := make([]map[string]model.ContextValue, len(ctxs))
+	for i, c := range ctxs {
+		m := make(map[string]model.ContextValue, len(c)+1)
+		for k, v := range c {
+			m[k] = v
+		}
+		m[keyPrincipalARN] = arn
+		out[i] = m
+	}
+	return out
 }
 
 // assignments are the values tried together for a group's coupled keys: every

@@ -117,7 +117,8 @@ func (e *enumerator) accounts() []string {
 // and federated users, the regions of every condition on a principal key
 // (aws:username, aws:PrincipalArn, aws:PrincipalAccount), of the accounts and
 // names that matter, and of having a path (with Problem.PathWritten, of the paths
-// the resource patterns tell apart: pathsplit.go), over the language of that kind's ARNs.
+// the resource patterns tell apart: pathsplit.go), over the language of that kind's ARNs
+// (for role sessions, their roles' ARNs, paths included: rolepath.go).
 func (e *enumerator) principals() []Principal {
 	type pcond struct {
 		key  string
@@ -146,17 +147,6 @@ func (e *enumerator) principals() []Principal {
 			}
 		}
 	}
-	for _, c := range pconds {
-		if c.key != "aws:principalarn" {
-			continue
-		}
-		codes, _ := c.pat.Subst(func(string) (string, bool) { return "", false })
-		glob := c.glob
-		a := e.auto("rp:"+string(rune('0'+glob))+codesKey(codes, true), func() *Lang { return GlobLang(codes, glob) })
-		if tellsRolePathsApart(a) {
-			e.cov.unknown("principal: aws:PrincipalArn is tested against %q, which tells a role with a path from the same role without one; role sessions are drawn from roles without paths (rolepath.go)", c.pat.Text)
-		}
-	}
 	names := e.names()
 	accounts := e.accounts()
 	splits := e.nameSplits()
@@ -172,7 +162,9 @@ func (e *enumerator) principals() []Principal {
 		domain *Lang
 	}{
 		{UserPrincipal, "arn:aws:iam::", ":user/", Seq(Lit("arn:aws:iam::"), digits12, Lit(":user/"), path, nameL)},
-		{RoleSessionPrincipal, "arn:aws:iam::", ":role/", Seq(Lit("arn:aws:iam::"), digits12, Lit(":role/"), nameL)},
+		// A role session is drawn as its role's ARN, path included: that is its
+		// aws:PrincipalArn (rolepath.go).
+		{RoleSessionPrincipal, "arn:aws:iam::", ":role/", Seq(Lit("arn:aws:iam::"), digits12, Lit(":role/"), path, nameL)},
 		{FederatedPrincipal, "arn:aws:sts::", ":federated-user/", Seq(Lit("arn:aws:sts::"), digits12, Lit(":federated-user/"), Between(Byte(NameChars), 2, 32))},
 	}
 	for _, k := range kinds {
@@ -262,7 +254,9 @@ func principalFrom(kind PrincipalKind, arn string) Principal {
 		i := strings.LastIndexByte(full, '/')
 		p.Path, p.Name = full[:i+1], full[i+1:]
 	case RoleSessionPrincipal:
-		p.Name, p.Session = strings.TrimPrefix(res, "role/"), "session"
+		full := strings.TrimPrefix(res, "role/")
+		i := strings.LastIndexByte(full, '/')
+		p.Path, p.Name, p.Session = full[:i+1], full[i+1:], "session"
 	case FederatedPrincipal:
 		p.Name = strings.TrimPrefix(res, "federated-user/")
 	}

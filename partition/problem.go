@@ -24,7 +24,7 @@ const (
 type Principal struct {
 	Kind    PrincipalKind
 	Account string
-	Path    string // users: "" or segments each ending in "/"
+	Path    string // users and role sessions' roles: "" or segments each ending in "/"
 	Name    string // user name, role name, or federated user name
 	Session string // role sessions
 }
@@ -40,6 +40,12 @@ func (p Principal) ARN() string {
 	return "arn:aws:iam::" + p.Account + ":user/" + p.Path + p.Name
 }
 
+// RoleARN is a role session's role's ARN, path included: the session's
+// aws:PrincipalArn (docs/eval-format.md).
+func (p Principal) RoleARN() string {
+	return "arn:aws:iam::" + p.Account + ":role/" + p.Path + p.Name
+}
+
 // derived returns the value the model derives for a principal key (lower-cased).
 func (p Principal) derived(key string) (string, bool) {
 	switch key {
@@ -49,7 +55,7 @@ func (p Principal) derived(key string) (string, bool) {
 		return [...]string{"User", "AssumedRole", "FederatedUser"}[p.Kind], true
 	case "aws:principalarn":
 		if p.Kind == RoleSessionPrincipal {
-			return "arn:aws:iam::" + p.Account + ":role/" + p.Name, true
+			return p.RoleARN(), true
 		}
 		return p.ARN(), true
 	case "aws:username":

@@ -1,28 +1,48 @@
 package partition
 
-import "testing"
+import (
+	"context"
+	"strings"
+	"testing"
 
-// A pattern tells role paths apart exactly when it accepts one of role/N and
-// role/P/N (same account and name) but not the other.
-func TestTellsRolePathsApart(t *testing.T) {
-	for _, c := range []struct {
-		pat  string
-		glob GlobKind
-		want bool
-	}{
-		{"arn:aws:iam::*:role/*", GlobARN, false},
-		{"arn:aws:iam::111122223333:role/*", GlobARN, false},
-		{"arn:aws:iam::*:user/*", GlobARN, false},
-		{"arn:aws:iam::*:role/admin", GlobARN, true},
-		{"arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*", GlobARN, true},
-		{"arn:aws:iam::*:role/*admin", GlobARN, false},
-		{"arn:aws:iam::*:role/ops-*", GlobLike, true},
-		// IAM paths may hold ':', and StringLike's * crosses it: role/a:user/N.
-		{"arn:aws:iam::*:user/*", GlobLike, true},
-	} {
-		p := ParsePattern(c.pat, PatGlob, true)
-		if got := tellsRolePathsApart(compile(GlobLang(p.codes, c.glob))); got != c.want {
-			t.Errorf("%q (glob %d): %v, want %v", c.pat, c.glob, got, c.want)
+	"github.com/iamfuzz/iamfuzz/corpus/catalog"
+	"github.com/iamfuzz/iamfuzz/model"
+)
+
+// Role sessions are drawn from roles with and without paths where an
+// aws:PrincipalArn pattern tells them apart, in each account the policy names,
+// and a session of a role with a path carries its role's ARN as
+// aws:PrincipalArn (rolepath.go).
+func TestRoleSessionsDrawnWithPaths(t *testing.T) {
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:GetObject","Resource":"*",
+		"Condition":{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*"}}}]}`
+	p := &Problem{Policies: []*model.Policy{mustParse(t, doc)}, Catalog: catalog.MustLoad(), Accounts: []string{"111122223333"}}
+	type seen struct{ path, acct bool }
+	var got seen
+	cov := Enumerate(context.Background(), p, func(c *Class) bool {
+		pr := c.Principal
+		if pr.Kind != RoleSessionPrincipal {
+			return true
 		}
+		arn, given := c.Context[keyPrincipalARN]
+		switch {
+		case pr.Path == "" && given:
+			t.Fatalf("%+v: a role without a path needs no aws:PrincipalArn, got %v", pr, arn)
+		case pr.Path != "" && (!given || arn.Values[0] != pr.RoleARN()):
+			t.Fatalf("%+v: aws:PrincipalArn %v, want %s", pr, arn, pr.RoleARN())
+		}
+		if strings.HasPrefix(pr.Path, "aws-reserved/sso.amazonaws.com/") {
+			got.path = true
+		}
+		if pr.Account == "111122223333" {
+			got.acct = true
+		}
+		return true
+	})
+	if !cov.Exact() {
+		t.Fatalf("not exact: %v", cov.Unknown)
+	}
+	if !got.path || !got.acct {
+		t.Errorf("role sessions drawn: Identity Center path %v, account 111122223333 %v; want both", got.path, got.acct)
 	}
 }

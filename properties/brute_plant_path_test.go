@@ -6,7 +6,7 @@ import "testing"
 
 // With the path split dropped (partition/plant_path_on.go) the brute force must
 // find a path-family variant that the proof calls proved and a user with a
-// path breaks (seed 2 fixed: variant 5 is the first catch).
+// path breaks (seed 2 fixed: variant 33 is the first catch).
 //
 //	go test -tags iamfuzz_plant_pathsplit -run TestPlantedPathSplitBugCaughtByBruteForce ./properties
 func TestPlantedPathSplitBugCaughtByBruteForce(t *testing.T) {

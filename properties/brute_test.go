@@ -20,14 +20,17 @@ import (
 // and user/mfa resource patterns that mix ${aws:username} with wildcards and
 // literals, with username/MFA/PrincipalArn/PrincipalAccount conditions and a
 // NotResource on the MFA deny. Whenever the proof engine says proved, every
-// request over a vocabulary of accounts x paths x names (users, role sessions,
-// federated users) x credential actions x user/mfa resources x MFA states is
+// request over a vocabulary of accounts x paths x names (users, role sessions
+// of roles with and without paths, federated users) x credential actions x
+// user/mfa resources x MFA states is
 // decided and judged: an error-severity violation is a wrong "proved". This is
 // the harness that found the name/account split bugs (BUG 1, 2, 6, 7 in
 // partition/namesplit.go's history); the name and account dimensions are what
-// it covers; odd variants start from a policy that grants every path and are
-// judged by a spec whose pathed-user liveness rule is an error, for the paths
-// "" and ops/ against patterns such as user/ops/* (partition/pathsplit.go).
+// it covers; variants 1, 5, 9, … start from a policy that grants every path and
+// are judged by a spec whose pathed-user liveness rule is an error, for the
+// paths "" and ops/ against patterns such as user/ops/* (partition/pathsplit.go);
+// variants 3, 7, 11, … exempt callers from a Deny by aws:PrincipalArn patterns
+// that tell roles with paths apart (roleBase, partition/rolepath.go).
 //
 // n variants from seed; the environment overrides both (the nightly run,
 // scripts/nightly, raises n):
@@ -73,16 +76,19 @@ func bruteContradictions(t *testing.T, n int, seed int64) (bad []string, proved 
 	}()
 	for i := range n {
 		b := base
-		if i%2 == 1 {
+		switch {
+		case i%4 == 3:
+			b = roleBase(t, base, rng)
+		case i%2 == 1:
 			b = pathBase
 		}
-		text := bruteVariant(t, b, i%2 == 1, rng)
+		text := bruteVariant(t, b, i%4 == 1, rng)
 		mp, err := model.Parse(text, model.IdentityPolicy)
 		if err != nil {
 			continue
 		}
 		spec, _ := ChooseDefault(mp)
-		if i%2 == 1 {
+		if i%4 == 1 {
 			spec = pathSpec
 		}
 		id := fmt.Sprintf("brute-%d-%d", seed, i)
@@ -101,6 +107,30 @@ func bruteContradictions(t *testing.T, n int, seed int64) (bad []string, proved 
 		}
 	}
 	return nil, proved
+}
+
+// roleBase is the role family's base: AWS's example, plus access keys of every
+// user allowed, and those of others denied to all but the callers whose
+// aws:PrincipalArn matches a pattern, most of which tell role sessions apart by
+// their roles' paths (partition/rolepath.go). An exempted caller breaks owner-only.
+func roleBase(t *testing.T, base []byte, rng *rand.Rand) []byte {
+	pats := []string{"arn:aws:iam::*:role/ops/*", "arn:aws:iam::*:role/*/svc-*", "arn:aws:iam::*:role/o*/V?",
+		"arn:aws:iam::*:role/aws-reserved/*", "arn:aws:iam::9*:role/ops/*", "arn:aws:iam::*:user/ops/*"}
+	var pol map[string]any
+	if err := json.Unmarshal(base, &pol); err != nil {
+		t.Fatal(err)
+	}
+	keys := []string{"iam:CreateAccessKey"}
+	users := "arn:aws:iam::*:user/*"
+	pol["Statement"] = append(pol["Statement"].([]any),
+		map[string]any{"Effect": "Allow", "Action": keys, "Resource": users},
+		map[string]any{"Effect": "Deny", "Action": keys, "NotResource": "arn:aws:iam::*:user/${aws:username}", "Condition": map[string]any{
+			"ArnNotLike": map[string]any{"aws:PrincipalArn": pats[rng.Intn(len(pats))]}}})
+	text, err := json.Marshal(pol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return text
 }
 
 // bruteVariant adds one or two random statements to the base policy, or moves
@@ -140,7 +170,7 @@ func bruteVariant(t *testing.T, base []byte, paths bool, rng *rand.Rand) []byte 
 		case 4:
 			st["Condition"] = map[string]any{"StringNotEqualsIgnoreCase": map[string]any{"aws:username": pick([]string{"ADMIN", "Svc-A", "v"})}}
 		case 5:
-			st["Condition"] = map[string]any{"ArnNotLike": map[string]any{"aws:PrincipalArn": pick([]string{"arn:aws:iam::*:user/ops/*", "arn:aws:iam::9*:*", "arn:aws:iam::*:role/svc-*"})}}
+			st["Condition"] = map[string]any{"ArnNotLike": map[string]any{"aws:PrincipalArn": pick([]string{"arn:aws:iam::*:user/ops/*", "arn:aws:iam::9*:*", "arn:aws:iam::*:role/svc-*", "arn:aws:iam::*:role/ops/*", "arn:aws:iam::*:role/*svc-*"})}}
 		case 6:
 			st["Condition"] = map[string]any{"StringLike": map[string]any{"aws:PrincipalAccount": pick([]string{"9*", "1111*"})}}
 		case 7:
@@ -195,8 +225,13 @@ func newBruteVocab() *bruteVocab {
 				c := Caller{Kind: UserCaller, Account: ac, Path: p, Name: nm}
 				// With a path, every fourth name is a role session and another a
 				// federated user instead, so those kinds meet the same names.
+				// Every other of those role sessions is of a role with the
+				// path: its requests give the role's ARN as aws:PrincipalArn.
 				if p != "" && ni%4 == 1 {
 					c = Caller{Kind: RoleSessionCaller, Account: ac, Name: nm, Session: "s1"}
+					if ni%8 == 1 {
+						c.Path = p
+					}
 				}
 				if p != "" && ni%4 == 3 {
 					c = Caller{Kind: FederatedCaller, Account: ac, Name: nm}
@@ -226,6 +261,14 @@ func (b *bruteVocab) search(tg *Target) (*Violation, int) {
 		ctxs := b.mfa
 		for _, si := range []string{c.Name, c.Name + "-x"} {
 			ctxs = append(ctxs, append(slices.Clone(b.mfa[len(b.mfa)-1]), ContextEntry{Key: "aws:SourceIdentity", Value: model.Single(si)}))
+		}
+		if c.Kind == RoleSessionCaller && c.Path != "" {
+			arn := ContextEntry{Key: "aws:PrincipalArn", Value: model.Single("arn:aws:iam::" + c.Account + ":role/" + c.Path + c.Name)}
+			withARN := make([][]ContextEntry, len(ctxs))
+			for i, ctx := range ctxs {
+				withARN[i] = append(slices.Clone(ctx), arn)
+			}
+			ctxs = withARN
 		}
 		for _, act := range b.actions {
 			for _, res := range b.resources {

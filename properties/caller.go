@@ -25,8 +25,10 @@ const (
 type Caller struct {
 	Kind    CallerKind
 	Account string
-	// Path is an IAM user's path without its leading slash: "" or segments that
-	// each end in "/", like "division_abc/subdivision_xyz/".
+	// Path is an IAM user's path, or a role session's role's, without its
+	// leading slash: "" or segments that each end in "/", like
+	// "division_abc/subdivision_xyz/". A role session's ARN does not carry it:
+	// its requests give the role's ARN as aws:PrincipalArn.
 	Path string
 	// Name is the user name, the federated user's name, or the role name of a
 	// role session.
@@ -53,7 +55,7 @@ func (c Caller) ARN() string {
 func (c Caller) String() string {
 	switch c.Kind {
 	case RoleSessionCaller:
-		return "role session " + c.Name + "/" + c.Session
+		return "role session " + c.Path + c.Name + "/" + c.Session
 	case FederatedCaller:
 		return "federated user " + c.Name
 	case RootCaller:

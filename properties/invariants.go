@@ -222,10 +222,15 @@ func (j *judgement) get() bool {
 	given := len(principalKeys)
 	for k, v := range r.Context {
 		for i, pk := range principalKeys[:given] {
-			if strings.EqualFold(k, pk) && !(c.Kind == UserCaller && pk == "aws:userid" && isUserUniqueID(v)) {
-				given = i
-				break
+			if !strings.EqualFold(k, pk) || c.Kind == UserCaller && pk == "aws:userid" && isUserUniqueID(v) {
+				continue
 			}
+			if path, ok := rolePathOf(c, pk, v); ok {
+				j.c.Path = path
+				continue
+			}
+			given = i
+			break
 		}
 	}
 	if given < len(principalKeys) {
@@ -524,6 +529,26 @@ func livenessCheck(spec *Spec, pol *model.Policy, req *model.Request, res *model
 // AIDA… (docs/semantics.md §6.1; the model's shape of it, §13
 // derived-unique-id): a request may give any user's ID, since no ARN carries it,
 // and the proof engine draws such IDs (partition.userIDValues).
+// rolePathOf reads the aws:PrincipalArn a role session's request gives: its
+// role's ARN (the caller's account and role name) with the role's path, which
+// the session's ARN does not carry, so the model cannot derive it
+// (docs/eval-format.md); the proof engine draws such sessions (partition's
+// rolepath.go). ok is false for any other key or value.
+func rolePathOf(c Caller, key string, v model.ContextValue) (path string, ok bool) {
+	if c.Kind != RoleSessionCaller || key != "aws:PrincipalArn" || v.Multi || len(v.Values) != 1 {
+		return "", false
+	}
+	rest, ok := strings.CutPrefix(v.Values[0], "arn:aws:iam::"+c.Account+":role/")
+	if !ok || rest == c.Name {
+		return "", ok
+	}
+	path, ok = strings.CutSuffix(rest, "/"+c.Name)
+	if !ok || path == "" || path[0] == '/' || strings.Contains(path, "//") {
+		return "", false
+	}
+	return path + "/", true
+}
+
 func isUserUniqueID(v model.ContextValue) bool {
 	if v.Multi || len(v.Values) != 1 {
 		return false

@@ -202,6 +202,10 @@ func callerOf(pr partition.Principal) Caller {
 // The class contexts' lower-cased spelling of the MFA keys.
 var lowerMFAPresent, lowerMFAAge = strings.ToLower(keyMFAPresent), strings.ToLower(keyMFAAge)
 
+// lowerPrincipalARN is the spelling of aws:PrincipalArn in the contexts of
+// sessions of roles with paths (partition's rolepath.go).
+const lowerPrincipalARN = "aws:principalarn"
+
 // probeOf turns a class witness into a probe.
 func probeOf(c *partition.Class) Probe {
 	p := Probe{Caller: callerOf(c.Principal), Action: c.Action, Resource: c.Resource}
@@ -217,6 +221,8 @@ func probeOf(c *partition.Class) Probe {
 			name = keyMFAPresent
 		case lowerMFAAge:
 			name = keyMFAAge
+		case lowerPrincipalARN:
+			name = "aws:PrincipalArn"
 		}
 		p.Context = append(p.Context, ContextEntry{Key: name, Value: c.Context[k]})
 	}
