@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/iamfuzz/iamfuzz/corpus/catalog"
 	"github.com/iamfuzz/iamfuzz/model"
 )
 
@@ -162,7 +163,7 @@ func (e *enumerator) groups() []*Group {
 
 // computeGroups makes the grouping groups returns.
 func (e *enumerator) computeGroups(x *actionIndex) []*Group {
-	bySig := map[string]*Group{}
+	bySig := map[string]int{} // index in out
 	var out []*Group
 	// A class's witness action is, where the group allows, one the caller's lists
 	// or the policies name outright, in the order they name them: a report about
@@ -199,35 +200,59 @@ func (e *enumerator) computeGroups(x *actionIndex) []*Group {
 			ranks[i] = r
 		}
 	}
-	sig, prev := make([]byte, len(sets)), make([]byte, len(sets))
+	sig := make([]byte, len(sets))
 	var g *Group
+	// Each action's group, by index in out: the groups' action lists are cut
+	// from one slice once their sizes are known (appending them one by one
+	// was the first proof's largest allocation, issue 15).
+	of, gi := make([]int32, len(x.acts)), int32(-1)
+	var sizes []int
+	// Per group, the resource types of the last action whose templates it
+	// took: an action with the same templates (by identity: the catalogue
+	// shares a service's template lists) and no rank adds nothing.
+	var last [][]catalog.ResourceType
+	var change uint64
 	for ai, a := range x.acts {
 		name := x.names[ai]
-		for i, set := range sets {
-			sig[i] = boolByte(hasBit(set, ai))
-		}
 		// Neighbours in the catalogue (one service's actions) mostly share
-		// their group: the map is asked only when the signature changes.
-		ok := g != nil && string(sig) == string(prev)
-		if !ok {
-			g, ok = bySig[string(sig)]
-			copy(prev, sig)
+		// their group: the signature is read and the map asked only for an
+		// action that some set tells apart from the one before.
+		if ai%64 == 0 {
+			change = changes(sets, ai/64)
 		}
-		if !ok {
-			g = &Group{sig: string(sig), templates: map[string]string{}}
-			for i := range e.stmts {
-				if e.stmts[i].applies(sig[i] == 1) {
-					g.applicable = append(g.applicable, i)
-					g.Statements = append(g.Statements, [2]int{e.stmts[i].policy, e.stmts[i].index})
-				}
+		if g == nil || change&(1<<(ai%64)) != 0 {
+			for i, set := range sets {
+				sig[i] = boolByte(hasBit(set, ai))
 			}
-			bySig[string(sig)] = g
-			out = append(out, g)
+			if k, ok := bySig[string(sig)]; ok {
+				g, gi = out[k], int32(k)
+			} else {
+				g = &Group{sig: string(sig), templates: map[string]string{}}
+				for i := range e.stmts {
+					if e.stmts[i].applies(sig[i] == 1) {
+						g.applicable = append(g.applicable, i)
+						g.Statements = append(g.Statements, [2]int{e.stmts[i].policy, e.stmts[i].index})
+					}
+				}
+				gi = int32(len(out))
+				bySig[string(sig)] = len(out)
+				out = append(out, g)
+				sizes = append(sizes, 0)
+				last = append(last, nil)
+			}
 		}
-		g.Actions = append(g.Actions, name)
+		of[ai] = gi
+		sizes[gi]++
 		r := 0
 		if ranks != nil {
 			r = ranks[ai]
+		}
+		if r == 0 && last[gi] != nil && sameTemplates(last[gi], a.ResourceTypes) {
+			continue
+		}
+		last[gi] = a.ResourceTypes
+		if last[gi] == nil {
+			last[gi] = []catalog.ResourceType{}
 		}
 		if a.TakesNoResource() {
 			g.addTemplate("*", name, r)
@@ -237,6 +262,13 @@ func (e *enumerator) computeGroups(x *actionIndex) []*Group {
 				g.addTemplate(t, name, r)
 			}
 		}
+	}
+	names := make([]string, 0, len(x.acts))
+	for i, g := range out {
+		g.Actions, names = names[:0:sizes[i]], names[sizes[i]:sizes[i]:cap(names)]
+	}
+	for ai, k := range of {
+		out[k].Actions = append(out[k].Actions, x.names[ai])
 	}
 	for _, g := range out {
 		g.tpls = make([]tplInfo, len(g.tplOrder))
@@ -286,6 +318,36 @@ func (g *Group) addTemplate(t, action string, rank int) {
 		}
 		g.rank[action] = rank
 	}
+}
+
+// changes returns, for the 64 actions of word w, which differ from the
+// action before them in some set: bit k for action w*64+k.
+func changes(sets [][]uint64, w int) uint64 {
+	var c uint64
+	for _, set := range sets {
+		cur, carry := set[w], uint64(0)
+		if w > 0 {
+			carry = set[w-1] >> 63
+		}
+		c |= cur ^ (cur<<1 | carry)
+	}
+	return c
+}
+
+// sameTemplates reports whether two actions' resource types list the same
+// templates (the same lists, by identity), so that adding the second's to a
+// group that has the first's changes nothing unless it ranks better.
+func sameTemplates(a, b []catalog.ResourceType) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i].ARNTemplates, b[i].ARNTemplates
+		if len(x) != len(y) || len(x) > 0 && &x[0] != &y[0] {
+			return false
+		}
+	}
+	return true
 }
 
 func boolByte(b bool) byte {

@@ -214,21 +214,38 @@ func codesKey(codes []Code, ok bool) string {
 
 // templateService is the literal service segment of a catalogue ARN template.
 func templateService(t string) string {
-	parts := strings.SplitN(t, ":", 4)
-	if len(parts) < 4 || strings.ContainsAny(parts[2], "$*{") {
+	svc, ok := arnField(t, 2, 4)
+	if !ok || strings.ContainsAny(svc, "$*{") {
 		return ""
 	}
-	return parts[2]
+	return svc
+}
+
+// arnField is strings.SplitN(t, ":", n)[i] (i < n-1), without the slice:
+// ok is false when SplitN gives fewer than n parts. A grouping asks it of
+// every template of every group (issue 15: the first proof of a process).
+func arnField(t string, i, n int) (string, bool) {
+	start, f := 0, ""
+	for k := 0; k < n-1; k++ {
+		j := strings.IndexByte(t[start:], ':')
+		if j < 0 {
+			return "", false
+		}
+		if k == i {
+			f = t[start : start+j]
+		}
+		start += j + 1
+	}
+	return f, true
 }
 
 // accountKind classifies a template's account segment: what a walk over it can
 // tell about "the resource is in the caller's account".
 func accountKind(t string) string {
-	parts := strings.SplitN(t, ":", 6)
-	if len(parts) < 6 {
+	a, ok := arnField(t, 4, 6)
+	if !ok {
 		return "bad"
 	}
-	a := parts[4]
 	switch {
 	case a == "":
 		return "empty"

@@ -3,6 +3,7 @@ package partition
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/iamfuzz/iamfuzz/corpus/catalog"
@@ -50,6 +51,23 @@ func TestTemplateOrderKeepsClasses(t *testing.T) {
 		for j := range all {
 			if all[j] != picked[j] {
 				t.Fatalf("policy %d, class %d: %s walking every template, %s walking those picked", i, j, all[j], picked[j])
+			}
+		}
+	}
+}
+
+// arnField is the field of strings.SplitN that templateService and
+// accountKind read.
+func TestARNFieldIsSplitN(t *testing.T) {
+	for _, s := range []string{"", ":", "a", "a:b", "a:b:c", "a:b:c:d", "arn:aws:iam::123:user/x", "arn:${Partition}:s3:::${BucketName}",
+		"::::::", "a:b:c:d:e", "a:b:c:d:e:f:g", "arn:aws:iam::aws:policy/x:y"} {
+		for n := 2; n <= 7; n++ {
+			parts := strings.SplitN(s, ":", n)
+			for i := range n - 1 {
+				got, ok := arnField(s, i, n)
+				if ok != (len(parts) == n) || ok && got != parts[i] {
+					t.Errorf("arnField(%q, %d, %d) = %q, %v; SplitN: %q", s, i, n, got, ok, parts)
+				}
 			}
 		}
 	}
