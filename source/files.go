@@ -63,7 +63,7 @@ func Files(args, exclude []string) ([]string, error) {
 				}
 				return nil
 			}
-			if !candidate(d.Name()) {
+			if !Candidate(d.Name()) {
 				return nil
 			}
 			// A candidate that cannot be read safely (a FIFO, a device, a file over
@@ -99,7 +99,9 @@ func excluded(globs []string, rel, base string) bool {
 	return false
 }
 
-func candidate(name string) bool {
+// Candidate reports whether a folder search reads the file, by its name: a JSON,
+// YAML or .template file that is not a spec.
+func Candidate(name string) bool {
 	lower := strings.ToLower(name)
 	if strings.HasSuffix(lower, ".spec.yaml") || strings.HasSuffix(lower, ".spec.yml") {
 		return false

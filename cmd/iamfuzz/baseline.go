@@ -13,6 +13,7 @@ import (
 
 	"github.com/iamfuzz/iamfuzz/model"
 	"github.com/iamfuzz/iamfuzz/properties"
+	"github.com/iamfuzz/iamfuzz/source"
 )
 
 // errBaseline: the --baseline argument cannot be used.
@@ -93,7 +94,7 @@ func materialize(rev, path, dir string) (string, error) {
 	}
 	clean := filepath.Clean(path)
 	for _, name := range strings.Split(strings.TrimRight(string(out), "\x00"), "\x00") {
-		if name == "" || (!strings.EqualFold(filepath.Ext(name), ".json") && name != clean) {
+		if name == "" || (!source.Candidate(filepath.Base(name)) && name != clean) {
 			continue
 		}
 		data, err := exec.Command("git", "show", rev+":./"+name).Output()
@@ -122,36 +123,74 @@ func stderrOf(err error) string {
 // emptyPolicy allows nothing: the baseline of a file the old version lacked.
 const emptyPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotAction":"*","Resource":"*"}]}`
 
-// compareBaseline compares a checked target with its baseline file.
+// compareBaseline compares a checked target with its baseline: the old version
+// of its file, and in a template or plan the old file's policy of the same
+// logical id or address.
 func compareBaseline(ctx context.Context, t *properties.Target, b *baselineSet, cfg checkConfig) (*properties.AccessDiff, error) {
-	oldFile, ok := b.old[t.Path]
+	file, id := t.Path, ""
+	if t.Source != nil {
+		file, id = t.Source.File, t.Source.ID
+	}
+	oldFile, ok := b.old[file]
 	if !ok {
-		return nil, nil
+		// Every input file was paired (resolveBaseline): a policy without a
+		// baseline would go uncompared, which check must never do silently.
+		return nil, fmt.Errorf("%w: %s was not paired with a file of %s", errBaseline, file, b.arg)
 	}
 	name := b.arg
 	var pol *model.Policy
-	if oldFile == "" {
+	var err error
+	switch {
+	case oldFile == "":
 		name += " (no such policy: the file is new)"
-		p, err := model.Parse([]byte(emptyPolicy), model.IdentityPolicy)
-		if err != nil {
-			return nil, err
-		}
-		pol = p
-	} else {
+	case id == "":
 		pf, err := properties.LoadPolicyFile(oldFile, model.IdentityPolicy)
 		if err != nil {
 			return nil, err
 		}
-		pol = pf.Policy
-		if strings.HasPrefix(b.arg, "git:") {
-			rev, _, _ := strings.Cut(strings.TrimPrefix(b.arg, "git:"), ":")
-			name = "git:" + rev + ":" + t.Path
-		} else {
-			name = oldFile
+		pol, name = pf.Policy, oldFile
+	default:
+		if pol, err = policyOfSource(oldFile, id); err != nil {
+			return nil, err
 		}
+		name = oldFile + "#" + id
+		if pol == nil {
+			name += " (no such policy: " + id + " is new)"
+		}
+	}
+	if pol == nil {
+		if pol, err = model.Parse([]byte(emptyPolicy), model.IdentityPolicy); err != nil {
+			return nil, err
+		}
+	} else if strings.HasPrefix(b.arg, "git:") {
+		rev, _, _ := strings.Cut(strings.TrimPrefix(b.arg, "git:"), ":")
+		name = "git:" + rev + ":" + t.Path
 	}
 	old := properties.NewTargetIn(name, pol, properties.GeneralSpec(), t.Around)
 	return properties.CompareAccess(ctx, t, old, name, cfg.checks, cfg.seed), nil
+}
+
+// policyOfSource is the identity policy of logical id or address id in a
+// template or plan file, nil when the file holds none of that name.
+func policyOfSource(file, id string) (*model.Policy, error) {
+	pols, err := source.ReadFile(file, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errBaseline, err)
+	}
+	for _, p := range pols {
+		if p.ID != id {
+			continue
+		}
+		if p.Err != nil {
+			return nil, &properties.PolicyFileError{File: p.Name, Err: p.Err, Source: p}
+		}
+		pol, err := model.Parse(p.Doc, model.IdentityPolicy)
+		if err != nil {
+			return nil, &properties.PolicyFileError{File: p.Name, Err: err, Source: p}
+		}
+		return pol, nil
+	}
+	return nil, nil
 }
 
 // mergeDiff adds a comparison's findings to a report, errors first.

@@ -80,3 +80,69 @@ func TestCheckBaselineGit(t *testing.T) {
 		t.Fatalf("bad revision: exit %d %s", code, errOut)
 	}
 }
+
+// A template's policies are compared with the old template's policies of the same
+// logical id (corpus/examples/baseline-template/README.md), given as folders,
+// files or git:REV:PATH; they were left uncompared without a word.
+func TestCheckBaselineTemplate(t *testing.T) {
+	const ex = "../../corpus/examples/baseline-template/"
+	want := map[string]int{"ReportsReader": 1, "LogWriter": 0, "MetricsReader": 1}
+	verify := func(t *testing.T, args ...string) {
+		t.Helper()
+		code, out, errOut := checkCmd(t, "", append([]string{"check", "--format", "json"}, args...)...)
+		if code != exitFailures {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var rep struct {
+			Policies []struct {
+				Path     string
+				Baseline *struct {
+					Path      string
+					Proved    bool
+					NewAccess int
+				}
+			}
+		}
+		must(t, json.Unmarshal([]byte(out), &rep))
+		seen := 0
+		for _, p := range rep.Policies {
+			_, id, _ := strings.Cut(p.Path, "#")
+			n, ok := want[id]
+			if !ok || p.Baseline == nil || p.Baseline.NewAccess != n || !p.Baseline.Proved || !strings.HasSuffix(p.Baseline.Path, "stack.yaml#"+id) && !strings.Contains(p.Baseline.Path, "is new") {
+				t.Errorf("%s: baseline %+v, want %d new access findings", p.Path, p.Baseline, n)
+				continue
+			}
+			seen++
+		}
+		if seen != len(want) {
+			t.Errorf("%d policies compared, want %d\n%s", seen, len(want), out)
+		}
+	}
+	t.Run("folders", func(t *testing.T) { verify(t, ex+"new", "--baseline", ex+"old") })
+	t.Run("files", func(t *testing.T) { verify(t, ex+"new/stack.yaml", "--baseline", ex+"old/stack.yaml") })
+	t.Run("git", func(t *testing.T) {
+		if _, err := exec.LookPath("git"); err != nil {
+			t.Skip("git is not installed")
+		}
+		dir := t.TempDir()
+		git := func(args ...string) {
+			t.Helper()
+			cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("git %v: %v\n%s", args, err, out)
+			}
+		}
+		old, err := os.ReadFile(ex + "old/stack.yaml")
+		must(t, err)
+		newer, err := os.ReadFile(ex + "new/stack.yaml")
+		must(t, err)
+		must(t, os.MkdirAll(filepath.Join(dir, "infra"), 0o755))
+		must(t, os.WriteFile(filepath.Join(dir, "infra", "stack.yaml"), old, 0o644))
+		git("init", "-q")
+		git("add", ".")
+		git("commit", "-qm", "old")
+		must(t, os.WriteFile(filepath.Join(dir, "infra", "stack.yaml"), newer, 0o644))
+		t.Chdir(dir)
+		verify(t, "infra", "--baseline", "git:HEAD:infra")
+	})
+}

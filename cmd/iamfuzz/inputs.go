@@ -84,12 +84,14 @@ func (l *stringList) Set(v string) error {
 	return nil
 }
 
-// policyFiles are the bare policy files among the inputs: --baseline compares
-// files with their old versions by path.
+// policyFiles are the files among the inputs (policy files, templates, plans):
+// --baseline compares files with their old versions by path, and a template's
+// or plan's policies by logical id or address.
 func policyFiles(pols []*source.Policy) []string {
 	var out []string
 	for _, p := range pols {
-		if p.Format == source.PolicyJSON && p.File != "-" {
+		// A template's or plan's policies follow each other: one file, once.
+		if p.File != "-" && (len(out) == 0 || out[len(out)-1] != p.File) {
 			out = append(out, p.File)
 		}
 	}
