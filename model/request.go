@@ -79,6 +79,9 @@ type Request struct {
 	// reset allocates nothing once they have been seen; nil for NewRequest.
 	memo *requestMemo
 
+	// role is the role behind a role session as Principal elements name it
+	// (sessionRole): it depends on the context, so it is not part of caller.
+	role        string
 	sameAccount bool        // the resource is the caller's account's or AWS's
 	slots       []slotValue // ctx by key slot, sorted by slot (slots.go)
 	unslotted   bool        // some key of ctx has no slot: look keys up in ctx
@@ -331,8 +334,32 @@ func (r *Request) prepare(k kept) error {
 	if err := r.resolveContext(); err != nil {
 		return err
 	}
+	r.role = r.sessionRole()
 	r.prepared = true
 	return nil
+}
+
+// sessionRole is the role behind a role session as Principal elements name it:
+// the aws:PrincipalArn the request gives when it is an ARN of the session's role
+// (its partition, account and name) with a path, which AWS's aws:PrincipalArn
+// carries and the session's ARN does not (docs/semantics.md §4.4); otherwise
+// the role ARN derived from the session's, and for other principals what
+// roleARN reports.
+func (r *Request) sessionRole() string {
+	if r.ptype != PrincipalAssumedRole {
+		return r.principalArn
+	}
+	v, ok := r.lookup(slotPrincipalArn, keyPrincipalArn)
+	if !ok || v.Multi || len(v.Values) != 1 || v.Values[0] == r.principalArn {
+		return r.principalArn
+	}
+	given := v.Values[0]
+	slash := strings.LastIndexByte(r.principalArn, '/') // .../role/NAME
+	if slash < 0 || !isRoleARN(given) || !strings.HasPrefix(given, r.principalArn[:slash+1]) ||
+		!strings.HasSuffix(given, r.principalArn[slash:]) || len(given) <= len(r.principalArn) {
+		return r.principalArn
+	}
+	return given
 }
 
 // owner derives who owns the resource from the caller and the target.
@@ -533,11 +560,12 @@ func (r *Request) parsePrincipal() error {
 	return nil
 }
 
-// roleARN returns the role ARN behind a role session — the caller's own ARN when
-// the caller is given as the role — and "" for other principals.
+// roleARN returns the role ARN behind a role session (sessionRole) — the
+// caller's own ARN when the caller is given as the role — and "" for other
+// principals.
 func (r *Request) roleARN() string {
 	if r.ptype == PrincipalAssumedRole || r.ptype == PrincipalRole {
-		return r.principalArn
+		return r.role
 	}
 	return ""
 }
