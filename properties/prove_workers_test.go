@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"math/rand"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/iamfuzz/iamfuzz/model"
+	"github.com/iamfuzz/iamfuzz/partition"
 )
 
 // workerTargets are the corpus's seed policies, the proof and general examples
@@ -84,4 +86,38 @@ func reportDigest(tg *Target, rep *Report) string {
 		fmt.Fprintf(&b, "%s matched %v\n%s", v.Key(), v.Matched, tg.Describe(v))
 	}
 	return b.String()
+}
+
+// A proof with Options.Workers 0 starts a helper only while fewer goroutines
+// than GOMAXPROCS check classes in the process: with another proof running on
+// 2 cores it has none (check --parallel 2), alone it has one; explicit Workers
+// are not limited.
+func TestHelpersShareTheCores(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	tg, err := LoadTarget("../corpus/policies/000-aws-mfa-self-manage.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	none := func(*partition.Class, *classOutcome) bool { return true }
+	busyCheckers.Add(1) // another proof
+	cc := tg.newClassChecker(Options{}, none)
+	if cc.startHelper() {
+		t.Error("a helper started beside another proof on 2 cores")
+	}
+	forced := tg.newClassChecker(Options{Workers: 3}, none)
+	if !forced.startHelper() || !forced.startHelper() || forced.startHelper() {
+		t.Error("Workers 3 must start exactly two helpers, spare cores or not")
+	}
+	forced.finish(nil)
+	busyCheckers.Add(-1) // the other proof ends
+	if !cc.startHelper() {
+		t.Error("no helper started for a proof alone on 2 cores")
+	}
+	if cc.startHelper() {
+		t.Error("a second helper started on 2 cores")
+	}
+	cc.finish(nil)
+	if n := busyCheckers.Load(); n != 0 {
+		t.Errorf("%d goroutines still counted as busy after the proofs", n)
+	}
 }
