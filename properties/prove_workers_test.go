@@ -105,8 +105,14 @@ func TestHelpersShareTheCores(t *testing.T) {
 		t.Error("a helper started beside another proof on 2 cores")
 	}
 	forced := tg.newClassChecker(Options{Workers: 3}, none)
-	if !forced.startHelper() || !forced.startHelper() || forced.startHelper() {
-		t.Error("Workers 3 must start exactly two helpers, spare cores or not")
+	started := 0
+	for range 3 {
+		if forced.startHelper() {
+			started++
+		}
+	}
+	if started != 2 {
+		t.Errorf("Workers 3 started %d helpers, want 2, spare cores or not", started)
 	}
 	forced.finish(nil)
 	busyCheckers.Add(-1) // the other proof ends
