@@ -68,6 +68,21 @@ const (
 // (policies without Version 2012-10-17) they are literal text, in which '*' and '?'
 // still act as wildcards (docs/semantics.md §1.2).
 func compilePattern(text string, kind patternKind, vars bool) pattern {
+	switch kind {
+	case patResource:
+		if p, ok := compileResource(text, vars); ok {
+			return p
+		}
+	case patAction:
+		if p, ok := compileAction(text); ok {
+			return p
+		}
+	}
+	return compilePatternCodes(text, kind, vars)
+}
+
+// compilePatternCodes compiles any pattern through its code units.
+func compilePatternCodes(text string, kind patternKind, vars bool) pattern {
 	p := pattern{text: text, simple: true}
 	if kind == patResource && text == "*" {
 		p.all = true
@@ -148,7 +163,11 @@ func compilePattern(text string, kind patternKind, vars bool) pattern {
 			break
 		}
 	}
-	if p.literal {
+	if p.literal && kind != patAction && len(codes) == len(text) {
+		// The code units are the text's bytes: no special variable (${*},
+		// ${?}, ${$}) shortened it, and only actions are lower-cased.
+		p.lit = text
+	} else if p.literal {
 		// Matched by comparing lit: no pieces (a literal pattern is simple).
 		var b [128]byte
 		lit := b[:0]

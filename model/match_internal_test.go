@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -189,5 +190,71 @@ func TestParseDateForms(t *testing.T) {
 	c, _ := parseDate("1556190000")
 	if a.compare(b) != 0 || a.compare(c) != 0 {
 		t.Errorf("the same instant in three forms should compare equal: %v %v %v", a, b, c)
+	}
+}
+
+// TestCompileResourceAgrees: the resource patterns compileResource takes
+// compile as compilePatternCodes compiles them, on every pattern of up to six
+// parts drawn from ARN pieces, wildcards and variables (with and without
+// variables read), and a planted disagreement is seen.
+func TestCompileResourceAgrees(t *testing.T) {
+	parts := []string{"arn", ":", "*", "?", "aws", "b/", "$", "${aws:username}", "${*}", "::", "${a:b, 'x'}", "${", "}"}
+	taken := 0
+	var walk func(text string, n int)
+	walk = func(text string, n int) {
+		for _, vars := range []bool{false, true} {
+			fast, ok := compileResource(text, vars)
+			if !ok {
+				continue
+			}
+			taken++
+			if ref := compilePatternCodes(text, patResource, vars); !reflect.DeepEqual(fast, ref) {
+				t.Fatalf("%q (vars %v): compileResource %+v, compilePatternCodes %+v", text, vars, fast, ref)
+			}
+		}
+		if n == 0 {
+			return
+		}
+		for _, p := range parts {
+			walk(text+p, n-1)
+		}
+	}
+	walk("", 5)
+	walk("arn:aws:s3:::", 4)
+	walk("arn:aws:iam::", 4)
+	if taken < 1000 {
+		t.Fatalf("compileResource took only %d patterns", taken)
+	}
+	planted := compilePatternCodes("arn:aws:s3:::b/*?", patResource, true)
+	planted.pieces = append([]piece(nil), planted.pieces...)
+	planted.pieces[len(planted.pieces)-1].n++
+	if fast, _ := compileResource("arn:aws:s3:::b/*?", true); reflect.DeepEqual(fast, planted) {
+		t.Fatal("the comparison does not see a changed piece")
+	}
+}
+
+// TestCompileActionAgrees: compileAction compiles the action patterns it
+// takes as compilePatternCodes does, on every pattern of up to six parts.
+func TestCompileActionAgrees(t *testing.T) {
+	parts := []string{"s3", ":", "*", "?", "Get", "é", "A", "${x}"}
+	taken := 0
+	var walk func(text string, n int)
+	walk = func(text string, n int) {
+		if fast, ok := compileAction(text); ok {
+			taken++
+			if ref := compilePatternCodes(text, patAction, false); !reflect.DeepEqual(fast, ref) {
+				t.Fatalf("%q: compileAction %+v, compilePatternCodes %+v", text, fast, ref)
+			}
+		}
+		if n == 0 {
+			return
+		}
+		for _, p := range parts {
+			walk(text+p, n-1)
+		}
+	}
+	walk("", 6)
+	if taken < 1000 {
+		t.Fatalf("compileAction took only %d patterns", taken)
 	}
 }
