@@ -59,6 +59,12 @@ func TestNameSplitExamples(t *testing.T) {
 	checkExpected(t, filepath.Join("..", "corpus", "examples", "namesplit"), "")
 }
 
+// TestValueClassExamples checks corpus/examples/values (its README says what
+// each policy shows).
+func TestValueClassExamples(t *testing.T) {
+	checkExpected(t, filepath.Join("..", "corpus", "examples", "values"), "")
+}
+
 // checkExpected checks every policy of dir listed in dir/expect.yaml (its
 // verdict, and the invariant a failing one breaks) with the spec file spec, or
 // with the FindSpec convention and the built-in defaults when spec is "".
