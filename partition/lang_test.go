@@ -265,6 +265,22 @@ func TestNumberAndDateWitnessesSeeBothSides(t *testing.T) {
 	}
 }
 
+// An instant written twice is one bound: the gap after it keeps its witness
+// (corpus/examples/values/date-bound-twice.json was proved without it).
+func TestDateWitnessesBoundTwice(t *testing.T) {
+	ws := mustDates(t, "2026-01-01T00:00:00Z", "2026-01-01", "2026-06-01T00:00:00Z")
+	between := 0
+	for _, w := range ws {
+		ctx := map[string]model.ContextValue{"aws:x": model.Single(w)}
+		if decideWith(t, `{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"DateGreaterThan":{"aws:x":"2026-01-01"},"DateLessThan":{"aws:x":"2026-06-01T00:00:00Z"}}}`, "*", ctx) {
+			between++
+		}
+	}
+	if between != 1 {
+		t.Errorf("%d witnesses strictly between the bounds, want 1: %v", between, ws)
+	}
+}
+
 func mustDates(t *testing.T, bounds ...string) []string {
 	ws, ok := DateWitnesses(bounds)
 	if !ok {
