@@ -20,9 +20,9 @@ type actionIndex struct {
 	// and a named action is looked up among them.
 	bySvc map[string][]int32
 	mu    sync.Mutex
-	// lower holds strings.ToLower of names, worked out when first needed
-	// (under mu): only the services of named actions need it.
-	lower []string
+	// lower holds strings.ToLower of names by index, worked out when first
+	// needed (under mu): only the services of named actions need it.
+	lower map[int32]string
 	match map[string][]uint64 // pattern -> bit i: globFold(pattern, names[i])
 	// groupings caches whole groupings by groupingKey (groupcache.go).
 	groupings map[string][]*Group
@@ -48,7 +48,7 @@ func indexOf(c *catalog.Catalog) *actionIndex {
 	}
 	x := &actionIndex{acts: c.Actions(), match: map[string][]uint64{}, bySvc: map[string][]int32{}}
 	x.names = make([]string, len(x.acts))
-	x.lower = make([]string, len(x.acts))
+	x.lower = map[int32]string{}
 	// The full names are cut from one string: a string each was 22k
 	// allocations on the first proof of a process (issue 15).
 	size := 0
@@ -144,10 +144,12 @@ func (x *actionIndex) ranks(rank map[string]int) map[int]int {
 			continue // no catalogue name lacks a ':'
 		}
 		for _, i := range x.bySvc[svc] {
-			if x.lower[i] == "" {
-				x.lower[i] = strings.ToLower(x.names[i])
+			l, ok := x.lower[i]
+			if !ok {
+				l = strings.ToLower(x.names[i])
+				x.lower[i] = l
 			}
-			if x.lower[i] == k {
+			if l == k {
 				out[int(i)] = r
 			}
 		}

@@ -193,11 +193,11 @@ func (e *enumerator) computeGroups(x *actionIndex) []*Group {
 	for _, l := range e.p.ActionLists {
 		sets = append(sets, x.union(l.Patterns))
 	}
-	var ranks []int
+	var ranks []int32
 	if len(rank) > 0 {
-		ranks = make([]int, len(x.acts))
+		ranks = make([]int32, len(x.acts))
 		for i, r := range x.ranks(rank) {
-			ranks[i] = r
+			ranks[i] = int32(r)
 		}
 	}
 	sig := make([]byte, len(sets))
@@ -245,7 +245,7 @@ func (e *enumerator) computeGroups(x *actionIndex) []*Group {
 		sizes[gi]++
 		r := 0
 		if ranks != nil {
-			r = ranks[ai]
+			r = int(ranks[ai])
 		}
 		if r == 0 && last[gi] != nil && sameTemplates(last[gi], a.ResourceTypes) {
 			continue
@@ -366,13 +366,13 @@ func (e *enumerator) walk(keys []string, autos []*auto, domain int) walkResult {
 		return w
 	}
 	budget := min(e.p.Budget, e.p.TotalBudget-e.spent)
-	lk := e.walkKey(autos, domain)
-	sw, shared := sharedWalk(lk, budget)
+	lk, keyed := e.walkKey(autos, domain)
+	sw, shared := sharedWalk(lk, keyed, budget)
 	if !shared {
 		var stopped bool
 		sw.regions, sw.complete, sw.states, stopped = exploreStop(autos, domain, budget)
-		if lk != "" && !stopped {
-			keepWalk(lk, sw)
+		if keyed && !stopped {
+			keepWalk(string(lk), sw)
 		}
 	}
 	e.spent += sw.states

@@ -35,15 +35,15 @@ var sharedWalks struct {
 	m map[string]sharedWalkResult
 }
 
-// sharedWalk returns the kept walk of key lk if there is one and its states
-// fit budget.
-func sharedWalk(lk string, budget int) (sharedWalkResult, bool) {
-	if lk == "" {
+// sharedWalk returns the kept walk of key lk, if keyed, when there is one
+// and its states fit budget.
+func sharedWalk(lk []byte, keyed bool, budget int) (sharedWalkResult, bool) {
+	if !keyed {
 		return sharedWalkResult{}, false
 	}
 	sharedWalks.Lock()
 	defer sharedWalks.Unlock()
-	w, ok := sharedWalks.m[lk]
+	w, ok := sharedWalks.m[string(lk)]
 	if !ok || w.states > budget {
 		return sharedWalkResult{}, false
 	}
@@ -60,13 +60,14 @@ func keepWalk(lk string, w sharedWalkResult) {
 }
 
 // walkKey is the process-wide key of a walk over autos within domain: the
-// domain, then each automaton's expression key prefixed by its length; ""
-// when an automaton has no expression key.
-func (e *enumerator) walkKey(autos []*auto, domain int) string {
+// domain, then each automaton's expression key prefixed by its length; ok is
+// false when an automaton has no expression key. The key is in e.keyBuf's
+// storage: valid until its next use.
+func (e *enumerator) walkKey(autos []*auto, domain int) (key []byte, ok bool) {
 	b := strconv.AppendInt(e.keyBuf[:0], int64(domain), 10)
 	for _, a := range autos {
 		if a.lkey == "" {
-			return ""
+			return nil, false
 		}
 		b = append(b, ',')
 		b = strconv.AppendInt(b, int64(len(a.lkey)), 10)
@@ -74,5 +75,5 @@ func (e *enumerator) walkKey(autos []*auto, domain int) string {
 		b = append(b, a.lkey...)
 	}
 	e.keyBuf = b
-	return string(b)
+	return b, true
 }
