@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -16,7 +17,8 @@ import (
 // checked before the file is opened, so a FIFO cannot hang the reader, a device
 // (a symlink to /dev/zero) cannot exhaust memory and a sparse multi-gigabyte file
 // is rejected unread; the read itself is bounded too, for a file that grows.
-// Errors wrap ErrNotRegularFile or ErrTooLarge, or are the os error.
+// Errors wrap ErrNotRegularFile or ErrTooLarge, or are the os error. A UTF-8
+// byte-order mark at the start is not returned (TrimBOM).
 func ReadFile(path string, limit int64) ([]byte, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -43,8 +45,21 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 	if int64(len(b)) > limit {
 		return nil, fileError(ErrTooLarge, "%s: over the %d-byte limit", path, limit)
 	}
-	return b, nil
+	return TrimBOM(b), nil
 }
+
+// bom is U+FEFF in UTF-8, the byte-order mark some editors (Windows Notepad,
+// Visual Studio's "UTF-8 with signature") write at the start of a file.
+var bom = []byte("\ufeff")
+
+// TrimBOM returns b without a leading UTF-8 byte-order mark. The mark says how a
+// file is encoded and is not part of its text: JSON readers may ignore it (RFC
+// 8259 §8.1), YAML readers do, and so does CloudFormation with a template. Every
+// file iamfuzz reads (policy files, $ref targets, templates, plans, case files,
+// specs, standard input) is read past it (README, "Inputs"); a policy given as a
+// JSON string (a case's "policies" entry, a plan's policy attribute) is text, not
+// a file, and a U+FEFF at its start stays a syntax error.
+func TrimBOM(b []byte) []byte { return bytes.TrimPrefix(b, bom) }
 
 func checkRegular(path string, fi os.FileInfo, limit int64) error {
 	if !fi.Mode().IsRegular() {

@@ -22,6 +22,7 @@ const MaxSkip = 1 << 30
 // LineReader reads JSON lines with bounded memory and time: a line longer than
 // Max is skipped in chunks and reported as ErrLineTooLong, and reading goes on;
 // a line with no break within MaxSkip bytes ends the input with ErrNoLineBreak.
+// A UTF-8 byte-order mark at the start of the input is skipped (TrimBOM).
 type LineReader struct {
 	r    *bufio.Reader
 	Max  int
@@ -72,6 +73,10 @@ func (lr *LineReader) Next() ([]byte, error) {
 		lr.line++
 		if tooLong {
 			return nil, &PolicyError{Offset: -1, Kind: ErrLineTooLong, Msg: fmt.Sprintf("line %d is longer than the %d-byte limit; skipped", lr.line, lr.Max)}
+		}
+		if lr.line == 1 {
+			// A file's byte-order mark is not part of its first line (TrimBOM).
+			lr.buf = TrimBOM(lr.buf)
 		}
 		return bytes.TrimRight(lr.buf, "\r\n"), nil
 	}

@@ -232,7 +232,10 @@ func ReadFile(path string, stdin io.Reader) ([]*Policy, error) {
 // a JSON object with Statement is a policy; Resources or AWSTemplateFormatVersion
 // make a template; planned_values or format_version with terraform_version make
 // a plan. A file in none of these formats is an error wrapping ErrUnknownFormat.
+// A byte-order mark at the start is not part of the file's text (model.TrimBOM):
+// positions are counted after it, as editors show them.
 func Read(name string, data []byte) ([]*Policy, error) {
+	data = model.TrimBOM(data)
 	f, root, err := detect(name, data)
 	if err != nil {
 		return nil, err
@@ -263,7 +266,7 @@ func looksLikeJSON(data []byte) bool {
 // detect recognises the file's format and parses it into a node tree (nil for a bare
 // policy, which the model parses itself).
 func detect(name string, data []byte) (Format, *node, error) {
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	data = model.TrimBOM(data)
 	var root *node
 	var err error
 	if looksLikeJSON(data) {
