@@ -127,3 +127,28 @@ func TestHelpersShareTheCores(t *testing.T) {
 		t.Errorf("%d goroutines still counted as busy after the proofs", n)
 	}
 }
+
+// A proof whose context ends says unknown (or fail), never proved, on any
+// number of workers: the classes it did not visit are not covered.
+func TestWorkersStoppedProofIsNotProved(t *testing.T) {
+	tg, err := LoadTarget("../corpus/policies/000-aws-mfa-self-manage.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, workers := range []int{1, 2, 3} {
+		ctx, cancel := context.WithCancel(context.Background())
+		n := 0
+		rep := tg.Prove(ctx, Options{Workers: workers, NoMinimize: true, Progress: func(k int) {
+			if n += k; n >= 1024 {
+				cancel() // mid-enumeration
+			}
+		}})
+		cancel()
+		if rep.Verdict == VerdictProved || !rep.Coverage.Stopped || rep.Coverage.Classes < 1024 {
+			t.Errorf("%d workers, context ended after 1024 classes: %s, stopped %v, %d classes", workers, rep.Verdict, rep.Coverage.Stopped, rep.Coverage.Classes)
+		}
+	}
+	if rep := tg.Prove(context.Background(), Options{Workers: 2, NoMinimize: true}); rep.Verdict != VerdictProved {
+		t.Fatalf("000 is proved when the context does not end: %s", rep.Verdict)
+	}
+}
