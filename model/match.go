@@ -37,24 +37,26 @@ type varRef struct {
 	hasDef bool
 }
 
+// pattern's fields are ordered so that its flags share one word: Compile
+// makes one per action glob, resource and condition value (112 bytes, not 128).
 type pattern struct {
 	text    string
 	codes   []uint16
 	vars    []varRef
-	all     bool   // the resource pattern "*": matches everything, "*" included
-	literal bool   // no wildcard and no variable: compare lit directly
 	lit     string // the pattern text when literal
-	simple  bool   // pieces holds the pattern: only cStarAny, and '?' only before the first or after the last star
 	pieces  []piece
 	undef   Undef // raised whenever this pattern is evaluated
+	all     bool  // the resource pattern "*": matches everything, "*" included
+	literal bool  // no wildcard and no variable: compare lit directly
+	simple  bool  // pieces holds the pattern: only cStarAny, and '?' only before the first or after the last star
 }
 
 // A piece is a run of a simple pattern: literal text, a variable, one star, or a
 // run of '?'. Matching pieces needs no copy of the pattern per decision.
 type piece struct {
-	kind uint8 // pieceLit, pieceVar, pieceStar, pieceOne
-	n    int   // pieceVar: the variable's index; pieceOne: how many '?'
 	lit  string
+	n    int32 // pieceVar: the variable's index; pieceOne: how many '?'
+	kind uint8 // pieceLit, pieceVar, pieceStar, pieceOne
 }
 
 const (
@@ -294,7 +296,7 @@ func splitPieces(codes []uint16) ([]piece, bool) {
 			continue
 		}
 		if open >= 0 {
-			ps = append(ps, piece{kind: pieceLit, n: open})
+			ps = append(ps, piece{kind: pieceLit, n: int32(open)})
 			open = -1
 		}
 		if i == len(codes) {
@@ -314,7 +316,7 @@ func splitPieces(codes []uint16) ([]piece, bool) {
 				ps = append(ps, piece{kind: pieceOne, n: 1})
 			}
 		default:
-			ps = append(ps, piece{kind: pieceVar, n: int(c - cVar)})
+			ps = append(ps, piece{kind: pieceVar, n: int32(c - cVar)})
 		}
 	}
 	first, last := -1, -1
@@ -340,7 +342,7 @@ func splitPieces(codes []uint16) ([]piece, bool) {
 		text, end := string(lit), len(lit)
 		for i := len(out) - 1; i >= 0; i-- {
 			if out[i].kind == pieceLit {
-				out[i].lit, out[i].n, end = text[out[i].n:end], 0, out[i].n
+				out[i].lit, out[i].n, end = text[out[i].n:end], 0, int(out[i].n)
 			}
 		}
 	}
@@ -443,7 +445,7 @@ func pieceText(p *piece, vals []string) string {
 // stepForward matches one piece at s[i:] and returns where it ends.
 func stepForward(p *piece, vals []string, s string, i int, fold bool) (int, bool) {
 	if p.kind == pieceOne {
-		for n := 0; n < p.n; n++ {
+		for n := int32(0); n < p.n; n++ {
 			if i >= len(s) {
 				return 0, false
 			}
@@ -466,7 +468,7 @@ func stepForward(p *piece, vals []string, s string, i int, fold bool) (int, bool
 func stepBack(p *piece, vals []string, s string, fold bool) (int, bool) {
 	j := len(s)
 	if p.kind == pieceOne {
-		for n := 0; n < p.n; n++ {
+		for n := int32(0); n < p.n; n++ {
 			if j == 0 {
 				return 0, false
 			}

@@ -117,7 +117,7 @@ func compileResource(text string, vars bool) (pattern, bool) {
 				if seg < 5 {
 					p.undef |= UndefVariableInARNPrefix
 				}
-				ps = append(ps, piece{kind: pieceVar, n: len(p.vars)})
+				ps = append(ps, piece{kind: pieceVar, n: int32(len(p.vars))})
 				p.vars = append(p.vars, parseVarBody(body))
 			}
 			i += end

@@ -300,7 +300,8 @@ func (p *parser) validateResource(path func() string, off int64, r string, vars 
 		p.errf(path(), off, ErrInvalidARN, "%q: a resource is an ARN (arn:partition:service:region:account:resource) or \"*\"", r)
 		return
 	}
-	parts := SplitARN(r)
+	var partBuf [6]string
+	parts := splitARN(r, partBuf[:0])
 	if len(parts) > 2 {
 		if svc := parts[2]; svc != strings.ToLower(svc) {
 			p.errf(path(), off, ErrInvalidARN, "%q: the service segment of an ARN must be lower-case", r)
@@ -498,7 +499,11 @@ func operatorHint(name string) string {
 // (${aws:PrincipalAccount} is one segment's text, docs/semantics.md §13
 // variable-in-arn-prefix).
 func SplitARN(s string) []string {
-	out := make([]string, 0, 6) // grown by appending, four allocations a pattern
+	return splitARN(s, make([]string, 0, 6)) // grown by appending, four allocations a pattern
+}
+
+// splitARN is SplitARN appending to out (validation's is on the stack).
+func splitARN(s string, out []string) []string {
 	start, depth := 0, 0
 	for i := 0; i < len(s) && len(out) < 5; i++ {
 		switch {
