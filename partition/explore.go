@@ -301,6 +301,30 @@ func classReps(set ByteSet, autos ...*auto) []byte {
 	return out
 }
 
+// byteRank orders the bytes a witness prefers (alphabet): letters, digits,
+// capitals, then punctuation; 9 for a byte no one-byte witness can show.
+var byteRank = func() (r [256]uint8) {
+	for c := range r {
+		switch {
+		case 'a' <= c && c <= 'z':
+			r[c] = 0
+		case '0' <= c && c <= '9':
+			r[c] = 1
+		case 'A' <= c && c <= 'Z':
+			r[c] = 2
+		case c == '-' || c == '_' || c == '.':
+			r[c] = 3
+		case c >= ' ' && c < 0x7f:
+			r[c] = 4
+		case c < 0x80:
+			r[c] = 8 // a control character: valid, if unusual, in a request
+		default:
+			r[c] = 9
+		}
+	}
+	return r
+}()
+
 // alphabet refines the bytes into classes that every automaton treats alike and
 // returns one representative per class, printable ASCII preferred (letters,
 // digits, then punctuation). ok is false when some class has no printable member:
@@ -311,32 +335,15 @@ func alphabet(autos []*auto) (reps []byte, ok bool) {
 	for i := range best {
 		best[i] = -1
 	}
-	rank := func(c int) int {
-		switch {
-		case 'a' <= c && c <= 'z':
-			return 0
-		case '0' <= c && c <= '9':
-			return 1
-		case 'A' <= c && c <= 'Z':
-			return 2
-		case c == '-' || c == '_' || c == '.':
-			return 3
-		case c >= ' ' && c < 0x7f:
-			return 4
-		case c < 0x80:
-			return 8 // a control character: valid, if unusual, in a request
-		}
-		return 9
-	}
 	for c := 0; c < 256; c++ {
 		k := class[c]
-		if best[k] < 0 || rank(c) < rank(best[k]) {
+		if best[k] < 0 || byteRank[c] < byteRank[best[k]] {
 			best[k] = c
 		}
 	}
 	ok = true
 	for _, c := range best {
-		if rank(c) == 9 {
+		if byteRank[c] == 9 {
 			ok = false // a class of only control or non-ASCII bytes
 			continue
 		}
@@ -591,7 +598,17 @@ func intersects(a, b *auto) bool {
 			continue
 		}
 		for _, c := range reps {
-			q := pair{a.step(p.x, c), b.step(p.y, c)}
+			// A pair with a dead side accepts nothing from here on: it is
+			// neither kept nor looked up (most successors of a template's
+			// product with a pattern are such).
+			x := a.step(p.x, c)
+			if a.dead[x] {
+				continue
+			}
+			q := pair{x, b.step(p.y, c)}
+			if b.dead[q.y] {
+				continue
+			}
 			if !seen[q] {
 				seen[q] = true
 				queue = append(queue, q)
