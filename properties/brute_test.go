@@ -56,18 +56,7 @@ func bruteContradictions(t *testing.T, n int, seed int64) (bad []string, proved 
 		}
 		seed = v
 	}
-	base, err := os.ReadFile("../corpus/examples/heldout/aws-current.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Odd variants start from a policy that lets every user, on any path,
-	// change passwords, and are judged by a spec whose pathed-user liveness
-	// rule is an error (the path dimension, partition/pathsplit.go).
-	pathBase := []byte(`{"Version":"2012-10-17","Statement":[{"Sid":"AllowPasswordsOfEveryUser","Effect":"Allow","Action":["iam:ChangePassword","iam:GetUser"],"Resource":"arn:aws:iam::*:user/*"}]}`)
-	pathSpec, err := LoadSpec("../corpus/examples/namesplit/brk-deny-locks-out-ops-path.spec.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	bb := loadBruteBases(t)
 	bf := newBruteVocab()
 	rng := rand.New(rand.NewSource(seed))
 	checked := 0
@@ -75,21 +64,9 @@ func bruteContradictions(t *testing.T, n int, seed int64) (bad []string, proved 
 		t.Logf("seed %d: %d variants, %d proved, %d requests decided by brute force", seed, n, proved, checked)
 	}()
 	for i := range n {
-		b := base
-		switch {
-		case i%4 == 3:
-			b = roleBase(t, base, rng)
-		case i%2 == 1:
-			b = pathBase
-		}
-		text := bruteVariant(t, b, i%4 == 1, rng)
-		mp, err := model.Parse(text, model.IdentityPolicy)
-		if err != nil {
+		text, mp, spec := bb.variant(t, i, rng)
+		if mp == nil {
 			continue
-		}
-		spec, _ := ChooseDefault(mp)
-		if i%4 == 1 {
-			spec = pathSpec
 		}
 		id := fmt.Sprintf("brute-%d-%d", seed, i)
 		tg := NewTarget(id, mp, spec)
@@ -131,6 +108,53 @@ func roleBase(t *testing.T, base []byte, rng *rand.Rand) []byte {
 		t.Fatal(err)
 	}
 	return text
+}
+
+// bruteBases are what the brute-force property's variants start from: AWS's
+// example; for the path family, a policy that lets every user, on any path,
+// change passwords, judged by a spec whose pathed-user liveness rule is an
+// error (the path dimension, partition/pathsplit.go); for the role family,
+// roleBase's.
+type bruteBases struct {
+	base, pathBase []byte
+	pathSpec       *Spec
+}
+
+func loadBruteBases(t *testing.T) bruteBases {
+	t.Helper()
+	base, err := os.ReadFile("../corpus/examples/heldout/aws-current.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pathSpec, err := LoadSpec("../corpus/examples/namesplit/brk-deny-locks-out-ops-path.spec.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pathBase := []byte(`{"Version":"2012-10-17","Statement":[{"Sid":"AllowPasswordsOfEveryUser","Effect":"Allow","Action":["iam:ChangePassword","iam:GetUser"],"Resource":"arn:aws:iam::*:user/*"}]}`)
+	return bruteBases{base: base, pathBase: pathBase, pathSpec: pathSpec}
+}
+
+// variant draws variant i: its text, policy (nil if the model rejects it) and
+// spec. Variants 4k+1 are of the path family, 4k+3 of the role family.
+func (bb bruteBases) variant(t *testing.T, i int, rng *rand.Rand) ([]byte, *model.Policy, *Spec) {
+	t.Helper()
+	b := bb.base
+	switch {
+	case i%4 == 3:
+		b = roleBase(t, bb.base, rng)
+	case i%2 == 1:
+		b = bb.pathBase
+	}
+	text := bruteVariant(t, b, i%4 == 1, rng)
+	mp, err := model.Parse(text, model.IdentityPolicy)
+	if err != nil {
+		return text, nil, nil
+	}
+	spec, _ := ChooseDefault(mp)
+	if i%4 == 1 {
+		spec = bb.pathSpec
+	}
+	return text, mp, spec
 }
 
 // bruteVariant adds one or two random statements to the base policy, or moves

@@ -6,35 +6,45 @@ import (
 	"math/rand"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/iamfuzz/iamfuzz/model"
 	"github.com/iamfuzz/iamfuzz/partition"
 )
 
 // workerTargets are the corpus's seed policies, the proof and general examples
-// (proved, failed and unknown verdicts, set proofs), and n random variants of
-// AWS's example as the brute-force property draws them (brute_test.go).
+// (proved, failed and unknown verdicts, set proofs), and n random variants as
+// the brute-force property draws them (brute_test.go: AWS's example, the path
+// and the role families) from seed 15. IAMFUZZ_WORKERS_N and
+// IAMFUZZ_WORKERS_SEED override both (scripts/nightly).
 func workerTargets(t *testing.T, n int) []*Target {
 	t.Helper()
+	seed := int64(15)
+	if s := os.Getenv("IAMFUZZ_WORKERS_N"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v < 0 {
+			t.Fatalf("IAMFUZZ_WORKERS_N=%q: want a number", s)
+		}
+		n = v
+	}
+	if s := os.Getenv("IAMFUZZ_WORKERS_SEED"); s != "" {
+		v, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			t.Fatalf("IAMFUZZ_WORKERS_SEED=%q: want a number", s)
+		}
+		seed = v
+	}
 	targets, err := LoadTargets([]string{"../corpus/policies", "../corpus/examples/proof", "../corpus/examples/general"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	base, err := os.ReadFile("../corpus/examples/heldout/aws-current.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rng := rand.New(rand.NewSource(15))
-	for i := 0; i < n; i++ {
-		text := bruteVariant(t, base, false, rng)
-		mp, err := model.Parse(text, model.IdentityPolicy)
-		if err != nil {
-			continue
+	bb := loadBruteBases(t)
+	rng := rand.New(rand.NewSource(seed))
+	for i := range n {
+		if _, mp, spec := bb.variant(t, i, rng); mp != nil {
+			targets = append(targets, NewTarget(fmt.Sprintf("variant-%d", i), mp, spec))
 		}
-		spec, _ := ChooseDefault(mp)
-		targets = append(targets, NewTarget(fmt.Sprintf("variant-%d", i), mp, spec))
 	}
 	return targets
 }
