@@ -105,7 +105,11 @@ func Check(t *testing.T, paths ...string) {
 				return
 			}
 			if rep.Verdict == properties.VerdictProved {
-				t.Logf("%s: proved over %d classes of requests", tg.Path, rep.Coverage.Classes)
+				if rep.Scope != "" {
+					t.Logf("%s: proved over %d classes of requests (%d out of scope: %s)", tg.Path, rep.Coverage.Classes-rep.OutOfScope, rep.OutOfScope, rep.Scope)
+				} else {
+					t.Logf("%s: proved over %d classes of requests", tg.Path, rep.Coverage.Classes)
+				}
 				return
 			}
 			rapid.Check(t, engines.RapidProperty(tg))

@@ -103,7 +103,9 @@ func (t *Target) Prove(ctx context.Context, o Options) *Report {
 	// Classes are decided and judged in reused storage, as check's random probes
 	// are (prober.go), on o.Workers goroutines (prove_workers.go), and
 	// accounted here one after the other in the enumeration's order.
+	decided := 0 // classes accounted, up to where the enumeration stopped
 	account := func(c *partition.Class, out *classOutcome) bool {
+		decided++
 		rep.Checks++
 		pending++
 		if o.Progress != nil && pending == 256 {
@@ -150,6 +152,9 @@ func (t *Target) Prove(ctx context.Context, o Options) *Report {
 	})
 	cc.finish(cov)
 	rep.Coverage = cov
+	if t.voc.homeCallers {
+		rep.OutOfScope, rep.Scope = max(cov.Classes-decided, 0), t.voc.homeWhy
+	}
 	if ctx.Err() != nil {
 		rep.TimedOut = true
 	}

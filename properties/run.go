@@ -65,6 +65,13 @@ type Report struct {
 	Verdict string
 	// Coverage says what the proof engine covered; nil for sampling.
 	Coverage *partition.Coverage
+	// OutOfScope counts the classes of Coverage whose callers cannot hold the
+	// policy, which the proof enumerated and did not decide; Coverage.Classes -
+	// OutOfScope were decided.
+	OutOfScope int
+	// Scope, when not "", names the callers that cannot hold the policy and why:
+	// a template's or an account-pinned policy is attached in one account.
+	Scope string
 	Seed     uint64
 	// Checks counts the probes decided (directed and random); Judged those the
 	// invariants judged (see Invariant for which requests are judged).

@@ -134,6 +134,9 @@ func TargetWith(p *source.Policy, specPath string, around *Surroundings) (*Targe
 	// which source writes as source.DeployAccount (AWS::AccountId), the account the
 	// generators draw callers from first.
 	t.voc.homeCallers = p.Format == source.CloudFormation
+	if t.voc.homeCallers {
+		t.voc.homeWhy = fmt.Sprintf("callers outside account %s, who cannot hold the policy: a stack attaches its identity policies to principals of its own account", t.voc.accounts[0])
+	}
 	if a := homeAccount(pol); a != "" && !t.voc.homeCallers {
 		// Every resource the policy grants on a user's own ARN names account a:
 		// the policy is written for, and attached in, that account, so callers
@@ -141,6 +144,7 @@ func TargetWith(p *source.Policy, specPath string, around *Surroundings) (*Targe
 		// of one account, docs/semantics.md §3.3).
 		t.voc.accounts = append([]string{a}, slices.DeleteFunc(t.voc.accounts, func(x string) bool { return x == a })...)
 		t.voc.homeCallers = true
+		t.voc.homeWhy = fmt.Sprintf("callers outside account %s, who cannot hold the policy: its user ARNs name that account, where it is attached", a)
 	}
 	return t, nil
 }

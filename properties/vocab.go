@@ -54,7 +54,10 @@ type vocab struct {
 	// homeCallers draws every caller from accounts[0]: the policy is known to be
 	// attached in that account (a CloudFormation stack's, see TargetFor), so a
 	// caller elsewhere cannot hold it. Resources still come from every account.
-	homeCallers   bool
+	homeCallers bool
+	// homeWhy names the home account's callers and why only they can hold the
+	// policy (Report.Scope).
+	homeWhy       string
 	names         []string
 	paths         []string
 	policyActions []string // as written when unknown, else canonical

@@ -513,6 +513,11 @@ type coverageJSON struct {
 	Complete      bool           `json:"complete"`
 	NotExact      []string       `json:"notExact"`
 	SampledChecks int            `json:"sampledRequests,omitzero"`
+	// Decided and OutOfScope split Classes when the policy can be held only by
+	// some callers (Scope): the classes of the others are not decided.
+	Decided    int    `json:"decidedClasses"`
+	OutOfScope int    `json:"outOfScopeClasses"`
+	Scope      string `json:"scope,omitempty"`
 }
 
 func coverageOf(rep *properties.Report) *coverageJSON {
@@ -521,7 +526,8 @@ func coverageOf(rep *properties.Report) *coverageJSON {
 		return &coverageJSON{SampledChecks: rep.Checks, NotExact: []string{"random sampling covers no class completely"}, ContextKeys: map[string]int{}}
 	}
 	return &coverageJSON{Classes: c.Classes, Actions: c.Actions, ActionGroups: c.Groups, Principals: c.Principals,
-		Resources: c.Resources, Contexts: c.Contexts, ContextKeys: c.Keys, Complete: c.Exact(), NotExact: append([]string{}, c.Unknown...)}
+		Resources: c.Resources, Contexts: c.Contexts, ContextKeys: c.Keys, Complete: c.Exact(), NotExact: append([]string{}, c.Unknown...),
+		Decided: c.Classes - rep.OutOfScope, OutOfScope: rep.OutOfScope, Scope: rep.Scope}
 }
 
 // coverageLine says what a proof run covered, in one line.
@@ -539,10 +545,24 @@ func coverageLine(rep *properties.Report) string {
 		keys = append(keys, fmt.Sprintf("%s %d", k, n))
 	}
 	sort.Strings(keys)
-	line := fmt.Sprintf("%s %d classes: %d catalogue actions in %d groups × %d principals × %d resource classes × %d context classes",
-		what, c.Classes, c.Actions, c.Groups, c.Principals, c.Resources, c.Contexts)
+	classes := fmt.Sprintf("%d classes", c.Classes)
+	if rep.Scope != "" {
+		classes = fmt.Sprintf("%d classes (%d decided, %d out of scope)", c.Classes, c.Classes-rep.OutOfScope, rep.OutOfScope)
+	}
+	line := fmt.Sprintf("%s %s: %d catalogue actions in %d groups × %d principals × %d resource classes × %d context classes",
+		what, classes, c.Actions, c.Groups, c.Principals, c.Resources, c.Contexts)
 	if len(keys) > 0 {
 		line += " (" + strings.Join(keys, ", ") + ")"
+	}
+	if rep.Scope != "" {
+		// The classes of other accounts' callers are in the partition but cannot
+		// hold the policy: without this line "proved over N classes" beside "M
+		// requests decided" reads as if some had been skipped in silence.
+		n := fmt.Sprintf("%d classes", rep.OutOfScope)
+		if rep.OutOfScope == 1 {
+			n = "1 class"
+		}
+		line += fmt.Sprintf("\n  out of scope: %s of %s", n, rep.Scope)
 	}
 	return line
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -238,5 +239,53 @@ func TestCheckJUnit(t *testing.T) {
 		if c.Name == srcTemplate+"#Developers.Policies[0]" && (len(c.Failures) == 0 || c.Failures[0].Type != "mfa-gate") {
 			t.Errorf("template case: %+v", c)
 		}
+	}
+}
+
+// A template's identity policy is attached in the stack's account: the proof
+// enumerates the classes of other accounts' callers too but decides none. The
+// coverage line and the JSON say how many classes were decided and how many were
+// out of scope, so that "proved over N classes" beside "M requests decided" adds
+// up; a policy any account's principals may hold has none out of scope.
+func TestCheckCoverageOutOfScope(t *testing.T) {
+	const id = srcTemplate + "#SelfManageWithMFA"
+	code, out, _ := checkCmd(t, "", "check", "--format", "json", srcTemplate, policy("000-aws-mfa-self-manage.json"))
+	if code != exitFailures {
+		t.Fatalf("exit %d", code)
+	}
+	var r struct {
+		Policies []struct {
+			Path, Verdict string
+			Requests      int
+			Coverage      *struct {
+				Classes, DecidedClasses, OutOfScopeClasses int
+				Scope                                      string
+			}
+		}
+	}
+	must(t, json.Unmarshal([]byte(out), &r))
+	seen := 0
+	for _, p := range r.Policies {
+		c := p.Coverage
+		switch p.Path {
+		case id:
+			seen++
+			if c == nil || p.Verdict != "proved" || c.OutOfScopeClasses == 0 || c.DecidedClasses != p.Requests ||
+				c.DecidedClasses+c.OutOfScopeClasses != c.Classes || !strings.Contains(c.Scope, "outside account 111122223333") {
+				t.Errorf("%s: %s, %d requests, coverage %+v", p.Path, p.Verdict, p.Requests, c)
+			}
+		case policy("000-aws-mfa-self-manage.json"):
+			seen++
+			if c == nil || c.OutOfScopeClasses != 0 || c.DecidedClasses != c.Classes || c.Scope != "" {
+				t.Errorf("%s: coverage %+v", p.Path, c)
+			}
+		}
+	}
+	if seen != 2 {
+		t.Fatalf("policies: %+v", r.Policies)
+	}
+	_, text, _ := checkCmd(t, "", "check", srcTemplate)
+	if !regexp.MustCompile(`proved over \d+ classes \(\d+ decided, \d+ out of scope\): .*\n  out of scope: \d+ classes of callers outside account 111122223333, who cannot hold the policy`).MatchString(text) {
+		t.Errorf("the coverage line does not say what was decided and what was out of scope:\n%s", text)
 	}
 }
