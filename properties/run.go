@@ -72,7 +72,7 @@ type Report struct {
 	// Scope, when not "", names the callers that cannot hold the policy and why:
 	// a template's or an account-pinned policy is attached in one account.
 	Scope string
-	Seed     uint64
+	Seed  uint64
 	// Checks counts the probes decided (directed and random); Judged those the
 	// invariants judged (see Invariant for which requests are judged).
 	Checks, Judged int
