@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"sync"
 
 	"github.com/iamfuzz/iamfuzz/corpus/catalog"
@@ -53,11 +54,8 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// and waited for when a policy or request is first linted.
 	cat := &lazyCatalog{load: sync.OnceValues(catalog.Load)}
 	go cat.load()
-	// The Go default GOGC (100): since lines reuse their storage and a policy is
-	// cached only when it repeats, the heap stays small, and collecting less
-	// often (GOGC=400, used before) cost more in page faults on fresh memory
-	// than it saved (docs/performance.md, eval).
-	ev := &evaluator{explain: *explain, pc: &model.PolicyCache{Catalog: cat}, cat: cat}
+	ev := &evaluator{explain: *explain, pc: &model.PolicyCache{Catalog: cat}, cat: cat, gc: newGCPacer()}
+	defer ev.gc.restore()
 	var s evalStats
 	for _, f := range files {
 		var r io.Reader = stdin
@@ -97,11 +95,65 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// gcPacer has the collector run less often while eval runs, unless GOGC or
+// GOMEMLIMIT is set. Eval's live heap is small and bounded (lines reuse their
+// storage, a policy is cached only when it repeats), but at GOGC=100 each
+// collection marks it afresh every few MB allocated: on cases whose policies
+// do not repeat the collector was about a third of eval's instructions. Fewer
+// collections cost a larger heap, whose fresh pages cost page faults (about
+// 12 µs each on the 2-core VM) once: GOGC=200 pays on any file, and GOGC=400,
+// which doubles the heap again, only once a run is large, so it is set after
+// evalGCLarge bytes of input (docs/performance.md "eval, seventh pass"). The
+// memory limit keeps the heap within what GOGC=100 would allow with eval's
+// caches full.
+type gcPacer struct {
+	on, raised bool
+	read       int
+	gc         int   // the settings to restore
+	limit      int64 // (restore)
+}
+
+// eval's collector settings (gcPacer).
+const (
+	evalGCPercent      = 200
+	evalGCPercentLarge = 400
+	evalGCLarge        = 8 << 20
+	evalMemoryLimit    = 512 << 20
+)
+
+func newGCPacer() *gcPacer {
+	g := &gcPacer{on: os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == ""}
+	if g.on {
+		g.gc, g.limit = debug.SetGCPercent(evalGCPercent), debug.SetMemoryLimit(evalMemoryLimit)
+	}
+	return g
+}
+
+// add counts n bytes of input read.
+func (g *gcPacer) add(n int) {
+	if !g.on || g.raised {
+		return
+	}
+	if g.read += n; g.read >= evalGCLarge {
+		g.raised = true
+		debug.SetGCPercent(evalGCPercentLarge)
+	}
+}
+
+// restore puts the collector's settings back.
+func (g *gcPacer) restore() {
+	if g.on {
+		debug.SetGCPercent(g.gc)
+		debug.SetMemoryLimit(g.limit)
+	}
+}
+
 // evaluator decides one batch of lines at a time. Batches are decided by several
 // workers in parallel and written in input order, so eval keeps its one-line-in,
 // one-line-out contract while using every core.
 type evaluator struct {
 	explain bool
+	gc      *gcPacer // the reader's
 	pc      *model.PolicyCache
 	cat     model.ActionCatalog
 	e       model.Evaluator
@@ -276,6 +328,7 @@ func (ev *evaluator) stream(r io.Reader, name, dir string, maxLine int, out, err
 				continue
 			}
 		}
+		ev.gc.add(len(line))
 		cur.lines = append(cur.lines, cur.keep(line))
 		cur.lineNos = append(cur.lineNos, lr.Line())
 		cur.readErrs = append(cur.readErrs, err)
