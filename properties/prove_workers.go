@@ -11,12 +11,13 @@ import (
 
 // A proof's classes are decided and judged on several goroutines but
 // accounted in the enumeration's order on the proof's own (Prove): the
-// enumeration hands consecutive classes out in batches, a helper goroutine
-// that is idle takes one, and when none is, the proof's goroutine checks the
-// batch itself. Whatever goroutine checked a class, the report is made from
-// the outcomes one class after the other, exactly as the single-goroutine
-// engine makes it (TestWorkersAgree); a proof that stops at its first error
-// stops the enumeration's coverage at that class (partition.Coverage.StopAt).
+// enumeration, which stays on the proof's goroutine, queues consecutive
+// classes in batches for helper goroutines, and the proof's goroutine checks
+// a batch itself when the queue is full or while it waits for the oldest.
+// Whatever goroutine checked a class, the report is made from the outcomes one
+// class after the other, exactly as the single-goroutine engine makes it
+// (TestWorkersAgree); a proof that stops at its first error stops the
+// enumeration's coverage at that class (partition.Coverage.StopAt).
 // docs/performance.md, "check: one proof on both cores".
 
 // classBatchSize is how many consecutive classes a batch holds: a few hundred

@@ -48,10 +48,11 @@ type Options struct {
 	// since the previous call.
 	Progress func(n int)
 	// Workers is how many goroutines decide and judge one proof's classes
-	// (Prove): 1 for the proof's own only, n > 1 for up to n, and 0 for as
-	// many as the process has spare cores (GOMAXPROCS, shared with the other
-	// proofs running at the time). The report is the same for every value,
-	// timings aside. Random probes (Run) always use GOMAXPROCS.
+	// (Prove): 1 (or a negative number) for the proof's own only, n > 1 for
+	// up to n, and 0 for as many as the process has spare cores (GOMAXPROCS,
+	// shared with the other proofs running at the time). The report is the
+	// same for every value, timings aside. Random probes (Run) always use
+	// GOMAXPROCS.
 	Workers int
 }
 
