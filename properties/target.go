@@ -130,6 +130,11 @@ func TargetWith(p *source.Policy, specPath string, around *Surroundings) (*Targe
 		t = NewTargetIn(p.Name, pol, spec, own.Over(around))
 	}
 	t.Source = p
+	if p.Given && t.replayDoc == nil {
+		// The document was resolved with parameter values given for this run, which
+		// a {"$ref": template#id} would not see: replay lines carry it inline.
+		t.replayDoc = p.Doc
+	}
 	// A stack's identity policies attach only to principals in the stack's account,
 	// which source writes as source.DeployAccount (AWS::AccountId), the account the
 	// generators draw callers from first.

@@ -3,6 +3,7 @@ package source
 import (
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -36,8 +37,10 @@ var (
 
 // template is a CloudFormation template being read.
 type template struct {
-	name       string
-	params     *node
+	name   string
+	params *node
+	// given are the values given for its parameters (Reader.Parameters).
+	given      map[string]string
 	resources  *node
 	mappings   *node
 	conditions *node
@@ -46,15 +49,21 @@ type template struct {
 
 type condValue struct {
 	value, known bool
-	why          string // for an unknown condition: the value it depends on
+	why          string   // for an unknown condition: the value it depends on
+	notes        []string // the notes of the values it read (a parameter's default or given value)
 }
 
 // readTemplate extracts every policy of a template. An error that concerns the
 // whole file (a Resources section that is not an object) fails the file; an error
 // in one policy is that policy's Err, so that the others are still checked.
-func readTemplate(name string, root *node) ([]*Policy, error) {
+func readTemplate(name string, root *node, rd *Reader) ([]*Policy, error) {
 	t := &template{name: name, params: root.get("Parameters"), resources: root.get("Resources"),
 		mappings: root.get("Mappings"), conditions: root.get("Conditions"), conds: map[string]condValue{}}
+	given, err := rd.declare(t)
+	if err != nil {
+		return nil, err
+	}
+	t.given = given
 	if t.resources == nil {
 		return nil, nil
 	}
@@ -79,6 +88,11 @@ func readTemplate(name string, root *node) ([]*Policy, error) {
 					return // the resource is not created
 				case !v.known:
 					p.Notes = append(p.Notes, fmt.Sprintf("%s exists only when condition %s holds, which depends on %s", id, c.str, v.why))
+				}
+				for _, n := range v.notes {
+					if !slices.Contains(p.Notes, n) {
+						p.Notes = append(p.Notes, n)
+					}
 				}
 			}
 			out = append(out, p)
@@ -129,7 +143,7 @@ func (t *template) errf(n *node, path string, kind error, format string, args ..
 
 // extract resolves one policy document and writes it as JSON with a span per value.
 func (t *template) extract(id string, kind Kind, doc *node, path string) *Policy {
-	p := &Policy{Name: t.name + "#" + id, File: t.name, ID: id, Kind: kind, Format: CloudFormation}
+	p := &Policy{Name: t.name + "#" + id, File: t.name, ID: id, Kind: kind, Format: CloudFormation, Given: len(t.given) > 0}
 	if doc == nil {
 		p.Err = t.errf(nil, path, ErrTemplate, "the policy document is missing")
 		return p
@@ -388,11 +402,14 @@ func (r *resolver) intrinsic(n *node, fn string, arg *node, depth int) (*node, e
 			return nil, r.errf(items[0], ErrTemplate, "Fn::If's first argument names a condition")
 		}
 		c := r.t.condition(items[0].str, 0)
+		for _, note := range c.notes {
+			r.note("%s", note)
+		}
 		switch {
 		case c.err != nil:
 			return nil, c.err
 		case !c.known:
-			return nil, r.errf(n, ErrUnresolved, "Fn::If: condition %s depends on %s; iamfuzz does not pick a branch for you", items[0].str, c.why)
+			return nil, r.errf(n, ErrUnresolved, "Fn::If: condition %s depends on %s; iamfuzz does not pick a branch for you%s", items[0].str, c.why, givenHint(c.why))
 		case c.value:
 			return r.resolve(items[1], depth+1)
 		}
@@ -427,14 +444,19 @@ func (r *resolver) ref(name string, pos Pos, inSub bool) (*node, error) {
 		}
 		list := typ == "CommaDelimitedList" || strings.HasPrefix(typ, "List<")
 		def := p.get("Default")
+		if v, ok := r.t.given[name]; ok {
+			r.note("parameter %s is %q, the value given for it", name, v)
+			def = strNode(v, pos)
+		} else if def != nil && def.kind == nStr {
+			r.note("parameter %s takes its default %q; a deployment may pass another value", name, def.str)
+		}
 		if def == nil || def.kind == nMap || def.kind == nSeq || def.kind == nNull {
-			ph := r.placeholder(pos, "Ref-"+name, "parameter "+name+" has no default")
+			ph := r.placeholder(pos, "Ref-"+name, "parameter "+name+" has no default and no value was given")
 			if list && !inSub {
 				return &node{kind: nSeq, pos: pos, items: []*node{ph}}, nil
 			}
 			return ph, nil
 		}
-		r.note("parameter %s takes its default %q; a deployment may pass another value", name, def.str)
 		if list && !inSub {
 			out := &node{kind: nSeq, pos: pos}
 			for _, s := range strings.Split(def.str, ",") {
@@ -604,33 +626,41 @@ func (t *template) condExpr(n *node, depth int) condResult {
 				return condResult{err: err}
 			}
 			if v.placeholder {
-				return condResult{condValue: condValue{why: strings.TrimPrefix(v.str, placeholderPrefix) + " (unknown offline)"}}
+				return condResult{condValue: condValue{why: strings.TrimPrefix(v.str, placeholderPrefix) + " (unknown offline)", notes: r.notes}}
 			}
 			vals[i] = v
 		}
-		return condResult{condValue: condValue{known: true, value: canonical(vals[0]) == canonical(vals[1])}}
+		return condResult{condValue: condValue{known: true, value: canonical(vals[0]) == canonical(vals[1]), notes: r.notes}}
 	case "Fn::Not", "Fn::And", "Fn::Or":
 		if arg.kind != nSeq || len(arg.items) == 0 {
 			return condResult{err: t.errf(arg, "Conditions", ErrTemplate, "%s takes a list of conditions", n.keys[0])}
 		}
 		var unknown *condResult
+		var notes []string // of every part read, in order
 		for _, it := range arg.items {
 			c := t.condExpr(it, depth+1)
+			for _, note := range c.notes {
+				if !slices.Contains(notes, note) {
+					notes = append(notes, note)
+				}
+			}
+			c.notes = notes
 			switch {
 			case c.err != nil:
 				return c
 			case !c.known:
 				unknown = &c
 			case n.keys[0] == "Fn::Not":
-				return condResult{condValue: condValue{known: true, value: !c.value}}
+				return condResult{condValue: condValue{known: true, value: !c.value, notes: notes}}
 			case n.keys[0] == "Fn::And" && !c.value, n.keys[0] == "Fn::Or" && c.value:
 				return c
 			}
 		}
 		if unknown != nil {
+			unknown.notes = notes
 			return *unknown
 		}
-		return condResult{condValue: condValue{known: true, value: n.keys[0] == "Fn::And"}}
+		return condResult{condValue: condValue{known: true, value: n.keys[0] == "Fn::And", notes: notes}}
 	}
 	return condResult{err: t.errf(n, "Conditions", ErrTemplate, "%s is not a condition function", n.keys[0])}
 }

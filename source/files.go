@@ -120,13 +120,17 @@ func Candidate(name string) bool {
 // is for the arguments themselves (a path that does not exist, a bad glob, a folder
 // without policies).
 func Collect(args, exclude []string, stdin io.Reader) ([]*Policy, error) {
+	return collect(args, exclude, stdin, nil)
+}
+
+func collect(args, exclude []string, stdin io.Reader, rd *Reader) ([]*Policy, error) {
 	files, err := Files(args, exclude)
 	if err != nil {
 		return nil, err
 	}
 	var out []*Policy
 	for _, f := range files {
-		pols, err := ReadFile(f, stdin)
+		pols, err := readFile(f, stdin, rd)
 		switch {
 		case err != nil:
 			out = append(out, &Policy{Name: f, File: f, Err: err})

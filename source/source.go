@@ -94,6 +94,10 @@ type Policy struct {
 	// Err, when not nil, says why the document could not be extracted (it is not
 	// known before apply, an intrinsic function cannot be resolved); Doc is then nil.
 	Err error
+	// Given is true for a template's policy when values were given for some of the
+	// template's parameters (Reader): {"$ref": Name} reads the template without
+	// them, so a replay must carry Doc itself.
+	Given bool
 
 	// spans map offsets in Doc to positions in File, in increasing offset order;
 	// nil when Doc is File's own text (docIsFile) or positions inside Doc are not
@@ -211,7 +215,9 @@ const MaxFileSize = 64 << 20
 // ReadFile reads the policies of one file ("-" reads standard input). The file
 // must be a regular file of at most MaxFileSize bytes (model.ReadFile: a FIFO, a
 // device or a sparse giant is refused unread).
-func ReadFile(path string, stdin io.Reader) ([]*Policy, error) {
+func ReadFile(path string, stdin io.Reader) ([]*Policy, error) { return readFile(path, stdin, nil) }
+
+func readFile(path string, stdin io.Reader, rd *Reader) ([]*Policy, error) {
 	var data []byte
 	var err error
 	if path == "-" {
@@ -224,7 +230,7 @@ func ReadFile(path string, stdin io.Reader) ([]*Policy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInput, err)
 	}
-	return Read(path, data)
+	return readWith(path, data, rd)
 }
 
 // Read finds the policies in a file's contents; name is the file's name, used in
@@ -234,7 +240,9 @@ func ReadFile(path string, stdin io.Reader) ([]*Policy, error) {
 // a plan. A file in none of these formats is an error wrapping ErrUnknownFormat.
 // A byte-order mark at the start is not part of the file's text (model.TrimBOM):
 // positions are counted after it, as editors show them.
-func Read(name string, data []byte) ([]*Policy, error) {
+func Read(name string, data []byte) ([]*Policy, error) { return readWith(name, data, nil) }
+
+func readWith(name string, data []byte, rd *Reader) ([]*Policy, error) {
 	data = model.TrimBOM(data)
 	f, root, err := detect(name, data)
 	if err != nil {
@@ -242,7 +250,7 @@ func Read(name string, data []byte) ([]*Policy, error) {
 	}
 	switch f {
 	case CloudFormation:
-		return readTemplate(name, root)
+		return readTemplate(name, root, rd)
 	case TerraformPlan:
 		return readPlan(name, root)
 	}
@@ -313,7 +321,7 @@ func HoldsPolicies(name string, data []byte) bool {
 	}
 	switch f {
 	case CloudFormation:
-		ps, err := readTemplate(name, root)
+		ps, err := readTemplate(name, root, nil)
 		return err != nil || len(ps) > 0
 	case TerraformPlan:
 		ps, err := readPlan(name, root)

@@ -150,7 +150,7 @@ func compareBaseline(ctx context.Context, t *properties.Target, b *baselineSet, 
 		}
 		pol, name = pf.Policy, oldFile
 	default:
-		if pol, err = policyOfSource(oldFile, id); err != nil {
+		if pol, err = policyOfSource(oldFile, id, cfg.params); err != nil {
 			return nil, err
 		}
 		name = oldFile + "#" + id
@@ -172,8 +172,10 @@ func compareBaseline(ctx context.Context, t *properties.Target, b *baselineSet, 
 
 // policyOfSource is the identity policy of logical id or address id in a
 // template or plan file, nil when the file holds none of that name.
-func policyOfSource(file, id string) (*model.Policy, error) {
-	pols, err := source.ReadFile(file, nil)
+func policyOfSource(file, id string, params map[string]string) (*model.Policy, error) {
+	// A Reader of its own: comparisons run in parallel, and a Reader records
+	// what it read.
+	pols, err := (&source.Reader{Parameters: params}).ReadFile(file, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errBaseline, err)
 	}

@@ -61,6 +61,8 @@ type checkConfig struct {
 	// strict makes an unknown verdict fail the run: a CI gate that promises
 	// "never" cannot accept a policy it could not prove.
 	strict bool
+	// params are CloudFormation parameter values (--parameter NAME=VALUE).
+	params paramFlags
 }
 
 func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -77,11 +79,12 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.BoolVar(&cfg.ignoreOthers, "ignore-other-files", false, "leave out named files that hold no policy, template or plan (for pre-commit, which passes every changed file)")
 	fs.BoolVar(&cfg.strict, "strict", false, "exit 1 when a policy's verdict is unknown (not proved within the budgets), not only when it fails")
 	fs.IntVar(&cfg.parallel, "parallel", runtime.GOMAXPROCS(0), "policies checked at the same time")
+	fs.Var(&cfg.params, "parameter", "a CloudFormation parameter's value, NAME=VALUE, as a deployment passes it: used instead of the parameter's default, in conditions too (repeatable)")
 	cfg.bundle.register(fs)
 	fs.StringVar(&cfg.baseline, "baseline", "", "the old version to compare with (a file, a folder, or git:REV:PATH): every request the new policies allow and the old did not is a no-new-access finding")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: iamfuzz check [--format text|json|sarif|junit] [--strict] [--spec FILE] [--baseline OLD] [--time D] [--parallel N]")
-		fmt.Fprintln(stderr, "                     [--engine proof|sample] [--checks N] [--seed S] [--exclude GLOB]... [--ignore-other-files]")
+		fmt.Fprintln(stderr, "                     [--engine proof|sample] [--checks N] [--seed S] [--exclude GLOB]... [--ignore-other-files] [--parameter NAME=VALUE]...")
 		fmt.Fprintln(stderr, "                     [--boundary FILE] [--scp FILE]... [--rcp FILE]... [--resource-policy FILE=ARN]... [--session-policy FILE]")
 		fmt.Fprintln(stderr, "                     policy.json|template.yaml|plan.json|folder|- ...")
 		fmt.Fprintln(stderr, "Inputs: policy JSON, CloudFormation templates (JSON or YAML, CDK's cdk.out/*.template.json), Terraform plans (terraform show -json), folders searched for them, - for standard input.")
@@ -121,9 +124,20 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if cfg.seed == 0 {
 		cfg.seed = newSeed()
 	}
-	files, err := source.Collect(cfg.args, cfg.exclude, stdin)
+	rd := &source.Reader{Parameters: cfg.params}
+	files, err := rd.Collect(cfg.args, cfg.exclude, stdin)
 	if err != nil {
 		fmt.Fprintf(stderr, "iamfuzz check: %v\n", err)
+		return exitUsage
+	}
+	if u := rd.Undeclared(); len(u) > 0 {
+		// A misspelt name would otherwise leave the default (or the error it was
+		// meant to fix) in place without a word.
+		declared := "the inputs declare no parameters"
+		if d := rd.Declared(); len(d) > 0 {
+			declared = "the templates declare " + strings.Join(d, ", ")
+		}
+		fmt.Fprintf(stderr, "iamfuzz check: --parameter %s: no template among the inputs declares it (%s)\n", strings.Join(u, ", "), declared)
 		return exitUsage
 	}
 	if cfg.ignoreOthers {
@@ -307,6 +321,7 @@ func reproduceLine(cfg checkConfig) string {
 	if cfg.baseline != "" {
 		b.WriteString(" --baseline " + shellWord(cfg.baseline))
 	}
+	b.WriteString(cfg.params.args())
 	for _, a := range cfg.args {
 		b.WriteString(" " + shellWord(a))
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/iamfuzz/iamfuzz/model"
@@ -82,6 +83,41 @@ func (l *stringList) String() string { return strings.Join(*l, ",") }
 func (l *stringList) Set(v string) error {
 	*l = append(*l, v)
 	return nil
+}
+
+// paramFlags are CloudFormation parameter values, --parameter NAME=VALUE
+// (repeatable); VALUE may contain "=" and may be empty, as a deployment's may.
+type paramFlags map[string]string
+
+func (p *paramFlags) String() string { return strings.TrimSpace(p.args()) }
+
+func (p *paramFlags) Set(v string) error {
+	name, value, ok := strings.Cut(v, "=")
+	if !ok || name == "" || strings.ContainsAny(name, " \t") {
+		return fmt.Errorf("want NAME=VALUE (a template parameter's logical name and its value), got %q", v)
+	}
+	if old, dup := (*p)[name]; dup && old != value {
+		return fmt.Errorf("parameter %s given twice, %q and %q", name, old, value)
+	}
+	if *p == nil {
+		*p = paramFlags{}
+	}
+	(*p)[name] = value
+	return nil
+}
+
+// args is the flags again, in name order, for the reproduce line.
+func (p paramFlags) args() string {
+	names := make([]string, 0, len(p))
+	for n := range p {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, n := range names {
+		b.WriteString(" --parameter " + shellWord(n+"="+p[n]))
+	}
+	return b.String()
 }
 
 // policyFiles are the files among the inputs (policy files, templates, plans):
