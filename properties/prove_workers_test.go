@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iamfuzz/iamfuzz/corpus/managed"
+	"github.com/iamfuzz/iamfuzz/model"
 	"github.com/iamfuzz/iamfuzz/partition"
 )
 
@@ -17,7 +19,8 @@ import (
 // (proved, failed and unknown verdicts, set proofs), and n random variants as
 // the brute-force property draws them (brute_test.go: AWS's example, the path
 // and the role families) from seed 15. IAMFUZZ_WORKERS_N and
-// IAMFUZZ_WORKERS_SEED override both (scripts/nightly).
+// IAMFUZZ_WORKERS_SEED override both; IAMFUZZ_WORKERS_MANAGED=k adds every
+// k-th AWS managed policy under its default spec (scripts/nightly).
 func workerTargets(t *testing.T, n int) []*Target {
 	t.Helper()
 	seed := int64(15)
@@ -44,6 +47,22 @@ func workerTargets(t *testing.T, n int) []*Target {
 	for i := range n {
 		if _, mp, spec := bb.variant(t, i, rng); mp != nil {
 			targets = append(targets, NewTarget(fmt.Sprintf("variant-%d", i), mp, spec))
+		}
+	}
+	if s := os.Getenv("IAMFUZZ_WORKERS_MANAGED"); s != "" {
+		k, err := strconv.Atoi(s)
+		if err != nil || k < 1 {
+			t.Fatalf("IAMFUZZ_WORKERS_MANAGED=%q: want a positive number", s)
+		}
+		pols, err := managed.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := k / 2; i < len(pols); i += k {
+			if mp, err := model.Parse([]byte(pols[i].Document), model.IdentityPolicy); err == nil {
+				spec, _ := ChooseDefault(mp)
+				targets = append(targets, NewTarget(pols[i].Name, mp, spec))
+			}
 		}
 	}
 	return targets
