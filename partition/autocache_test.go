@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/iamfuzz/iamfuzz/corpus/catalog"
@@ -131,4 +132,39 @@ func TestSharedWalksKeepTheBudgets(t *testing.T) {
 			t.Errorf("budget %d, total %d: after a full enumeration\n%.300s\nwith nothing kept\n%.300s", b[0], b[1], got, fresh[i])
 		}
 	}
+}
+
+// Enumerations running at once share the kept meets, automata and walks (an
+// automaton is taken by one at a time) and each gets the classes of one run
+// alone; go test -race checks the sharing too.
+func TestSharedCachesConcurrently(t *testing.T) {
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:GetUser","s3:GetObject"],
+		"Resource":["arn:aws:iam::*:user/${aws:username}","arn:aws:s3:::a*b*/x*"]}]}`
+	cat := catalog.MustLoad()
+	run := func() []string {
+		p := &Problem{Policies: []*model.Policy{mustParse(t, doc)}, Catalog: cat}
+		var out []string
+		Enumerate(context.Background(), p, func(c *Class) bool {
+			out = append(out, fmt.Sprint(c.Principal, c.Action, c.Resource, c.Context))
+			return true
+		})
+		slices.Sort(out)
+		return out
+	}
+	forgetShared()
+	want := run()
+	forgetShared()
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 3 {
+				if got := run(); !slices.Equal(got, want) {
+					t.Errorf("goroutine %d, run %d: %d classes, %d alone", g, i, len(got), len(want))
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
