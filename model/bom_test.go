@@ -1,9 +1,11 @@
 package model_test
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/iamfuzz/iamfuzz/model"
@@ -48,5 +50,46 @@ func TestFilesReadPastBOM(t *testing.T) {
 	}
 	if !errors.Is(err, model.ErrSyntax) {
 		t.Fatalf("a policy string starting with U+FEFF: %v, want a syntax error", err)
+	}
+}
+
+// utf16LE is s as Windows PowerShell 5's > writes it: UTF-16LE with a mark.
+func utf16LE(s string) []byte {
+	b := []byte{0xff, 0xfe}
+	for _, r := range s {
+		b = append(b, byte(r), byte(r>>8))
+	}
+	return b
+}
+
+// A UTF-16 case file or $ref target is refused with the reason and the fix (kind
+// syntax), not with an invalid character at line 1 column 1.
+func TestUTF16FilesRefused(t *testing.T) {
+	dir := t.TempDir()
+	if err := model.AllowRefsUnder(dir); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "p.json")
+	if err := os.WriteFile(p, utf16LE(allowAll), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	req := `"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:GetObject","resource":"*"}`
+	c, err := model.ParseCase([]byte(`{"id":"ref","policies":{"identity":[{"$ref":"p.json"}]},` + req + `}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Dir = dir
+	_, err = c.Decide(&model.PolicyCache{}, &model.Evaluator{})
+	if !errors.Is(err, model.ErrSyntax) || !strings.Contains(err.Error(), "UTF-16 text, not UTF-8: save it as UTF-8") {
+		t.Errorf("$ref to a UTF-16 file: %v", err)
+	}
+	_, err = model.ReadCases(bytes.NewReader(utf16LE(`{"id":"a",`+`"policies":{"identity":[`+allowAll+`]},`+req+"}\n")), "c.jsonl")
+	if !errors.Is(err, model.ErrSyntax) || !strings.Contains(err.Error(), "UTF-16 text") {
+		t.Errorf("a UTF-16 case file: %v", err)
+	}
+	for _, s := range []string{"{}", "\ufeff{}", `{"a":"é"}`, "", "{"} {
+		if model.IsUTF16([]byte(s)) {
+			t.Errorf("IsUTF16(%q)", s)
+		}
 	}
 }

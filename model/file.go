@@ -61,6 +61,35 @@ var bom = []byte("\ufeff")
 // a file, and a U+FEFF at its start stays a syntax error.
 func TrimBOM(b []byte) []byte { return bytes.TrimPrefix(b, bom) }
 
+// IsUTF16 reports whether b starts as UTF-16 (or UTF-32) text: with a UTF-16
+// byte-order mark, or with an ASCII character beside a NUL byte. Windows
+// PowerShell 5 writes such files with > and Out-File (aws iam get-policy-version
+// ... > policy.json), and read as UTF-8 they fail with a message about an
+// invalid character that does not say why.
+func IsUTF16(b []byte) bool {
+	if len(b) < 2 {
+		return false
+	}
+	if b[0] == 0xff && b[1] == 0xfe || b[0] == 0xfe && b[1] == 0xff {
+		return true
+	}
+	ascii := func(c byte) bool { return c == '\t' || c == '\n' || c == '\r' || c >= ' ' && c < 0x7f }
+	return b[0] == 0 && ascii(b[1]) || b[1] == 0 && ascii(b[0])
+}
+
+// CheckEncoding returns an error of kind ErrSyntax naming the input when b is
+// UTF-16 text (IsUTF16), and saying how to save it as UTF-8, which JSON between
+// systems must be (RFC 8259 §8.1) and which iamfuzz reads.
+func CheckEncoding(name string, b []byte) error {
+	if !IsUTF16(b) {
+		return nil
+	}
+	return fileError(ErrSyntax, "%s is %s", name, UTF16Advice)
+}
+
+// UTF16Advice says what is wrong with UTF-16 text and how to fix it.
+const UTF16Advice = "UTF-16 text, not UTF-8: save it as UTF-8 (Windows PowerShell 5's > and Out-File write UTF-16; use Set-Content, or Out-File -Encoding utf8)"
+
 func checkRegular(path string, fi os.FileInfo, limit int64) error {
 	if !fi.Mode().IsRegular() {
 		return fileError(ErrNotRegularFile, "%s is %s, not a regular file", path, typeName(fi.Mode()))
@@ -242,6 +271,9 @@ func readRef(ref, dir string) ([]byte, error) {
 			return nil, err
 		}
 		return nil, fileError(ErrInvalidRequest, "%v", err)
+	}
+	if err := CheckEncoding(ref, b); err != nil {
+		return nil, err
 	}
 	refCache.mu.Lock()
 	if refCache.m == nil || refCache.bytes+len(b) > refCacheBytes {

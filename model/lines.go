@@ -22,7 +22,8 @@ const MaxSkip = 1 << 30
 // LineReader reads JSON lines with bounded memory and time: a line longer than
 // Max is skipped in chunks and reported as ErrLineTooLong, and reading goes on;
 // a line with no break within MaxSkip bytes ends the input with ErrNoLineBreak.
-// A UTF-8 byte-order mark at the start of the input is skipped (TrimBOM).
+// A UTF-8 byte-order mark at the start of the input is skipped (TrimBOM); UTF-16
+// text is an error on its first line (CheckEncoding).
 type LineReader struct {
 	r    *bufio.Reader
 	Max  int
@@ -77,6 +78,9 @@ func (lr *LineReader) Next() ([]byte, error) {
 		if lr.line == 1 {
 			// A file's byte-order mark is not part of its first line (TrimBOM).
 			lr.buf = TrimBOM(lr.buf)
+			if err := CheckEncoding("the input", lr.buf); err != nil {
+				return nil, err
+			}
 		}
 		return bytes.TrimRight(lr.buf, "\r\n"), nil
 	}

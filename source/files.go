@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode/utf16"
 
 	"github.com/iamfuzz/iamfuzz/model"
 )
@@ -155,10 +156,32 @@ func LooksLikeInput(file string) bool {
 	if err != nil {
 		return true
 	}
+	if model.IsUTF16(data) {
+		return hasInputMarker(decodeUTF16(data))
+	}
+	return hasInputMarker(string(data))
+}
+
+func hasInputMarker(text string) bool {
 	for _, m := range inputMarkers {
-		if strings.Contains(string(data), m) {
+		if strings.Contains(text, m) {
 			return true
 		}
 	}
 	return false
+}
+
+// decodeUTF16 reads UTF-16 text (model.IsUTF16), little-endian unless its mark
+// or its first bytes say otherwise, to tell whether a file was meant as an input.
+func decodeUTF16(data []byte) string {
+	big := data[0] == 0xfe || data[0] == 0 && data[1] != 0
+	u := make([]uint16, 0, len(data)/2)
+	for i := 0; i+1 < len(data); i += 2 {
+		if big {
+			u = append(u, uint16(data[i])<<8|uint16(data[i+1]))
+		} else {
+			u = append(u, uint16(data[i+1])<<8|uint16(data[i]))
+		}
+	}
+	return string(utf16.Decode(u))
 }

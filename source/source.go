@@ -244,6 +244,10 @@ func Read(name string, data []byte) ([]*Policy, error) { return readWith(name, d
 
 func readWith(name string, data []byte, rd *Reader) ([]*Policy, error) {
 	data = model.TrimBOM(data)
+	if model.IsUTF16(data) {
+		// The YAML reader would decode it, and a policy would then be called YAML.
+		return nil, &Error{File: name, Kind: ErrSyntax, Msg: "the file is " + model.UTF16Advice}
+	}
 	f, root, err := detect(name, data)
 	if err != nil {
 		return nil, err
@@ -262,6 +266,9 @@ func readWith(name string, data []byte, rd *Reader) ([]*Policy, error) {
 func Bare(name string, data []byte) *Policy {
 	p := &Policy{Name: name, File: name, Kind: Identity, Format: PolicyJSON, Doc: data, docIsFile: true, Pos: Pos{1, 1}}
 	p.lines = lineStarts(data)
+	if model.IsUTF16(data) {
+		p.Doc, p.Err = nil, &Error{File: name, Kind: ErrSyntax, Msg: "the file is " + model.UTF16Advice}
+	}
 	return p
 }
 
@@ -315,6 +322,10 @@ func detect(name string, data []byte) (Format, *node, error) {
 // (package.json, specs, workflows) is not, and neither is a file that does not
 // parse unless it looks like a policy (then the model names its defect).
 func HoldsPolicies(name string, data []byte) bool {
+	if model.IsUTF16(data) {
+		// Read refuses it, with advice, if it was meant to be an input.
+		return hasInputMarker(decodeUTF16(data))
+	}
 	f, root, err := detect(name, data)
 	if err != nil {
 		return false
