@@ -32,10 +32,12 @@ import (
 // (policy, Statement list, statement, Condition, operator, value list).
 const maxScanDepth = 32
 
-// A scanTok is one token of a scanned document: where it starts, and where it
-// ends (just past it) or, for '{' and '[', the index of its closing token.
+// A scanTok is one token of a scanned document: where it starts and ends
+// (just past it), its kind as the decoder's PeekKind names it, and for '{'
+// and '[' the index of its closing token.
 type scanTok struct {
-	off, end int32
+	off, end, close int32
+	kind            byte
 }
 
 // A scan is what scanDoc learnt of a document: its tokens in order, and whether
@@ -93,7 +95,11 @@ func (s *scan) ws(i int) int {
 }
 
 func (s *scan) tok(off, end int) int {
-	s.toks = append(s.toks, scanTok{int32(off), int32(end)})
+	k := s.b[off]
+	if k == '-' || k >= '0' && k <= '9' {
+		k = '0'
+	}
+	s.toks = append(s.toks, scanTok{off: int32(off), end: int32(end), kind: k})
 	return end
 }
 
@@ -128,7 +134,7 @@ func (s *scan) container(i, depth int) int {
 	if b[i] == '{' {
 		close = '}'
 	}
-	s.tok(i, 0)
+	s.tok(i, i+1)
 	i = s.ws(i + 1)
 	for n := 0; ; n++ {
 		if i >= len(b) {
@@ -157,7 +163,7 @@ func (s *scan) container(i, depth int) int {
 		}
 		i = s.ws(i + 1)
 	}
-	s.toks[open].end = int32(len(s.toks))
+	s.toks[open].close = int32(len(s.toks))
 	return s.tok(i, i+1)
 }
 
@@ -449,13 +455,8 @@ func (p *parser) fastNext() {
 		p.decline()
 		return
 	}
-	t := p.scan.toks[p.k]
+	p.cur = int64(p.scan.toks[p.k].end)
 	p.k++
-	if c := p.src[t.off]; c == '{' || c == '[' {
-		p.cur = int64(t.off) + 1
-		return
-	}
-	p.cur = int64(t.end)
 }
 
 // fastSkip skips the next value.
@@ -464,9 +465,8 @@ func (p *parser) fastSkip() {
 		p.decline()
 		return
 	}
-	t := p.scan.toks[p.k]
-	if c := p.src[t.off]; c == '{' || c == '[' {
-		p.k = int(t.end) // the closing token
+	if t := &p.scan.toks[p.k]; t.kind == '{' || t.kind == '[' {
+		p.k = int(t.close)
 	}
 	p.fastNext()
 }
@@ -477,12 +477,7 @@ func (p *parser) fastPeek() byte {
 		p.decline()
 		return 0
 	}
-	switch c := p.src[p.scan.toks[p.k].off]; c {
-	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		return '0'
-	default:
-		return c
-	}
+	return p.scan.toks[p.k].kind
 }
 
 // decline stops a fast parse that met something scanDoc should have ruled out
