@@ -22,7 +22,7 @@ func forgetShared() {
 	autoPool.m, autoPool.words = nil, 0
 	autoPool.Unlock()
 	sharedWalks.Lock()
-	sharedWalks.m = nil
+	sharedWalks.m, sharedWalks.bytes = nil, 0
 	sharedWalks.Unlock()
 }
 

@@ -21,8 +21,13 @@ import (
 // an enumeration runs out of its total budget, and where, is what it was
 // with nothing kept. Under a smaller budget the walk is done afresh.
 
-// maxSharedWalks bounds the kept walks; a full table is emptied.
-const maxSharedWalks = 1 << 13
+// maxSharedWalks bounds the kept walks, and maxSharedWalkBytes their
+// regions' size (walkBytes); a full table is emptied. A long run over many
+// policies (the managed corpus) must not keep every walk it made.
+const (
+	maxSharedWalks     = 1 << 13
+	maxSharedWalkBytes = 16 << 20
+)
 
 type sharedWalkResult struct {
 	regions  []Region // shared: read only
@@ -32,7 +37,8 @@ type sharedWalkResult struct {
 
 var sharedWalks struct {
 	sync.Mutex
-	m map[string]sharedWalkResult
+	m     map[string]sharedWalkResult
+	bytes int
 }
 
 // sharedWalk returns the kept walk of key lk, if keyed, when there is one
@@ -51,12 +57,26 @@ func sharedWalk(lk []byte, keyed bool, budget int) (sharedWalkResult, bool) {
 }
 
 func keepWalk(lk string, w sharedWalkResult) {
+	n := walkBytes(lk, w)
 	sharedWalks.Lock()
 	defer sharedWalks.Unlock()
-	if sharedWalks.m == nil || len(sharedWalks.m) >= maxSharedWalks {
-		sharedWalks.m = map[string]sharedWalkResult{}
+	if sharedWalks.m == nil || len(sharedWalks.m) >= maxSharedWalks || sharedWalks.bytes+n > maxSharedWalkBytes {
+		sharedWalks.m, sharedWalks.bytes = map[string]sharedWalkResult{}, 0
+	}
+	if old, ok := sharedWalks.m[lk]; ok {
+		sharedWalks.bytes -= walkBytes(lk, old)
 	}
 	sharedWalks.m[lk] = w
+	sharedWalks.bytes += n
+}
+
+// walkBytes is about how many bytes a kept walk holds.
+func walkBytes(lk string, w sharedWalkResult) int {
+	n := len(lk) + 64
+	for _, r := range w.regions {
+		n += len(r.In) + len(r.Witness) + 56
+	}
+	return n
 }
 
 // walkKey is the process-wide key of a walk over autos within domain: the
