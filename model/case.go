@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -140,6 +141,9 @@ func parseCase(line []byte, opts ...json.Options) (*Case, error) {
 		if errors.As(err, &pe) {
 			return &c, pe
 		}
+		if t := bytes.TrimSpace(line); len(t) == 1 && (t[0] == '{' || t[0] == '[') {
+			return &c, &PolicyError{Offset: -1, Kind: ErrSyntax, Msg: fmt.Sprintf("the line is %q alone: a case is one JSON object on one line (JSON lines, docs/eval-format.md), not a pretty-printed document", t)}
+		}
 		return &c, lineError(err)
 	}
 	return &c, nil
@@ -162,13 +166,45 @@ func lineError(err error) error {
 		}
 		return &PolicyError{Path: pointerToPath(string(se.JSONPointer)), Offset: se.ByteOffset, Kind: kind, Msg: se.Err.Error()}
 	case errors.As(err, &ue):
+		path := pointerToPath(string(ue.JSONPointer))
+		got, want := kindName(ue.JSONKind), jsonKindOf(ue.GoType)
 		msg := "wrong JSON type"
-		if ue.JSONKind != 0 {
-			msg = fmt.Sprintf("unexpected %s", kindName(ue.JSONKind))
+		switch {
+		case ue.JSONKind != 0 && path == "" && want == "an object":
+			// A pretty-printed policy or case given to eval reads as lines such
+			// as `"Version": "2012-10-17",`.
+			msg = fmt.Sprintf("%s, not a case: a case is one JSON object on one line (JSON lines, docs/eval-format.md)", got)
+		case ue.JSONKind != 0 && want != "":
+			msg = fmt.Sprintf("%s where %s was expected", got, want)
+		case ue.JSONKind != 0:
+			msg = fmt.Sprintf("%s is not allowed here", got)
 		}
-		return &PolicyError{Path: pointerToPath(string(ue.JSONPointer)), Offset: ue.ByteOffset, Kind: ErrInvalidType, Msg: msg}
+		return &PolicyError{Path: path, Offset: ue.ByteOffset, Kind: ErrInvalidType, Msg: msg}
 	}
 	return &PolicyError{Offset: -1, Kind: ErrSyntax, Msg: err.Error()}
+}
+
+// jsonKindOf names the JSON kind that decodes into t, "" when unsure.
+func jsonKindOf(t reflect.Type) string {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil {
+		return ""
+	}
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Int, reflect.Int64, reflect.Uint, reflect.Uint64, reflect.Float64:
+		return "a number"
+	}
+	return ""
 }
 
 // PolicyCache compiles each distinct policy text once. Cases in a file usually share

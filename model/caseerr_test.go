@@ -1,0 +1,33 @@
+package model_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/iamfuzz/iamfuzz/model"
+)
+
+// A line of the wrong shape says what it is and what was expected: a
+// pretty-printed policy given to eval reads as a lone "{" and lines such as
+// `"Version": "2012-10-17",`, which said "the line ends in the middle of a JSON
+// value" and "unexpected a string".
+func TestCaseLineShapeErrors(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		kind *model.Kind
+		want string
+	}{
+		{`{`, model.ErrSyntax, `the line is "{" alone: a case is one JSON object on one line`},
+		{`"Version": "2012-10-17",`, model.ErrInvalidType, "a string, not a case: a case is one JSON object on one line"},
+		{`[1]`, model.ErrInvalidType, "a list, not a case"},
+		{`{"id":"x","request":"abc"}`, model.ErrInvalidType, "request: a string where an object was expected"},
+		{`{"id":5}`, model.ErrInvalidType, "id: a number where a string was expected"},
+		{`{"policies":[]}`, model.ErrInvalidType, "policies: a list where an object was expected"},
+	} {
+		_, err := model.ParseCase([]byte(tc.line))
+		if !errors.Is(err, tc.kind) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %s: %s", tc.line, err, tc.kind, tc.want)
+		}
+	}
+}
