@@ -126,7 +126,9 @@ func DateWitnesses(bounds []string) (out []string, ok bool) {
 	sort.Slice(ts, func(i, j int) bool { return ts[i].Before(ts[j]) })
 	// One instant written twice ("2026-01-01" and "2026-01-01T00:00:00Z") is one
 	// bound: dropped in the loop, it took the gap after it with it.
-	ts = slices.CompactFunc(ts, time.Time.Equal)
+	if !plantedDateBug {
+		ts = slices.CompactFunc(ts, time.Time.Equal)
+	}
 	format := func(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.999999999Z") }
 	out = []string{"not-a-date"}
 	if len(ts) == 0 {
@@ -134,6 +136,9 @@ func DateWitnesses(bounds []string) (out []string, ok bool) {
 	}
 	out = append(out, format(ts[0].Add(-time.Second)))
 	for i, t := range ts {
+		if plantedDateBug && i > 0 && t.Equal(ts[i-1]) {
+			continue
+		}
 		out = append(out, format(t))
 		if i+1 < len(ts) {
 			if gap := ts[i+1].Sub(t); gap > 1 {
