@@ -88,7 +88,9 @@ func condContradictions(t *testing.T, n int, seed int64) (bad []string, proved i
 	}
 	rng := rand.New(rand.NewSource(seed))
 	checked := 0
-	defer func() { t.Logf("seed %d: %d variants, %d proved, %d requests decided by brute force", seed, n, proved, checked) }()
+	defer func() {
+		t.Logf("seed %d: %d variants, %d proved, %d requests decided by brute force", seed, n, proved, checked)
+	}()
 	for i := range n {
 		keys := []int{rng.Intn(len(condKeys))}
 		if rng.Intn(2) == 0 {
