@@ -313,8 +313,29 @@ func detect(name string, data []byte) (Format, *node, error) {
 	case root.get("planned_values") != nil || (root.get("format_version") != nil && root.get("terraform_version") != nil):
 		return TerraformPlan, root, nil
 	}
+	if hint := cliOutput(root); hint != "" {
+		return 0, nil, &Error{File: name, Kind: ErrUnknownFormat, Msg: hint}
+	}
 	return 0, nil, &Error{File: name, Kind: ErrUnknownFormat,
 		Msg: "not a policy (no Statement), a CloudFormation template (no Resources) or a Terraform plan from terraform show -json (no planned_values)"}
+}
+
+// cliOutput recognises the AWS CLI's answer holding a policy (a file saved with
+// aws iam get-policy-version ... > policy.json) and says how to save the policy
+// alone; "" for anything else.
+func cliOutput(root *node) string {
+	const msg = "AWS CLI output (%s), not a policy: the policy is its %s; save it alone with %s"
+	switch {
+	case root.get("PolicyVersion").get("Document") != nil:
+		return fmt.Sprintf(msg, "aws iam get-policy-version", "PolicyVersion.Document", "--query PolicyVersion.Document")
+	case root.get("PolicyDocument") != nil && root.get("PolicyName") != nil:
+		return fmt.Sprintf(msg, "aws iam get-role-policy, get-user-policy or get-group-policy", "PolicyDocument", "--query PolicyDocument")
+	case root.get("Role").get("AssumeRolePolicyDocument") != nil:
+		return fmt.Sprintf(msg, "aws iam get-role", "Role.AssumeRolePolicyDocument (the trust policy)", "--query Role.AssumeRolePolicyDocument")
+	case len(root.keys) == 1 && root.get("Policy") != nil && root.get("Policy").kind == nStr:
+		return fmt.Sprintf(msg, "aws s3api get-bucket-policy", "Policy string", "--query Policy --output text")
+	}
+	return ""
 }
 
 // HoldsPolicies reports whether a file found while walking a folder is an input:
