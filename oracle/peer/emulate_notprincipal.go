@@ -45,3 +45,53 @@ func emulateNotPrincipalAllow(rc *rewriteCase) bool {
 	}
 	return changed
 }
+
+// emulateNotPrincipalDenyParent: the peer leaves out of a Deny's NotPrincipal
+// every principal of a listed account and every session of a listed role; AWS's
+// NotPrincipal page denies "all principals except" the caller named beside its
+// account and role, so an account or a role listed alone leaves out only the
+// account root or the role (docs/semantics.md §4.4). Such statements that list the
+// caller's account or role but not the caller are rewritten to list the caller,
+// its account and its role, which the model leaves out too.
+func emulateNotPrincipalDenyParent(rc *rewriteCase) bool {
+	p, err := model.ParsePrincipal(rc.req.Principal)
+	if err != nil || p.Type == model.PrincipalRoot {
+		return false
+	}
+	role := p.RoleARN()
+	changed := false
+	for st := range rc.statements(model.ResourcePolicy) {
+		np := st.get("NotPrincipal")
+		if np == nil || st.get("Principal") != nil {
+			continue
+		}
+		if eff, _ := st.get("Effect").str(); eff != "Deny" {
+			continue
+		}
+		aws := np.get("AWS").strings()
+		parent, self := false, false
+		for _, v := range aws {
+			switch v {
+			case rc.req.Principal:
+				self = true
+			case p.Account, p.RootARN():
+				parent = true
+			default:
+				parent = parent || role != "" && v == role
+			}
+		}
+		if !parent || self {
+			continue
+		}
+		list := &node{kind: '['}
+		for _, v := range append(aws, rc.req.Principal, p.Account) {
+			list.items = append(list.items, stringNode(v))
+		}
+		if role != "" && role != rc.req.Principal {
+			list.items = append(list.items, stringNode(role))
+		}
+		np.set("AWS", list)
+		changed = true
+	}
+	return changed
+}

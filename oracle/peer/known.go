@@ -53,6 +53,7 @@ const (
 	ClassForAnyValueIfExists   = "foranyvalue-ifexists-missing-key"
 	ClassNotIPOtherFamily      = "notipaddress-bare-address-other-family"
 	ClassNotPrincipalAllow     = "notprincipal-with-allow"
+	ClassNotPrincipalParent    = "notprincipal-deny-lists-parent-only"
 	ClassMultivaluedNoSet      = "multivalued-key-without-set-operator"
 	ClassFederatedAsUser       = "federated-user-read-as-iam-user"
 	ClassAWSOwnedResource      = "aws-owned-resource-as-other-account"
@@ -89,6 +90,7 @@ var emulations = []emulation{
 	{ClassForAnyValueIfExists, emulateForAnyValueIfExists},
 	{ClassNotIPOtherFamily, emulateNotIPOtherFamily},
 	{ClassNotPrincipalAllow, emulateNotPrincipalAllow},
+	{ClassNotPrincipalParent, emulateNotPrincipalDenyParent},
 	{ClassMultivaluedNoSet, emulateMultivaluedNoSet},
 	{ClassOneValueList, emulateOneValueList},
 	{ClassAWSOwnedResource, emulateAWSOwned},
