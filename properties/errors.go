@@ -40,6 +40,12 @@ var (
 	// what an identity policy allows, so there is nothing to check; it is not bad
 	// input, and LoadTargets leaves such files out.
 	ErrTrustPolicy = errors.New("a valid role trust policy: the invariants concern identity policies, nothing to check")
+	// ErrResourcePolicy: the file is a valid resource-based policy (a bucket or
+	// queue policy: it names a Principal and a Resource). Like a trust policy it
+	// has nothing to check on its own; it decides beside an identity policy
+	// (--resource-policy FILE=ARN, a spec's policies), and LoadTargets leaves it
+	// out.
+	ErrResourcePolicy = errors.New("a valid resource-based policy (it names a Principal and a Resource): the invariants concern identity policies; it is checked beside one with --resource-policy FILE=ARN")
 	// ErrInvalidPolicy: a policy file does not parse or validate.
 	ErrInvalidPolicy = fmt.Errorf("%w: invalid policy", ErrBadInput)
 	// ErrInvalidSpec is wrapped by every spec error kind below.

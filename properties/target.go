@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/iamfuzz/iamfuzz/model"
@@ -64,6 +65,25 @@ func LoadTargetWith(policyPath, specPath string, around *Surroundings) (*Target,
 	return TargetWith(source.Bare(policyPath, data), specPath, around)
 }
 
+// namesSTS reports whether a statement names an sts: action: a document with a
+// Principal, a Resource and sts:AssumeRole is a trust policy that IAM refuses for
+// its Resource, not a bucket's or queue's policy, and stays bad input.
+func namesSTS(p *model.Policy) bool {
+	for _, st := range p.Statements {
+		for _, l := range []*model.StringList{st.Action, st.NotAction} {
+			if l == nil {
+				continue
+			}
+			for _, a := range l.Values {
+				if len(a) >= 4 && strings.EqualFold(a[:4], "sts:") {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // TargetFor is TargetWith without surrounding policies from the command line.
 func TargetFor(p *source.Policy, specPath string) (*Target, error) {
 	return TargetWith(p, specPath, nil)
@@ -86,9 +106,15 @@ func TargetWith(p *source.Policy, specPath string, around *Surroundings) (*Targe
 	loadCatalog()
 	pol, err := model.ParseWith(p.Doc, model.IdentityPolicy, model.ParseOptions{Catalog: catData})
 	if err != nil {
-		// A bare file may be a role's trust policy: valid, and nothing to check.
-		if _, terr := model.Parse(p.Doc, model.TrustPolicy); terr == nil && p.Format == source.PolicyJSON {
-			return nil, fmt.Errorf("%s: %w", p.Name, ErrTrustPolicy)
+		// A bare file may be a role's trust policy or a bucket's or queue's policy:
+		// valid, and nothing to check on its own (as in a template, checkOther).
+		if p.Format == source.PolicyJSON {
+			if _, terr := model.Parse(p.Doc, model.TrustPolicy); terr == nil {
+				return nil, fmt.Errorf("%s: %w", p.Name, ErrTrustPolicy)
+			}
+			if rp, rerr := model.Parse(p.Doc, model.ResourcePolicy); rerr == nil && !namesSTS(rp) {
+				return nil, fmt.Errorf("%s: %w", p.Name, ErrResourcePolicy)
+			}
 		}
 		fe := &PolicyFileError{File: p.Name, Err: err, Source: p}
 		if p.Format == source.PolicyJSON {
@@ -262,7 +288,7 @@ func LoadTargets(args []string, specPath string) ([]*Target, error) {
 			continue
 		}
 		t, err := TargetFor(p, specPath)
-		if errors.Is(err, ErrTrustPolicy) {
+		if errors.Is(err, ErrTrustPolicy) || errors.Is(err, ErrResourcePolicy) {
 			continue
 		}
 		if err != nil {

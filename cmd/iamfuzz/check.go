@@ -266,9 +266,11 @@ func checkOne(ctx context.Context, p *source.Policy, cfg checkConfig, progress f
 		return r
 	}
 	t, err := properties.TargetWith(p, cfg.spec, cfg.around)
-	if errors.Is(err, properties.ErrTrustPolicy) {
-		progress(cfg.progressUnit())
-		return checkResult{path: p.Name, src: p, skipped: properties.ErrTrustPolicy.Error()}
+	for _, skip := range []error{properties.ErrTrustPolicy, properties.ErrResourcePolicy} {
+		if errors.Is(err, skip) {
+			progress(cfg.progressUnit())
+			return checkResult{path: p.Name, src: p, skipped: skip.Error()}
+		}
 	}
 	if err != nil {
 		progress(cfg.progressUnit())

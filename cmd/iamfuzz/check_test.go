@@ -258,7 +258,8 @@ func TestCheckTimeLimit(t *testing.T) {
 
 // A role trust policy has no Resource (the role is the resource): check accepts it
 // as valid and skips it, since the invariants concern identity policies; the same
-// document with a Resource is a bad trust policy and a bad identity policy.
+// document with a Resource is a bad trust policy and a bad identity policy. A
+// bucket's policy is skipped likewise.
 func TestCheckTrustPolicy(t *testing.T) {
 	dir := t.TempDir()
 	trust := filepath.Join(dir, "trust.json")
@@ -279,6 +280,14 @@ func TestCheckTrustPolicy(t *testing.T) {
 	must(t, os.WriteFile(bad, []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole","Resource":"*"}]}`), 0o644))
 	if code, out, _ := checkCmd(t, "", "check", "--checks", "10", bad); code != exitUsage {
 		t.Errorf("a trust policy with Resource: exit %d, want 2\n%s", code, out)
+	}
+	// A bucket policy file among identity policies is skipped as in a template, not
+	// "a identity policy must not name a Principal" and exit 2 for the whole run.
+	bucket := filepath.Join(dir, "bucket.json")
+	must(t, os.WriteFile(bucket, []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::my-bucket/*"}]}`), 0o644))
+	code, out, _ = checkCmd(t, "", "check", bucket, policy("000-aws-mfa-self-manage.json"))
+	if code != exitOK || !strings.Contains(out, "SKIP "+bucket+": a valid resource-based policy") || !strings.Contains(out, "--resource-policy FILE=ARN") {
+		t.Errorf("a bucket policy file: exit %d\n%s", code, out)
 	}
 }
 
