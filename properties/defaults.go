@@ -3,6 +3,7 @@ package properties
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -98,8 +99,17 @@ func ChooseDefault(pol *model.Policy) (*Spec, string) {
 		return guardSpec(), "the policy only denies, on an MFA condition: an MFA guard attached beside the user's other policies; it is checked as if those allowed everything (statement " +
 			assumedAllowSid + ", Allow * on *), against the self-manage default's mfa-gate and MFA enrolment"
 	}
-	return GeneralSpec(), "no statement allows a credential action on a user's own IAM user or MFA device (a resource with ${aws:username}): the policy is not a self-manage-credentials policy"
+	why := "no statement allows a credential action on a user's own IAM user or MFA device (a resource with ${aws:username}): the policy is not a self-manage-credentials policy"
+	if !slices.ContainsFunc(pol.Statements, func(st model.Statement) bool { return st.Effect == "Allow" }) {
+		// A proof that a policy granting nothing grants no escalation is true and
+		// says nothing about what an SCP or a boundary is meant to prevent.
+		why += "; it has no Allow statement, so it allows nothing on its own and these invariants hold trivially: " + denyOnlyAdvice
+	}
+	return GeneralSpec(), why
 }
+
+// denyOnlyAdvice says how to check what a policy of Deny statements prevents.
+const denyOnlyAdvice = "to check what a Deny-only policy (an SCP, a boundary) prevents, give it with --scp or --boundary beside the identity policies it governs"
 
 // selfResource reports whether a policy resource is a user's own IAM user or MFA
 // device: arn:…:iam::…:user/…${aws:username}… or mfa/….

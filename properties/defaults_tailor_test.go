@@ -84,8 +84,17 @@ func TestMFAGuard(t *testing.T) {
 		t.Errorf("replay policies %v", c)
 	}
 	other := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`
-	if s, _ := ChooseDefault(parsePolicy(t, other)); s.DefaultKind != DefaultGeneral {
+	s, why = ChooseDefault(parsePolicy(t, other))
+	if s.DefaultKind != DefaultGeneral {
 		t.Errorf("a Deny-only policy without an MFA key: %s", s.Name())
+	}
+	// Its proof is trivial (it allows nothing): the reason says so, and how to
+	// check what it prevents, so that an SCP's PROVED is not read as more.
+	if !strings.Contains(why, "hold trivially") || !strings.Contains(why, denyOnlyAdvice) {
+		t.Errorf("a Deny-only policy's default: %s", why)
+	}
+	if _, why := ChooseDefault(parsePolicy(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`)); strings.Contains(why, "trivially") {
+		t.Errorf("a policy with an Allow: %s", why)
 	}
 }
 
