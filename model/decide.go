@@ -55,6 +55,7 @@ const (
 	ReasonCrossAccountNoAllow                  // another account's resource, and no identity policy allows
 	ReasonSession                              // the session policy does not allow the request
 	ReasonResourcePolicyRequired               // a role trust policy or KMS key policy does not allow the caller or its account
+	ReasonRootAssumeRole                       // the root user calls sts:AssumeRole, which AWS refuses
 )
 
 var reasonText = [...]string{
@@ -69,6 +70,7 @@ var reasonText = [...]string{
 	ReasonCrossAccountNoAllow:    "the resource is in another account and no identity policy allows the request",
 	ReasonSession:                "the session policy does not allow the request",
 	ReasonResourcePolicyRequired: "a role trust policy or KMS key policy must allow the caller (or its account): an identity Allow alone is not enough",
+	ReasonRootAssumeRole:         "the root user cannot call sts:AssumeRole, whatever the policies allow (AWS's AssumeRole API reference)",
 }
 
 func (r Reason) String() string { return reasonText[r] }
@@ -139,9 +141,13 @@ const (
 	// AWS gives such a session no permissions; the decision reads the given
 	// policies as if the session policy allowed them (docs/semantics.md §3.3).
 	NoteSessionPolicyNotGiven
+	// NoteRootCannotAssumeRole: the root user calls sts:AssumeRole, which AWS
+	// refuses to root user credentials whatever the policies say: the policies'
+	// Allow is overruled to implicitDeny (docs/semantics.md §3.3 rule 10).
+	NoteRootCannotAssumeRole
 )
 
-var noteNames = []string{"not-enforced", "resource-policy-not-given", "session-policy-not-given"}
+var noteNames = []string{"not-enforced", "resource-policy-not-given", "session-policy-not-given", "root-cannot-assume-role"}
 
 // Names lists the notes in a stable order.
 func (n Note) Names() []string {
@@ -346,6 +352,12 @@ func (e *Evaluator) Decide(b *Bundle, r *Request, out *Result) {
 	if out.Decision == Allowed && r.ptype == PrincipalFederatedUser && b.Session == nil &&
 		!(sameAccount && rbp == pmDirect) {
 		out.Notes |= NoteSessionPolicyNotGiven
+	}
+	if r.ptype == PrincipalRoot && r.lowerAction == "sts:assumerole" {
+		out.Notes |= NoteRootCannotAssumeRole
+		if out.Decision == Allowed {
+			out.Decision, out.Reason, out.Matched = ImplicitDeny, ReasonRootAssumeRole, out.Matched[:0]
+		}
 	}
 }
 

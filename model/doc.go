@@ -102,6 +102,9 @@
 //     stands for it, or it matches nothing (negated operators hold).
 //   - A policy without Version 2012-10-17 treats ${…} as literal text (with a
 //     warning); '*' and '?' in that text still act as wildcards.
+//   - The root user calling sts:AssumeRole gets implicitDeny whatever the policies
+//     allow, with the note root-cannot-assume-role: AWS refuses root user
+//     credentials for AssumeRole (docs/semantics.md §3.3 rule 10).
 //   - sts:GetSessionToken and sts:GetCallerIdentity are decided by policy logic and
 //     the result carries the note not-enforced: AWS does not check policies for them.
 //   - Condition operator names and element names are case-sensitive; condition key
