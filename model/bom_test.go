@@ -93,3 +93,18 @@ func TestUTF16FilesRefused(t *testing.T) {
 		}
 	}
 }
+
+// A $ref to a file that is not there (a replay line run from another directory)
+// names the file it looked for and how a $ref is resolved.
+func TestRefMissingFileExplained(t *testing.T) {
+	c, err := model.ParseCase([]byte(`{"id":"r","policies":{"identity":[{"$ref":"no/such/policy.json"}]},"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:GetObject","resource":"*"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Dir = t.TempDir()
+	_, err = c.Decide(&model.PolicyCache{}, &model.Evaluator{})
+	want := filepath.Join(c.Dir, "no/such/policy.json")
+	if !errors.Is(err, model.ErrInvalidRequest) || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "relative to the directory of the case file") {
+		t.Errorf("%v, want an invalid-request error naming %s and how a $ref is resolved", err, want)
+	}
+}

@@ -193,6 +193,11 @@ func resolveRef(ref, dir string) (string, error) {
 		p = filepath.Join(dir, p)
 	}
 	real, err := realPath(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		// A replay line run from another directory than check's lands here.
+		abs, _ := filepath.Abs(p)
+		return "", fileError(ErrInvalidRequest, "%s: no such file (%s): a $ref is read relative to the directory of the case file that holds it, or to the working directory for standard input", ref, abs)
+	}
 	if err != nil {
 		return "", err
 	}
