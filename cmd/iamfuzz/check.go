@@ -344,6 +344,28 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
+// policiesCount counts the policies checked: "5 policy files" when each is a
+// file of its own, else "6 policies in 2 files" (a template or plan holds
+// several; "6 policy files" for two files read as a miscount).
+func policiesCount(results []checkResult) string {
+	files := map[string]bool{}
+	for _, r := range results {
+		f := r.path
+		if r.src != nil {
+			f = r.src.File
+		}
+		files[f] = true
+	}
+	if len(files) == len(results) {
+		return plural(len(results), "policy file")
+	}
+	n := fmt.Sprintf("%d policies", len(results))
+	if len(results) == 1 {
+		n = "1 policy"
+	}
+	return fmt.Sprintf("%s in %s", n, plural(len(files), "file"))
+}
+
 // writeCheckText writes the human-readable report.
 func writeCheckText(w io.Writer, results []checkResult, cfg checkConfig) {
 	if cfg.engine == properties.EngineProof {
@@ -354,7 +376,7 @@ func writeCheckText(w io.Writer, results []checkResult, cfg checkConfig) {
 	if cfg.limit > 0 {
 		fmt.Fprintf(w, " (at most %s each)", cfg.limit)
 	}
-	fmt.Fprintf(w, ", %s\n", plural(len(results), "policy file"))
+	fmt.Fprintf(w, ", %s\n", policiesCount(results))
 	fmt.Fprintf(w, "reproduce: %s\n", reproduceLine(cfg))
 	var proved, fail, unknown, bad, skip, nErr, nWarn, nNote int
 	for _, r := range results {
@@ -423,7 +445,7 @@ func writeCheckText(w io.Writer, results []checkResult, cfg checkConfig) {
 			writeFindingText(w, r.target, f)
 		}
 	}
-	fmt.Fprintf(w, "\n%s: %d proved, %d fail, %d unknown", plural(len(results), "policy file"), proved, fail, unknown)
+	fmt.Fprintf(w, "\n%s: %d proved, %d fail, %d unknown", policiesCount(results), proved, fail, unknown)
 	if skip > 0 {
 		fmt.Fprintf(w, ", %d skipped", skip)
 	}

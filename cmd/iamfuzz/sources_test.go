@@ -289,3 +289,12 @@ func TestCheckCoverageOutOfScope(t *testing.T) {
 		t.Errorf("the coverage line does not say what was decided and what was out of scope:\n%s", text)
 	}
 }
+
+// A template or plan holds several policies: the run counts policies and files,
+// "6 policies in 2 files", not "6 policy files" for two files.
+func TestCheckCountsPoliciesAndFiles(t *testing.T) {
+	_, out, _ := checkCmd(t, "", "check", srcTemplate, srcPlan)
+	if !strings.Contains(out, "), 6 policies in 2 files\n") || !strings.Contains(out, "\n6 policies in 2 files: 1 proved, 2 fail, 0 unknown, 3 skipped;") {
+		t.Errorf("the counts:\n%s", out)
+	}
+}
