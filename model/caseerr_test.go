@@ -31,3 +31,15 @@ func TestCaseLineShapeErrors(t *testing.T) {
 		}
 	}
 }
+
+// The policy type reads as English in the Principal error ("an identity policy",
+// "an SCP"), not "a identity policy".
+func TestPrincipalErrorNamesType(t *testing.T) {
+	doc := []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}`)
+	for typ, want := range map[model.PolicyType]string{model.IdentityPolicy: "an identity policy must not", model.SCPPolicy: "an SCP must not", model.BoundaryPolicy: "a permissions boundary must not"} {
+		_, err := model.Parse(doc, typ)
+		if !errors.Is(err, model.ErrPrincipalInIdentity) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", typ, err, want)
+		}
+	}
+}

@@ -147,6 +147,21 @@ func (t PolicyType) String() string {
 	return "identity"
 }
 
+// phrase names the type in a sentence: "an identity policy", "an SCP".
+func (t PolicyType) phrase() string {
+	switch t {
+	case BoundaryPolicy:
+		return "a permissions boundary"
+	case SCPPolicy:
+		return "an SCP"
+	case RCPPolicy:
+		return "an RCP"
+	case IdentityPolicy:
+		return "an identity policy"
+	}
+	return "a " + t.String() + " policy"
+}
+
 // Warning is a non-fatal finding about a policy: IAM stores such documents, but a
 // person should look at them.
 type Warning struct {

@@ -153,7 +153,7 @@ func (p *parser) validateStatement(st *Statement, path string, typ PolicyType, v
 	case st.Principal != nil && st.NotPrincipal != nil:
 		p.errf(path, off, ErrUnsupportedCombination, "a statement has either Principal or NotPrincipal, not both")
 	case hasPrincipal && !typ.takesPrincipal():
-		p.errf(path, off, ErrPrincipalInIdentity, "a %s policy must not name a Principal (IAM: \"Policy document should not specify a principal.\")", typ)
+		p.errf(path, off, ErrPrincipalInIdentity, "%s must not name a Principal (IAM: \"Policy document should not specify a principal.\")", typ.phrase())
 	case !hasPrincipal && typ == ResourcePolicy:
 		p.errf(path, off, ErrMissingPrincipal, "a resource-based policy statement needs a Principal or NotPrincipal")
 	case !hasPrincipal && typ == RCPPolicy:
