@@ -211,7 +211,9 @@ func jsonKindOf(t reflect.Type) string {
 // a handful of policies, so caching by content turns parsing into a map lookup.
 // It is safe for concurrent use.
 type PolicyCache struct {
-	// Catalog, when set, adds unknown-action warnings to compiled policies.
+	// Catalog, when set, adds unknown-action warnings to compiled policies. It
+	// must not change once the cache has compiled a policy: the cache remembers
+	// its answers.
 	Catalog ActionCatalog
 
 	mu    sync.Mutex
@@ -224,6 +226,8 @@ type PolicyCache struct {
 	// heap at 100 MB for 2,000 cases and cost more in page faults than compiling
 	// a repeated policy a second time does.
 	seen sightings
+	// lint remembers the Catalog's answers about action names across policies.
+	lint lintMemo
 }
 
 // The cache is bounded by entries and by bytes (a long-running serve sees every
@@ -250,7 +254,7 @@ func (pc *PolicyCache) Compile(text []byte, typ PolicyType) (*Compiled, error) {
 	pc.mu.Unlock()
 	// No copy of text: the parsed policy holds nothing of it (see Parse), and
 	// the cache's key below is a string of its own.
-	p, err := ParseWith(text, typ, ParseOptions{Catalog: pc.Catalog})
+	p, err := parseWith(text, typ, ParseOptions{Catalog: pc.Catalog}, &pc.lint)
 	if err != nil {
 		return nil, err
 	}

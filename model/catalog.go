@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // ActionCatalog is what the model may know about AWS's actions and their resource
@@ -49,6 +50,12 @@ type ParseOptions struct {
 
 // ParseWith is Parse with options.
 func ParseWith(data []byte, typ PolicyType, opts ParseOptions) (*Policy, error) {
+	return parseWith(data, typ, opts, nil)
+}
+
+// parseWith is ParseWith with a memo of the catalogue's answers (nil for none),
+// which must have been filled from opts.Catalog alone.
+func parseWith(data []byte, typ PolicyType, opts ParseOptions, memo *lintMemo) (*Policy, error) {
 	p, err := Parse(data, typ)
 	if err != nil || opts.Catalog == nil {
 		return p, err
@@ -56,7 +63,7 @@ func ParseWith(data []byte, typ PolicyType, opts ParseOptions) (*Policy, error) 
 	if p.warnsDropped > 0 {
 		p.Warnings = p.Warnings[:len(p.Warnings)-1] // the count, recomputed below
 	}
-	ws, more := lintActions(p, opts.Catalog, MaxWarnings-len(p.Warnings))
+	ws, more := lintActions(p, opts.Catalog, memo, MaxWarnings-len(p.Warnings))
 	p.warnsDropped += more
 	p.Warnings = append(p.Warnings, ws...)
 	if kc, ok := opts.Catalog.(GlobalKeyCatalog); ok {
@@ -117,8 +124,9 @@ func lintGlobalKeys(p *Policy, kc GlobalKeyCatalog, room int) (out []Warning, mo
 const maxSuggestions = 16
 
 // lintActions returns at most room warnings about actions and services that do
-// not exist, one per distinct action, and counts the others.
-func lintActions(p *Policy, cat ActionCatalog, room int) (out []Warning, more int) {
+// not exist, one per distinct action, and counts the others. memo, when not nil,
+// remembers what the catalogue said of each name across policies.
+func lintActions(p *Policy, cat ActionCatalog, memo *lintMemo, room int) (out []Warning, more int) {
 	hints := 0
 	// The actions linted so far, lower-cased: compared one by one while there
 	// are few (most policies name a handful), hashed past maxSeenActions.
@@ -162,21 +170,22 @@ func lintActions(p *Policy, cat ActionCatalog, room int) (out []Warning, more in
 				continue
 			}
 			for j, a := range e.l.Values {
-				if seen(lowerName(a)) {
+				la, v := memo.lookup(a, cat)
+				if seen(la) {
+					continue
+				}
+				if v == actionFine {
 					continue
 				}
 				if len(out) >= room {
-					if _, ok := lintAction(a, cat, false); ok {
-						more++
-					}
+					more++
 					continue
 				}
-				if w, ok := lintAction(a, cat, hints < maxSuggestions); ok {
-					if w.hinted {
-						hints++
-					}
-					out = append(out, Warning{Path: elemPath(path+"."+e.name, e.l, j), Offset: st.Offset(), Code: w.code, Msg: w.msg})
+				w := lintAction(a, v, cat, hints < maxSuggestions)
+				if w.hinted {
+					hints++
 				}
+				out = append(out, Warning{Path: elemPath(path+"."+e.name, e.l, j), Offset: st.Offset(), Code: w.code, Msg: w.msg})
 			}
 		}
 	}
@@ -187,36 +196,100 @@ func lintActions(p *Policy, cat ActionCatalog, room int) (out []Warning, more in
 // before it hashes them.
 const maxSeenActions = 16
 
+// actionVerdict is what the catalogue says of an action name in a policy.
+type actionVerdict uint8
+
+const (
+	actionFine           actionVerdict = iota // exists, or a wildcard or a name the catalogue cannot judge
+	actionUnknownService                      // no service has its prefix
+	actionUnknown                             // its service exists, the action does not
+)
+
+// judgeAction asks the catalogue about one action name.
+func judgeAction(a string, cat ActionCatalog) actionVerdict {
+	if a == "*" {
+		return actionFine
+	}
+	svc, _, ok := strings.Cut(a, ":")
+	if !ok {
+		return actionFine
+	}
+	if !hasWildcard(svc) && !cat.KnownService(svc) {
+		return actionUnknownService
+	}
+	if hasWildcard(a) {
+		return actionFine
+	}
+	if _, ok := cat.LookupAction(a); ok {
+		return actionFine
+	}
+	return actionUnknown
+}
+
+// lintMemo remembers, for one catalogue, each action name's lower case and
+// verdict: policies that do not repeat still name the same actions, and asking
+// the catalogue again (twice, case-insensitively) was 7 % of eval's
+// instructions on distinct cases (docs/performance.md, "eval, eighth pass").
+// It holds at most maxLintMemo names of at most maxLoweredLen bytes, then
+// starts over. A PolicyCache keeps one for its Catalog.
+type lintMemo struct {
+	mu sync.Mutex
+	m  map[string]memoAction
+}
+
+type memoAction struct {
+	lower   string
+	verdict actionVerdict
+}
+
+const maxLintMemo = 4096
+
+// lookup returns the lower case of a and the catalogue's verdict on it, from the
+// memo when it has them (m may be nil: then from the catalogue). The catalogue
+// is asked without the lock held, as eval's workers share the memo.
+func (m *lintMemo) lookup(a string, cat ActionCatalog) (string, actionVerdict) {
+	if m == nil {
+		return lowerName(a), judgeAction(a, cat)
+	}
+	m.mu.Lock()
+	e, ok := m.m[a]
+	m.mu.Unlock()
+	if ok {
+		return e.lower, e.verdict
+	}
+	e = memoAction{lowerName(a), judgeAction(a, cat)}
+	if len(a) <= maxLoweredLen {
+		m.mu.Lock()
+		if m.m == nil || len(m.m) >= maxLintMemo {
+			m.m = make(map[string]memoAction, 256)
+		}
+		// The key is copied: a may share its bytes with a larger string.
+		m.m[strings.Clone(a)] = e
+		m.mu.Unlock()
+	}
+	return e.lower, e.verdict
+}
+
 type lint struct {
 	code, msg string
 	hinted    bool // a suggestion was looked up
 }
 
-func lintAction(a string, cat ActionCatalog, suggest bool) (lint, bool) {
-	if a == "*" {
-		return lint{}, false
-	}
-	svc, _, ok := strings.Cut(a, ":")
-	if !ok {
-		return lint{}, false
-	}
-	if !hasWildcard(svc) && !cat.KnownService(svc) {
-		return lint{"unknown-service", fmt.Sprintf("%q: no AWS service has the prefix %q", a, svc), false}, true
-	}
-	if hasWildcard(a) {
-		return lint{}, false
-	}
-	if _, ok := cat.LookupAction(a); ok {
-		return lint{}, false
+// lintAction words the warning about an action the catalogue judged v (not
+// actionFine), with a "did you mean" when suggest is set.
+func lintAction(a string, v actionVerdict, cat ActionCatalog, suggest bool) lint {
+	if v == actionUnknownService {
+		svc, _, _ := strings.Cut(a, ":")
+		return lint{"unknown-service", fmt.Sprintf("%q: no AWS service has the prefix %q", a, svc), false}
 	}
 	msg := fmt.Sprintf("%q is not an action in the catalogue", a)
 	if !suggest {
-		return lint{"unknown-action", msg, false}, true
+		return lint{"unknown-action", msg, false}
 	}
 	if s, ok := cat.SuggestAction(a); ok {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
-	return lint{"unknown-action", msg, true}, true
+	return lint{"unknown-action", msg, true}
 }
 
 // RequestWarnings flags a request whose action does not exist or whose resource

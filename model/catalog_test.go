@@ -76,3 +76,57 @@ func TestUnknownActionsWarnedOncePerName(t *testing.T) {
 		}
 	}
 }
+
+// askingCatalog knows the services iam and s3 and the action s3:GetObject (in any
+// case), and counts what it is asked.
+type askingCatalog struct{ services, lookups int }
+
+func (c *askingCatalog) LookupAction(a string) (string, bool) {
+	c.lookups++
+	if strings.EqualFold(a, "s3:GetObject") {
+		return "s3:GetObject", true
+	}
+	return "", false
+}
+func (c *askingCatalog) KnownService(p string) bool {
+	c.services++
+	return strings.EqualFold(p, "iam") || strings.EqualFold(p, "s3")
+}
+func (c *askingCatalog) SuggestAction(a string) (string, bool)     { return "", false }
+func (c *askingCatalog) ResourceFits(string, string) (bool, bool) { return false, false }
+func (c *askingCatalog) ResourceTypesOf(string) string            { return "" }
+
+// TestPolicyCacheLintMemo: a PolicyCache remembers what its catalogue said of
+// each action name across policies (docs/performance.md, "eval, eighth pass"),
+// and every policy still gets ParseWith's warnings, once per name and in the
+// same order, whichever policy named the action first.
+func TestPolicyCacheLintMemo(t *testing.T) {
+	docs := []string{
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:Nope","s3:GetObject","zz:Thing","IAM:NOPE","s3:Get*"],"Resource":"*"}]}`,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotAction":"s3:getobject","Resource":"*"},{"Effect":"Allow","Action":["zz:Thing","iam:Nope","iam:NOPE","ZZ:thing"],"Resource":"*"}]}`,
+		`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["iam:nope","s3:GetObject"],"Resource":"*"}}`,
+	}
+	pc := &model.PolicyCache{Catalog: &askingCatalog{}}
+	for i, doc := range docs {
+		want, err := model.ParseWith([]byte(doc), model.IdentityPolicy, model.ParseOptions{Catalog: &askingCatalog{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := pc.Compile([]byte(doc), model.IdentityPolicy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(got.Policy.Warnings) != fmt.Sprint(want.Warnings) {
+			t.Errorf("policy %d: warnings\n%v\nwant\n%v", i, got.Policy.Warnings, want.Warnings)
+		}
+		if len(want.Warnings) == 0 {
+			t.Errorf("policy %d: no warnings to compare", i)
+		}
+	}
+	// Nine distinct spellings in all, six of a known service without a
+	// wildcard: the catalogue is asked once about each.
+	cat := pc.Catalog.(*askingCatalog)
+	if cat.services != 9 || cat.lookups != 6 {
+		t.Errorf("catalogue asked %d services and %d actions; want 9 and 6 (once a spelling)", cat.services, cat.lookups)
+	}
+}
