@@ -92,7 +92,7 @@ func (c *askingCatalog) KnownService(p string) bool {
 	c.services++
 	return strings.EqualFold(p, "iam") || strings.EqualFold(p, "s3")
 }
-func (c *askingCatalog) SuggestAction(a string) (string, bool)     { return "", false }
+func (c *askingCatalog) SuggestAction(a string) (string, bool)    { return "", false }
 func (c *askingCatalog) ResourceFits(string, string) (bool, bool) { return false, false }
 func (c *askingCatalog) ResourceTypesOf(string) string            { return "" }
 
