@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -68,20 +66,7 @@ var condKeys = []condKey{
 //	IAMFUZZ_CBRUTE_N=2000 IAMFUZZ_CBRUTE_SEED=7 go test -count=1 -run TestProofAgreesWithConditionBruteForce ./properties
 func condContradictions(t *testing.T, n int, seed int64) (bad []string, proved int) {
 	t.Helper()
-	if s := os.Getenv("IAMFUZZ_CBRUTE_N"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v < 1 {
-			t.Fatalf("IAMFUZZ_CBRUTE_N=%q: want a positive number", s)
-		}
-		n = v
-	}
-	if s := os.Getenv("IAMFUZZ_CBRUTE_SEED"); s != "" {
-		v, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			t.Fatalf("IAMFUZZ_CBRUTE_SEED=%q: want a number", s)
-		}
-		seed = v
-	}
+	n, seed = runSize(t, "IAMFUZZ_CBRUTE", n, 1, seed)
 	spec, err := ParseSpec([]byte("version: 1\ndescription: nobody reads b\nnever:\n  - name: no reads\n    actions: [s3:GetObject]\n    resources: [\"arn:aws:s3:::b/*\"]\n"), "cbrute.yaml")
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,28 @@ import (
 	"github.com/iamfuzz/iamfuzz/model"
 )
 
+// runSize returns n and seed, or the values of the environment's prefix_N (a
+// whole number at least least) and prefix_SEED where set: the nightly run
+// (scripts/nightly) draws more variants from a fresh seed than go test does.
+func runSize(t *testing.T, prefix string, n, least int, seed int64) (int, int64) {
+	t.Helper()
+	if s := os.Getenv(prefix + "_N"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v < least {
+			t.Fatalf("%s_N=%q: want a whole number, at least %d", prefix, s, least)
+		}
+		n = v
+	}
+	if s := os.Getenv(prefix + "_SEED"); s != "" {
+		v, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			t.Fatalf("%s_SEED=%q: want a number", prefix, s)
+		}
+		seed = v
+	}
+	return n, seed
+}
+
 // bruteContradictions is the property behind TestProofAgreesWithBruteForce
 // (brute_plant_off_test.go): random variants of AWS's self-manage example
 // (corpus/examples/heldout/aws-current.json) with one or two extra Allow/Deny
@@ -42,20 +64,7 @@ import (
 // into a corpus case (corpus/examples/heldout) before fixing. Stops at the first.
 func bruteContradictions(t *testing.T, n int, seed int64) (bad []string, proved int) {
 	t.Helper()
-	if s := os.Getenv("IAMFUZZ_BRUTE_N"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v < 1 {
-			t.Fatalf("IAMFUZZ_BRUTE_N=%q: want a positive number", s)
-		}
-		n = v
-	}
-	if s := os.Getenv("IAMFUZZ_BRUTE_SEED"); s != "" {
-		v, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			t.Fatalf("IAMFUZZ_BRUTE_SEED=%q: want a number", s)
-		}
-		seed = v
-	}
+	n, seed = runSize(t, "IAMFUZZ_BRUTE", n, 1, seed)
 	bb := loadBruteBases(t)
 	bf := newBruteVocab()
 	rng := rand.New(rand.NewSource(seed))

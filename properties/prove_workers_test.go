@@ -23,21 +23,7 @@ import (
 // k-th AWS managed policy under its default spec (scripts/nightly).
 func workerTargets(t *testing.T, n int) []*Target {
 	t.Helper()
-	seed := int64(15)
-	if s := os.Getenv("IAMFUZZ_WORKERS_N"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v < 0 {
-			t.Fatalf("IAMFUZZ_WORKERS_N=%q: want a number", s)
-		}
-		n = v
-	}
-	if s := os.Getenv("IAMFUZZ_WORKERS_SEED"); s != "" {
-		v, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			t.Fatalf("IAMFUZZ_WORKERS_SEED=%q: want a number", s)
-		}
-		seed = v
-	}
+	n, seed := runSize(t, "IAMFUZZ_WORKERS", n, 0, 15)
 	targets, err := LoadTargets([]string{"../corpus/policies", "../corpus/examples/proof", "../corpus/examples/general"}, "")
 	if err != nil {
 		t.Fatal(err)
