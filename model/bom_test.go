@@ -62,9 +62,10 @@ func utf16LE(s string) []byte {
 	return b
 }
 
-// A UTF-16 case file or $ref target is refused with the reason and the fix (kind
-// syntax), not with an invalid character at line 1 column 1.
-func TestUTF16FilesRefused(t *testing.T) {
+// A UTF-16 file (Windows PowerShell 5's >) a $ref names is read as its text; a
+// UTF-16 case file, read as a stream of UTF-8 lines, is refused with the reason
+// and the fix (kind syntax), not with an invalid character at line 1 column 1.
+func TestUTF16Files(t *testing.T) {
 	dir := t.TempDir()
 	if err := model.AllowRefsUnder(dir); err != nil {
 		t.Fatal(err)
@@ -79,13 +80,18 @@ func TestUTF16FilesRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Dir = dir
-	_, err = c.Decide(&model.PolicyCache{}, &model.Evaluator{})
-	if !errors.Is(err, model.ErrSyntax) || !strings.Contains(err.Error(), "UTF-16 text, not UTF-8: save it as UTF-8") {
-		t.Errorf("$ref to a UTF-16 file: %v", err)
+	if res, err := c.Decide(&model.PolicyCache{}, &model.Evaluator{}); err != nil || res.Decision != model.Allowed {
+		t.Errorf("$ref to a UTF-16 file: %v, %v", res, err)
+	}
+	if b, err := model.ReadFile(p, model.MaxPolicySize); err != nil || string(b) != allowAll {
+		t.Errorf("ReadFile of a UTF-16 file: %q, %v", b, err)
 	}
 	_, err = model.ReadCases(bytes.NewReader(utf16LE(`{"id":"a",`+`"policies":{"identity":[`+allowAll+`]},`+req+"}\n")), "c.jsonl")
 	if !errors.Is(err, model.ErrSyntax) || !strings.Contains(err.Error(), "UTF-16 text") {
 		t.Errorf("a UTF-16 case file: %v", err)
+	}
+	if got := string(model.Text([]byte{0xfe, 0xff, 0, '{', 0xd8, 0x3d, 0xde, 0x00, 0, '}'})); got != "{😀}" {
+		t.Errorf("big-endian UTF-16 with a surrogate pair: %q", got)
 	}
 	for _, s := range []string{"{}", "\ufeff{}", `{"a":"é"}`, "", "{"} {
 		if model.IsUTF16([]byte(s)) {

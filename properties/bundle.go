@@ -113,9 +113,6 @@ func (s *Surroundings) Files() []string {
 // ErrBadInput (a *PolicyFileError).
 func LoadPolicyFile(path string, typ model.PolicyType) (*PolicyFile, error) {
 	data, err := model.ReadFile(path, model.MaxPolicySize)
-	if err == nil {
-		err = model.CheckEncoding("the file", data)
-	}
 	if err != nil {
 		return nil, &PolicyFileError{File: path, Err: err}
 	}

@@ -2,7 +2,7 @@ package source
 
 import (
 	"bytes"
-	"errors"
+	"os"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -39,10 +39,10 @@ func TestBareFileReadPastBOM(t *testing.T) {
 	}
 }
 
-// A UTF-16 policy file (Windows PowerShell 5's >) is refused as UTF-16 with the
-// fix, not called YAML; a folder search keeps it when its text is a policy, so
-// the run reports it, and passes over UTF-16 files that are not inputs.
-func TestUTF16FileRefused(t *testing.T) {
+// A UTF-16 policy file or plan (Windows PowerShell 5's >, terraform show -json >
+// plan.json) is read as its text, with positions in it; a policy was called YAML,
+// and a folder search passes over UTF-16 files that are not inputs.
+func TestUTF16FileRead(t *testing.T) {
 	enc := func(s string) []byte {
 		b := []byte{0xff, 0xfe}
 		for _, u := range utf16.Encode([]rune(s)) {
@@ -50,15 +50,22 @@ func TestUTF16FileRefused(t *testing.T) {
 		}
 		return b
 	}
-	pol := enc(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`)
-	_, err := Read("p.json", pol)
-	if !errors.Is(err, ErrSyntax) || !strings.Contains(err.Error(), "UTF-16 text, not UTF-8") {
-		t.Errorf("Read: %v", err)
+	text := "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\"Sid\": \"é\", \"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]\n}\n"
+	ps, err := Read("p.json", enc(text))
+	if err != nil || len(ps) != 1 || string(ps[0].Doc) != text {
+		t.Fatalf("Read: %v, %+v", err, ps)
 	}
-	if p := Bare("p.json", pol); !errors.Is(p.Err, ErrSyntax) {
-		t.Errorf("Bare: %v", p.Err)
+	if got := ps[0].Locate(int64(bytes.Index(ps[0].Doc, []byte(`"Effect"`)))); got != (Pos{3, 30}) {
+		t.Errorf("Effect at %v, want 3:30 (é is one column)", got)
 	}
-	if !HoldsPolicies("p.json", pol) || HoldsPolicies("tsconfig.json", enc(`{"compilerOptions":{}}`)) {
-		t.Errorf("HoldsPolicies: a UTF-16 policy %v, a UTF-16 tsconfig %v", HoldsPolicies("p.json", pol), HoldsPolicies("tsconfig.json", enc(`{"compilerOptions":{}}`)))
+	plan, err := os.ReadFile(corpusPlan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ps, err := Read("plan.json", enc(string(plan))); err != nil || len(ps) != len(read(t, corpusPlan)) {
+		t.Errorf("a UTF-16 plan: %d policies, %v", len(ps), err)
+	}
+	if HoldsPolicies("tsconfig.json", model.Text(enc(`{"compilerOptions":{}}`))) {
+		t.Errorf("HoldsPolicies: a UTF-16 tsconfig")
 	}
 }

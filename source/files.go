@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"unicode/utf16"
 
 	"github.com/iamfuzz/iamfuzz/model"
 )
@@ -156,9 +155,6 @@ func LooksLikeInput(file string) bool {
 	if err != nil {
 		return true
 	}
-	if model.IsUTF16(data) {
-		return hasInputMarker(decodeUTF16(data))
-	}
 	return hasInputMarker(string(data))
 }
 
@@ -169,19 +165,4 @@ func hasInputMarker(text string) bool {
 		}
 	}
 	return false
-}
-
-// decodeUTF16 reads UTF-16 text (model.IsUTF16), little-endian unless its mark
-// or its first bytes say otherwise, to tell whether a file was meant as an input.
-func decodeUTF16(data []byte) string {
-	big := data[0] == 0xfe || data[0] == 0 && data[1] != 0
-	u := make([]uint16, 0, len(data)/2)
-	for i := 0; i+1 < len(data); i += 2 {
-		if big {
-			u = append(u, uint16(data[i])<<8|uint16(data[i+1]))
-		} else {
-			u = append(u, uint16(data[i+1])<<8|uint16(data[i]))
-		}
-	}
-	return string(utf16.Decode(u))
 }

@@ -238,16 +238,12 @@ func readFile(path string, stdin io.Reader, rd *Reader) ([]*Policy, error) {
 // a JSON object with Statement is a policy; Resources or AWSTemplateFormatVersion
 // make a template; planned_values or format_version with terraform_version make
 // a plan. A file in none of these formats is an error wrapping ErrUnknownFormat.
-// A byte-order mark at the start is not part of the file's text (model.TrimBOM):
-// positions are counted after it, as editors show them.
+// The file's encoding is not part of its text (model.Text: a UTF-8 byte-order
+// mark, UTF-16): positions are counted in its text, as editors show them.
 func Read(name string, data []byte) ([]*Policy, error) { return readWith(name, data, nil) }
 
 func readWith(name string, data []byte, rd *Reader) ([]*Policy, error) {
-	data = model.TrimBOM(data)
-	if model.IsUTF16(data) {
-		// The YAML reader would decode it, and a policy would then be called YAML.
-		return nil, &Error{File: name, Kind: ErrSyntax, Msg: "the file is " + model.UTF16Advice}
-	}
+	data = model.Text(data)
 	f, root, err := detect(name, data)
 	if err != nil {
 		return nil, err
@@ -266,9 +262,6 @@ func readWith(name string, data []byte, rd *Reader) ([]*Policy, error) {
 func Bare(name string, data []byte) *Policy {
 	p := &Policy{Name: name, File: name, Kind: Identity, Format: PolicyJSON, Doc: data, docIsFile: true, Pos: Pos{1, 1}}
 	p.lines = lineStarts(data)
-	if model.IsUTF16(data) {
-		p.Doc, p.Err = nil, &Error{File: name, Kind: ErrSyntax, Msg: "the file is " + model.UTF16Advice}
-	}
 	return p
 }
 
@@ -281,7 +274,7 @@ func looksLikeJSON(data []byte) bool {
 // detect recognises the file's format and parses it into a node tree (nil for a bare
 // policy, which the model parses itself).
 func detect(name string, data []byte) (Format, *node, error) {
-	data = model.TrimBOM(data)
+	data = model.Text(data)
 	var root *node
 	var err error
 	if looksLikeJSON(data) {
@@ -343,10 +336,6 @@ func cliOutput(root *node) string {
 // (package.json, specs, workflows) is not, and neither is a file that does not
 // parse unless it looks like a policy (then the model names its defect).
 func HoldsPolicies(name string, data []byte) bool {
-	if model.IsUTF16(data) {
-		// Read refuses it, with advice, if it was meant to be an input.
-		return hasInputMarker(decodeUTF16(data))
-	}
 	f, root, err := detect(name, data)
 	if err != nil {
 		return false
