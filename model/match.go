@@ -306,32 +306,15 @@ func splitPieces(codes []uint16) ([]piece, bool) {
 		case c == cStarSeg || c == cOneSeg:
 			return nil, false
 		case c == cStarAny:
-			if len(ps) == 0 || ps[len(ps)-1].kind != pieceStar {
-				ps = append(ps, piece{kind: pieceStar})
-			}
+			ps = appendWildcard(ps, '*')
 		case c == cOneAny:
-			if len(ps) > 0 && ps[len(ps)-1].kind == pieceOne {
-				ps[len(ps)-1].n++
-			} else {
-				ps = append(ps, piece{kind: pieceOne, n: 1})
-			}
+			ps = appendWildcard(ps, '?')
 		default:
 			ps = append(ps, piece{kind: pieceVar, n: int32(c - cVar)})
 		}
 	}
-	first, last := -1, -1
-	for i, p := range ps {
-		if p.kind == pieceStar {
-			if first < 0 {
-				first = i
-			}
-			last = i
-		}
-	}
-	for i := first + 1; i < last; i++ {
-		if ps[i].kind == pieceOne {
-			return nil, false
-		}
+	if !noOneBetweenStars(ps) {
+		return nil, false
 	}
 	var out []piece
 	if len(ps) > 0 {

@@ -50,17 +50,10 @@ func appendWildcard(ps []piece, c byte) []piece {
 	return ps
 }
 
-// finishPieces completes p from the pieces read off text (up to lit, where
-// the last literal run starts): a literal pattern when there are none, ok false
-// when the pattern is not simple ('?' between two stars).
-func finishPieces(p pattern, ps []piece, text string, lit int) (pattern, bool) {
-	if len(ps) == 0 {
-		p.literal, p.lit = true, text
-		return p, true
-	}
-	if lit < len(text) {
-		ps = append(ps, piece{kind: pieceLit, lit: text[lit:]})
-	}
+// noOneBetweenStars reports whether no '?' stands between two stars of a pattern's
+// pieces: only then is the segment between the first and the last star found
+// by a plain substring search, so the piece matcher can take the pattern.
+func noOneBetweenStars(ps []piece) bool {
 	first, last := -1, -1
 	for i, pc := range ps {
 		if pc.kind == pieceStar {
@@ -72,8 +65,25 @@ func finishPieces(p pattern, ps []piece, text string, lit int) (pattern, bool) {
 	}
 	for i := first + 1; i < last; i++ {
 		if ps[i].kind == pieceOne {
-			return p, false // not simple: the position-set matcher reads codes
+			return false
 		}
+	}
+	return true
+}
+
+// finishPieces completes p from the pieces read off text (up to lit, where
+// the last literal run starts): a literal pattern when there are none, ok false
+// when the pattern is not simple ('?' between two stars).
+func finishPieces(p pattern, ps []piece, text string, lit int) (pattern, bool) {
+	if len(ps) == 0 {
+		p.literal, p.lit = true, text
+		return p, true
+	}
+	if lit < len(text) {
+		ps = append(ps, piece{kind: pieceLit, lit: text[lit:]})
+	}
+	if !noOneBetweenStars(ps) {
+		return p, false // not simple: the position-set matcher reads codes
 	}
 	p.pieces = append(make([]piece, 0, len(ps)), ps...)
 	return p, true
