@@ -101,6 +101,23 @@ func readTemplate(name string, root *node, rd *Reader) ([]*Policy, error) {
 			one(id, kind, props.get("PolicyDocument"), path+".PolicyDocument")
 			continue
 		}
+		if samResources[typ.str] {
+			if pols := props.get("Policies"); pols != nil {
+				docs, others, bad := t.samPolicies(id, pols, path)
+				if bad != nil {
+					out = append(out, bad)
+					continue
+				}
+				for _, d := range docs {
+					n := len(out)
+					one(d.id, Identity, d.doc, d.path)
+					if len(others) > 0 && len(out) > n {
+						out[n].Notes = append(out[n].Notes, fmt.Sprintf("SAM attaches %s to %s's role as well; iamfuzz checks this document alone", strings.Join(others, ", "), id))
+					}
+				}
+			}
+			continue
+		}
 		if !principalResources[typ.str] {
 			continue
 		}

@@ -136,7 +136,7 @@ func collect(args, exclude []string, stdin io.Reader, rd *Reader) ([]*Policy, er
 			out = append(out, &Policy{Name: f, File: f, Err: err})
 		case len(pols) == 0:
 			out = append(out, &Policy{Name: f, File: f, Err: &Error{File: f, Kind: ErrNoPolicies,
-				Msg: "the file holds no policy (no AWS::IAM::Policy, ManagedPolicy, User, Group or Role policies, bucket or queue policies; no aws_iam_* or bucket policy resources)"}})
+				Msg: "the file holds no policy (no AWS::IAM::Policy, ManagedPolicy, User, Group or Role policies, bucket or queue policies, inline policy documents of SAM functions or state machines; no aws_iam_* or bucket policy resources)"}})
 		default:
 			out = append(out, pols...)
 		}

@@ -58,3 +58,51 @@ func TestReaderParameters(t *testing.T) {
 		t.Errorf("Env=test: %v, want a template error naming the allowed values", err)
 	}
 }
+
+// SAM Policies: one document, or a list of documents, managed policy names and
+// policy templates, also behind an Fn::If; the documents are identity policies
+// named by logical id and position, the rest noted.
+func TestSAMPolicies(t *testing.T) {
+	const tpl = `
+Transform: AWS::Serverless-2016-10-31
+Conditions:
+  Always: !Equals [a, a]
+Resources:
+  One:
+    Type: AWS::Serverless::Function
+    Properties:
+      Policies: {Statement: [{Effect: Allow, Action: s3:GetObject, Resource: "*"}]}
+  Many:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Policies:
+        - AmazonS3ReadOnlyAccess
+        - {Statement: [{Effect: Allow, Action: sqs:SendMessage, Resource: "*"}]}
+        - S3ReadPolicy: {BucketName: b}
+  Chosen:
+    Type: AWS::Serverless::Function
+    Properties:
+      Policies: !If [Always, [{Statement: [{Effect: Allow, Action: sns:Publish, Resource: "*"}]}], []]
+  ManagedOnly:
+    Type: AWS::Serverless::Function
+    Properties:
+      Policies: AWSLambdaBasicExecutionRole
+`
+	ps := readString(t, "sam.yaml", tpl)
+	var ids []string
+	for _, p := range ps {
+		if p.Err != nil || p.Kind != Identity {
+			t.Errorf("%s: %v, kind %s", p.Name, p.Err, p.Kind)
+		}
+		ids = append(ids, p.ID)
+	}
+	if !slices.Equal(ids, []string{"One.Policies", "Many.Policies[1]", "Chosen.Policies[0]"}) {
+		t.Fatalf("policies %v", ids)
+	}
+	if !slices.Contains(ps[1].Notes, "SAM attaches managed policy AmazonS3ReadOnlyAccess, SAM policy template S3ReadPolicy to Many's role as well; iamfuzz checks this document alone") {
+		t.Errorf("notes %q", ps[1].Notes)
+	}
+	if !strings.Contains(string(ps[2].Doc), "sns:Publish") {
+		t.Errorf("the Fn::If branch: %s", ps[2].Doc)
+	}
+}

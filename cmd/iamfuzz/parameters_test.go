@@ -56,3 +56,16 @@ func TestCheckParameters(t *testing.T) {
 		}
 	}
 }
+
+// A SAM template's function policies are checked as the inline policies of the
+// functions' roles (corpus/examples/sam/README.md); the file said "holds no
+// policy" (exit 2) before.
+func TestCheckSAM(t *testing.T) {
+	const tpl = "../../corpus/examples/sam/app.template.yaml"
+	code, out, _ := checkCmd(t, "", "check", tpl)
+	if code != exitFailures || !strings.Contains(out, "PROVED "+tpl+"#Reader.Policies[1]") || !strings.Contains(out, "FAIL "+tpl+"#Deployer.Policies") ||
+		!strings.Contains(out, "violation [no-escalation] passrole-lambda-invoke") ||
+		!strings.Contains(out, "source note: SAM attaches managed policy AWSLambdaBasicExecutionRole to Reader's role as well") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+}
