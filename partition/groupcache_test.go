@@ -3,7 +3,6 @@ package partition
 import (
 	"math/rand/v2"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/iamfuzz/iamfuzz/corpus/catalog"
@@ -90,38 +89,12 @@ func TestComputeGroupsIsPlain(t *testing.T) {
 }
 
 // plainGroups is computeGroups as it was before it skipped neighbours and
-// repeated templates (issue 15), kept as the reference.
+// repeated templates (issue 15), kept as the reference; what both group
+// (groupInputs) was not changed, so they share it.
 func (e *enumerator) plainGroups(x *actionIndex) []*Group {
 	bySig := map[string]*Group{}
 	var out []*Group
-	// A class's witness action is, where the group allows, one the caller's lists
-	// or the policies name outright, in the order they name them: a report about
-	// iam:GetUser reads better than one about the first action of the alphabet.
-	rank := map[string]int{}
-	named := func(list []string) {
-		for _, a := range list {
-			if k := strings.ToLower(a); !strings.ContainsAny(a, "*?") {
-				if _, ok := rank[k]; !ok {
-					rank[k] = len(rank) + 1
-				}
-			}
-		}
-	}
-	for _, l := range e.p.ActionLists {
-		named(l.Patterns)
-	}
-	for i := range e.stmts {
-		named(e.stmts[i].actions)
-	}
-	// Which statements and lists match each action, from the catalogue's
-	// per-pattern match sets (actionindex.go), shared by every enumeration.
-	sets := make([][]uint64, 0, len(e.stmts)+len(e.p.ActionLists))
-	for i := range e.stmts {
-		sets = append(sets, x.union(e.stmts[i].actions))
-	}
-	for _, l := range e.p.ActionLists {
-		sets = append(sets, x.union(l.Patterns))
-	}
+	rank, sets := e.groupInputs(x)
 	var ranks []int
 	if len(rank) > 0 {
 		ranks = make([]int, len(x.acts))

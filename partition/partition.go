@@ -161,14 +161,15 @@ func (e *enumerator) groups() []*Group {
 	return gs
 }
 
-// computeGroups makes the grouping groups returns.
-func (e *enumerator) computeGroups(x *actionIndex) []*Group {
-	bySig := map[string]int{} // index in out
-	var out []*Group
+// groupInputs returns what a grouping is made from: the ranks of the actions
+// the extra lists and the policies name outright (from 1, in the order they
+// name them; lower-cased), and per statement, then per list, the set of the
+// catalogue's actions it matches.
+func (e *enumerator) groupInputs(x *actionIndex) (rank map[string]int, sets [][]uint64) {
 	// A class's witness action is, where the group allows, one the caller's lists
 	// or the policies name outright, in the order they name them: a report about
 	// iam:GetUser reads better than one about the first action of the alphabet.
-	rank := map[string]int{}
+	rank = map[string]int{}
 	named := func(list []string) {
 		for _, a := range list {
 			if k := strings.ToLower(a); !strings.ContainsAny(a, "*?") {
@@ -186,13 +187,21 @@ func (e *enumerator) computeGroups(x *actionIndex) []*Group {
 	}
 	// Which statements and lists match each action, from the catalogue's
 	// per-pattern match sets (actionindex.go), shared by every enumeration.
-	sets := make([][]uint64, 0, len(e.stmts)+len(e.p.ActionLists))
+	sets = make([][]uint64, 0, len(e.stmts)+len(e.p.ActionLists))
 	for i := range e.stmts {
 		sets = append(sets, x.union(e.stmts[i].actions))
 	}
 	for _, l := range e.p.ActionLists {
 		sets = append(sets, x.union(l.Patterns))
 	}
+	return rank, sets
+}
+
+// computeGroups makes the grouping groups returns.
+func (e *enumerator) computeGroups(x *actionIndex) []*Group {
+	bySig := map[string]int{} // index in out
+	var out []*Group
+	rank, sets := e.groupInputs(x)
 	var ranks []int32
 	if len(rank) > 0 {
 		ranks = make([]int32, len(x.acts))
