@@ -1,7 +1,6 @@
 package partition
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -42,13 +41,7 @@ func sharedByName(t *testing.T) (diffs []string) {
 		}
 	}
 	run := func(kind string) []string {
-		p := &Problem{Policies: []*model.Policy{mustParse(t, doc)}, Catalog: cat, Resources: owned(kind)}
-		var out []string
-		Enumerate(context.Background(), p, func(c *Class) bool {
-			out = append(out, fmt.Sprint(c.Principal, c.Action, c.Resource, c.Context))
-			return true
-		})
-		slices.Sort(out)
+		out, _ := sortedClasses(&Problem{Policies: []*model.Policy{mustParse(t, doc)}, Catalog: cat, Resources: owned(kind)})
 		return out
 	}
 	forgetShared()
@@ -103,13 +96,7 @@ func TestSharedWalksKeepTheBudgets(t *testing.T) {
 		"Resource":["arn:aws:s3:::a*b*c*/x*","arn:aws:s3:::*d*e/*f*"]}]}`
 	cat := catalog.MustLoad()
 	run := func(budget, total int) string {
-		p := &Problem{Policies: []*model.Policy{mustParse(t, doc)}, Catalog: cat, Budget: budget, TotalBudget: total}
-		var out []string
-		c := Enumerate(context.Background(), p, func(c *Class) bool {
-			out = append(out, fmt.Sprint(c.Principal, c.Action, c.Resource, c.Context))
-			return true
-		})
-		slices.Sort(out)
+		out, c := sortedClasses(&Problem{Policies: []*model.Policy{mustParse(t, doc)}, Catalog: cat, Budget: budget, TotalBudget: total})
 		return fmt.Sprintf("%d classes, unknown %q\n%s", c.Classes, c.Unknown, strings.Join(out, "\n"))
 	}
 	budgets := [][2]int{{0, 0}, {50, 0}, {0, 50}, {400, 0}, {0, 400}, {0, 2000}, {200, 700}}
@@ -142,13 +129,7 @@ func TestSharedCachesConcurrently(t *testing.T) {
 		"Resource":["arn:aws:iam::*:user/${aws:username}","arn:aws:s3:::a*b*/x*"]}]}`
 	cat := catalog.MustLoad()
 	run := func() []string {
-		p := &Problem{Policies: []*model.Policy{mustParse(t, doc)}, Catalog: cat}
-		var out []string
-		Enumerate(context.Background(), p, func(c *Class) bool {
-			out = append(out, fmt.Sprint(c.Principal, c.Action, c.Resource, c.Context))
-			return true
-		})
-		slices.Sort(out)
+		out, _ := sortedClasses(&Problem{Policies: []*model.Policy{mustParse(t, doc)}, Catalog: cat})
 		return out
 	}
 	forgetShared()

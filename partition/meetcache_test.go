@@ -1,8 +1,6 @@
 package partition
 
 import (
-	"context"
-	"fmt"
 	"slices"
 	"testing"
 
@@ -26,13 +24,7 @@ func TestSharedMeetsFollowTheLanguage(t *testing.T) {
 		}
 	}
 	run := func(kind string) []string {
-		p := &Problem{Policies: []*model.Policy{mustParse(t, doc)}, Catalog: cat, Resources: owned(kind)}
-		var out []string
-		Enumerate(context.Background(), p, func(c *Class) bool {
-			out = append(out, fmt.Sprint(c.Principal, c.Action, c.Resource, c.Context))
-			return true
-		})
-		slices.Sort(out)
+		out, _ := sortedClasses(&Problem{Policies: []*model.Policy{mustParse(t, doc)}, Catalog: cat, Resources: owned(kind)})
 		return out
 	}
 	forget := func() {

@@ -2,6 +2,8 @@ package partition
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -67,6 +69,19 @@ func mustParse(t *testing.T, doc string) *model.Policy {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// sortedClasses enumerates p and returns its classes, each as principal,
+// action, resource and context, sorted, so that two enumerations compare
+// whatever order their groups and walks take.
+func sortedClasses(p *Problem) ([]string, *Coverage) {
+	var out []string
+	cov := Enumerate(context.Background(), p, func(c *Class) bool {
+		out = append(out, fmt.Sprint(c.Principal, c.Action, c.Resource, c.Context))
+		return true
+	})
+	slices.Sort(out)
+	return out, cov
 }
 
 // A policy whose walks would outrun the total budget stops early with an
