@@ -49,28 +49,7 @@ func TestCheckBaselineGit(t *testing.T) {
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git is not installed")
 	}
-	dir := t.TempDir()
-	git := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
-	old, err := os.ReadFile(baselineExamples + "old/log-writer.json")
-	must(t, err)
-	newer, err := os.ReadFile(baselineExamples + "new/log-writer.json")
-	must(t, err)
-	must(t, os.MkdirAll(filepath.Join(dir, "policies"), 0o755))
-	must(t, os.WriteFile(filepath.Join(dir, "policies", "logs.json"), old, 0o644))
-	git("init", "-q")
-	git("add", ".")
-	git("commit", "-qm", "old")
-	must(t, os.WriteFile(filepath.Join(dir, "policies", "logs.json"), newer, 0o644))
-	wd, err := os.Getwd()
-	must(t, err)
-	must(t, os.Chdir(dir))
-	defer os.Chdir(wd)
+	t.Chdir(gitRepoChanged(t, "policies/logs.json", baselineExamples+"old/log-writer.json", baselineExamples+"new/log-writer.json"))
 	code, out, errOut := checkCmd(t, "", "check", "--seed", "1", "--checks", "300", "policies", "--baseline", "git:HEAD:policies")
 	if code != exitFailures || !strings.Contains(out, "no-new-access against git:HEAD:policies/logs.json: 2 new access findings") || !strings.Contains(out, "[no-new-access] logs:DeleteLogGroup") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
@@ -124,25 +103,34 @@ func TestCheckBaselineTemplate(t *testing.T) {
 		if _, err := exec.LookPath("git"); err != nil {
 			t.Skip("git is not installed")
 		}
-		dir := t.TempDir()
-		git := func(args ...string) {
-			t.Helper()
-			cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
-			if out, err := cmd.CombinedOutput(); err != nil {
-				t.Fatalf("git %v: %v\n%s", args, err, out)
-			}
-		}
-		old, err := os.ReadFile(ex + "old/stack.yaml")
-		must(t, err)
-		newer, err := os.ReadFile(ex + "new/stack.yaml")
-		must(t, err)
-		must(t, os.MkdirAll(filepath.Join(dir, "infra"), 0o755))
-		must(t, os.WriteFile(filepath.Join(dir, "infra", "stack.yaml"), old, 0o644))
-		git("init", "-q")
-		git("add", ".")
-		git("commit", "-qm", "old")
-		must(t, os.WriteFile(filepath.Join(dir, "infra", "stack.yaml"), newer, 0o644))
-		t.Chdir(dir)
+		t.Chdir(gitRepoChanged(t, "infra/stack.yaml", ex+"old/stack.yaml", ex+"new/stack.yaml"))
 		verify(t, "infra", "--baseline", "git:HEAD:infra")
 	})
+}
+
+// gitRepoChanged makes a git repository in a new folder whose commit holds the
+// file old at path and whose working tree holds newer there instead, as a pull
+// request's checkout does, and returns the folder.
+func gitRepoChanged(t *testing.T, path, old, newer string) string {
+	t.Helper()
+	dir := t.TempDir()
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	copyTo := func(from string) {
+		data, err := os.ReadFile(from)
+		must(t, err)
+		must(t, os.WriteFile(filepath.Join(dir, path), data, 0o644))
+	}
+	must(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, path)), 0o755))
+	copyTo(old)
+	git("init", "-q")
+	git("add", ".")
+	git("commit", "-qm", "old")
+	copyTo(newer)
+	return dir
 }
