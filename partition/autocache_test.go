@@ -73,21 +73,6 @@ func sharedByName(t *testing.T) (diffs []string) {
 	return diffs
 }
 
-// The automata and walks the process keeps (autocache.go, walkcache.go) are
-// keyed by the languages' expressions, not by the names a problem gives
-// them: two problems that give one predicate name to different languages
-// each get their own classes, the same as with nothing kept. With the build
-// tag iamfuzz_plant_sharedkey they are keyed by name and
-// TestPlantedSharedKeyCaught sees this check fail.
-func TestSharedAutomataFollowTheLanguage(t *testing.T) {
-	if plantedSharedKey {
-		t.Skip("planted: TestPlantedSharedKeyCaught")
-	}
-	for _, d := range sharedByName(t) {
-		t.Error(d)
-	}
-}
-
 // A kept walk is used only under a budget it fits, and charged its states:
 // under every per-walk and total budget, an enumeration after a full one gives
 // the classes and unknowns of one with nothing kept.
