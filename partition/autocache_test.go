@@ -31,19 +31,7 @@ func forgetShared() {
 // differ from the fresh ones.
 func sharedByName(t *testing.T) (diffs []string) {
 	t.Helper()
-	doc := `{"Version":"2012-10-17","Statement":[
-		{"Effect":"Allow","Action":["iam:GetUser","iam:ListMFADevices","iam:CreateVirtualMFADevice"],"Resource":["arn:aws:iam::*:user/${aws:username}","arn:aws:iam::*:mfa/${aws:username}"]}]}`
-	cat := catalog.MustLoad()
-	owned := func(kind string) func(Principal) []ResourcePred {
-		return func(Principal) []ResourcePred {
-			l := Seq(Lit("arn:aws:iam::"), Star(Byte(Digits)), Lit(":"+kind+"/"), Plus(Byte(NameChars)))
-			return []ResourcePred{{Key: "owned", Lang: l}} // the same name for both kinds, no service
-		}
-	}
-	run := func(kind string) []string {
-		out, _ := sortedClasses(&Problem{Policies: []*model.Policy{mustParse(t, doc)}, Catalog: cat, Resources: owned(kind)})
-		return out
-	}
+	run := ownedClasses(t, "") // the predicate without a service
 	forgetShared()
 	userFresh := run("user")
 	forgetShared()

@@ -8,25 +8,32 @@ import (
 	"github.com/iamfuzz/iamfuzz/model"
 )
 
+// ownedClasses returns the sorted classes (sortedClasses) of a self-manage
+// policy over iam users and MFA devices, whose caller predicate "owned" is
+// the language of kind's ARNs ("user" or "mfa"): the same name for two
+// languages, which what the process keeps must tell apart. service is the
+// predicate's Service ("" for none).
+func ownedClasses(t *testing.T, service string) func(kind string) []string {
+	doc := `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":["iam:GetUser","iam:ListMFADevices","iam:CreateVirtualMFADevice"],"Resource":["arn:aws:iam::*:user/${aws:username}","arn:aws:iam::*:mfa/${aws:username}"]}]}`
+	cat := catalog.MustLoad()
+	return func(kind string) []string {
+		owned := func(Principal) []ResourcePred {
+			l := Seq(Lit("arn:aws:iam::"), Star(Byte(Digits)), Lit(":"+kind+"/"), Plus(Byte(NameChars)))
+			return []ResourcePred{{Key: "owned", Lang: l, Service: service}}
+		}
+		out, _ := sortedClasses(&Problem{Policies: []*model.Policy{mustParse(t, doc)}, Catalog: cat, Resources: owned})
+		return out
+	}
+}
+
 // The process-wide answers of meet (meetcache.go) are keyed by the languages'
 // shapes, not by the names a problem gives them: two problems that give one
 // predicate name to different languages each get their own classes, the same
 // as with nothing kept, and a problem checked again gets the same classes
 // from the kept answers.
 func TestSharedMeetsFollowTheLanguage(t *testing.T) {
-	doc := `{"Version":"2012-10-17","Statement":[
-		{"Effect":"Allow","Action":["iam:GetUser","iam:ListMFADevices","iam:CreateVirtualMFADevice"],"Resource":["arn:aws:iam::*:user/${aws:username}","arn:aws:iam::*:mfa/${aws:username}"]}]}`
-	cat := catalog.MustLoad()
-	owned := func(kind string) func(Principal) []ResourcePred {
-		return func(Principal) []ResourcePred {
-			l := Seq(Lit("arn:aws:iam::"), Star(Byte(Digits)), Lit(":"+kind+"/"), Plus(Byte(NameChars)))
-			return []ResourcePred{{Key: "owned", Lang: l, Service: "iam"}} // the same name for both kinds
-		}
-	}
-	run := func(kind string) []string {
-		out, _ := sortedClasses(&Problem{Policies: []*model.Policy{mustParse(t, doc)}, Catalog: cat, Resources: owned(kind)})
-		return out
-	}
+	run := ownedClasses(t, "iam")
 	forget := func() {
 		sharedMeets.Lock()
 		sharedMeets.m = nil
