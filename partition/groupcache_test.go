@@ -117,13 +117,7 @@ func (e *enumerator) plainGroups(x *actionIndex) []*Group {
 			copy(prev, sig)
 		}
 		if !ok {
-			g = &Group{sig: string(sig), templates: map[string]string{}}
-			for i := range e.stmts {
-				if e.stmts[i].applies(sig[i] == 1) {
-					g.applicable = append(g.applicable, i)
-					g.Statements = append(g.Statements, [2]int{e.stmts[i].policy, e.stmts[i].index})
-				}
-			}
+			g = e.newGroup(sig)
 			bySig[string(sig)] = g
 			out = append(out, g)
 		}
@@ -142,11 +136,7 @@ func (e *enumerator) plainGroups(x *actionIndex) []*Group {
 		}
 	}
 	for _, g := range out {
-		g.tpls = make([]tplInfo, len(g.tplOrder))
-		for i, t := range g.tplOrder {
-			g.tpls[i] = tplInfo{text: t, action: g.templates[t], key: "tpl:" + t, service: templateService(t), acctKind: accountKind(t)}
-		}
-		g.indexTemplates()
+		g.finishTemplates()
 	}
 	return out
 }

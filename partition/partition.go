@@ -236,13 +236,7 @@ func (e *enumerator) computeGroups(x *actionIndex) []*Group {
 			if k, ok := bySig[string(sig)]; ok {
 				g, gi = out[k], int32(k)
 			} else {
-				g = &Group{sig: string(sig), templates: map[string]string{}}
-				for i := range e.stmts {
-					if e.stmts[i].applies(sig[i] == 1) {
-						g.applicable = append(g.applicable, i)
-						g.Statements = append(g.Statements, [2]int{e.stmts[i].policy, e.stmts[i].index})
-					}
-				}
+				g = e.newGroup(sig)
 				gi = int32(len(out))
 				bySig[string(sig)] = len(out)
 				out = append(out, g)
@@ -280,13 +274,33 @@ func (e *enumerator) computeGroups(x *actionIndex) []*Group {
 		out[k].Actions = append(out[k].Actions, x.names[ai])
 	}
 	for _, g := range out {
-		g.tpls = make([]tplInfo, len(g.tplOrder))
-		for i, t := range g.tplOrder {
-			g.tpls[i] = tplInfo{text: t, action: g.templates[t], key: "tpl:" + t, service: templateService(t), acctKind: accountKind(t)}
-		}
-		g.indexTemplates()
+		g.finishTemplates()
 	}
 	return out
+}
+
+// newGroup makes the group of the actions with signature sig (whether each
+// statement, then each list, matches them), with the statements that apply
+// to them; its actions and templates are added after.
+func (e *enumerator) newGroup(sig []byte) *Group {
+	g := &Group{sig: string(sig), templates: map[string]string{}}
+	for i := range e.stmts {
+		if e.stmts[i].applies(sig[i] == 1) {
+			g.applicable = append(g.applicable, i)
+			g.Statements = append(g.Statements, [2]int{e.stmts[i].policy, e.stmts[i].index})
+		}
+	}
+	return g
+}
+
+// finishTemplates reads what the enumeration needs of each of the group's
+// templates, once every action's are added.
+func (g *Group) finishTemplates() {
+	g.tpls = make([]tplInfo, len(g.tplOrder))
+	for i, t := range g.tplOrder {
+		g.tpls[i] = tplInfo{text: t, action: g.templates[t], key: "tpl:" + t, service: templateService(t), acctKind: accountKind(t)}
+	}
+	g.indexTemplates()
 }
 
 // namedFirst orders the groups that hold an action the policies or the extra
