@@ -45,7 +45,7 @@ var (
 	// has nothing to check on its own; it decides beside an identity policy
 	// (--resource-policy FILE=ARN, a spec's policies), and LoadTargets leaves it
 	// out.
-	ErrResourcePolicy = errors.New("a valid resource-based policy (it names a Principal and a Resource): the invariants concern identity policies; it is checked beside one with --resource-policy FILE=ARN")
+	ErrResourcePolicy = errors.New("a valid resource-based policy (it names a Principal, which an identity policy may not, and a Resource): the invariants concern identity policies; it is checked beside one with --resource-policy FILE=ARN")
 	// ErrInvalidPolicy: a policy file does not parse or validate.
 	ErrInvalidPolicy = fmt.Errorf("%w: invalid policy", ErrBadInput)
 	// ErrInvalidSpec is wrapped by every spec error kind below.
