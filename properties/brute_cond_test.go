@@ -1,9 +1,7 @@
 package properties
 
 import (
-	"context"
 	"encoding/json"
-	"fmt"
 	"math/rand"
 	"strings"
 	"testing"
@@ -66,18 +64,13 @@ var condKeys = []condKey{
 //	IAMFUZZ_CBRUTE_N=2000 IAMFUZZ_CBRUTE_SEED=7 go test -count=1 -run TestProofAgreesWithConditionBruteForce ./properties
 func condContradictions(t *testing.T, n int, seed int64) (bad []string, proved int) {
 	t.Helper()
-	n, seed = runSize(t, "IAMFUZZ_CBRUTE", n, 1, seed)
 	spec, err := ParseSpec([]byte("version: 1\ndescription: nobody reads b\nnever:\n  - name: no reads\n    actions: [s3:GetObject]\n    resources: [\"arn:aws:s3:::b/*\"]\n"), "cbrute.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	rng := rand.New(rand.NewSource(seed))
-	checked := 0
-	defer func() {
-		t.Logf("seed %d: %d variants, %d proved, %d requests decided by brute force", seed, n, proved, checked)
-	}()
-	for i := range n {
-		keys := []int{rng.Intn(len(condKeys))}
+	var keys []int // the keys of the variant drawn last, which search tries
+	draw := func(_ int, rng *rand.Rand) bruteDrawn {
+		keys = []int{rng.Intn(len(condKeys))}
 		if rng.Intn(2) == 0 {
 			keys = append(keys, rng.Intn(len(condKeys)))
 		}
@@ -94,27 +87,15 @@ func condContradictions(t *testing.T, n int, seed int64) (bad []string, proved i
 		}
 		mp, err := model.Parse(text, model.IdentityPolicy)
 		if err != nil {
-			continue // one key twice under an operator, in two spellings
+			return bruteDrawn{} // one key twice under an operator, in two spellings
 		}
-		id := fmt.Sprintf("cbrute-%d-%d", seed, i)
-		tg := NewTarget(id, mp, spec)
-		tg.replayDoc = text
-		if tg.Prove(context.Background(), Options{NoMinimize: true, StopAtFirst: true}).Verdict != VerdictProved {
-			continue
-		}
-		proved++
-		probes := condProbes(keys)
-		checked += len(probes)
-		for j, po := range tg.CheckProbes(probes, nil) {
-			for _, v := range po.Violations {
-				if v.Severity == SeverityError {
-					return append(bad, fmt.Sprintf("seed %d variant %d: proved, but context %v breaks %s\npolicy:\n%s\neval line (policy inline):\n%s",
-						seed, i, probes[j].Context, v.Invariant, text, tg.ReplayCase(v, id))), proved
-				}
-			}
-		}
+		return bruteDrawn{text: text, policy: mp, spec: spec}
 	}
-	return nil, proved
+	return bruteRun(t, "IAMFUZZ_CBRUTE", "cbrute", n, seed, 0, draw, func(tg *Target) (*Violation, int) {
+		probes := condProbes(keys)
+		v, _ := firstError(tg, probes, nil)
+		return v, len(probes)
+	})
 }
 
 // condBlock draws a condition block on some of the keys.

@@ -64,35 +64,75 @@ func runSize(t *testing.T, prefix string, n, least int, seed int64) (int, int64)
 // into a corpus case (corpus/examples/heldout) before fixing. Stops at the first.
 func bruteContradictions(t *testing.T, n int, seed int64) (bad []string, proved int) {
 	t.Helper()
-	n, seed = runSize(t, "IAMFUZZ_BRUTE", n, 1, seed)
 	bb := loadBruteBases(t)
 	bf := newBruteVocab()
+	return bruteRun(t, "IAMFUZZ_BRUTE", "brute", n, seed, 0, func(i int, rng *rand.Rand) bruteDrawn {
+		text, mp, spec := bb.variant(t, i, rng)
+		return bruteDrawn{text: text, policy: mp, spec: spec}
+	}, bf.search)
+}
+
+// bruteDrawn is one variant of a brute-force property: the identity policy's
+// text (shown, and inline in replay lines) and parsed form (nil if the model
+// rejects it), the spec that judges it, and the policies around it with their
+// texts, one a line (a replay line names them by file, and these have none).
+type bruteDrawn struct {
+	text       []byte
+	policy     *model.Policy
+	spec       *Spec
+	around     *Surroundings
+	aroundText string
+}
+
+// bruteRun is the loop every brute-force property shares: n variants from seed
+// (runSize: the environment's prefix_N and prefix_SEED override both), drawn
+// by draw; each that the proof engine calls proved is searched, and
+// the first error-severity violation found ends the run as a contradiction
+// naming the policies and the breaking request as an eval line. budget, when
+// positive, replaces the proof's total walk budget (Target.proofBudget).
+func bruteRun(t *testing.T, prefix, name string, n int, seed int64, budget int, draw func(i int, rng *rand.Rand) bruteDrawn, search func(*Target) (*Violation, int)) (bad []string, proved int) {
+	t.Helper()
+	n, seed = runSize(t, prefix, n, 1, seed)
 	rng := rand.New(rand.NewSource(seed))
 	checked := 0
 	defer func() {
 		t.Logf("seed %d: %d variants, %d proved, %d requests decided by brute force", seed, n, proved, checked)
 	}()
 	for i := range n {
-		text, mp, spec := bb.variant(t, i, rng)
-		if mp == nil {
+		d := draw(i, rng)
+		if d.policy == nil {
 			continue
 		}
-		id := fmt.Sprintf("brute-%d-%d", seed, i)
-		tg := NewTarget(id, mp, spec)
-		tg.replayDoc = text
-		rep := tg.Prove(context.Background(), Options{NoMinimize: true, StopAtFirst: true})
-		if rep.Verdict != VerdictProved {
+		id := fmt.Sprintf("%s-%d-%d", name, seed, i)
+		tg := NewTargetIn(id, d.policy, d.spec, d.around)
+		tg.replayDoc = d.text
+		tg.proofBudget = budget
+		if tg.Prove(context.Background(), Options{NoMinimize: true, StopAtFirst: true}).Verdict != VerdictProved {
 			continue
 		}
 		proved++
-		v, probes := bf.search(tg)
+		v, probes := search(tg)
 		checked += probes
 		if v != nil {
-			return append(bad, fmt.Sprintf("seed %d variant %d: proved, but %s %s breaks %s (rule %s)\npolicy:\n%s\neval line (policy inline):\n%s",
-				seed, i, v.Request.Principal, v.Request.Action, v.Invariant, v.Rule, text, tg.ReplayCase(v, id))), proved
+			return append(bad, fmt.Sprintf("seed %d variant %d: proved, but %s breaks %s (rule %s)\npolicy:\n%s\n%seval line (policy inline):\n%s",
+				seed, i, RequestJSON(v), v.Invariant, v.Rule, d.text, d.aroundText, tg.ReplayCase(v, id))), proved
 		}
 	}
 	return nil, proved
+}
+
+// firstError decides and judges probes against tg and returns the first
+// error-severity violation, if any; out is reused storage.
+func firstError(tg *Target, probes []Probe, out []ProbeOutcome) (*Violation, []ProbeOutcome) {
+	out = tg.CheckProbes(probes, out)
+	for i := range out {
+		for _, v := range out[i].Violations {
+			if v.Severity == SeverityError {
+				return v, out
+			}
+		}
+	}
+	return nil, out
 }
 
 // roleBase is the role family's base: AWS's example, plus access keys of every
@@ -310,14 +350,11 @@ func (b *bruteVocab) search(tg *Target) (*Violation, int) {
 				}
 			}
 		}
-		out = tg.CheckProbes(probes, out)
+		var v *Violation
+		v, out = firstError(tg, probes, out)
 		n += len(probes)
-		for i := range out {
-			for _, v := range out[i].Violations {
-				if v.Severity == SeverityError {
-					return v, n
-				}
-			}
+		if v != nil {
+			return v, n
 		}
 	}
 	return nil, n

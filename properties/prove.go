@@ -240,23 +240,12 @@ func probeOf(c *partition.Class) Probe {
 func (t *Target) problem() *partition.Problem {
 	loadCatalog()
 	s := t.Spec
+	// The policies around the identity policy decide too (t.policies lists
+	// them): their statements split the classes as well. A resource-based
+	// policy's Principal element is one the partition does not divide, so with
+	// one the verdict is unknown.
 	p := &partition.Problem{Policies: t.policies(), Catalog: catData,
-		Accounts: drawAccounts}
-	// The policies around the identity policy decide too: their statements split
-	// the classes as well. A resource-based policy's Principal element is one
-	// the partition does not divide, so with one the verdict is unknown.
-	if a := t.Around; a != nil {
-		files := append([]*PolicyFile{a.Boundary, a.Session}, a.SCP...)
-		files = append(files, a.RCP...)
-		for _, r := range a.Resource {
-			files = append(files, r.PolicyFile)
-		}
-		for _, f := range files {
-			if f != nil {
-				p.Policies = append(p.Policies, f.Policy)
-			}
-		}
-	}
+		Accounts: drawAccounts, TotalBudget: t.proofBudget}
 	// AWS does not enforce policies for these; findings on them are notes.
 	p.ActionLists = append(p.ActionLists, partition.ActionList{Name: "not-enforced", Patterns: []string{"sts:GetSessionToken", "sts:GetCallerIdentity"}})
 	if s.MFAGate != nil {

@@ -35,6 +35,11 @@ type Target struct {
 	// lines. nil for a policy built in memory (mutants).
 	Source *source.Policy
 
+	// proofBudget, when positive, replaces the partition's total walk budget
+	// (partition.Problem.TotalBudget): the brute-force properties lower it so
+	// that a variant whose walks explode ends unknown (never compared) quickly.
+	proofBudget int
+
 	bundle  *model.Bundle
 	voc     *vocab
 	evals   sync.Pool
