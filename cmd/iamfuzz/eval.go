@@ -445,6 +445,11 @@ func (ev *evaluator) one(bt *batch, line []byte, readErr error, n int) {
 		}
 	}
 	warnings := capResultWarnings(append(bundleWarnings(b), ev.requestWarnings(req)...))
+	if p := &c.Policies; len(p.Identity)+len(p.Boundary)+len(p.SCP)+len(p.Resource)+len(p.RCP) == 0 {
+		// Unknown fields of a case are ignored (docs/eval-format.md): a case that
+		// wrote "policy" was decided, implicitDeny, as if it had meant that.
+		warnings = append(warnings, noPoliciesWarning)
+	}
 	if ev.explain {
 		var b2 bytes.Buffer
 		fmt.Fprintf(&b2, "%s:%d %s\n", name, n, c.ID)
@@ -459,6 +464,9 @@ func (ev *evaluator) one(bt *batch, line []byte, readErr error, n int) {
 	bt.out = model.AppendResultJSON(bt.out, c.ID, &ev.res, warnings)
 	bt.out = append(bt.out, '\n')
 }
+
+// noPoliciesWarning is the warning on a case that gives no policies.
+const noPoliciesWarning = `the case gives no policies, so nothing allows the request (is "policies" misspelt? unknown fields are ignored)`
 
 // lazyCatalog is the action catalogue, loaded on first use. Should loading fail
 // it knows every action (no warnings) and runEval reports the error at the end.

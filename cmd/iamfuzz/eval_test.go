@@ -260,3 +260,16 @@ func TestEvalIssue13(t *testing.T) {
 		t.Fatalf("%d results:\n%s", n, out)
 	}
 }
+
+// A case that gives no policies is decided (implicitDeny) with a warning: unknown
+// fields are ignored, so a case that wrote "policy" for "policies" looked like a
+// policy that denies.
+func TestEvalWarnsCaseWithoutPolicies(t *testing.T) {
+	req := `"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:GetObject","resource":"arn:aws:s3:::b/k"}`
+	pol := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
+	_, out, _ := checkCmd(t, `{"id":"typo","policy":`+pol+`,`+req+"}\n"+`{"id":"ok","policies":{"identity":[`+pol+`]},`+req+"}\n", "eval")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], `"decision":"implicitDeny"`) || !strings.Contains(lines[0], `is \"policies\" misspelt?`) || strings.Contains(lines[1], "warnings") {
+		t.Errorf("output:\n%s", out)
+	}
+}
