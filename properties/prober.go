@@ -227,7 +227,11 @@ func (t *Target) decideIn(w *prober, principal, action, resource string, ctx map
 	if err != nil {
 		return ProbeOutcome{Err: err}
 	}
-	w.eval.Decide(t.bundleFor(r), r, &w.res)
+	b := t.bundleFor(r)
+	if plantedBundleBug && w.classOK {
+		b = plantedClassBundle(t, b, r)
+	}
+	w.eval.Decide(b, r, &w.res)
 	j := judgement{req: r, w: w}
 	po := ProbeOutcome{Violations: t.judge(r, &w.res, &j)}
 	po.Judged = j.get()
