@@ -45,6 +45,7 @@ type LineDecoder struct {
 	c         Case
 	ctx       []ContextEntry
 	unchecked bool // a policy object of this line was not checked
+	unknown   bool // the line has an unknown member in the case or its request
 
 	// names holds the member names of the objects being read, innermost last,
 	// for the duplicate check.
@@ -102,8 +103,14 @@ func (d *LineDecoder) Decode(line []byte) (c *Case, ctx []ContextEntry, ok bool)
 // was not checked (DeferPolicyChecks).
 func (d *LineDecoder) Unchecked() bool { return d.unchecked }
 
+// Unknown reports whether the last line decoded has a member that the case or
+// its request does not know (and that the decoder ignored, as the reference
+// does). Only such a line can hold a misspelt field (CaseFieldTypos), so eval
+// looks at its names only then.
+func (d *LineDecoder) Unknown() bool { return d.unknown }
+
 func (d *LineDecoder) reset() {
-	d.unchecked = false
+	d.unchecked, d.unknown = false, false
 	p := &d.c.Policies
 	scp, rcp := p.SCP[:0], p.RCP[:0]
 	d.c = Case{Policies: CasePolicies{Identity: p.Identity[:0], Boundary: p.Boundary[:0], Resource: p.Resource[:0], SCP: scp, RCP: rcp}}
@@ -234,6 +241,7 @@ func (d *LineDecoder) member(kind int, name []byte, i int) int {
 		case "source":
 			return d.internStr(i, &d.c.Source)
 		}
+		d.unknown = true
 		return d.skip(i)
 	case objectPolicies:
 		p := &d.c.Policies
@@ -264,6 +272,7 @@ func (d *LineDecoder) member(kind int, name []byte, i int) int {
 		case "context":
 			return d.object(i, objectContext)
 		}
+		d.unknown = true
 		return d.skip(i)
 	case objectContext:
 		v, j := d.contextValue(i)

@@ -165,6 +165,9 @@ type evaluator struct {
 	// resource: lines whose requests repeat look the catalogue up once.
 	warned  map[string]map[string][]string
 	nWarned int
+	// typoWarned holds the JSON paths of the misspelt fields warned about in this
+	// run (the reader's evaluator; written by the writer only).
+	typoWarned map[string]bool
 }
 
 // useLineDecoder turns eval's fast line decoder on; TestEvalFastPathSameOutput
@@ -205,6 +208,7 @@ type batch struct {
 	readErrs []error
 	out      []byte // result lines (or explanations)
 	errOut   []byte // assertion failures, for stderr
+	typos    []lineTypo
 	stats    evalStats
 }
 
@@ -241,7 +245,7 @@ func (b *batch) full() bool { return len(b.lines) == batchSize || len(b.arena) >
 // reuse empties a written batch for the next lines, keeping its storage.
 func (b *batch) reuse() {
 	*b = batch{name: b.name, dir: b.dir, lines: b.lines[:0], arena: b.arena[:0], lineNos: b.lineNos[:0],
-		readErrs: b.readErrs[:0], out: b.out[:0], errOut: b.errOut[:0]}
+		readErrs: b.readErrs[:0], out: b.out[:0], errOut: b.errOut[:0], typos: b.typos[:0]}
 }
 
 // stream reads lines and has them decided by workers; results are written in order.
@@ -290,6 +294,7 @@ func (ev *evaluator) stream(r io.Reader, name, dir string, maxLine int, out, err
 			pending[b.seq] = b
 			for pb, ok := pending[next]; ok; pb, ok = pending[next] {
 				out.Write(pb.out)
+				ev.writeTypos(errOut, pb)
 				errOut.Write(pb.errOut)
 				stats.add(pb.stats)
 				delete(pending, next)
@@ -399,6 +404,14 @@ func (ev *evaluator) one(bt *batch, line []byte, readErr error, n int) {
 			}
 			fail(id, err, c)
 			return
+		}
+	}
+	if !ok || !useLineDecoder || ev.dec.Unknown() {
+		// Only a line with an unknown member can hold a misspelt field: the fast
+		// decoder says so for free, and lines it declined are slow anyway. A line
+		// decoded again below adds its typos twice; writeTypos warns once.
+		for _, ty := range model.CaseFieldTypos(line) {
+			bt.typos = append(bt.typos, lineTypo{n, ty})
 		}
 	}
 	c.Dir, c.Line, c.File = dir, n, name

@@ -39,7 +39,11 @@ func TestEvalFastPathSameOutput(t *testing.T) {
 	if err := os.WriteFile(brokenFile, brokenPolicyLines(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, args := range [][]string{append([]string{"eval"}, files...), {"eval", genFile}, append([]string{"eval", "-explain"}, files...), {"eval", brokenFile}} {
+	typoFile := filepath.Join(t.TempDir(), "typos.jsonl") // the typo warnings, from either decoder
+	if err := os.WriteFile(typoFile, []byte(typoLines+typoLines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{append([]string{"eval"}, files...), {"eval", genFile}, append([]string{"eval", "-explain"}, files...), {"eval", brokenFile}, {"eval", typoFile}} {
 		useLineDecoder = false
 		refCode, refOut, refErr := runCmd(t, nil, args...)
 		useLineDecoder = true
