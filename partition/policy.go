@@ -78,12 +78,22 @@ func readOperator(name string) (fam family, glob GlobKind, set bool) {
 	return famUnknown, 0, set
 }
 
+// dividesPrincipals reports whether the statement's Principal or NotPrincipal
+// element can tell callers apart. An RCP's Principal is "*" (AWS's RCP syntax,
+// docs/semantics.md §1.1), which every caller matches: it divides nothing.
+func dividesPrincipals(p *model.Policy, st *model.Statement) bool {
+	if p.Type == model.RCPPolicy && st.NotPrincipal == nil && st.Principal != nil && st.Principal.Wildcard {
+		return false
+	}
+	return st.Principal != nil || st.NotPrincipal != nil
+}
+
 func readPolicy(pi int, p *model.Policy) []stmt {
 	vars := p.Version == "2012-10-17"
 	out := make([]stmt, 0, len(p.Statements))
 	for i := range p.Statements {
 		st := &p.Statements[i]
-		s := stmt{policy: pi, index: i, deny: st.Effect == "Deny", principal: st.Principal != nil || st.NotPrincipal != nil}
+		s := stmt{policy: pi, index: i, deny: st.Effect == "Deny", principal: dividesPrincipals(p, st)}
 		acts := st.Action
 		if acts == nil {
 			acts, s.notAction = st.NotAction, true

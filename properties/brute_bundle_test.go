@@ -56,9 +56,8 @@ const bundleBudget = 100000
 // request of bundleCallers x bundleActions x bundleTargets is decided by the
 // whole bundle: an error-severity violation is a wrong "proved". Resource-based
 // policies are not drawn: their Principal element makes a proof unknown
-// (Target.problem), so there would be nothing to compare; for the same reason
-// no variant with an RCP (whose statements must name Principal "*") is proved
-// yet, and those variants check only that the proof does not say proved.
+// (Target.problem), so there would be nothing to compare. An RCP's must be
+// "*", which divides nothing (partition/policy.go dividesPrincipals).
 //
 //	IAMFUZZ_BBRUTE_N=3000 IAMFUZZ_BBRUTE_SEED=7 go test -count=1 -run TestProofAgreesWithBundleBruteForce ./properties
 func bundleContradictions(t *testing.T, n int, seed int64) (bad []string, proved int) {
