@@ -84,9 +84,10 @@ var bom = []byte("\ufeff")
 
 // TrimBOM returns b without a leading UTF-8 byte-order mark. The mark says how a
 // file is encoded and is not part of its text: JSON readers may ignore it (RFC
-// 8259 §8.1), YAML readers do, and so does CloudFormation with a template. Every
-// file iamfuzz reads (policy files, $ref targets, templates, plans, case files,
-// specs, standard input) is read past it (README, "Inputs"); a policy given as a
+// 8259 §8.1) and YAML readers do (YAML 1.2 §5.2), as iamfuzz did with templates
+// already. Every file iamfuzz reads (policy files, $ref targets, templates,
+// plans, case files, specs, standard input) is read past it (README, "Limits",
+// Encodings); a policy given as a
 // JSON string (a case's "policies" entry, a plan's policy attribute) is text, not
 // a file, and a U+FEFF at its start stays a syntax error.
 func TrimBOM(b []byte) []byte { return bytes.TrimPrefix(b, bom) }
