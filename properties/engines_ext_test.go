@@ -66,12 +66,17 @@ func TestPlantedBugsRapid(t *testing.T) {
 }
 
 // gopter, with parallel workers and growing choice strings, finds each planted
-// bug, and passes AWS's example.
+// bug, and passes AWS's example. gopter's workers share one locked random
+// source, so which probes a seed yields depends on scheduling; the owner-only
+// bug needs long choice strings and was found after up to 4,949 of 5,000
+// checks, missed once under load. With a budget of 20,000 (a run stops at its
+// first failure) 100 runs at seed 11 and 60 other seeds found it after at most
+// 11,799.
 func TestPlantedBugsGopter(t *testing.T) {
 	for _, pb := range properties.PlantedBugs {
 		t.Run(pb.Invariant, func(t *testing.T) {
 			tg := properties.Edited(t, pb.Old, pb.New)
-			v, res := engines.RunGopter(tg, engines.GopterOptions{Seed: 11, Workers: 4, Checks: 5000})
+			v, res := engines.RunGopter(tg, engines.GopterOptions{Seed: 11, Workers: 4, Checks: 20000})
 			if v == nil || !errors.Is(v, pb.Kind) {
 				t.Fatalf("gopter: %v (status %v after %d)", v, res.Status, res.Succeeded)
 			}
