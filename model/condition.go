@@ -187,12 +187,15 @@ func compileCondition(opText string, op operator, key ConditionKey, vars bool) c
 			var t instant
 			t, ok = parseDate(v.Text)
 			c.dates = append(c.dates, t)
+			if ok && dateUndocumented(v.Text) {
+				c.static |= UndefTypeMismatch
+			}
 		case famIP:
 			var p netip.Prefix
-			var mapped bool
-			p, ok, mapped = parsePrefix(v.Text)
+			var undocumented bool
+			p, ok, undocumented = parsePrefix(v.Text)
 			c.ips = append(c.ips, p)
-			if mapped {
+			if undocumented {
 				c.static |= UndefTypeMismatch
 			}
 		case famBinary:
@@ -446,8 +449,10 @@ func (e *Evaluator) condOne(c *compiledCond, v string, r *Request) bool {
 		}
 	case famDate:
 		x, ok := parseDate(v)
-		if !ok {
+		if !ok || dateUndocumented(v) {
 			e.undef |= UndefTypeMismatch
+		}
+		if !ok {
 			break
 		}
 		for i, p := range c.dates {
@@ -658,10 +663,12 @@ func parseAddr(s string) (netip.Addr, bool) {
 	return a, true
 }
 
-// parsePrefix reads a CIDR block or a bare address (a /32 or /128). mapped
-// reports an IPv4-mapped IPv6 block, which is read as its IPv4 block: a choice
-// AWS does not document (docs/semantics.md §13, type-mismatch).
-func parsePrefix(s string) (p netip.Prefix, ok, mapped bool) {
+// parsePrefix reads a CIDR block or a bare address (a /32 or /128). undocumented
+// reports a reading AWS does not document (docs/semantics.md §13, type-mismatch):
+// an IPv4-mapped IPv6 block, read as its IPv4 block, and a bare IPv6 address, read
+// as a /128 where the OPS page says only that a bare address gets the prefix /32
+// (written for IPv4: an IPv6 /32 would hold 2^96 addresses).
+func parsePrefix(s string) (p netip.Prefix, ok, undocumented bool) {
 	if strings.IndexByte(s, '/') >= 0 {
 		p, err := netip.ParsePrefix(s)
 		if err != nil {
@@ -675,7 +682,7 @@ func parsePrefix(s string) (p netip.Prefix, ok, mapped bool) {
 	if !ok {
 		return netip.Prefix{}, false, false
 	}
-	mapped = a.Is4In6()
+	undocumented = a.Is6()
 	a = a.Unmap()
-	return netip.PrefixFrom(a, a.BitLen()), true, mapped
+	return netip.PrefixFrom(a, a.BitLen()), true, undocumented
 }

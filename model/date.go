@@ -23,8 +23,10 @@ func (a instant) compare(b instant) int {
 
 // parseDate reads the forms the Date operators accept (docs/semantics.md §5.3): the
 // W3C profiles of ISO 8601 — YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DDThh:mm,
-// YYYY-MM-DDThh:mm:ss and fractions of a second, each with Z or ±hh:mm (UTC when
-// absent) — and epoch seconds (a run of digits that is not a four-digit year).
+// YYYY-MM-DDThh:mm:ss and fractions of a second, each with Z or ±hh:mm — and
+// epoch seconds (a run of digits that is not a four-digit year). It also reads a
+// time without a zone (as UTC) and a lower-case t or z, forms the profiles do not
+// have; dateUndocumented tells them apart so that results using them are marked.
 func parseDate(s string) (instant, bool) {
 	if len(s) == 0 {
 		return instant{}, false
@@ -111,6 +113,22 @@ func parseDate(s string) (instant, bool) {
 	}
 	sec := daysFromCivil(y, m, d)*86400 + int64(hh*3600+mm*60+ss-off)
 	return instant{sec: sec, nsec: int32(nsec)}, true
+}
+
+// dateUndocumented reports a value parseDate reads that is not in a form AWS
+// documents (docs/semantics.md §5.3, §13 type-mismatch): the W3C profiles the OPS
+// page links give every time a zone designator (Z or ±hh:mm) and write T and Z in
+// upper case, so a time without a zone (read as UTC) and a lower-case t or z (read
+// as T and Z) are the model's choice. Call it only on a value parseDate accepted.
+func dateUndocumented(s string) bool {
+	if len(s) <= 10 || allDigits(s) {
+		return false // YYYY, YYYY-MM, YYYY-MM-DD, epoch seconds
+	}
+	n := len(s)
+	if s[10] == 't' || s[n-1] == 'z' {
+		return true
+	}
+	return s[n-1] != 'Z' && s[n-6] != '+' && s[n-6] != '-'
 }
 
 func allDigits(s string) bool {

@@ -185,6 +185,21 @@ func TestParseDateForms(t *testing.T) {
 			t.Errorf("%q should not parse", s)
 		}
 	}
+	// The W3C profiles give every time a zone and write T and Z in upper case;
+	// the rest parses but is marked (dateUndocumented).
+	documented := map[string]bool{
+		"2019": true, "2019-04": true, "2019-04-25": true, "1556190000": true,
+		"2019-04-25T11:00Z": true, "2019-04-25T11:00:00.123+02:00": true, "2019-04-25T11:00:00-05:30": true,
+		"2019-04-25T11:00": false, "2019-04-25T11:00:00": false, "2019-04-25T11:00:00.123456": false,
+		"2019-04-25t11:00:00Z": false, "2019-04-25T11:00:00z": false,
+	}
+	for s, want := range documented {
+		if _, good := parseDate(s); !good {
+			t.Errorf("%q should parse", s)
+		} else if dateUndocumented(s) == want {
+			t.Errorf("dateUndocumented(%q) = %v, want %v", s, !want, !want)
+		}
+	}
 	a, _ := parseDate("2019-04-25T11:00:00Z")
 	b, _ := parseDate("2019-04-25T13:00:00+02:00")
 	c, _ := parseDate("1556190000")
