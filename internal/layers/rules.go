@@ -116,6 +116,9 @@ var Rules = map[string]Rule{
 	// Runs a fuzz target's body on a goroutine that outlives one execution, so its
 	// stack grows once per process; the targets and policyfuzz.Fuzz use it.
 	"internal/warmstack": {},
+	// Huge pages for the heap a short-lived command is about to grow into
+	// (cmd/iamfuzz check); only the standard library.
+	"internal/hugeheap": {},
 
 	// Runners and the public API.
 	// The decide target: links the model, the case generator and its choice
@@ -155,7 +158,8 @@ var Rules = map[string]Rule{
 	"cmd/iamfuzz": {
 		Imports: []string{"model", "corpus", "corpus/catalog", "corpus/managed", "source", "partition",
 			"fuzz", "properties/gencase", "oracle", "oracle/replay", "oracle/peer", "oracle/awsiam",
-			"oracle/awsiam/directory", "oracle/awsiam/iamtest", "properties", "properties/mutate"},
+			"oracle/awsiam/directory", "oracle/awsiam/iamtest", "properties", "properties/mutate",
+			"internal/hugeheap"},
 		External: []string{awsSDK, smithy, jsonv2, sarifV3},
 	},
 

@@ -1,0 +1,6 @@
+//go:build !linux
+
+package hugeheap
+
+// advise does nothing where the kernel takes no MADV_HUGEPAGE.
+func advise([]byte) {}
