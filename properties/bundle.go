@@ -44,6 +44,10 @@ func (r *ResourcePolicyFile) Fits(resource string) bool {
 // attached to, and the session policy of a role or federated session. The
 // invariants judge the decision of this whole bundle.
 type Surroundings struct {
+	// Identity are the principal's other identity policies: the managed
+	// policies a template or plan attaches beside the checked one
+	// (attachedPolicies). AWS allows what any of them allows.
+	Identity []*PolicyFile
 	Boundary *PolicyFile
 	SCP      []*PolicyFile
 	RCP      []*PolicyFile
@@ -53,7 +57,7 @@ type Surroundings struct {
 
 // Empty reports whether there is no surrounding policy.
 func (s *Surroundings) Empty() bool {
-	return s == nil || (s.Boundary == nil && len(s.SCP) == 0 && len(s.RCP) == 0 && len(s.Resource) == 0 && s.Session == nil)
+	return s == nil || (len(s.Identity) == 0 && s.Boundary == nil && len(s.SCP) == 0 && len(s.RCP) == 0 && len(s.Resource) == 0 && s.Session == nil)
 }
 
 // Over returns s with every kind that o gives replaced by o's: policies named on
@@ -65,6 +69,9 @@ func (s *Surroundings) Over(o *Surroundings) *Surroundings {
 	}
 	if o == nil {
 		return out
+	}
+	if len(o.Identity) > 0 {
+		out.Identity = o.Identity
 	}
 	if o.Boundary != nil {
 		out.Boundary = o.Boundary
@@ -91,6 +98,9 @@ func (s *Surroundings) Files() []string {
 		return nil
 	}
 	var out []string
+	for _, p := range s.Identity {
+		out = append(out, "identity "+p.Path)
+	}
 	if s.Boundary != nil {
 		out = append(out, "boundary "+s.Boundary.Path)
 	}
@@ -178,6 +188,9 @@ func (t *Target) policies() []*model.Policy {
 	if s == nil {
 		return out
 	}
+	for _, p := range s.Identity {
+		out = append(out, p.Policy)
+	}
 	if s.Boundary != nil {
 		out = append(out, s.Boundary.Policy)
 	}
@@ -201,6 +214,9 @@ func bundleOf(pol *model.Policy, s *Surroundings) *model.Bundle {
 	b := &model.Bundle{Identity: []*model.Compiled{model.Compile(pol)}}
 	if s == nil {
 		return b
+	}
+	for _, p := range s.Identity {
+		b.Identity = append(b.Identity, p.compiled)
 	}
 	if s.Boundary != nil {
 		b.Boundary = s.Boundary.compiled
@@ -239,6 +255,9 @@ func (t *Target) bundleFor(r *model.Request) *model.Bundle {
 func (t *Target) policyOf(m model.Match, resource string) (string, *model.Policy) {
 	s := t.Around
 	switch {
+	case m.Type == model.IdentityPolicy && s != nil && m.Policy > 0 && m.Policy <= len(s.Identity):
+		p := s.Identity[m.Policy-1]
+		return p.Path, p.Policy
 	case m.Type == model.IdentityPolicy || s == nil:
 	case m.Type == model.BoundaryPolicy && s.Boundary != nil:
 		return s.Boundary.Path, s.Boundary.Policy

@@ -95,10 +95,11 @@ func statementIn(pol *model.Policy, i int, decided bool, why string) *StatementR
 func (t *Target) matchRef(m model.Match, resource string) *StatementRef {
 	file, pol := t.policyOf(m, resource)
 	ref := statementIn(pol, m.Statement, true, "")
-	if m.Type == model.IdentityPolicy {
+	own := m.Type == model.IdentityPolicy && pol == t.Policy
+	if own {
 		ref = t.inSource(ref, m.Statement)
 	}
-	if ref != nil && m.Type != model.IdentityPolicy {
+	if ref != nil && !own {
 		ref.Policy, ref.File = m.PolicyName(), file
 		if m.Type == model.ResourcePolicy || m.Type == model.BoundaryPolicy || m.Type == model.SessionPolicy {
 			ref.Policy = m.Type.String()
@@ -235,12 +236,21 @@ func (t *Target) casePolicies(resource string) map[string]any {
 	if t.replayDoc != nil {
 		own = jsontext.Value(t.replayDoc)
 	}
-	out := map[string]any{"identity": []any{own}}
-	if t.Spec.DefaultKind == DefaultMFAGuard {
-		// The guard was checked beside an assumed allow-all (withAssumedAllow).
-		out["identity"] = []any{own, assumedAllowDoc}
-	}
+	ids := []any{own}
 	s := t.Around
+	if s != nil {
+		// The managed policies attached beside it, inline: AWS's have no file,
+		// and the file's own may have been resolved with given parameters.
+		for _, p := range s.Identity {
+			ids = append(ids, jsontext.Value(p.Policy.Marshal()))
+		}
+	}
+	if t.Spec.DefaultKind == DefaultMFAGuard {
+		// The guard was checked beside an assumed allow-all (withAssumedAllow),
+		// last so that identity[i] names the bundle's policy i.
+		ids = append(ids, assumedAllowDoc)
+	}
+	out := map[string]any{"identity": ids}
 	if s == nil {
 		return out
 	}

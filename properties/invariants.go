@@ -354,8 +354,9 @@ func stmtNames(pol *model.Policy, ms []model.Match) string {
 	}
 	names := make([]string, len(ms))
 	for i, m := range ms {
-		if m.Type != model.IdentityPolicy {
-			// A statement of a policy around the checked one: named by its place.
+		if m.Type != model.IdentityPolicy || m.Policy > 0 {
+			// A statement of a policy around the checked one (or attached beside
+			// it): named by its place, as in the replay line.
 			names[i] = fmt.Sprintf("statement %d of the %s policy", m.Statement, m.PolicyName())
 			continue
 		}

@@ -35,6 +35,11 @@ type Target struct {
 	// lines. nil for a policy built in memory (mutants).
 	Source *source.Policy
 
+	// unknownAttached says, for each managed policy attached beside the policy
+	// whose document is not known, why the principal's permissions are not
+	// known: a proof over the others would not be one (attachedPolicies).
+	unknownAttached []string
+
 	// proofBudget, when positive, replaces the partition's total walk budget
 	// (partition.Problem.TotalBudget): the brute-force properties lower it so
 	// that a variant whose walks explode ends unknown (never compared) quickly.
@@ -127,6 +132,10 @@ func TargetWith(p *source.Policy, specPath string, around *Surroundings) (*Targe
 		}
 		return nil, fe
 	}
+	attached, unknown := attachedPolicies(p)
+	if len(attached) > 0 {
+		around = around.Over(&Surroundings{Identity: attached})
+	}
 	if specPath == "" && p.File != "-" {
 		if specPath, err = FindSpec(p.File); err != nil {
 			return nil, err
@@ -160,7 +169,7 @@ func TargetWith(p *source.Policy, specPath string, around *Surroundings) (*Targe
 		}
 		t = NewTargetIn(p.Name, pol, spec, own.Over(around))
 	}
-	t.Source = p
+	t.Source, t.unknownAttached = p, unknown
 	if p.Given && t.replayDoc == nil {
 		// The document was resolved with parameter values given for this run, which
 		// a {"$ref": template#id} would not see: replay lines carry it inline.

@@ -79,15 +79,8 @@ func readTemplate(name string, root *node, rd *Reader) ([]*Policy, error) {
 		}
 		props := res.get("Properties")
 		path := "Resources." + id + ".Properties"
-		managed := ""
-		if principalResources[typ.str] {
-			managed = t.managedNote(id, props.get("ManagedPolicyArns"))
-		}
 		one := func(pid string, kind Kind, doc *node, docPath string) {
 			p := t.extract(pid, kind, doc, docPath)
-			if managed != "" {
-				p.Notes = append(p.Notes, managed)
-			}
 			if c := res.get("Condition"); c != nil && c.kind == nStr {
 				v := t.condition(c.str, 0)
 				switch {
@@ -154,6 +147,7 @@ func readTemplate(name string, root *node, rd *Reader) ([]*Policy, error) {
 			}
 		}
 	}
+	t.attach(out)
 	return out, nil
 }
 

@@ -53,38 +53,3 @@ func (t *template) samPolicies(id string, pols *node, path string) (docs []samDo
 	}
 	return docs, others, nil
 }
-
-// managedNote names the managed policies a user, group or role's
-// ManagedPolicyArns attach that the template does not define: iamfuzz checks each
-// policy alone and has not their documents, so a role given AdministratorAccess
-// this way showed nothing but its trust policy, skipped. A managed policy of the
-// template itself ({"Ref": MyPolicy}) is checked as #MyPolicy and not named.
-func (t *template) managedNote(id string, arns *node) string {
-	if arns == nil {
-		return ""
-	}
-	items := []*node{arns}
-	if arns.kind == nSeq {
-		items = arns.items
-	}
-	var names []string
-	for _, it := range items {
-		if ref := it.get("Ref"); ref != nil && ref.kind == nStr {
-			if typ := t.resources.get(ref.str).get("Type"); typ != nil && typ.kind == nStr && typ.str == "AWS::IAM::ManagedPolicy" {
-				continue
-			}
-		}
-		r := &resolver{t: t}
-		v, err := r.resolve(it, 0)
-		switch {
-		case err != nil || v.kind != nStr || v.placeholder:
-			names = append(names, "one known only at deployment")
-		default:
-			names = append(names, v.str)
-		}
-	}
-	if len(names) == 0 {
-		return ""
-	}
-	return fmt.Sprintf("%s also has managed policies that iamfuzz does not check (ManagedPolicyArns): %s", id, strings.Join(names, ", "))
-}

@@ -98,7 +98,13 @@ type Policy struct {
 	// template's parameters (Reader): {"$ref": Name} reads the template without
 	// them, so a replay must carry Doc itself.
 	Given bool
+	// Attached are the managed policies attached beside this identity policy to
+	// the users, groups and roles it belongs to (AttachedBundle).
+	Attached []Attachment
 
+	// principals are the users, groups and roles of the file that the policy
+	// belongs to, with or without managed policies.
+	principals []string
 	// spans map offsets in Doc to positions in File, in increasing offset order;
 	// nil when Doc is File's own text (docIsFile) or positions inside Doc are not
 	// positions in File (a plan's policy string).

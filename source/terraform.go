@@ -2,8 +2,6 @@ package source
 
 import (
 	"fmt"
-	"slices"
-	"strings"
 )
 
 // planFields lists, per Terraform resource type, the attributes that hold a
@@ -31,7 +29,6 @@ func readPlan(name string, root *node) ([]*Policy, error) {
 		vals = root.get("values")
 	}
 	var out []*Policy
-	managed := planAttachments(vals.get("root_module"), 0)
 	var walk func(m *node, depth int) error
 	walk = func(m *node, depth int) error {
 		if m == nil {
@@ -49,7 +46,6 @@ func readPlan(name string, root *node) ([]*Policy, error) {
 				continue
 			}
 			values := r.get("values")
-			first := len(out)
 			for _, f := range planFields[typ.str] {
 				id := addr.str
 				if f.attr == "assume_role_policy" {
@@ -66,11 +62,6 @@ func readPlan(name string, root *node) ([]*Policy, error) {
 					out = append(out, planPolicy(name, id, Identity, ip.get("policy"), ip.pos))
 				}
 			}
-			if note := managed.note(typ.str, values); note != "" {
-				for _, p := range out[first:] {
-					p.Notes = append(p.Notes, note)
-				}
-			}
 		}
 		for _, c := range m.get("child_modules").list() {
 			if err := walk(c, depth+1); err != nil {
@@ -82,6 +73,7 @@ func readPlan(name string, root *node) ([]*Policy, error) {
 	if err := walk(vals.get("root_module"), 0); err != nil {
 		return nil, err
 	}
+	planAttach(root, vals.get("root_module"), out)
 	return out, nil
 }
 
@@ -100,81 +92,6 @@ func planPolicy(file, id string, kind Kind, v *node, at Pos) *Policy {
 		p.Doc, p.Pos = []byte(v.str), v.pos
 	}
 	return p
-}
-
-// planManaged lists the managed policies a plan attaches to users, groups and
-// roles by name, where the plan knows the policy's ARN: an ARN known only after
-// apply is a policy of the plan itself, checked as its own resource.
-type planManaged map[string][]string // "role app", "user alice", "group devs" -> ARNs
-
-// planAttachments collects the policy attachments of a module and its children.
-func planAttachments(m *node, depth int) planManaged {
-	out := planManaged{}
-	var walk func(m *node, depth int)
-	walk = func(m *node, depth int) {
-		if m == nil || m.kind != nMap || depth > 100 {
-			return
-		}
-		for _, r := range m.get("resources").list() {
-			typ, values := r.get("type"), r.get("values")
-			if typ != nil && typ.str == "aws_iam_role" {
-				key := "role " + strOf(values.get("name"))
-				for _, a := range values.get("managed_policy_arns").list() {
-					if a.kind == nStr && !slices.Contains(out[key], a.str) {
-						out[key] = append(out[key], a.str)
-					}
-				}
-				continue
-			}
-			arn := values.get("policy_arn")
-			if typ == nil || arn == nil || arn.kind != nStr {
-				continue
-			}
-			switch typ.str {
-			case "aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment":
-				for _, who := range []string{"role", "user", "group"} {
-					if n := values.get(who); n != nil && n.kind == nStr {
-						out[who+" "+n.str] = append(out[who+" "+n.str], arn.str)
-					}
-				}
-			case "aws_iam_policy_attachment":
-				for _, who := range []string{"role", "user", "group"} {
-					for _, n := range values.get(who + "s").list() {
-						if n.kind == nStr {
-							out[who+" "+n.str] = append(out[who+" "+n.str], arn.str)
-						}
-					}
-				}
-			}
-		}
-		for _, c := range m.get("child_modules").list() {
-			walk(c, depth+1)
-		}
-	}
-	walk(m, depth)
-	return out
-}
-
-// note names the managed policies attached to the user, group or role a
-// resource's policies belong to (a role, or an inline policy of a user, group or
-// role), which iamfuzz does not check: a role given AdministratorAccess showed
-// only its trust policy, skipped.
-func (pm planManaged) note(typ string, values *node) string {
-	var who, name string
-	switch typ {
-	case "aws_iam_role":
-		who, name = "role", strOf(values.get("name"))
-	case "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy":
-		who = typ[len("aws_iam_") : len(typ)-len("_policy")]
-		name = strOf(values.get(who))
-	default:
-		return ""
-	}
-	arns := pm[who+" "+name]
-	if name == "" || len(arns) == 0 {
-		return ""
-	}
-	return fmt.Sprintf("%s %s also has managed policies that iamfuzz does not check: %s", who, name, strings.Join(arns, ", "))
 }
 
 func strOf(n *node) string {

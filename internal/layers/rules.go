@@ -90,10 +90,11 @@ var Rules = map[string]Rule{
 
 	// Generators, specs, invariants, mutants: the model's peers, not the oracles'.
 	"properties": {
-		Imports: []string{"model", "corpus/catalog", "source", "partition", "properties/choice"},
-		// AWS's managed policies as test inputs; the engines' tests run on the
-		// planted bugs of properties' own tests.
-		TestImports: []string{"corpus/managed", "properties/engines"},
+		// AWS's managed policies: the documents of those a template or plan
+		// attaches beside the policy checked (properties/attached.go).
+		Imports: []string{"model", "corpus/catalog", "corpus/managed", "source", "partition", "properties/choice"},
+		// The engines' tests run on the planted bugs of properties' own tests.
+		TestImports: []string{"properties/engines"},
 		External:    []string{jsonv2, yaml},
 	},
 	// The rapid and gopter engines of the invariant property, apart from

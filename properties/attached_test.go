@@ -1,0 +1,63 @@
+package properties_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/iamfuzz/iamfuzz/properties"
+	"go.yaml.in/yaml/v3"
+)
+
+// Managed policies attached beside a template's or plan's policy are checked
+// with it (corpus/examples/managed/README.md): AdministratorAccess beside AWS's
+// MFA self-manage policy fails, a harmless one keeps the verdict, an unknown
+// one makes it unknown with a reason naming the ARN and where it is attached.
+func TestManagedAttachmentExamples(t *testing.T) {
+	dir := filepath.Join("..", "corpus", "examples", "managed")
+	data, err := os.ReadFile(filepath.Join(dir, "expect.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want map[string]struct{ Verdict, Invariant string }
+	if err := yaml.Unmarshal(data, &want); err != nil {
+		t.Fatal(err)
+	}
+	targets, err := properties.LoadTargets([]string{dir}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(targets) != len(want) {
+		t.Errorf("%d identity policies, %d expectations", len(targets), len(want))
+	}
+	for _, tg := range targets {
+		name := strings.TrimPrefix(filepath.ToSlash(tg.Path), filepath.ToSlash(dir)+"/")
+		w, ok := want[name]
+		if !ok {
+			t.Errorf("%s: no expectation", name)
+			continue
+		}
+		rep := tg.Check(context.Background(), properties.Options{Seed: 1})
+		var got []string
+		for _, f := range rep.BySeverity(properties.SeverityError) {
+			got = append(got, f.Invariant)
+		}
+		if rep.Verdict != w.Verdict {
+			t.Errorf("%s: verdict %s, want %s (fails %v; not exact: %v)", name, rep.Verdict, w.Verdict, got, rep.Coverage.Unknown)
+		}
+		if w.Invariant != "" && !slices.Contains(got, w.Invariant) {
+			t.Errorf("%s: fails %v, want %s", name, got, w.Invariant)
+		}
+		if w.Verdict == properties.VerdictUnknown {
+			reason := "arn:aws:iam::111122223333:policy/team-baseline attached at " + filepath.Join(dir, "unknown.template.yaml") + ":"
+			if !slices.ContainsFunc(rep.Coverage.Unknown, func(u string) bool {
+				return strings.Contains(u, reason) && strings.Contains(u, "(Resources.Developer.Properties.ManagedPolicyArns[0])")
+			}) {
+				t.Errorf("%s: not exact %q, want a reason naming the ARN and its path", name, rep.Coverage.Unknown)
+			}
+		}
+	}
+}

@@ -1,0 +1,284 @@
+package source
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Attachment is a managed policy attached to a user, group or role that an
+// identity policy of the file also belongs to. AWS decides the principal's
+// requests with all of its policies at once (docs/semantics.md §3), so an
+// identity policy is checked together with the managed policies attached beside
+// it: an MFA self-manage policy next to AdministratorAccess no longer proves
+// what the principal cannot do.
+type Attachment struct {
+	// Principal is the user, group or role: "role App" (a template's logical id),
+	// "role app" (a plan's name).
+	Principal string
+	// ARN is the managed policy's ARN as the file gives it; "" when it is known
+	// only at deployment or apply (and Own does not name the policy).
+	ARN string
+	// Own is the file's own managed policy when the attachment names one (a
+	// template's {"Ref": MyPolicy}, a plan's aws_iam_policy); nil otherwise, when
+	// the document must come from elsewhere (AWS's managed policies).
+	Own *Policy
+	// Path is where the attachment is written: a JSON path in a template
+	// (Resources.App.Properties.ManagedPolicyArns[1]), an address and attribute
+	// in a plan (aws_iam_role_policy_attachment.admin.policy_arn). Pos is its
+	// position in the file.
+	Path string
+	Pos  Pos
+	// Why, when ARN is "" and Own nil, says why the policy is not known.
+	Why string
+}
+
+// Name names the attached policy for reports: the file's own policy by its
+// name, else its ARN.
+func (a Attachment) Name() string {
+	switch {
+	case a.Own != nil:
+		return a.Own.Name
+	case a.ARN != "":
+		return a.ARN
+	}
+	return "a managed policy whose ARN is not known (" + a.Why + ")"
+}
+
+// Where is the attachment's place for a human: "file:line:col (path)".
+func (a Attachment) Where(file string) string {
+	if a.Pos.Known() {
+		return fmt.Sprintf("%s:%d:%d (%s)", file, a.Pos.Line, a.Pos.Column, a.Path)
+	}
+	return fmt.Sprintf("%s (%s)", file, a.Path)
+}
+
+// attachments collects, per principal, the managed policies attached to it,
+// and per identity policy of the file, the principals it belongs to.
+type attachments struct {
+	byPrincipal map[string][]Attachment
+	owners      map[*Policy][]string
+}
+
+func newAttachments() *attachments {
+	return &attachments{byPrincipal: map[string][]Attachment{}, owners: map[*Policy][]string{}}
+}
+
+func (as *attachments) attach(a Attachment) {
+	for _, b := range as.byPrincipal[a.Principal] {
+		if b.Own == a.Own && b.ARN == a.ARN && (a.Own != nil || a.ARN != "") {
+			return // the same policy attached twice (a role's list and an attachment resource)
+		}
+	}
+	as.byPrincipal[a.Principal] = append(as.byPrincipal[a.Principal], a)
+}
+
+func (as *attachments) own(p *Policy, principal string) {
+	if p != nil && p.Err == nil && p.Kind == Identity && !slices.Contains(as.owners[p], principal) {
+		as.owners[p] = append(as.owners[p], principal)
+	}
+}
+
+// apply gives every identity policy the managed policies attached to its
+// principals (other than itself), with a note naming them, and reports which
+// principals have an identity policy in the file.
+func (as *attachments) apply(ps []*Policy) map[string]bool {
+	held := map[string]bool{}
+	for _, p := range ps {
+		p.principals = as.owners[p]
+		for _, pr := range as.owners[p] {
+			held[pr] = true
+			for _, a := range as.byPrincipal[pr] {
+				if a.Own != p {
+					p.Attached = append(p.Attached, a)
+				}
+			}
+		}
+		if len(p.Attached) == 0 {
+			continue
+		}
+		var groups []string
+		for _, pr := range p.principals {
+			var names []string
+			for _, a := range p.Attached {
+				if a.Principal == pr {
+					names = append(names, a.Name())
+				}
+			}
+			if len(names) > 0 {
+				groups = append(groups, pr+" ("+strings.Join(names, ", ")+")")
+			}
+		}
+		p.Notes = append(p.Notes, "checked together with the managed policies attached beside it to "+strings.Join(groups, " and ")+
+			"; one whose document is not known makes the verdict unknown")
+	}
+	return held
+}
+
+// AttachedBundle returns the managed policies checked with p, and why they
+// cannot be when p belongs to several principals whose managed policies differ
+// (one bundle per policy cannot stand for both).
+func (p *Policy) AttachedBundle() ([]Attachment, string) {
+	sets := map[string][]string{}
+	order := p.principals
+	for _, a := range p.Attached {
+		sets[a.Principal] = append(sets[a.Principal], a.Name())
+	}
+	if len(order) <= 1 {
+		return p.Attached, ""
+	}
+	first := slices.Sorted(slices.Values(sets[order[0]]))
+	for _, pr := range order[1:] {
+		if !slices.Equal(first, slices.Sorted(slices.Values(sets[pr]))) {
+			return nil, fmt.Sprintf("%s belongs to %s, whose managed policies differ; iamfuzz checks a policy in one bundle, so it cannot stand for each of them",
+				p.Name, strings.Join(order, " and "))
+		}
+	}
+	var out []Attachment
+	for _, a := range p.Attached {
+		if a.Principal == order[0] {
+			out = append(out, a)
+		}
+	}
+	return out, ""
+}
+
+// principalWord is how reports name a principal resource type.
+var principalWord = map[string]string{"AWS::IAM::User": "user", "AWS::IAM::Group": "group", "AWS::IAM::Role": "role"}
+
+// attach links a template's identity policies to the managed policies attached
+// beside them: a user's, group's or role's ManagedPolicyArns, and the Users,
+// Groups and Roles of AWS::IAM::ManagedPolicy (its own) and AWS::IAM::Policy
+// (whose principals it belongs to). A principal of the template is named by its
+// logical id; names of principals outside the template are not followed.
+func (t *template) attach(out []*Policy) {
+	byID := map[string]*Policy{}
+	for _, p := range out {
+		byID[p.ID] = p
+	}
+	principal := func(n *node) string {
+		if ref := n.get("Ref"); ref != nil && ref.kind == nStr {
+			if typ := t.resources.get(ref.str).get("Type"); typ != nil && typ.kind == nStr && principalWord[typ.str] != "" {
+				return principalWord[typ.str] + " " + ref.str
+			}
+		}
+		return ""
+	}
+	as := newAttachments()
+	managed := map[string]*node{} // principal -> its ManagedPolicyArns, for the trust policy's note
+	for i, id := range t.resources.keys {
+		res := t.resources.vals[i]
+		typ := res.get("Type")
+		if typ == nil || typ.kind != nStr {
+			continue
+		}
+		props := res.get("Properties")
+		path := "Resources." + id + ".Properties"
+		if w := principalWord[typ.str]; w != "" {
+			who := w + " " + id
+			for _, p := range out {
+				if strings.HasPrefix(p.ID, id+".Policies") {
+					as.own(p, who)
+				}
+			}
+			arns := props.get("ManagedPolicyArns")
+			if arns == nil {
+				continue
+			}
+			managed[who] = arns
+			items := []*node{arns}
+			if arns.kind == nSeq {
+				items = arns.items
+			}
+			for j, it := range items {
+				a := Attachment{Principal: who, Path: fmt.Sprintf("%s.ManagedPolicyArns[%d]", path, j), Pos: it.pos}
+				if arns.kind != nSeq {
+					a.Path = path + ".ManagedPolicyArns"
+				}
+				if ref := it.get("Ref"); ref != nil && ref.kind == nStr {
+					if rt := t.resources.get(ref.str).get("Type"); rt != nil && rt.kind == nStr && rt.str == "AWS::IAM::ManagedPolicy" {
+						if a.Own = byID[ref.str]; a.Own == nil {
+							continue // not created (its condition is false)
+						}
+						as.own(a.Own, who)
+						as.attach(a)
+						continue
+					}
+				}
+				r := &resolver{t: t}
+				v, err := r.resolve(it, 0)
+				switch {
+				case err != nil || v.kind != nStr || v.placeholder:
+					a.Why = "its ARN is known only at deployment"
+				default:
+					a.ARN = v.str
+				}
+				as.attach(a)
+			}
+			continue
+		}
+		if typ.str != "AWS::IAM::Policy" && typ.str != "AWS::IAM::ManagedPolicy" || byID[id] == nil {
+			continue
+		}
+		for _, key := range []string{"Users", "Groups", "Roles"} {
+			for j, it := range props.get(key).list() {
+				who := principal(it)
+				if who == "" {
+					continue
+				}
+				as.own(byID[id], who)
+				if typ.str == "AWS::IAM::ManagedPolicy" {
+					as.attach(Attachment{Principal: who, Own: byID[id], Path: fmt.Sprintf("%s.%s[%d]", path, key, j), Pos: it.pos})
+				}
+			}
+		}
+	}
+	held := as.apply(out)
+	for _, p := range out {
+		// A principal without an identity policy of its own in the template: its
+		// managed policies are not checked (there is nothing to check them
+		// beside), and its trust policy says so.
+		id, ok := strings.CutSuffix(p.ID, ".AssumeRolePolicyDocument")
+		if !ok || p.Kind != Trust || held["role "+id] {
+			continue
+		}
+		if n := t.managedNote(id, managed["role "+id]); n != "" {
+			p.Notes = append(p.Notes, n)
+		}
+	}
+}
+
+// managedNote names the managed policies of a role that has no identity policy
+// in the template: iamfuzz checks managed policies beside a principal's own
+// policies, so a role given AdministratorAccess this way shows nothing but its
+// trust policy, skipped, and says so. A managed policy of the template itself
+// ({"Ref": MyPolicy}) is checked as #MyPolicy and not named.
+func (t *template) managedNote(id string, arns *node) string {
+	if arns == nil {
+		return ""
+	}
+	items := []*node{arns}
+	if arns.kind == nSeq {
+		items = arns.items
+	}
+	var names []string
+	for _, it := range items {
+		if ref := it.get("Ref"); ref != nil && ref.kind == nStr {
+			if typ := t.resources.get(ref.str).get("Type"); typ != nil && typ.kind == nStr && typ.str == "AWS::IAM::ManagedPolicy" {
+				continue
+			}
+		}
+		r := &resolver{t: t}
+		v, err := r.resolve(it, 0)
+		switch {
+		case err != nil || v.kind != nStr || v.placeholder:
+			names = append(names, "one known only at deployment")
+		default:
+			names = append(names, v.str)
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s also has managed policies that iamfuzz does not check (ManagedPolicyArns): %s", id, strings.Join(names, ", "))
+}

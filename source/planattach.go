@@ -1,0 +1,221 @@
+package source
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// planResource is one managed resource of a plan, with its module-relative
+// configuration's references (configuration.root_module…expressions).
+type planResource struct {
+	addr, typ string
+	values    *node
+	pos       Pos
+}
+
+// planAttach links a plan's identity policies to the managed policies attached
+// beside them: a role's managed_policy_arns, aws_iam_{role,user,group}_policy_attachment
+// and aws_iam_policy_attachment. A user, group or role is found by its name,
+// or, when the name is known only after apply, by the configuration's
+// reference to its resource; so is a policy of the plan whose ARN is known only
+// after apply (aws_iam_policy).
+func planAttach(root, mod *node, out []*Policy) {
+	var rs []planResource
+	var walk func(m *node, depth int)
+	walk = func(m *node, depth int) {
+		if m == nil || m.kind != nMap || depth > 100 {
+			return
+		}
+		for _, r := range m.get("resources").list() {
+			if mode := r.get("mode"); mode != nil && mode.str != "managed" {
+				continue
+			}
+			if typ, addr := strOf(r.get("type")), strOf(r.get("address")); typ != "" && addr != "" {
+				rs = append(rs, planResource{addr, typ, r.get("values"), r.pos})
+			}
+		}
+		for _, c := range m.get("child_modules").list() {
+			walk(c, depth+1)
+		}
+	}
+	walk(mod, 0)
+	refs := planRefs(root.get("configuration").get("root_module"), "", 0)
+	byID := map[string]*Policy{}
+	for _, p := range out {
+		byID[p.ID] = p
+	}
+	// The planned resource a configuration reference names ("aws_iam_role.app",
+	// "module.m.aws_iam_role.app" for one with count or for_each when it is the
+	// only instance).
+	resolve := func(ref string) *planResource {
+		var found *planResource
+		for i := range rs {
+			base, _, _ := strings.Cut(rs[i].addr, "[")
+			if rs[i].addr == ref || base == ref {
+				if found != nil {
+					return nil
+				}
+				found = &rs[i]
+			}
+		}
+		return found
+	}
+	principals := map[string]string{} // address -> "role app"
+	arns := map[string]*Policy{}      // a known ARN of the plan's own policy
+	for _, r := range rs {
+		switch r.typ {
+		case "aws_iam_role", "aws_iam_user", "aws_iam_group":
+			w := strings.TrimPrefix(r.typ, "aws_iam_")
+			principals[r.addr] = w + " " + r.addr
+			if n := strOf(r.values.get("name")); n != "" {
+				principals[r.addr] = w + " " + n
+			}
+		case "aws_iam_policy":
+			if a := strOf(r.values.get("arn")); a != "" && byID[r.addr] != nil {
+				arns[a] = byID[r.addr]
+			}
+		}
+	}
+	// who is the principal an attribute names: its value, else the resource its
+	// configuration refers to.
+	who := func(r planResource, attr, word string, v *node) string {
+		if n := strOf(v); n != "" {
+			return word + " " + n
+		}
+		for _, ref := range refs[configAddr(r.addr)][attr] {
+			if t := resolve(ref); t != nil && t.typ == "aws_iam_"+word {
+				return principals[t.addr]
+			}
+		}
+		return ""
+	}
+	as := newAttachments()
+	attach := func(r planResource, principal, attr string, v *node) {
+		a := Attachment{Principal: principal, Path: r.addr + "." + attr, Pos: r.pos}
+		if v != nil {
+			a.Pos = v.pos
+		}
+		a.ARN = strOf(v)
+		if own := arns[a.ARN]; own != nil {
+			a.Own = own
+		}
+		if a.ARN == "" {
+			a.Why = "its ARN is known only after apply"
+			// The one policy of the plan the attribute refers to; with several
+			// (a list of ARNs), which one this is cannot be told.
+			var own []*Policy
+			for _, ref := range refs[configAddr(r.addr)][strings.Split(attr, "[")[0]] {
+				if t := resolve(ref); t != nil && t.typ == "aws_iam_policy" && byID[t.addr] != nil && !slices.Contains(own, byID[t.addr]) {
+					own = append(own, byID[t.addr])
+				}
+			}
+			if len(own) == 1 {
+				a.Own, a.Why = own[0], ""
+			}
+		}
+		as.attach(a)
+	}
+	for _, r := range rs {
+		switch r.typ {
+		case "aws_iam_role":
+			k := principals[r.addr]
+			for _, p := range out {
+				if strings.HasPrefix(p.ID, r.addr+".inline_policy[") {
+					as.own(p, k)
+				}
+			}
+			for i, a := range r.values.get("managed_policy_arns").list() {
+				attach(r, k, fmt.Sprintf("managed_policy_arns[%d]", i), a)
+			}
+		case "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy":
+			w := strings.TrimSuffix(strings.TrimPrefix(r.typ, "aws_iam_"), "_policy")
+			if k := who(r, w, w, r.values.get(w)); k != "" {
+				as.own(byID[r.addr], k)
+			}
+		case "aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment":
+			w := strings.TrimSuffix(strings.TrimPrefix(r.typ, "aws_iam_"), "_policy_attachment")
+			if k := who(r, w, w, r.values.get(w)); k != "" {
+				attach(r, k, "policy_arn", r.values.get("policy_arn"))
+			}
+		case "aws_iam_policy_attachment":
+			for _, w := range []string{"role", "user", "group"} {
+				for _, n := range r.values.get(w + "s").list() {
+					if k := who(r, w+"s", w, n); k != "" {
+						attach(r, k, "policy_arn", r.values.get("policy_arn"))
+					}
+				}
+			}
+		}
+	}
+	for _, r := range rs {
+		// A plan's own managed policy belongs to the principals it is attached to.
+		if p := byID[r.addr]; p != nil && r.typ == "aws_iam_policy" {
+			for pr, list := range as.byPrincipal {
+				for _, a := range list {
+					if a.Own == p {
+						as.own(p, pr)
+					}
+				}
+			}
+		}
+	}
+	held := as.apply(out)
+	for _, p := range out {
+		// A role without an identity policy of its own in the plan: its managed
+		// policies are not checked, and its trust policy says so.
+		addr, ok := strings.CutSuffix(p.ID, ".assume_role_policy")
+		k := principals[addr]
+		if !ok || held[k] || len(as.byPrincipal[k]) == 0 {
+			continue
+		}
+		var names []string
+		for _, a := range as.byPrincipal[k] {
+			names = append(names, a.Name())
+		}
+		p.Notes = append(p.Notes, fmt.Sprintf("%s also has managed policies that iamfuzz does not check: %s", k, strings.Join(names, ", ")))
+	}
+}
+
+// configAddr is a planned resource's address in the configuration: without
+// its count or for_each index.
+func configAddr(addr string) string {
+	if i := strings.LastIndexByte(addr, '['); i > 0 && strings.HasSuffix(addr, "]") && !strings.Contains(addr[i:], ".") {
+		return addr[:i]
+	}
+	return addr
+}
+
+// planRefs maps each configured resource's address to its attributes'
+// references, made absolute with the module's prefix.
+func planRefs(m *node, prefix string, depth int) map[string]map[string][]string {
+	out := map[string]map[string][]string{}
+	if m == nil || m.kind != nMap || depth > 100 {
+		return out
+	}
+	for _, r := range m.get("resources").list() {
+		addr := strOf(r.get("address"))
+		exprs := r.get("expressions")
+		if addr == "" || exprs == nil || exprs.kind != nMap {
+			continue
+		}
+		attrs := map[string][]string{}
+		for i, k := range exprs.keys {
+			for _, ref := range exprs.vals[i].get("references").list() {
+				if s := strOf(ref); s != "" {
+					attrs[k] = append(attrs[k], prefix+s)
+				}
+			}
+		}
+		out[prefix+addr] = attrs
+	}
+	calls := m.get("module_calls")
+	if calls != nil && calls.kind == nMap {
+		for i, name := range calls.keys {
+			for k, v := range planRefs(calls.vals[i].get("module"), prefix+"module."+name+".", depth+1) {
+				out[k] = v
+			}
+		}
+	}
+	return out
+}
