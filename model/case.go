@@ -228,6 +228,8 @@ type PolicyCache struct {
 	seen sightings
 	// lint remembers the Catalog's answers about action names across policies.
 	lint lintMemo
+	// pats remembers compiled patterns across policies.
+	pats patternMemo
 }
 
 // The cache is bounded by entries and by bytes (a long-running serve sees every
@@ -258,7 +260,7 @@ func (pc *PolicyCache) Compile(text []byte, typ PolicyType) (*Compiled, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := Compile(p)
+	c := compile(p, &pc.pats)
 	cost := cacheCost * len(text)
 	if !again || cost > maxCacheBytes {
 		return c, nil

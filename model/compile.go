@@ -120,7 +120,10 @@ type cprincipal struct {
 }
 
 // Compile prepares a parsed, valid policy for deciding.
-func Compile(p *Policy) *Compiled {
+func Compile(p *Policy) *Compiled { return compile(p, nil) }
+
+// compile is Compile with a memo of compiled patterns (nil for none).
+func compile(p *Policy, memo *patternMemo) *Compiled {
 	vars := p.Version == "2012-10-17"
 	c := &Compiled{Policy: p, stmts: make([]cstmt, len(p.Statements)), notAction: make([]uint64, (len(p.Statements)+63)/64)}
 	// Every statement's action names, patterns and conditions are carved from
@@ -159,7 +162,7 @@ func Compile(p *Policy) *Compiled {
 			case a == "*":
 				cs.actAll = true
 			case hasWildcard(a):
-				cs.actGlobs = append(cs.actGlobs, compilePattern(a, patAction, false))
+				cs.actGlobs = append(cs.actGlobs, memo.compile(a, patAction, false))
 			default:
 				cs.actExact = append(cs.actExact, lowerName(a))
 			}
@@ -175,7 +178,7 @@ func Compile(p *Policy) *Compiled {
 		}
 		cs.resources, patBlock = patBlock[:0:n.resources], patBlock[n.resources:]
 		for _, r := range res.Values {
-			cs.resources = append(cs.resources, compilePattern(r, patResource, vars))
+			cs.resources = append(cs.resources, memo.compile(r, patResource, vars))
 		}
 		pb := st.Principal
 		if pb == nil && st.NotPrincipal != nil {
@@ -195,7 +198,7 @@ func Compile(p *Policy) *Compiled {
 			}
 			op, _, _ := parseOperator(co.Operator)
 			for _, k := range co.Keys {
-				cs.conds = append(cs.conds, compileCondition(co.Operator, op, k, vars && op.substitutes()))
+				cs.conds = append(cs.conds, compileCondition(co.Operator, op, k, vars && op.substitutes(), memo))
 			}
 		}
 	}

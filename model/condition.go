@@ -152,7 +152,7 @@ type compiledCond struct {
 // minLitSet is the length of a literal list from which a set beats a scan.
 const minLitSet = 16
 
-func compileCondition(opText string, op operator, key ConditionKey, vars bool) compiledCond {
+func compileCondition(opText string, op operator, key ConditionKey, vars bool, memo *patternMemo) compiledCond {
 	c := compiledCond{op: op, opText: opText, key: lowerName(key.Key), keyText: key.Key, values: key.Values}
 	c.slot = keySlot(c.key, true)
 	n := len(key.Values)
@@ -164,7 +164,7 @@ func compileCondition(opText string, op operator, key ConditionKey, vars bool) c
 		}
 		c.pats = make([]pattern, n)
 		for i, v := range key.Values {
-			c.pats[i] = compilePattern(v.Text, kind, vars)
+			c.pats[i] = memo.compile(v.Text, kind, vars)
 		}
 		if op.fam == famString && n >= minLitSet && (op.cmp == cmpEquals || op.cmp == cmpEqualsFold) {
 			c.litSet = literalSet(c.pats, op.cmp == cmpEqualsFold)
@@ -210,7 +210,7 @@ func compileCondition(opText string, op operator, key ConditionKey, vars bool) c
 				c.static |= UndefTypeMismatch
 			}
 			if op.fam == famBool && vars && strings.Contains(v.Text, "${") {
-				c.pats[i] = compilePattern(v.Text, patLiteral, true)
+				c.pats[i] = memo.compile(v.Text, patLiteral, true)
 				c.static |= UndefVariableInBool
 				ok = true
 			}
