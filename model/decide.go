@@ -94,13 +94,14 @@ const (
 	UndefNullOnEmptyValue
 	UndefNotPrincipalWithoutParent
 	UndefEmptyStringInSet
+	UndefMultivaluedVariable
 )
 
 var undefNames = []string{
 	"scp-implicit-deny", "multivalued-without-set-operator", "set-operator-with-ifexists",
 	"type-mismatch", "variable-in-bool", "wildcard-in-arn-prefix", "wildcard-in-variable-value",
 	"empty-value-list", "variable-in-arn-prefix", "empty-condition", "null-on-empty-value",
-	"notprincipal-without-parent", "empty-string-in-set",
+	"notprincipal-without-parent", "empty-string-in-set", "multivalued-variable",
 }
 
 // Names lists the reasons in a stable order.

@@ -82,6 +82,10 @@
 //     list of empty strings) as present.
 //   - empty-string-in-set: a multi-valued key given as [""] under
 //     ForAllValues:/ForAnyValue: is an empty set, as the empty string is.
+//   - multivalued-variable: a policy variable whose key the request gives as a
+//     list (AWS: a multivalued key cannot be a variable) has no value, as an
+//     absent key: its default applies, else a Resource entry matches nothing and
+//     a negated operator holds.
 //   - notprincipal-without-parent: a Deny's NotPrincipal that lists the caller but
 //     not its account (or a role session but not its role) leaves the caller out;
 //     AWS says the Deny might then still apply.

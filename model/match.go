@@ -240,12 +240,21 @@ func (e *Evaluator) expand(p *pattern, r *Request) (codes []uint16, ok bool) {
 }
 
 // varValue is what variable v stands for in r: the key's one value, or v's
-// default when the key has none. A key that is absent, multi-valued or the empty
-// string has no value, AWS's "effectively null" (docs/semantics.md §6); without a
-// default found is false, and a key the request does not carry is listed as missing.
+// default when the key has none. A key that is absent or the empty string has no
+// value, AWS's "effectively null" (docs/semantics.md §6); without a default found
+// is false, and a key the request does not carry is listed as missing. AWS says a
+// multi-valued key cannot be a variable and not what one given as a list stands
+// for: the model gives it no value too, and marks the result (§13,
+// multivalued-variable).
 func (e *Evaluator) varValue(v *varRef, r *Request) (val string, found bool) {
 	val, present := r.variable(v)
 	if val == "" {
+		if !present {
+			if cv, ok := r.lookup(v.slot, v.key); ok && cv.Multi {
+				e.undef |= UndefMultivaluedVariable
+				present = true
+			}
+		}
 		if !v.hasDef {
 			if !present {
 				e.addMissing(v.text)
