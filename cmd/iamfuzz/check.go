@@ -69,6 +69,11 @@ type checkConfig struct {
 	strict bool
 	// params are CloudFormation parameter values (--parameter NAME=VALUE).
 	params paramFlags
+	// sampled is set after the run (seedUsed): random requests were drawn, so
+	// --seed and --checks decided which. A proof run draws them only after an
+	// unknown proof or baseline comparison; otherwise its seed means nothing
+	// and the reports leave it out.
+	sampled bool
 }
 
 func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -76,9 +81,9 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var cfg checkConfig
 	fs.StringVar(&cfg.engine, "engine", properties.EngineProof, "proof: decide one request of every class of requests, so that no finding means proved; sample: random requests, which can find a violation but never prove")
-	fs.IntVar(&cfg.checks, "checks", properties.DefaultChecks, "with --engine sample: random requests per policy (after the requests its liveness rules name)")
+	fs.IntVar(&cfg.checks, "checks", properties.DefaultChecks, "random requests per policy with --engine sample (after the requests its liveness rules name), and after a proof that ends unknown")
 	fs.DurationVar(&cfg.limit, "time", 0, "time limit per policy, e.g. 30s (0: none); with a limit, only --checks makes a run reproducible")
-	fs.Uint64Var(&cfg.seed, "seed", 0, "seed of the random requests (0: pick one and print it)")
+	fs.Uint64Var(&cfg.seed, "seed", 0, "seed of the random requests: --engine sample's, and those drawn after a proof that ends unknown (0: pick one; reports print it only when random requests were drawn)")
 	fs.StringVar(&cfg.spec, "spec", "", "spec file for every policy (default: each policy's own spec, see corpus/specs/README.md, else the built-in default)")
 	fs.StringVar(&cfg.format, "format", "text", "output format: text, json, sarif or junit")
 	fs.Var(&cfg.exclude, "exclude", "skip files and folders whose name or path below a folder argument matches this glob (repeatable)")
@@ -180,6 +185,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := interruptContext()
 	defer stop()
 	results := checkAll(ctx, files, cfg, stderr)
+	cfg.sampled = seedUsed(results, cfg)
 
 	var werr error
 	switch cfg.format {
@@ -220,6 +226,21 @@ func checkExit(results []checkResult, strict bool) int {
 		}
 	}
 	return status
+}
+
+// seedUsed reports whether the run drew random requests: a sample run always;
+// a proof run when a proof was unknown and Check sampled after it (the report
+// then has the seed) or a baseline comparison was not exact.
+func seedUsed(results []checkResult, cfg checkConfig) bool {
+	if cfg.engine != properties.EngineProof {
+		return true
+	}
+	for _, r := range results {
+		if (r.report != nil && r.report.Seed != 0) || (r.access != nil && !r.access.Proved) {
+			return true
+		}
+	}
+	return false
 }
 
 // newSeed picks a seed that a JSON reader keeps exactly (below 2^53).
@@ -321,9 +342,17 @@ func (cfg checkConfig) progressUnit() int {
 // reproduceLine is the command line that repeats the run.
 func reproduceLine(cfg checkConfig) string {
 	var b strings.Builder
-	if cfg.engine == properties.EngineProof {
+	switch {
+	case cfg.engine == properties.EngineProof && cfg.sampled:
+		// The proof is deterministic; the random requests drawn after an unknown
+		// one are not without their seed.
+		fmt.Fprintf(&b, "iamfuzz check --seed %d", cfg.seed)
+		if cfg.checks != properties.DefaultChecks {
+			fmt.Fprintf(&b, " --checks %d", cfg.checks)
+		}
+	case cfg.engine == properties.EngineProof:
 		b.WriteString("iamfuzz check")
-	} else {
+	default:
 		fmt.Fprintf(&b, "iamfuzz check --engine sample --seed %d --checks %d", cfg.seed, cfg.checks)
 	}
 	if cfg.spec != "" {
@@ -496,10 +525,14 @@ func writeFindingText(w io.Writer, t *properties.Target, f *properties.Violation
 	fmt.Fprintf(w, "    replay:    %s\n", t.ReplayCommand(f))
 }
 
-// The JSON report. Field names are stable: CI scripts read them.
+// The JSON report. Field names are stable: CI scripts read them. Seed and
+// Checks are given when random requests were drawn (always with --engine
+// sample; in a proof run only after an unknown proof or baseline comparison):
+// a proof decides no random request, and a seed there would mean nothing.
 type checkJSON struct {
-	Seed      uint64       `json:"seed"`
-	Checks    int          `json:"checks"`
+	Engine    string       `json:"engine"`
+	Seed      uint64       `json:"seed,omitzero"`
+	Checks    int          `json:"checks,omitzero"`
 	TimeLimit string       `json:"timeLimit,omitempty"`
 	Reproduce string       `json:"reproduce"`
 	Policies  []policyJSON `json:"policies"`
@@ -645,7 +678,10 @@ func findingsJSON(t *properties.Target, fs []*properties.Violation) []findingJSO
 }
 
 func writeCheckJSON(w io.Writer, results []checkResult, cfg checkConfig) error {
-	out := checkJSON{Seed: cfg.seed, Checks: cfg.checks, Reproduce: reproduceLine(cfg), Policies: []policyJSON{}}
+	out := checkJSON{Engine: cfg.engine, Reproduce: reproduceLine(cfg), Policies: []policyJSON{}}
+	if cfg.sampled {
+		out.Seed, out.Checks = cfg.seed, cfg.checks
+	}
 	if cfg.limit > 0 {
 		out.TimeLimit = cfg.limit.String()
 	}

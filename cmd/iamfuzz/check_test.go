@@ -68,6 +68,7 @@ func TestCheckCorpusText(t *testing.T) {
 }
 
 type jsonOut struct {
+	Engine   string `json:"engine"`
 	Seed     uint64 `json:"seed"`
 	Checks   int    `json:"checks"`
 	Policies []struct {
@@ -100,7 +101,9 @@ func TestCheckJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if r.Seed != 7 || r.Checks != 3000 || len(r.Policies) != 2 {
+	// Both proofs are exact: no random request was drawn, so the seed and the
+	// checks are left out rather than printed as if they meant something.
+	if r.Engine != "proof" || r.Seed != 0 || r.Checks != 0 || len(r.Policies) != 2 || strings.Contains(out, `"seed"`) {
 		t.Fatalf("%+v", r)
 	}
 	blog, aws := r.Policies[0], r.Policies[1]
@@ -323,5 +326,42 @@ func TestCheckStatementWithoutSid(t *testing.T) {
 	}
 	if strings.Contains(out, "(statement 1)") || strings.Contains(out, "statement 0 (Allow, statement 0)") {
 		t.Errorf("a statement without a Sid is named twice\n%s%s", out, errs)
+	}
+}
+
+// A run's seed and checks are reported only when random requests were drawn:
+// always with --engine sample, in a proof run only after an unknown proof
+// (Target.Check samples then), and the reproduce line then carries them.
+func TestCheckSeedOnlyWhenSampled(t *testing.T) {
+	unknown := "../../corpus/examples/managed/unknown.template.yaml"
+	for _, c := range []struct {
+		name    string
+		args    []string
+		sampled bool
+	}{
+		{"exact proof", []string{policy("000-aws-mfa-self-manage.json")}, false},
+		{"unknown proof", []string{unknown}, true},
+		{"sample", []string{"--engine", "sample", policy("000-aws-mfa-self-manage.json")}, true},
+	} {
+		args := append([]string{"check", "--seed", "5", "--checks", "700", "--format", "json"}, c.args...)
+		_, out, _ := checkCmd(t, "", args...)
+		var r struct {
+			Engine    string
+			Seed      *uint64
+			Checks    *int
+			Reproduce string
+		}
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatalf("%s: %v\n%s", c.name, err, out)
+		}
+		seeded := strings.Contains(r.Reproduce, "--seed 5 --checks 700")
+		if c.sampled != (r.Seed != nil && *r.Seed == 5 && r.Checks != nil && *r.Checks == 700) || c.sampled != seeded {
+			t.Errorf("%s: engine %s seed %v checks %v reproduce %q; sampled %v", c.name, r.Engine, r.Seed, r.Checks, r.Reproduce, c.sampled)
+		}
+		args[len(args)-len(c.args)-1] = "junit"
+		_, out, _ = checkCmd(t, "", args...)
+		if c.sampled != strings.Contains(out, `<property name="seed" value="5">`) || c.sampled != strings.Contains(out, `<property name="checks" value="700">`) {
+			t.Errorf("%s: junit properties\n%s", c.name, out)
+		}
 	}
 }

@@ -58,8 +58,12 @@ type junitResult struct {
 }
 
 func writeCheckJUnit(w io.Writer, results []checkResult, cfg checkConfig) error {
-	s := junitSuite{Name: "iamfuzz check", Time: "0",
-		Properties: []junitProperty{{"seed", fmt.Sprint(cfg.seed)}, {"checks", fmt.Sprint(cfg.checks)}, {"reproduce", reproduceLine(cfg)}}}
+	s := junitSuite{Name: "iamfuzz check", Time: "0", Properties: []junitProperty{{"engine", cfg.engine}}}
+	if cfg.sampled {
+		// As in the JSON report: only a run that drew random requests has a seed.
+		s.Properties = append(s.Properties, junitProperty{"seed", fmt.Sprint(cfg.seed)}, junitProperty{"checks", fmt.Sprint(cfg.checks)})
+	}
+	s.Properties = append(s.Properties, junitProperty{"reproduce", reproduceLine(cfg)})
 	var total float64
 	for _, r := range results {
 		c := junitCase{Name: r.path, Classname: "iamfuzz.check", Time: "0"}

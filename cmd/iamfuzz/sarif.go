@@ -195,8 +195,13 @@ func writeCheckSARIF(w io.Writer, results []checkResult, cfg checkConfig) error 
 			WithProperties(sarif.NewPropertyBag().Add("security-severity", fmt.Sprintf("%.1f", r.severity)).
 				Add("precision", "very-high").WithTags(r.tags))
 	}
+	props := sarif.NewPropertyBag().Add("engine", cfg.engine)
+	if cfg.sampled {
+		// As in the JSON report: only a run that drew random requests has a seed.
+		props.Add("seed", cfg.seed).Add("checks", cfg.checks)
+	}
 	inv := sarif.NewInvocation().WithExecutionSuccessful(true).
-		WithProperties(sarif.NewPropertyBag().Add("engine", cfg.engine).Add("seed", cfg.seed).Add("checks", cfg.checks).Add("reproduce", reproduceLine(cfg)).Add("verdicts", sarifVerdicts(results)))
+		WithProperties(props.Add("reproduce", reproduceLine(cfg)).Add("verdicts", sarifVerdicts(results)))
 	for _, r := range results {
 		if r.skipped != "" {
 			inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel("note").
