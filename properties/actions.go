@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/iamfuzz/iamfuzz/corpus/catalog"
+	"github.com/iamfuzz/iamfuzz/internal/hugeheap"
 )
 
 // The AWS action catalogue, loaded once per process (about 20 ms).
@@ -24,6 +25,10 @@ var (
 
 func loadCatalog() {
 	catOnce.Do(func() {
+		// The catalogue and the first proof grow the heap by tens of megabytes,
+		// once per process: on huge pages their first touches cost a fraction
+		// (internal/hugeheap; docs/performance.md, "fifth pass").
+		hugeheap.Prepare(hugeheap.ProofHeap)
 		catData = catalog.MustLoad()
 		catActions = catData.Actions()
 		if s, ok := catData.Service("iam"); ok {

@@ -43,11 +43,6 @@ type checkResult struct {
 	skipped string
 }
 
-// checkHeapAdvice is how much heap check asks to have on huge pages: more than
-// `check corpus/policies` grows to (about 30 MB); a larger run's heap goes on
-// in ordinary pages past it.
-const checkHeapAdvice = 64 << 20
-
 type checkConfig struct {
 	engine   string
 	checks   int
@@ -132,10 +127,11 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if cfg.checks == 0 {
 		cfg.checks = properties.DefaultChecks
 	}
-	// check grows a heap of tens of megabytes (the catalogue, the grouping, the
-	// classes) once and exits: on huge pages its first touches cost a third as
-	// much CPU (internal/hugeheap, docs/performance.md "fifth pass").
-	hugeheap.Prepare(checkHeapAdvice)
+	// check grows a heap of tens of megabytes (its inputs, the catalogue, the
+	// grouping, the classes) once and exits: on huge pages its first touches cost
+	// a fraction (internal/hugeheap; the proof engine asks too, once per process,
+	// but only when it loads the catalogue, after the inputs are read).
+	hugeheap.Prepare(hugeheap.ProofHeap)
 	if cfg.seed == 0 {
 		cfg.seed = newSeed()
 	}

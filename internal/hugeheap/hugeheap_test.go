@@ -12,7 +12,8 @@ import (
 
 // TestPrepareAdvisesFreshHeap checks, on a Linux kernel with transparent huge
 // pages, that Prepare leaves a heap mapping marked for huge pages ("hg" in
-// /proc/self/smaps) and that the allocator hands that memory out afterwards.
+// /proc/self/smaps) and that the allocator hands that memory out afterwards;
+// with GODEBUG=disablethp=1, that it marks none.
 // Elsewhere it checks only that Prepare returns.
 func TestPrepareAdvisesFreshHeap(t *testing.T) {
 	const n = 16 << 20
@@ -29,6 +30,12 @@ func TestPrepareAdvisesFreshHeap(t *testing.T) {
 		t.Fatal(err)
 	}
 	advised := hugeRanges(smaps)
+	if !wanted(os.Getenv("GODEBUG")) {
+		if len(advised) > 0 {
+			t.Fatalf("GODEBUG=disablethp=1, yet mappings are advised: %v", advised)
+		}
+		return
+	}
 	total := uintptr(0)
 	for _, r := range advised {
 		total += r[1] - r[0]
@@ -77,4 +84,21 @@ func hugeRanges(smaps []byte) [][2]uintptr {
 		}
 	}
 	return out
+}
+
+func TestDisableTHPTurnsItOff(t *testing.T) {
+	for godebug, want := range map[string]bool{
+		"":                             true,
+		"gctrace=1":                    true,
+		"disablethp=1":                 false,
+		"gctrace=1, disablethp=1":      false,
+		"disablethp=1,disablethp=0":    true,
+		"disablethp=0":                 true,
+		"xdisablethp=1":                true,
+		"madvdontneed=1,disablethp=1,": false,
+	} {
+		if got := wanted(godebug); got != want {
+			t.Errorf("wanted(%q) = %v, want %v", godebug, got, want)
+		}
+	}
 }

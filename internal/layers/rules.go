@@ -92,7 +92,8 @@ var Rules = map[string]Rule{
 	"properties": {
 		// AWS's managed policies: the documents of those a template or plan
 		// attaches beside the policy checked (properties/attached.go).
-		Imports: []string{"model", "corpus/catalog", "corpus/managed", "source", "partition", "properties/choice"},
+		Imports: []string{"model", "corpus/catalog", "corpus/managed", "source", "partition", "properties/choice",
+			"internal/hugeheap"},
 		// The engines' tests run on the planted bugs of properties' own tests.
 		TestImports: []string{"properties/engines"},
 		External:    []string{jsonv2, yaml},
@@ -117,8 +118,9 @@ var Rules = map[string]Rule{
 	// Runs a fuzz target's body on a goroutine that outlives one execution, so its
 	// stack grows once per process; the targets and policyfuzz.Fuzz use it.
 	"internal/warmstack": {},
-	// Huge pages for the heap a short-lived command is about to grow into
-	// (cmd/iamfuzz check); only the standard library.
+	// Huge pages for the heap a process is about to grow into (the proof
+	// engine's catalogue and first proof, cmd/iamfuzz check); only the
+	// standard library.
 	"internal/hugeheap": {},
 
 	// Runners and the public API.
