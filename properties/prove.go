@@ -141,6 +141,7 @@ func (t *Target) Prove(ctx context.Context, o Options) *Report {
 		return !(failed && o.StopAtFirst)
 	}
 	cc := t.newClassChecker(o, account)
+	defer cc.release()
 	cov := partition.Enumerate(ctx, prob, func(c *partition.Class) bool {
 		if t.voc.homeCallers && c.Principal.Account != t.voc.accounts[0] {
 			// The policy is attached in its stack's account (TargetWith): callers

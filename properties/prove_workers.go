@@ -98,10 +98,15 @@ type classChecker struct {
 	spare      []*classBatch // accounted, for reuse
 	stopped    bool
 	stopAt     *partition.Class // the class account stopped at
+	released   bool
 }
 
 // newClassChecker makes the checker of one proof for o.Workers goroutines
-// (Options.Workers). Its own goroutine counts as busy until finish.
+// (Options.Workers). Its own goroutine counts as busy until release, which the
+// proof defers: a panic on its goroutine (an account or Progress callback, a
+// helper's panic raised again) otherwise left the helpers waiting for batches
+// forever and the busy count up, so that a process that recovers (serve) lost
+// a core to every such proof.
 func (t *Target) newClassChecker(o Options, account func(*partition.Class, *classOutcome) bool) *classChecker {
 	cc := &classChecker{t: t, account: account, own: classWorker{w: t.getProber()}}
 	switch {
@@ -293,19 +298,27 @@ func (cc *classChecker) finish(cov *partition.Coverage) {
 		cc.waitOldest()
 		cc.drain()
 	}
-	if cc.stopped {
-		// What is queued will not be accounted: leave it unchecked.
-		discardQueued(cc.work)
-	}
-	close(cc.work)
-	// Helpers still checking batches after a stop finish them first: they
-	// use the target's probers.
-	cc.wg.Wait()
-	busyCheckers.Add(-1)
-	cc.t.probers.Put(cc.own.w)
+	cc.release()
 	if cc.stopAt != nil && cov != nil {
 		cov.StopAt(cc.stopAt)
 	}
+}
+
+// release stops the helpers and gives back the proof's cores and storage,
+// once: from finish, or deferred, after a panic. What is still queued will not
+// be accounted and is left unchecked.
+func (cc *classChecker) release() {
+	if cc.released {
+		return
+	}
+	cc.released = true
+	discardQueued(cc.work)
+	close(cc.work)
+	// Helpers still checking batches finish them first: they use the target's
+	// probers.
+	cc.wg.Wait()
+	busyCheckers.Add(-1)
+	cc.t.probers.Put(cc.own.w)
 }
 
 // discardQueued empties work without ever blocking. Helpers receive from the
