@@ -44,3 +44,28 @@ func TestGCPacer(t *testing.T) {
 	}
 	g.restore()
 }
+
+// TestEvalAsksForHugePagesOnce: eval asks for huge pages once, after
+// evalHugeAt bytes of input, whether or not the user set GOGC (the advice is
+// about page faults, not the collector), and a short run never asks.
+func TestEvalAsksForHugePagesOnce(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(1 << 40))
+	for _, gogc := range []string{"", "100"} {
+		t.Setenv("GOGC", gogc)
+		g := newGCPacer()
+		var asked []int
+		g.prepare = func(n int) { asked = append(asked, n) }
+		g.add(evalHugeAt - 1)
+		if len(asked) != 0 {
+			t.Fatalf("GOGC=%q: asked for huge pages after %d bytes", gogc, evalHugeAt-1)
+		}
+		g.add(1)
+		g.add(evalGCLarge)
+		g.add(evalGCLarge)
+		if len(asked) != 1 || asked[0] != evalHugeHeap {
+			t.Fatalf("GOGC=%q: asked %v, want once for %d bytes", gogc, asked, evalHugeHeap)
+		}
+		g.restore()
+	}
+}

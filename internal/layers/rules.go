@@ -119,8 +119,8 @@ var Rules = map[string]Rule{
 	// stack grows once per process; the targets and policyfuzz.Fuzz use it.
 	"internal/warmstack": {},
 	// Huge pages for the heap a process is about to grow into (the proof
-	// engine's catalogue and first proof, cmd/iamfuzz check); only the
-	// standard library.
+	// engine's catalogue and first proof, cmd/iamfuzz check; eval's heap);
+	// only the standard library.
 	"internal/hugeheap": {},
 
 	// Runners and the public API.
