@@ -260,7 +260,7 @@ func (pc *PolicyCache) Compile(text []byte, typ PolicyType) (*Compiled, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := compile(p, &pc.pats)
+	c := compile(p, &pc.pats, true)
 	cost := cacheCost * len(text)
 	if !again || cost > maxCacheBytes {
 		return c, nil

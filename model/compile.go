@@ -5,16 +5,20 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"sync/atomic"
 )
 
 // Compiled is a policy prepared for deciding: actions lower-cased, patterns
 // pre-split into code units, condition operators resolved and their values parsed.
 // It is immutable and safe to share between goroutines.
 type Compiled struct {
+	// Policy is the policy compiled. It must not change: a PolicyCache's
+	// compiled policies read their statements when a decision first needs them.
 	Policy    *Policy
 	stmts     []cstmt
 	actions   actionIndex
-	notAction []uint64 // bitset of the statements with NotAction
+	notAction []uint64   // bitset of the statements with NotAction
+	src       stmtSource // what a lazily compiled policy's statements are compiled with
 }
 
 // actionIndex finds, for a request's action, the statements whose Action (or
@@ -110,6 +114,13 @@ type cstmt struct {
 	conds     []compiledCond
 	undef     Undef // raised whenever the statement's conditions are evaluated
 	roleRes   bool  // a trust policy statement: no Resource, the role is the resource
+
+	// src is the statement compiled. resources are compiled once ready is
+	// stmtResources, principal, notPrin, conds and undef once it is
+	// stmtComplete: by compile, or, when lazy is set, by fill (lazystmt.go).
+	src   *Statement
+	lazy  *stmtSource
+	ready atomic.Uint32
 }
 
 // cprincipal is a compiled Principal block.
@@ -120,12 +131,17 @@ type cprincipal struct {
 }
 
 // Compile prepares a parsed, valid policy for deciding.
-func Compile(p *Policy) *Compiled { return compile(p, nil) }
+func Compile(p *Policy) *Compiled { return compile(p, nil, false) }
 
-// compile is Compile with a memo of compiled patterns (nil for none).
-func compile(p *Policy, memo *patternMemo) *Compiled {
+// compile is Compile with a memo of compiled patterns (nil for none). With
+// lazy set, each statement's resources, Principal and conditions are compiled
+// when a decision first reaches them (lazystmt.go); p must not change after.
+func compile(p *Policy, memo *patternMemo, lazy bool) *Compiled {
 	vars := p.Version == "2012-10-17"
 	c := &Compiled{Policy: p, stmts: make([]cstmt, len(p.Statements)), notAction: make([]uint64, (len(p.Statements)+63)/64)}
+	if lazy {
+		c.src = stmtSource{vars: vars, memo: memo}
+	}
 	// Every statement's action names, patterns and conditions are carved from
 	// one block each, sized here: three to five blocks a statement were a
 	// fifth of Compile's allocations on policies that do not repeat
@@ -134,8 +150,11 @@ func compile(p *Policy, memo *patternMemo) *Compiled {
 	for i := range p.Statements {
 		n := p.Statements[i].blockSizes()
 		exact += n.exacts
-		npats += n.globs + n.resources
-		nconds += n.conds
+		npats += n.globs
+		if !lazy {
+			npats += n.resources
+			nconds += n.conds
+		}
 	}
 	c.actions.sizeExact(exact)
 	exactBlock := make([]string, exact)
@@ -144,7 +163,7 @@ func compile(p *Policy, memo *patternMemo) *Compiled {
 	for i := range p.Statements {
 		st := &p.Statements[i]
 		cs := &c.stmts[i]
-		cs.index, cs.sid, cs.deny = i, st.Sid, st.Effect == "Deny"
+		cs.index, cs.sid, cs.deny, cs.src = i, st.Sid, st.Effect == "Deny", st
 		acts := st.Action
 		if acts == nil {
 			acts, cs.notAction = st.NotAction, true
@@ -168,39 +187,16 @@ func compile(p *Policy, memo *patternMemo) *Compiled {
 			}
 		}
 		c.actions.add(cs, int32(i))
-		res := st.Resource
-		if res == nil {
-			res, cs.notRes = st.NotResource, true
-		}
-		if res == nil {
-			// A trust policy statement: the role it is attached to is the resource.
-			res, cs.notRes, cs.roleRes = &StringList{Values: []string{"*"}}, false, true
+		_, cs.notRes, cs.roleRes = resourceValues(st)
+		if lazy {
+			cs.lazy = &c.src
+			continue
 		}
 		cs.resources, patBlock = patBlock[:0:n.resources], patBlock[n.resources:]
-		for _, r := range res.Values {
-			cs.resources = append(cs.resources, memo.compile(r, patResource, vars))
-		}
-		pb := st.Principal
-		if pb == nil && st.NotPrincipal != nil {
-			pb, cs.notPrin = st.NotPrincipal, true
-		}
-		if pb != nil {
-			cs.principal = compilePrincipal(pb)
-		}
-		if st.HasCondition && len(st.Condition) == 0 {
-			// "Condition": {} — AWS does not say whether it is "no condition".
-			cs.undef |= UndefEmptyCondition
-		}
+		cs.compileResources(vars, memo)
 		cs.conds, condBlock = condBlock[:0:n.conds], condBlock[n.conds:]
-		for _, co := range st.Condition {
-			if len(co.Keys) == 0 {
-				cs.undef |= UndefEmptyCondition // an operator without keys
-			}
-			op, _, _ := parseOperator(co.Operator)
-			for _, k := range co.Keys {
-				cs.conds = append(cs.conds, compileCondition(co.Operator, op, k, vars && op.substitutes(), memo))
-			}
-		}
+		cs.compileRest(vars, memo)
+		cs.ready.Store(stmtComplete)
 	}
 	c.actions.ids = nil
 	return c

@@ -445,6 +445,7 @@ func (e *Evaluator) applies(st *cstmt, typ PolicyType, r *Request, tr *Statement
 	if !am {
 		return pmNone, false
 	}
+	st.need(stmtResources)
 	rm, rpat := false, ""
 	for i := range st.resources {
 		if e.matchPattern(&st.resources[i], r.Resource, r, false) {
@@ -460,6 +461,9 @@ func (e *Evaluator) applies(st *cstmt, typ PolicyType, r *Request, tr *Statement
 	}
 	if !rm {
 		return pmNone, false
+	}
+	if !plantedLazyStmt || tr == nil {
+		st.need(stmtComplete)
 	}
 	kind := pmDirect
 	if (typ == ResourcePolicy || typ == RCPPolicy) && st.principal != nil {
