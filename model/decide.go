@@ -146,9 +146,13 @@ const (
 	// refuses to root user credentials whatever the policies say: the policies'
 	// Allow is overruled to implicitDeny (docs/semantics.md §3.3 rule 10).
 	NoteRootCannotAssumeRole
+	// NoteRCPNotApplicable: the bundle has RCPs and AWS does not apply RCPs to
+	// the action (a service not on AWS's list, or kms:RetireGrant), so they were
+	// left out (docs/semantics.md §3.3 rule 3).
+	NoteRCPNotApplicable
 )
 
-var noteNames = []string{"not-enforced", "resource-policy-not-given", "session-policy-not-given", "root-cannot-assume-role"}
+var noteNames = []string{"not-enforced", "resource-policy-not-given", "session-policy-not-given", "root-cannot-assume-role", "rcp-not-applicable"}
 
 // Names lists the notes in a stable order.
 func (n Note) Names() []string {
@@ -269,8 +273,13 @@ func (e *Evaluator) Decide(b *Bundle, r *Request, out *Result) {
 		}
 	}
 	// RCPs only deny: AWS attaches RCPFullAWSAccess at every level and it cannot
-	// be detached, so every level always has an applicable Allow.
-	for lvl, level := range b.RCP {
+	// be detached, so every level always has an applicable Allow. They apply to
+	// the actions of the services AWS lists only (rcp.go).
+	rcps := b.RCP
+	if !r.rcpApplies {
+		rcps = nil
+	}
+	for lvl, level := range rcps {
 		for i, p := range level {
 			_, d := e.evalPolicy(p, RCPPolicy, lvl, i, r)
 			anyDeny = anyDeny || d
@@ -353,6 +362,9 @@ func (e *Evaluator) Decide(b *Bundle, r *Request, out *Result) {
 	if out.Decision == Allowed && r.ptype == PrincipalFederatedUser && b.Session == nil &&
 		!(sameAccount && rbp == pmDirect) {
 		out.Notes |= NoteSessionPolicyNotGiven
+	}
+	if len(b.RCP) > 0 && !r.rcpApplies {
+		out.Notes |= NoteRCPNotApplicable
 	}
 	if r.ptype == PrincipalRoot && r.lowerAction == "sts:assumerole" {
 		out.Notes |= NoteRootCannotAssumeRole

@@ -116,8 +116,11 @@
 //     the result carries the note not-enforced: AWS does not check policies for them.
 //   - Condition operator names and element names are case-sensitive; condition key
 //     names are not.
-//   - RCPs given with a case apply: iamfuzz cannot know whether the resource's
-//     account is an organization member or the management account (where RCPs do
-//     not apply). Session policies are not modelled; a case naming one is rejected.
+//   - RCPs given with a case apply to the actions of the services AWS's RCP page
+//     lists (rcp.go), kms:RetireGrant excepted; for other actions they are left out
+//     and the result carries the note rcp-not-applicable. iamfuzz cannot know
+//     whether the resource's account is an organization member or the management
+//     account (where RCPs do not apply). Session policies are not modelled; a case
+//     naming one is rejected.
 //   - Characters outside TAB, LF, CR and U+0020–U+00FF are rejected, as IAM does.
 package model

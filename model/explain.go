@@ -79,6 +79,9 @@ func WriteExplanation(w io.Writer, r *Request, res Result, tr *Trace) {
 	if res.Notes&NoteNotEnforced != 0 {
 		fmt.Fprintf(w, "  note: AWS does not enforce policies for %s; this is policy logic only\n", r.Action)
 	}
+	if res.Notes&NoteRCPNotApplicable != 0 {
+		fmt.Fprintf(w, "  note: the RCPs were left out: AWS does not apply RCPs to %s (docs/semantics.md §3.3 rule 3)\n", r.Action)
+	}
 	if tr == nil {
 		return
 	}

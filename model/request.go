@@ -110,6 +110,7 @@ type target struct {
 	lowerService string // its service prefix
 	actionHash   uint64 // hash of lowerAction, for the policies' action indexes
 	notEnforced  bool   // AWS does not check policies for the action (NoteNotEnforced)
+	rcpApplies   bool   // AWS applies RCPs to the action (rcp.go)
 	mustAllow    bool   // see resourcePolicyMustAllow
 	// resOwner is the resource's account when the resource or ResourceAccount
 	// names one, else "" (the caller's account owns it).
@@ -377,6 +378,7 @@ func (r *Request) prepareTarget() error {
 	r.lowerService, _, _ = strings.Cut(r.lowerAction, ":")
 	r.actionHash = hashAction(r.lowerAction)
 	r.notEnforced = r.lowerAction == "sts:getsessiontoken" || r.lowerAction == "sts:getcalleridentity"
+	r.rcpApplies = rcpApplies(r.lowerAction)
 	r.resOwner = ""
 	if r.Resource != "*" {
 		parts, n := arnFields(r.Resource)

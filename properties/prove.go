@@ -252,6 +252,16 @@ func (t *Target) problem() *partition.Problem {
 		Accounts: drawAccounts, TotalBudget: t.proofBudget}
 	// AWS does not enforce policies for these; findings on them are notes.
 	p.ActionLists = append(p.ActionLists, partition.ActionList{Name: "not-enforced", Patterns: []string{"sts:GetSessionToken", "sts:GetCallerIdentity"}})
+	if t.Around != nil && len(t.Around.RCP) > 0 {
+		// AWS applies RCPs to the actions of some services only, and not to
+		// kms:RetireGrant (docs/semantics.md §3.3 rule 3): one RCP statement on
+		// "s*:*" matches sqs:, which RCPs govern, and sns:, which they do not, so
+		// a class must not speak for both.
+		services, exempt := model.RCPScope()
+		p.ActionLists = append(p.ActionLists,
+			partition.ActionList{Name: "rcp-applies", Patterns: services},
+			partition.ActionList{Name: "rcp-exempt", Patterns: exempt})
+	}
 	if s.MFAGate != nil {
 		p.ActionLists = append(p.ActionLists, partition.ActionList{Name: "allow-without-mfa", Patterns: s.MFAGate.AllowWithoutMFA})
 	}
