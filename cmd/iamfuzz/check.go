@@ -132,6 +132,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// a fraction (internal/hugeheap; the proof engine asks too, once per process,
 	// but only when it loads the catalogue, after the inputs are read).
 	hugeheap.Prepare(hugeheap.ProofHeap)
+	defer paceCheckCollector()()
 	if cfg.seed == 0 {
 		cfg.seed = newSeed()
 	}
