@@ -253,3 +253,37 @@ func TestCompiledKeepsNoInput(t *testing.T) {
 		}
 	}
 }
+
+// An account segment or AWS principal that is not an account id is warned
+// about (placeholder-account); AWS's example ids, patterns, variables, what AWS
+// owns and IAM unique ids are not.
+func TestPlaceholderAccountWarning(t *testing.T) {
+	for _, c := range []struct {
+		doc  string
+		typ  model.PolicyType
+		warn bool
+	}{
+		{`{"Statement":{"Effect":"Allow","Action":"iam:GetUser","Resource":"arn:aws:iam::xxxxxxxxxxxx:user/a"}}`, model.IdentityPolicy, true},
+		{`{"Statement":{"Effect":"Allow","Action":"iam:GetUser","Resource":"arn:aws:iam::<account>:user/a"}}`, model.IdentityPolicy, true},
+		{`{"Statement":{"Effect":"Allow","Action":"iam:GetUser","Resource":"arn:aws:iam::12345678901:user/a"}}`, model.IdentityPolicy, true},
+		{`{"Statement":{"Effect":"Allow","Action":"iam:GetUser","Resource":"arn:aws:iam::123456789012:user/a"}}`, model.IdentityPolicy, false},
+		{`{"Statement":{"Effect":"Allow","Action":"iam:GetUser","Resource":"arn:aws:iam::1111*:user/a"}}`, model.IdentityPolicy, false},
+		{`{"Statement":{"Effect":"Allow","Action":"iam:GetPolicy","Resource":"arn:aws:iam::aws:policy/ReadOnlyAccess"}}`, model.IdentityPolicy, false},
+		{`{"Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}`, model.IdentityPolicy, false},
+		{`{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::ACCOUNT-ID:root"},"Action":"sts:AssumeRole"}}`, model.TrustPolicy, true},
+		{`{"Statement":{"Effect":"Allow","Principal":{"AWS":"ACCOUNT_ID"},"Action":"sts:AssumeRole"}}`, model.TrustPolicy, true},
+		{`{"Statement":{"Effect":"Allow","Principal":{"AWS":["111122223333","AROAEXAMPLEID1234567"]},"Action":"sts:AssumeRole"}}`, model.TrustPolicy, false},
+	} {
+		p, err := model.Parse([]byte(c.doc), c.typ)
+		if err != nil {
+			t.Fatalf("%s: %v", c.doc, err)
+		}
+		found := false
+		for _, w := range p.Warnings {
+			found = found || w.Code == "placeholder-account"
+		}
+		if found != c.warn {
+			t.Errorf("%s: placeholder-account warning %v, want %v (%v)", c.doc, found, c.warn, p.Warnings)
+		}
+	}
+}

@@ -141,7 +141,7 @@ func (p *parser) validateStatement(st *Statement, path string, typ PolicyType, v
 			p.errf(path+"."+name, off, ErrMissingResource, "%s is an empty list", name)
 		}
 		for j, r := range l.Values {
-			if r != "*" && (strings.Contains(r, "${") || !strings.HasPrefix(r, "arn:") || hasUpperService(r)) {
+			if r != "*" && (strings.Contains(r, "${") || !strings.HasPrefix(r, "arn:") || hasUpperService(r) || placeholderAccount(arnAccount(r))) {
 				// The path is written only for an error or a warning.
 				p.validateResource(func() string { return elemPath(path+"."+name, l, j) }, off, r, vars)
 			}
@@ -183,6 +183,13 @@ func (p *parser) validateStatement(st *Statement, path string, typ PolicyType, v
 					p.errf(ep, off, ErrVariableInElement, "policy variables are not allowed in %s", name)
 				case v != "*" && hasWildcard(v):
 					p.errf(ep, off, ErrInvalidPrincipal, "%q: partial wildcards are not supported in principals", v)
+				case e.Type == "AWS" && strings.HasPrefix(v, "arn:"):
+					if parts := splitARN(v, nil); len(parts) > 4 {
+						p.warnPlaceholderAccount(ep, off, v, parts[4])
+					}
+				case e.Type == "AWS" && v != "*" && !uniqueID(v):
+					// An account given by its id alone.
+					p.warnPlaceholderAccount(ep, off, v, v)
 				}
 			}
 		}
@@ -332,6 +339,9 @@ func (p *parser) validateResource(path func() string, off int64, r string, vars 
 		if svc := parts[2]; svc != strings.ToLower(svc) {
 			p.errf(path(), off, ErrInvalidARN, "%q: the service segment of an ARN must be lower-case", r)
 		}
+	}
+	if len(parts) > 4 && placeholderAccount(parts[4]) {
+		p.warnPlaceholderAccount(path(), off, r, parts[4])
 	}
 	if !vars {
 		if strings.Contains(r, "${") {

@@ -109,3 +109,37 @@ func TestCheckUnknownGlobalKey(t *testing.T) {
 		t.Errorf("eval's warnings lack the key's hint\n%s", out)
 	}
 }
+
+// An example's stand-in for the account left in an ARN (corpus/examples/lint/
+// placeholder-account.json) matches no real account: check warns about each
+// one with its JSON path, and not about a real-shaped account, a pattern or a
+// variable; eval's warnings have it too.
+func TestCheckPlaceholderAccount(t *testing.T) {
+	const pol = "../../corpus/examples/lint/placeholder-account.json"
+	_, out, _ := checkCmd(t, "", "check", "--format", "json", pol)
+	var rep struct {
+		Policies []struct {
+			PolicyWarnings []struct{ Code, Path, Message string } `json:"policyWarnings"`
+		} `json:"policies"`
+	}
+	must(t, json.Unmarshal([]byte(out), &rep))
+	var got []string
+	for _, w := range rep.Policies[0].PolicyWarnings {
+		if w.Code == "placeholder-account" {
+			got = append(got, w.Path)
+		}
+	}
+	want := []string{"Statement[0].Resource[0]", "Statement[0].Resource[1]", "Statement[0].Resource[2]"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("placeholder-account warnings at %q, want %q\n%s", got, want, out)
+	}
+	_, out, _ = checkCmd(t, "", "check", pol)
+	if !strings.Contains(out, `Statement[0].Resource[1]: "arn:aws:iam::ACCOUNT-ID:user/${aws:username}": the account "ACCOUNT-ID" is not a 12-digit account id`) {
+		t.Errorf("text output lacks the warning\n%s", out)
+	}
+	line := `{"id":"p","policies":{"identity":[{"$ref":"` + pol + `"}]},"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:GetObject","resource":"arn:aws:s3:::reports/alice/x"}}`
+	_, out, _ = checkCmd(t, line, "eval")
+	if !strings.Contains(out, "placeholder") || !strings.Contains(out, `the account \"xxxxxxxxxxxx\"`) {
+		t.Errorf("eval's warnings lack the placeholder account\n%s", out)
+	}
+}
