@@ -128,6 +128,7 @@ type cprincipal struct {
 	all      bool
 	arns     []string
 	accounts []string
+	ids      []string // unique IDs of users and roles (isPrincipalID)
 }
 
 // Compile prepares a parsed, valid policy for deciding.
@@ -309,6 +310,8 @@ func compilePrincipal(b *PrincipalBlock) *cprincipal {
 				cp.accounts = append(cp.accounts, v)
 			case strings.HasPrefix(v, "arn:") && strings.HasSuffix(v, ":root") && strings.Count(v, ":") == 5:
 				cp.accounts = append(cp.accounts, strings.Split(v, ":")[4])
+			case isPrincipalID(v):
+				cp.ids = append(cp.ids, v)
 			default:
 				cp.arns = append(cp.arns, v)
 			}
@@ -330,6 +333,14 @@ func (cp *cprincipal) match(r *Request) int {
 		return pmDirect
 	}
 	best := pmNone
+	if len(cp.ids) > 0 {
+		switch user, role := r.principalIDs(); {
+		case user != "" && slices.Contains(cp.ids, user):
+			return pmDirect
+		case role != "" && slices.Contains(cp.ids, role):
+			best = pmEntity
+		}
+	}
 	for _, a := range cp.arns {
 		switch {
 		case a != "" && a == r.roleARN():
@@ -363,11 +374,32 @@ func (cp *cprincipal) exempts(r *Request) (exempt, unsure bool) {
 	if r.ptype == PrincipalRoot {
 		return account, false
 	}
-	if !slices.Contains(cp.arns, r.Principal) {
+	user, roleID := "", ""
+	if len(cp.ids) > 0 {
+		user, roleID = r.principalIDs()
+	}
+	if !slices.Contains(cp.arns, r.Principal) && (user == "" || !slices.Contains(cp.ids, user)) {
 		return false, false
 	}
 	role := r.roleARN()
-	return true, !account || role != "" && role != r.Principal && !slices.Contains(cp.arns, role)
+	roleListed := slices.Contains(cp.arns, role) || roleID != "" && slices.Contains(cp.ids, roleID)
+	return true, !account || role != "" && role != r.Principal && !roleListed
+}
+
+// isPrincipalID reports a unique ID of an IAM user (AIDA…) or role (AROA…) as a
+// Principal element may hold it: IAM stores the users and roles a Principal
+// names as these IDs, and Access Analyzer accepts a policy that names one, with
+// a warning to name the ARN (docs/semantics.md §4.4).
+func isPrincipalID(v string) bool {
+	if len(v) < 16 || len(v) > 128 || !strings.HasPrefix(v, UserIDPrefix) && !strings.HasPrefix(v, RoleIDPrefix) {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // matchAction matches one statement's action list and names the entry that

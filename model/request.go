@@ -572,6 +572,26 @@ func (r *Request) roleARN() string {
 	return ""
 }
 
+// principalIDs returns the unique IDs a Principal element can name the caller
+// by: an IAM user's own ID, and the ID of the role behind a role session; both
+// read from aws:userid (given, or made up: docs/semantics.md §13,
+// derived-unique-id), which is ID for a user and ROLE-ID:SESSION for a session
+// (§6.1).
+func (r *Request) principalIDs() (user, role string) {
+	v, ok := r.lookup(slotUserID, keyUserID)
+	if !ok || v.Multi || len(v.Values) != 1 {
+		return "", ""
+	}
+	switch id := v.Values[0]; r.ptype {
+	case PrincipalUser:
+		return id, ""
+	case PrincipalAssumedRole:
+		role, _, _ := strings.Cut(id, ":")
+		return "", role
+	}
+	return "", ""
+}
+
 // isRoleARN reports an IAM role ARN: arn:PARTITION:iam::ACCOUNT:role/PATH/NAME.
 func isRoleARN(s string) bool {
 	parts, n := arnFields(s)
