@@ -52,12 +52,12 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 }
 
 // Text returns a file's text in UTF-8: b without a leading UTF-8 byte-order mark
-// (TrimBOM), or decoded when it is UTF-16 (IsUTF16), as Windows PowerShell 5's >
+// (trimBOM), or decoded when it is UTF-16 (isUTF16), as Windows PowerShell 5's >
 // and Out-File write files (terraform show -json > plan.json). The encoding is
 // how the file stores its text, not part of it (README, "Limits").
 func Text(b []byte) []byte {
-	if !IsUTF16(b) {
-		return TrimBOM(b)
+	if !isUTF16(b) {
+		return trimBOM(b)
 	}
 	big := b[0] == 0xfe || b[0] == 0 && b[1] != 0
 	if b[0] == 0xff && b[1] == 0xfe || b[0] == 0xfe && b[1] == 0xff {
@@ -82,7 +82,7 @@ func Text(b []byte) []byte {
 // Visual Studio's "UTF-8 with signature") write at the start of a file.
 var bom = []byte("\ufeff")
 
-// TrimBOM returns b without a leading UTF-8 byte-order mark. The mark says how a
+// trimBOM returns b without a leading UTF-8 byte-order mark. The mark says how a
 // file is encoded and is not part of its text: JSON readers may ignore it (RFC
 // 8259 §8.1) and YAML readers do (YAML 1.2 §5.2), as iamfuzz did with templates
 // already. Every file iamfuzz reads (policy files, $ref targets, templates,
@@ -90,12 +90,12 @@ var bom = []byte("\ufeff")
 // Encodings); a policy given as a
 // JSON string (a case's "policies" entry, a plan's policy attribute) is text, not
 // a file, and a U+FEFF at its start stays a syntax error.
-func TrimBOM(b []byte) []byte { return bytes.TrimPrefix(b, bom) }
+func trimBOM(b []byte) []byte { return bytes.TrimPrefix(b, bom) }
 
-// IsUTF16 reports whether b starts as UTF-16 text: with a UTF-16 byte-order
+// isUTF16 reports whether b starts as UTF-16 text: with a UTF-16 byte-order
 // mark, or with an ASCII character beside a NUL byte. Windows PowerShell 5 writes
 // such files with > and Out-File (aws iam get-policy-version ... > policy.json).
-func IsUTF16(b []byte) bool {
+func isUTF16(b []byte) bool {
 	if len(b) < 2 {
 		return false
 	}
@@ -106,13 +106,13 @@ func IsUTF16(b []byte) bool {
 	return b[0] == 0 && ascii(b[1]) || b[1] == 0 && ascii(b[0])
 }
 
-// CheckEncoding returns an error of kind ErrSyntax naming the input when b is
-// UTF-16 text (IsUTF16), and saying how to save it as UTF-8, which JSON between
+// checkEncoding returns an error of kind ErrSyntax naming the input when b is
+// UTF-16 text (isUTF16), and saying how to save it as UTF-8, which JSON between
 // systems must be (RFC 8259 §8.1): case files are read as streams of UTF-8 lines
 // (LineReader); read as UTF-8, UTF-16 fails with an invalid character that does
 // not say why.
-func CheckEncoding(name string, b []byte) error {
-	if !IsUTF16(b) {
+func checkEncoding(name string, b []byte) error {
+	if !isUTF16(b) {
 		return nil
 	}
 	return fileError(ErrSyntax, "%s is %s", name, UTF16Advice)

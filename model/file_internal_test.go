@@ -56,3 +56,13 @@ func TestPolicyCacheBounded(t *testing.T) {
 		}
 	}
 }
+
+// UTF-8 text, with or without its byte-order mark, and text too short to tell
+// are not UTF-16.
+func TestNotUTF16(t *testing.T) {
+	for _, s := range []string{"{}", "\ufeff{}", `{"a":"é"}`, "", "{"} {
+		if isUTF16([]byte(s)) {
+			t.Errorf("isUTF16(%q)", s)
+		}
+	}
+}

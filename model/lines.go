@@ -22,8 +22,8 @@ const MaxSkip = 1 << 30
 // LineReader reads JSON lines with bounded memory and time: a line longer than
 // Max is skipped in chunks and reported as ErrLineTooLong, and reading goes on;
 // a line with no break within MaxSkip bytes ends the input with ErrNoLineBreak.
-// A UTF-8 byte-order mark at the start of the input is skipped (TrimBOM); UTF-16
-// text is an error on its first line (CheckEncoding).
+// A UTF-8 byte-order mark at the start of the input is skipped (trimBOM); UTF-16
+// text is an error on its first line (checkEncoding).
 type LineReader struct {
 	r    *bufio.Reader
 	Max  int
@@ -76,9 +76,9 @@ func (lr *LineReader) Next() ([]byte, error) {
 			return nil, &PolicyError{Offset: -1, Kind: ErrLineTooLong, Msg: fmt.Sprintf("line %d is longer than the %d-byte limit; skipped", lr.line, lr.Max)}
 		}
 		if lr.line == 1 {
-			// A file's byte-order mark is not part of its first line (TrimBOM).
-			lr.buf = TrimBOM(lr.buf)
-			if err := CheckEncoding("the input", lr.buf); err != nil {
+			// A file's byte-order mark is not part of its first line (trimBOM).
+			lr.buf = trimBOM(lr.buf)
+			if err := checkEncoding("the input", lr.buf); err != nil {
 				return nil, err
 			}
 		}

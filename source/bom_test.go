@@ -10,7 +10,7 @@ import (
 	"github.com/iamfuzz/iamfuzz/model"
 )
 
-// A policy file saved with a UTF-8 byte-order mark (model.TrimBOM) is the policy
+// A policy file saved with a UTF-8 byte-order mark (model.Text) is the policy
 // after the mark, from a file or standard input, and positions are counted as an
 // editor shows them: the mark is not a column.
 func TestBareFileReadPastBOM(t *testing.T) {
