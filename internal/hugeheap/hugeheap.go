@@ -24,6 +24,7 @@ package hugeheap
 import (
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 )
@@ -47,10 +48,12 @@ func Prepare(n int) {
 		}
 		// A large object taken from memory the runtime maps for it is not
 		// zeroed (fresh mappings are), so this touches no page.
+		old := debug.SetGCPercent(-1)
 		b := make([]byte, n)
 		advise(b)
 		runtime.KeepAlive(b)
 		b = nil
+		debug.SetGCPercent(old)
 		runtime.GC() // b's pages go back to the allocator, still advised
 	})
 }
