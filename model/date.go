@@ -116,13 +116,18 @@ func parseDate(s string) (instant, bool) {
 }
 
 // dateUndocumented reports a value parseDate reads that is not in a form AWS
-// documents (docs/semantics.md §5.3, §13 type-mismatch): the W3C profiles the OPS
-// page links give every time a zone designator (Z or ±hh:mm) and write T and Z in
-// upper case, so a time without a zone (read as UTC) and a lower-case t or z (read
-// as T and Z) are the model's choice. Call it only on a value parseDate accepted.
+// documents, or in two (docs/semantics.md §5.3, §13 type-mismatch): the W3C
+// profiles the OPS page links give every time a zone designator (Z or ±hh:mm) and
+// write T and Z in upper case, so a time without a zone (read as UTC) and a
+// lower-case t or z (read as T and Z) are the model's choice; four digits are
+// both the profile YYYY and epoch seconds, and the model reads a year. Call it
+// only on a value parseDate accepted.
 func dateUndocumented(s string) bool {
+	if len(s) == 4 && allDigits(s) {
+		return true // the year YYYY, or epoch seconds: both forms AWS names
+	}
 	if len(s) <= 10 || allDigits(s) {
-		return false // YYYY, YYYY-MM, YYYY-MM-DD, epoch seconds
+		return false // YYYY-MM, YYYY-MM-DD, epoch seconds
 	}
 	n := len(s)
 	if s[10] == 't' || s[n-1] == 'z' {

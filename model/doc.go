@@ -59,7 +59,8 @@
 //     Bool and Null accept "true"/"false" in any case, marked unless lower-case;
 //     numbers are decimal (no exponent); dates are the W3C ISO 8601 profiles or
 //     epoch seconds, and a time without a zone (read as UTC) or a lower-case t or
-//     z (read as T and Z), which the profiles do not have, is marked; an IPv6
+//     z (read as T and Z), which the profiles do not have, is marked, as is a
+//     four-digit value (a year, and epoch seconds too; read as a year); an IPv6
 //     address with a zone does not parse, an IPv4-mapped IPv6 address is read as
 //     its IPv4 address, marked, and a bare IPv6 address as a /128, marked (AWS
 //     names only /32 for a bare address).

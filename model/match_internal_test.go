@@ -188,7 +188,7 @@ func TestParseDateForms(t *testing.T) {
 	// The W3C profiles give every time a zone and write T and Z in upper case;
 	// the rest parses but is marked (dateUndocumented).
 	documented := map[string]bool{
-		"2019": true, "2019-04": true, "2019-04-25": true, "1556190000": true,
+		"2019": false, "2019-04": true, "2019-04-25": true, "1556190000": true,
 		"2019-04-25T11:00Z": true, "2019-04-25T11:00:00.123+02:00": true, "2019-04-25T11:00:00-05:30": true,
 		"2019-04-25T11:00": false, "2019-04-25T11:00:00": false, "2019-04-25T11:00:00.123456": false,
 		"2019-04-25t11:00:00Z": false, "2019-04-25T11:00:00z": false,
