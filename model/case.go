@@ -434,7 +434,7 @@ func ParseContextValue(v jsontext.Value) (ContextValue, error) {
 // allocates nothing beyond growing b (eval writes a line per case).
 func AppendResultJSON(b []byte, id string, res *Result, warnings []string) []byte {
 	b = append(b, `{"id":`...)
-	b, _ = jsontext.AppendQuote(b, id)
+	b = appendQuoted(b, id)
 	b = append(b, `,"decision":"`...)
 	b = append(b, res.Decision.String()...)
 	b = append(b, `","matched":[`...)
@@ -448,7 +448,7 @@ func AppendResultJSON(b []byte, id string, res *Result, warnings []string) []byt
 		b = strconv.AppendInt(b, int64(m.Statement), 10)
 		if m.Sid != "" {
 			b = append(b, `,"sid":`...)
-			b, _ = jsontext.AppendQuote(b, m.Sid)
+			b = appendQuoted(b, m.Sid)
 		}
 		b = append(b, '}')
 	}
@@ -475,14 +475,14 @@ func AppendErrorJSON(b []byte, id string, line int, err error) []byte {
 	b = append(b, '{')
 	if id != "" {
 		b = append(b, `"id":`...)
-		b, _ = jsontext.AppendQuote(b, id)
+		b = appendQuoted(b, id)
 		b = append(b, ',')
 	}
 	if line > 0 {
 		b = fmt.Appendf(b, `"line":%d,`, line)
 	}
 	b = append(b, `"error":`...)
-	b, _ = jsontext.AppendQuote(b, err.Error())
+	b = appendQuoted(b, err.Error())
 	if k := KindOf(err); k != "" {
 		b = append(b, `,"errorKind":"`...)
 		b = append(b, k...)
@@ -497,7 +497,7 @@ func appendStrings(b []byte, ss []string) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b, _ = jsontext.AppendQuote(b, s)
+		b = appendQuoted(b, s)
 	}
 	return append(b, ']')
 }
