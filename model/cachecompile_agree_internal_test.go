@@ -1,14 +1,15 @@
-//go:build !iamfuzz_plant_patmemo && !iamfuzz_plant_lazystmt
+//go:build !iamfuzz_plant_patmemo && !iamfuzz_plant_lazystmt && !iamfuzz_plant_cleanmemo
 
 package model
 
 import "testing"
 
 // TestCacheCompileAgrees holds PolicyCache.Compile, whose compiled patterns
-// come from a memo shared by every policy it compiles and whose statements are
-// compiled when a decision first needs them, to Compile on each policy alone
-// (docs/performance.md, "eval, ninth pass"). TestPlantedPatternMemoCaught
-// proves it catches a memo that mixes up two compilations of one text.
+// and cleanly validated resources come from memos shared by every policy it
+// compiles and whose statements are compiled when a decision first needs them,
+// to Parse and Compile on each policy alone (docs/performance.md, "eval, ninth
+// pass"). TestPlantedPatternMemoCaught and TestPlantedCleanMemoCaught prove it
+// catches memos that mix up a text read with and without variables.
 func TestCacheCompileAgrees(t *testing.T) {
 	for _, d := range cacheCompileDiffs(t) {
 		t.Error(d)

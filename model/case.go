@@ -228,8 +228,10 @@ type PolicyCache struct {
 	seen sightings
 	// lint remembers the Catalog's answers about action names across policies.
 	lint lintMemo
-	// pats remembers compiled patterns across policies.
-	pats patternMemo
+	// pats remembers compiled patterns across policies, clean the resources
+	// that validate without a finding.
+	pats  patternMemo
+	clean cleanMemo
 }
 
 // The cache is bounded by entries and by bytes (a long-running serve sees every
@@ -256,7 +258,7 @@ func (pc *PolicyCache) Compile(text []byte, typ PolicyType) (*Compiled, error) {
 	pc.mu.Unlock()
 	// No copy of text: the parsed policy holds nothing of it (see Parse), and
 	// the cache's key below is a string of its own.
-	p, err := parseWith(text, typ, ParseOptions{Catalog: pc.Catalog}, &pc.lint)
+	p, err := parseWith(text, typ, ParseOptions{Catalog: pc.Catalog}, &pc.lint, &pc.clean)
 	if err != nil {
 		return nil, err
 	}

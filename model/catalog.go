@@ -50,13 +50,14 @@ type ParseOptions struct {
 
 // ParseWith is Parse with options.
 func ParseWith(data []byte, typ PolicyType, opts ParseOptions) (*Policy, error) {
-	return parseWith(data, typ, opts, nil)
+	return parseWith(data, typ, opts, nil, nil)
 }
 
 // parseWith is ParseWith with a memo of the catalogue's answers (nil for none),
-// which must have been filled from opts.Catalog alone.
-func parseWith(data []byte, typ PolicyType, opts ParseOptions, memo *lintMemo) (*Policy, error) {
-	p, err := Parse(data, typ)
+// which must have been filled from opts.Catalog alone, and one of resources
+// that validate cleanly (nil for none).
+func parseWith(data []byte, typ PolicyType, opts ParseOptions, memo *lintMemo, clean *cleanMemo) (*Policy, error) {
+	p, err := parse(data, typ, clean)
 	if err != nil || opts.Catalog == nil {
 		return p, err
 	}

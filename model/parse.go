@@ -25,14 +25,17 @@ const maxErrors = 100
 // of policy. It reports every defect it finds, each with its JSON path, as an
 // ErrorList; a document with any error is not returned. Warnings are kept on the
 // returned Policy.
-func Parse(data []byte, typ PolicyType) (*Policy, error) {
+func Parse(data []byte, typ PolicyType) (*Policy, error) { return parse(data, typ, nil) }
+
+// parse is Parse with a memo of resources that validate cleanly (nil for none).
+func parse(data []byte, typ PolicyType, clean *cleanMemo) (*Policy, error) {
 	if len(data) > MaxPolicySize {
 		return nil, ErrorList{{Offset: -1, Kind: ErrTooLarge,
 			Msg: fmt.Sprintf("document is %d bytes; the limit is %d", len(data), MaxPolicySize)}}
 	}
 	sc, ok := scanDoc(data)
 	if ok {
-		p := &parser{src: data, pos: positionCursor{text: data, line: 1, col: 1}, fast: true, scan: sc}
+		p := &parser{src: data, pos: positionCursor{text: data, line: 1, col: 1}, fast: true, scan: sc, clean: clean}
 		pol, err := p.parse(typ)
 		if !p.declined {
 			sc.release()
@@ -139,6 +142,8 @@ type parser struct {
 	strs  []string
 	vals  []Value
 	lists []StringList
+
+	clean *cleanMemo // resources known to validate cleanly; nil for none
 }
 
 func (p *parser) errf(path string, off int64, kind *Kind, format string, args ...any) {

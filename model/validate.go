@@ -329,6 +329,22 @@ func (p *parser) validateResource(path func() string, off int64, r string, vars 
 	if r == "*" {
 		return
 	}
+	if p.clean == nil {
+		p.validateResourceText(path, off, r, vars)
+		return
+	}
+	if p.clean.has(r, vars) {
+		return
+	}
+	errs, warns, dropped, warnsDropped := len(p.errs), len(p.warns), p.dropped, p.warnsDropped
+	p.validateResourceText(path, off, r, vars)
+	if len(p.errs) == errs && len(p.warns) == warns && p.dropped == dropped && p.warnsDropped == warnsDropped {
+		p.clean.add(r, vars)
+	}
+}
+
+// validateResourceText checks one resource (not "*").
+func (p *parser) validateResourceText(path func() string, off int64, r string, vars bool) {
 	if !strings.HasPrefix(r, "arn:") {
 		p.errf(path(), off, ErrInvalidARN, "%q: a resource is an ARN (arn:partition:service:region:account:resource) or \"*\"", r)
 		return
