@@ -72,7 +72,7 @@ func attachedPolicies(p *source.Policy) (out []*PolicyFile, unknown []string) {
 			unknown = append(unknown, fmt.Sprintf("%s, attached at %s, is not a valid identity policy: %v", a.Name(), at, err))
 			continue
 		}
-		out = append(out, &PolicyFile{Path: a.Name(), Type: model.IdentityPolicy, Policy: pol, compiled: model.Compile(pol)})
+		out = append(out, &PolicyFile{Path: a.Name(), Type: model.IdentityPolicy, Policy: pol, compiled: model.Compile(pol), attached: &a, file: p.File})
 	}
 	return out, unknown
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/iamfuzz/iamfuzz/model"
+	"github.com/iamfuzz/iamfuzz/source"
 )
 
 // PolicyFile is a policy read from a file, parsed for the role it plays.
@@ -16,6 +17,11 @@ type PolicyFile struct {
 	Policy *model.Policy
 
 	compiled *model.Compiled
+	// attached, for a managed policy attached beside the checked one, is where
+	// the template or plan attaches it (in file): reports place an AWS managed
+	// policy's statements there, and the file's own policy's at their lines.
+	attached *source.Attachment
+	file     string
 }
 
 // ResourcePolicyFile is a resource-based policy and the resources it is attached

@@ -99,12 +99,39 @@ func (t *Target) matchRef(m model.Match, resource string) *StatementRef {
 	if own {
 		ref = t.inSource(ref, m.Statement)
 	}
+	if ref != nil && m.Type == model.IdentityPolicy && !own && t.Around != nil && m.Policy <= len(t.Around.Identity) {
+		return attachedRef(ref, t.Around.Identity[m.Policy-1], m.Statement)
+	}
 	if ref != nil && !own {
 		ref.Policy, ref.File = m.PolicyName(), file
 		if m.Type == model.ResourcePolicy || m.Type == model.BoundaryPolicy || m.Type == model.SessionPolicy {
 			ref.Policy = m.Type.String()
 		}
 	}
+	return ref
+}
+
+// attachedRef places a statement of a managed policy attached beside the
+// checked one: the file's own policy's at its line in the file (a plan's at
+// its address), an AWS managed policy's, which is in no file, at the
+// attachment. Its Policy is the attached policy's name (ARN or file#id).
+func attachedRef(ref *StatementRef, pf *PolicyFile, i int) *StatementRef {
+	ref.Policy, ref.File = pf.Path, pf.file
+	a := pf.attached
+	if a == nil {
+		return ref
+	}
+	if own := a.Own; own != nil {
+		ref.File = own.File
+		if !own.Precise() {
+			ref.Line, ref.Column, ref.where = 0, 0, own.Name
+			return ref
+		}
+		pos := own.Locate(pf.Policy.Statements[i].Offset())
+		ref.Line, ref.Column = pos.Line, pos.Column
+		return ref
+	}
+	ref.Line, ref.Column = a.Pos.Line, a.Pos.Column
 	return ref
 }
 
