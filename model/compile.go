@@ -147,9 +147,17 @@ func compile(p *Policy, memo *patternMemo, lazy bool) *Compiled {
 	// one block each, sized here: three to five blocks a statement were a
 	// fifth of Compile's allocations on policies that do not repeat
 	// (docs/performance.md "eval, sixth pass").
+	// Each statement's sizes are counted once (most policies have a few
+	// statements: no allocation for them).
+	var sizesBuf [16]stmtSizes
+	sizes := sizesBuf[:0]
+	if len(p.Statements) > len(sizesBuf) {
+		sizes = make([]stmtSizes, 0, len(p.Statements))
+	}
 	exact, npats, nconds := 0, 0, 0
 	for i := range p.Statements {
 		n := p.Statements[i].blockSizes()
+		sizes = append(sizes, n)
 		exact += n.exacts
 		npats += n.globs
 		if !lazy {
@@ -174,7 +182,7 @@ func compile(p *Policy, memo *patternMemo, lazy bool) *Compiled {
 		// them by appending was a sixth of what eval allocated on policies that
 		// do not repeat. Each is a full slice expression of its block, so
 		// appending cannot run into the next statement's part.
-		n := st.blockSizes()
+		n := sizes[i]
 		cs.actGlobs, patBlock = patBlock[:0:n.globs], patBlock[n.globs:]
 		cs.actExact, exactBlock = exactBlock[:0:n.exacts], exactBlock[n.exacts:]
 		for _, a := range acts.Values {
