@@ -32,7 +32,11 @@ func (p *parser) validate(pol *Policy, typ PolicyType) {
 		}
 		p.validateStatement(st, path, typ, vars)
 		if st.HasSid && st.Sid != "" {
-			if j, dup := sids[st.Sid]; dup {
+			if j, dup := sids[st.Sid]; dup && UniqueSids(typ) {
+				// The Sid page: "In IAM, the Sid value must be unique within a JSON
+				// policy"; IAM refuses the policy (docs/semantics.md §1.1 rule 9).
+				p.errf(path+".Sid", st.Offset(), ErrInvalidSid, "Sid %q is also used by statement %d: IAM answers \"Statement IDs (SID) in a single policy must be unique\"", st.Sid, j)
+			} else if dup {
 				p.warnf(path+".Sid", st.Offset(), "duplicate-sid", "Sid %q is also used by statement %d", st.Sid, j)
 			} else {
 				sids[st.Sid] = i
@@ -279,6 +283,14 @@ func hasUpperService(r string) bool {
 		}
 	}
 	return false
+}
+
+// UniqueSids reports whether a policy of type typ may not use a Sid twice: the
+// types IAM itself stores and validates (identity policies, permissions
+// boundaries, role trust policies), whose Sids IAM requires to be unique
+// (docs/semantics.md §1.1 rule 9).
+func UniqueSids(typ PolicyType) bool {
+	return typ == IdentityPolicy || typ == BoundaryPolicy || typ == TrustPolicy
 }
 
 // ValidSid reports whether IAM accepts sid as the Sid of a policy of type typ: the
