@@ -108,7 +108,8 @@ type Action struct {
 	// resource types are in that ResourceType's ConditionKeys.
 	ConditionKeys []string
 
-	svc *Service
+	full string // "Service:Name" as decoded, for FullName; empty in an Action made by hand
+	svc  *Service
 }
 
 // ResourceType is a resource type an action is authorized against.
@@ -318,7 +319,12 @@ func (s *Service) ResourceType(name string) (ResourceType, bool) {
 }
 
 // FullName returns "service:Action", such as "iam:ChangePassword".
-func (a *Action) FullName() string { return a.Service + ":" + a.Name }
+func (a *Action) FullName() string {
+	if a.full != "" {
+		return a.full
+	}
+	return a.Service + ":" + a.Name
+}
 
 // TakesNoResource reports whether the action has no resource types at all, so
 // that its request resource is "*" (iam:ListVirtualMFADevices).
