@@ -95,6 +95,7 @@ const (
 	UndefNotPrincipalWithoutParent
 	UndefEmptyStringInSet
 	UndefMultivaluedVariable
+	UndefShortResourceARN
 )
 
 var undefNames = []string{
@@ -102,6 +103,7 @@ var undefNames = []string{
 	"type-mismatch", "variable-in-bool", "wildcard-in-arn-prefix", "wildcard-in-variable-value",
 	"empty-value-list", "variable-in-arn-prefix", "empty-condition", "null-on-empty-value",
 	"notprincipal-without-parent", "empty-string-in-set", "multivalued-variable",
+	"short-resource-arn",
 }
 
 // Names lists the reasons in a stable order.

@@ -83,6 +83,8 @@
 //     list of empty strings) as present.
 //   - empty-string-in-set: a multi-valued key given as [""] under
 //     ForAllValues:/ForAnyValue: is an empty set, as the empty string is.
+//   - short-resource-arn: a Resource ARN with fewer than six fields whose last is
+//     not a lone '*' (arn:aws:s3) is matched as written, so it matches nothing.
 //   - multivalued-variable: a policy variable whose key the request gives as a
 //     list (AWS: a multivalued key cannot be a variable) has no value, as an
 //     absent key: its default applies, else a Resource entry matches nothing and

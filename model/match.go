@@ -158,6 +158,9 @@ func compilePatternCodes(text string, kind patternKind, vars bool) pattern {
 			codes = append(codes, uint16(c))
 		}
 	}
+	if kind == patResource && shortARN(text, seg) {
+		p.undef |= UndefShortResourceARN
+	}
 	p.literal = len(p.vars) == 0
 	for _, c := range codes {
 		if c > 0xFF {
@@ -188,6 +191,14 @@ func compilePatternCodes(text string, kind patternKind, vars bool) pattern {
 		p.codes = append(make([]uint16, 0, len(codes)), codes...)
 	}
 	return p
+}
+
+// shortARN reports a Resource ARN pattern with fewer than six fields (seg colons)
+// whose last one is not a lone "*", which would stand for the fields that follow
+// (docs/semantics.md §4.2 rule 4): what IAM makes of "arn:aws:s3" is not
+// documented (§13, short-resource-arn); the model matches the text as written.
+func shortARN(text string, seg int) bool {
+	return seg < 5 && !strings.HasSuffix(text, "*")
 }
 
 // parseVarBody reads "key" or "key, 'default'" (validated beforehand).

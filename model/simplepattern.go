@@ -144,5 +144,8 @@ func compileResource(text string, vars bool) (pattern, bool) {
 		lit = i + 1
 		ps = appendWildcard(ps, c)
 	}
+	if shortARN(text, seg) {
+		p.undef |= UndefShortResourceARN
+	}
 	return finishPieces(p, ps, text, lit)
 }
