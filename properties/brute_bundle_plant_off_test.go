@@ -1,4 +1,4 @@
-//go:build !iamfuzz_plant_sessionusers
+//go:build !iamfuzz_plant_sessionusers && !iamfuzz_plant_attached
 
 package properties
 

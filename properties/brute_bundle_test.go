@@ -49,9 +49,10 @@ const bundleBudget = 100000
 // (brute_bundle_plant_off_test.go): random identity policies of two or three
 // Allow/Deny statements over Action or NotAction and Resource or NotResource
 // patterns (wildcards, accounts, regions, ${aws:username} and
-// ${aws:PrincipalAccount}), each among random policies around it — a
-// permissions boundary (half the variants), zero to two SCP levels, an RCP (a
-// third), a session policy (a third) — judged by a never rule on one action
+// ${aws:PrincipalAccount}), each among random policies around it — one or two
+// attached identity policies (a third of the variants, drawAttached), a
+// permissions boundary (half), zero to two SCP levels, an RCP (a third), a
+// session policy (a third) — judged by a never rule on one action
 // and one resource pattern. Whenever the proof engine says proved, every
 // request of bundleCallers x bundleActions x bundleTargets is decided by the
 // whole bundle: an error-severity violation is a wrong "proved". Resource-based
@@ -71,8 +72,15 @@ func bundleContradictions(t *testing.T, n int, seed int64) (bad []string, proved
 		}
 	}
 	var out []ProbeOutcome
-	return bruteRun(t, "IAMFUZZ_BBRUTE", "bbrute", n, seed, bundleBudget, func(_ int, rng *rand.Rand) bruteDrawn {
-		return drawBundle(t, rng)
+	return bruteRun(t, "IAMFUZZ_BBRUTE", "bbrute", n, seed, bundleBudget, func(i int, rng *rand.Rand) bruteDrawn {
+		d := drawBundle(t, rng)
+		// Managed policies attached beside the identity policy (a template's or
+		// plan's, properties/attached.go), drawn from a source of their own so
+		// that the other draws of every seed stay as they were.
+		if d.policy != nil {
+			drawAttached(t, rand.New(rand.NewSource(seed*1_000_003+int64(i))), &d)
+		}
+		return d
 	}, func(tg *Target) (*Violation, int) {
 		var v *Violation
 		v, out = firstError(tg, probes, out)
@@ -125,6 +133,47 @@ func drawBundle(t *testing.T, rng *rand.Rand) bruteDrawn {
 		t.Fatal(err)
 	}
 	return d
+}
+
+// drawAttached gives a third of the variants one or two more identity
+// policies of the principal, as a template's managed policies are. Half of
+// their statements name one action and one resource of the brute force's
+// requests literally: a managed policy granting one object is what a partition
+// that ignored it would miss (iamfuzz_plant_attached), and the wildcard
+// patterns of bundlePolicy mostly match the proof's witnesses anyway.
+func drawAttached(t *testing.T, rng *rand.Rand, d *bruteDrawn) {
+	t.Helper()
+	if rng.Intn(3) != 0 {
+		return
+	}
+	for i := range 1 + rng.Intn(2) {
+		text := bundlePolicy(t, rng, model.IdentityPolicy, 1+rng.Intn(2))
+		if rng.Intn(2) == 0 {
+			// Mostly a request the never rule names.
+			a, rs := bundleActions[rng.Intn(len(bundleActions))], []string(nil)
+			if never := d.spec.Never[0]; rng.Intn(4) != 0 {
+				a = never.Actions[0]
+				for _, r := range bundleTargets[a] {
+					if globARN(never.Resources[0], r) {
+						rs = append(rs, r)
+					}
+				}
+			}
+			if len(rs) == 0 {
+				rs = bundleTargets[a]
+			}
+			r := rs[rng.Intn(len(rs))]
+			effect := []string{"Allow", "Allow", "Deny"}[rng.Intn(3)]
+			text = fmt.Appendf(nil, `{"Version":"2012-10-17","Statement":[{"Effect":%q,"Action":%q,"Resource":%q}]}`, effect, a, r)
+		}
+		p, err := model.Parse(text, model.IdentityPolicy)
+		if err != nil {
+			continue
+		}
+		role := fmt.Sprintf("attached%d", i)
+		d.aroundText += fmt.Sprintf("%s: %s\n", role, text)
+		d.around.Identity = append(d.around.Identity, &PolicyFile{Path: role + ".json", Type: model.IdentityPolicy, Policy: p, compiled: model.Compile(p)})
+	}
 }
 
 // bundlePolicy draws a policy of k statements for its type: an RCP's are

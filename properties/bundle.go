@@ -195,7 +195,9 @@ func (t *Target) policies() []*model.Policy {
 		return out
 	}
 	for _, p := range s.Identity {
-		out = append(out, p.Policy)
+		if !plantedAttachedBug {
+			out = append(out, p.Policy)
+		}
 	}
 	if s.Boundary != nil {
 		out = append(out, s.Boundary.Policy)
