@@ -8,7 +8,7 @@ import (
 // isUserName reports whether s is a valid IAM user name: 1 to 64 of
 // [A-Za-z0-9_+=,.@-]. A function, not a regexp: compiling `{1,64}` at
 // start-up was 0.3 % of `iamfuzz check corpus/policies` (docs/performance.md,
-// "fifth pass"), and every command paid it.
+// "check and the proof engine, fifth pass"), and every command paid it.
 func isUserName(s string) bool {
 	if len(s) < 1 || len(s) > 64 {
 		return false

@@ -27,7 +27,8 @@ func loadCatalog() {
 	catOnce.Do(func() {
 		// The catalogue and the first proof grow the heap by tens of megabytes,
 		// once per process: on huge pages their first touches cost a fraction
-		// (internal/hugeheap; docs/performance.md, "fifth pass").
+		// (internal/hugeheap; docs/performance.md, "check and the proof engine,
+		// fifth pass").
 		hugeheap.Prepare(hugeheap.ProofHeap)
 		catData = catalog.MustLoad()
 		catActions = catData.Actions()

@@ -253,7 +253,8 @@ func writeXML(w http.ResponseWriter, status int, body []byte) {
 // authRE is the shape of a SigV4 Authorization header for IAM, compiled on the
 // first request: every command of the iamfuzz binary links this package, and
 // compiling the `{1,128}` and `{64}` at start-up was 0.4 % of `iamfuzz check
-// corpus/policies` (docs/performance.md, "fifth pass").
+// corpus/policies` (docs/performance.md, "check and the proof engine, fifth
+// pass").
 var authRE = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`^AWS4-HMAC-SHA256 Credential=([A-Za-z0-9_-]{1,128})/(\d{8})/([a-z0-9-]+)/iam/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$`)
 })
