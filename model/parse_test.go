@@ -113,6 +113,31 @@ func TestParseWarnings(t *testing.T) {
 	}
 }
 
+// TestPrivateSourceIPWarning: aws:SourceIp blocks that are all private never
+// match in AWS (Access Analyzer's error "Private IP address"); one public block,
+// or a block wider than the private ranges, keeps the condition meaningful.
+func TestPrivateSourceIPWarning(t *testing.T) {
+	for vals, want := range map[string]bool{
+		`["10.0.0.0/8","192.168.1.0/24","172.16.5.4"]`: true,
+		`"fd00:ec2::/32"`:                              true,
+		`["10.0.0.0/8","203.0.113.0/24"]`:              false,
+		`"10.0.0.0/7"`:                                 false,
+		`"not-an-ip"`:                                  false,
+	} {
+		p, err := model.Parse([]byte(stmt(`{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"NotIpAddress":{"aws:SourceIp":`+vals+`}}}`)), model.IdentityPolicy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := false
+		for _, w := range p.Warnings {
+			got = got || w.Code == "private-source-ip"
+		}
+		if got != want {
+			t.Errorf("%s: private-source-ip warning %v, want %v", vals, got, want)
+		}
+	}
+}
+
 // TestRoundTripForms keeps a bare string bare, a list a list, and unquoted
 // booleans and numbers unquoted.
 func TestRoundTripForms(t *testing.T) {

@@ -2,6 +2,8 @@ package model
 
 import (
 	"fmt"
+	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -453,6 +455,26 @@ func (p *parser) checkVariables(path func() string, off int64, s string) {
 	}
 }
 
+// onlyPrivateIPs reports values that all parse as blocks inside the private
+// ranges (RFC 1918, fc00::/7): Access Analyzer's error "Private IP address"
+// (docs/semantics.md §5.3). Any other value, or none, is not only private.
+func onlyPrivateIPs(vs []Value) bool {
+	for _, v := range vs {
+		pfx, ok, _ := parsePrefix(v.Text)
+		if !ok || !slices.ContainsFunc(privateBlocks, func(b netip.Prefix) bool {
+			return b.Bits() <= pfx.Bits() && b.Contains(pfx.Addr())
+		}) {
+			return false
+		}
+	}
+	return len(vs) > 0
+}
+
+var privateBlocks = []netip.Prefix{
+	netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("172.16.0.0/12"),
+	netip.MustParsePrefix("192.168.0.0/16"), netip.MustParsePrefix("fc00::/7"),
+}
+
 // validKeyName accepts service:name keys, including tag keys such as
 // aws:PrincipalTag/team.
 func validKeyName(k string) bool {
@@ -504,6 +526,9 @@ func (p *parser) validateCondition(st *Statement, path func() string, off int64,
 				p.errf(kp(), off, ErrDuplicateConditionKey, "%q and %q are the same key (keys are case-insensitive)", prev, k.Key)
 			}
 			seen[lk] = k.Key
+			if op.fam == famIP && lk == "aws:sourceip" && onlyPrivateIPs(k.Values) {
+				p.warn(kp(), off, "private-source-ip", "aws:SourceIp holds the public address a request comes from, so blocks that are all private never match it (IAM Access Analyzer: \"Private IP address\"); a request through a VPC endpoint has aws:VpcSourceIp instead")
+			}
 			for j, v := range k.Values {
 				i := j
 				if k.Single {
