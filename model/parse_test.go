@@ -119,10 +119,10 @@ func TestParseWarnings(t *testing.T) {
 func TestPrivateSourceIPWarning(t *testing.T) {
 	for vals, want := range map[string]bool{
 		`["10.0.0.0/8","192.168.1.0/24","172.16.5.4"]`: true,
-		`"fd00:ec2::/32"`:                              true,
-		`["10.0.0.0/8","203.0.113.0/24"]`:              false,
-		`"10.0.0.0/7"`:                                 false,
-		`"not-an-ip"`:                                  false,
+		`"fd00:ec2::/32"`:                 true,
+		`["10.0.0.0/8","203.0.113.0/24"]`: false,
+		`"10.0.0.0/7"`:                    false,
+		`"not-an-ip"`:                     false,
 	} {
 		p, err := model.Parse([]byte(stmt(`{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"NotIpAddress":{"aws:SourceIp":`+vals+`}}}`)), model.IdentityPolicy)
 		if err != nil {
