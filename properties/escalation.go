@@ -271,6 +271,9 @@ func (t *Target) WholeChecks() []*Violation {
 	if t.Spec.NoEscalation {
 		out = append(out, t.escalationFindings()...)
 	}
+	if t.unknownBoundary != "" {
+		t.bounded(out)
+	}
 	return out
 }
 

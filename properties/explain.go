@@ -102,6 +102,10 @@ func (t *Target) matchRef(m model.Match, resource string) *StatementRef {
 	if ref != nil && m.Type == model.IdentityPolicy && !own && t.Around != nil && m.Policy <= len(t.Around.Identity) {
 		return attachedRef(ref, t.Around.Identity[m.Policy-1], m.Statement)
 	}
+	if ref != nil && m.Type == model.BoundaryPolicy && t.Around != nil && t.Around.Boundary != nil && t.Around.Boundary.attached != nil {
+		// The template's or plan's own permissions boundary of the principal.
+		return attachedRef(ref, t.Around.Boundary, m.Statement)
+	}
 	if ref != nil && !own {
 		ref.Policy, ref.File = m.PolicyName(), file
 		if m.Type == model.ResourcePolicy || m.Type == model.BoundaryPolicy || m.Type == model.SessionPolicy {

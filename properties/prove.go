@@ -155,6 +155,9 @@ func (t *Target) Prove(ctx context.Context, o Options) *Report {
 	// Managed policies attached beside the policy whose documents are not known:
 	// the principal's permissions are not known, and nothing is proved.
 	cov.Unknown = append(cov.Unknown, t.unknownAttached...)
+	if t.unknownBoundary != "" {
+		cov.Unknown = append(cov.Unknown, t.unknownBoundary)
+	}
 	rep.Coverage = cov
 	if t.voc.homeCallers {
 		rep.OutOfScope, rep.Scope = max(cov.Classes-decided, 0), t.voc.homeWhy

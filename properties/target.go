@@ -39,6 +39,10 @@ type Target struct {
 	// whose document is not known, why the principal's permissions are not
 	// known: a proof over the others would not be one (attachedPolicies).
 	unknownAttached []string
+	// unknownBoundary, when the permissions boundary of the policy's user or
+	// role is not known, says why: the policy is checked without it, and the
+	// boundary may deny what it allows (boundaryPolicy, bounded).
+	unknownBoundary string
 
 	// proofBudget, when positive, replaces the partition's total walk budget
 	// (partition.Problem.TotalBudget): the brute-force properties lower it so
@@ -136,6 +140,15 @@ func TargetWith(p *source.Policy, specPath string, around *Surroundings) (*Targe
 	if len(attached) > 0 {
 		around = around.Over(&Surroundings{Identity: attached})
 	}
+	// The principal's own permissions boundary, unless --boundary replaces it
+	// (README "Permissions boundaries of a template's users and roles").
+	var unknownBoundary string
+	if around == nil || around.Boundary == nil {
+		var bnd *PolicyFile
+		if bnd, unknownBoundary = boundaryPolicy(p); bnd != nil {
+			around = around.Over(&Surroundings{Boundary: bnd})
+		}
+	}
 	if specPath == "" && p.File != "-" {
 		if specPath, err = FindSpec(p.File); err != nil {
 			return nil, err
@@ -169,7 +182,7 @@ func TargetWith(p *source.Policy, specPath string, around *Surroundings) (*Targe
 		}
 		t = NewTargetIn(p.Name, pol, spec, own.Over(around))
 	}
-	t.Source, t.unknownAttached = p, unknown
+	t.Source, t.unknownAttached, t.unknownBoundary = p, unknown, unknownBoundary
 	if p.Given && t.replayDoc == nil {
 		// The document was resolved with parameter values given for this run, which
 		// a {"$ref": template#id} would not see: replay lines carry it inline.
@@ -242,6 +255,9 @@ func (t *Target) judge(r *model.Request, res *model.Result, j *judgement) []*Vio
 		if v != nil {
 			out = append(out, v)
 		}
+	}
+	if t.unknownBoundary != "" && len(out) > 0 {
+		t.bounded(out)
 	}
 	if len(out) > 1 {
 		sort.SliceStable(out, func(i, j int) bool { return out[i].Severity < out[j].Severity })

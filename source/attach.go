@@ -58,6 +58,8 @@ func (a Attachment) Where(file string) string {
 type attachments struct {
 	byPrincipal map[string][]Attachment
 	owners      map[*Policy][]string
+	// boundaries are the users' and roles' permissions boundaries.
+	boundaries map[string]Attachment
 }
 
 func newAttachments() *attachments {
@@ -143,6 +145,42 @@ func (p *Policy) AttachedBundle() ([]Attachment, string) {
 	return out, ""
 }
 
+// managedRef reads a managed policy's ARN as a template writes it, in
+// ManagedPolicyArns or PermissionsBoundary: {"Ref": MyPolicy} (or Fn::GetAtt
+// MyPolicy.PolicyArn) names the template's own AWS::IAM::ManagedPolicy (Own),
+// anything else is resolved to an ARN, or to Why when it is known only at
+// deployment. It reports false for the template's own policy that is not
+// created (its condition is false).
+func (t *template) managedRef(it *node, a *Attachment, byID map[string]*Policy) bool {
+	id := ""
+	if ref := it.get("Ref"); ref != nil && ref.kind == nStr {
+		id = ref.str
+	}
+	if ga := it.get("Fn::GetAtt"); ga != nil {
+		parts := ga.list()
+		if ga.kind == nStr {
+			if l, attr, ok := strings.Cut(ga.str, "."); ok && attr == "PolicyArn" {
+				id = l
+			}
+		} else if len(parts) == 2 && parts[0].kind == nStr && parts[1].kind == nStr && parts[1].str == "PolicyArn" {
+			id = parts[0].str
+		}
+	}
+	if rt := t.resources.get(id).get("Type"); id != "" && rt != nil && rt.kind == nStr && rt.str == "AWS::IAM::ManagedPolicy" {
+		a.Own = byID[id]
+		return a.Own != nil
+	}
+	r := &resolver{t: t}
+	v, err := r.resolve(it, 0)
+	switch {
+	case err != nil || v.kind != nStr || v.placeholder:
+		a.Why = "its ARN is known only at deployment"
+	default:
+		a.ARN = v.str
+	}
+	return true
+}
+
 // principalWord is how reports name a principal resource type.
 var principalWord = map[string]string{"AWS::IAM::User": "user", "AWS::IAM::Group": "group", "AWS::IAM::Role": "role"}
 
@@ -181,6 +219,12 @@ func (t *template) attach(out []*Policy) {
 					as.own(p, who)
 				}
 			}
+			if pb := props.get("PermissionsBoundary"); pb != nil && typ.str != "AWS::IAM::Group" {
+				a := Attachment{Principal: who, Path: path + ".PermissionsBoundary", Pos: pb.pos}
+				if t.managedRef(pb, &a, byID) {
+					as.boundary(a)
+				}
+			}
 			arns := props.get("ManagedPolicyArns")
 			if arns == nil {
 				continue
@@ -195,23 +239,11 @@ func (t *template) attach(out []*Policy) {
 				if arns.kind != nSeq {
 					a.Path = path + ".ManagedPolicyArns"
 				}
-				if ref := it.get("Ref"); ref != nil && ref.kind == nStr {
-					if rt := t.resources.get(ref.str).get("Type"); rt != nil && rt.kind == nStr && rt.str == "AWS::IAM::ManagedPolicy" {
-						if a.Own = byID[ref.str]; a.Own == nil {
-							continue // not created (its condition is false)
-						}
-						as.own(a.Own, who)
-						as.attach(a)
-						continue
-					}
+				if !t.managedRef(it, &a, byID) {
+					continue
 				}
-				r := &resolver{t: t}
-				v, err := r.resolve(it, 0)
-				switch {
-				case err != nil || v.kind != nStr || v.placeholder:
-					a.Why = "its ARN is known only at deployment"
-				default:
-					a.ARN = v.str
+				if a.Own != nil {
+					as.own(a.Own, who)
 				}
 				as.attach(a)
 			}
@@ -234,6 +266,7 @@ func (t *template) attach(out []*Policy) {
 		}
 	}
 	held := as.apply(out)
+	as.bound(out)
 	for _, p := range out {
 		// A principal without an identity policy of its own in the template: its
 		// managed policies are not checked (there is nothing to check them

@@ -91,7 +91,7 @@ func planAttach(root, mod *node, out []*Policy) {
 		return ""
 	}
 	as := newAttachments()
-	attach := func(r planResource, principal, attr string, v *node) {
+	ref := func(r planResource, principal, attr string, v *node) Attachment {
 		a := Attachment{Principal: principal, Path: r.addr + "." + attr, Pos: r.pos}
 		if v != nil {
 			a.Pos = v.pos
@@ -114,7 +114,17 @@ func planAttach(root, mod *node, out []*Policy) {
 				a.Own, a.Why = own[0], ""
 			}
 		}
-		as.attach(a)
+		return a
+	}
+	attach := func(r planResource, principal, attr string, v *node) { as.attach(ref(r, principal, attr, v)) }
+	// A user's or role's permissions_boundary: its value, or, known only after
+	// apply, what its configuration refers to (unset: neither).
+	boundary := func(r planResource) {
+		v := r.values.get("permissions_boundary")
+		if strOf(v) == "" && len(refs[configAddr(r.addr)]["permissions_boundary"]) == 0 {
+			return
+		}
+		as.boundary(ref(r, principals[r.addr], "permissions_boundary", v))
 	}
 	for _, r := range rs {
 		switch r.typ {
@@ -128,6 +138,9 @@ func planAttach(root, mod *node, out []*Policy) {
 			for i, a := range r.values.get("managed_policy_arns").list() {
 				attach(r, k, fmt.Sprintf("managed_policy_arns[%d]", i), a)
 			}
+			boundary(r)
+		case "aws_iam_user":
+			boundary(r)
 		case "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy":
 			w := strings.TrimSuffix(strings.TrimPrefix(r.typ, "aws_iam_"), "_policy")
 			if k := who(r, w, w, r.values.get(w)); k != "" {
@@ -161,6 +174,7 @@ func planAttach(root, mod *node, out []*Policy) {
 		}
 	}
 	held := as.apply(out)
+	as.bound(out)
 	for _, p := range out {
 		// A role without an identity policy of its own in the plan: its managed
 		// policies are not checked, and its trust policy says so.

@@ -27,6 +27,10 @@ const (
 	Trust
 	// Resource is a resource-based policy (S3 bucket and SQS queue policies).
 	Resource
+	// Boundary is a managed policy of the file that is a user's or role's
+	// permissions boundary and attached to none (PermissionsBoundary): it
+	// limits what identity policies allow and grants nothing itself.
+	Boundary
 )
 
 func (k Kind) String() string {
@@ -35,6 +39,8 @@ func (k Kind) String() string {
 		return "trust"
 	case Resource:
 		return "resource"
+	case Boundary:
+		return "boundary"
 	}
 	return "identity"
 }
@@ -101,6 +107,10 @@ type Policy struct {
 	// Attached are the managed policies attached beside this identity policy to
 	// the users, groups and roles it belongs to (AttachedBundle).
 	Attached []Attachment
+	// Boundaries are the permissions boundaries of the users and roles the
+	// identity policy belongs to, one per principal that has one
+	// (PermissionsBoundary).
+	Boundaries []Attachment
 
 	// principals are the users, groups and roles of the file that the policy
 	// belongs to, with or without managed policies.
@@ -159,6 +169,8 @@ func (p *Policy) ModelType() model.PolicyType {
 		return model.TrustPolicy
 	case Resource:
 		return model.ResourcePolicy
+	case Boundary:
+		return model.BoundaryPolicy
 	}
 	return model.IdentityPolicy
 }

@@ -24,7 +24,7 @@ func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
 
 func (b *bundleFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&b.boundary, "boundary", "", "permissions boundary of the caller (a policy file)")
+	fs.StringVar(&b.boundary, "boundary", "", "permissions boundary of the caller (a policy file); replaces the boundary a template or plan gives the user or role")
 	fs.Var(&b.scp, "scp", "SCP of one organization level, root first (repeat for each level)")
 	fs.Var(&b.rcp, "rcp", "RCP of one level of the resource's account, root first (repeat for each level)")
 	fs.Var(&b.resource, "resource-policy", "resource-based policy and the resource it is attached to, FILE=ARN (ARN may use * and ?; repeat for more)")

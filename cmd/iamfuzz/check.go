@@ -96,6 +96,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Inputs: policy JSON, CloudFormation templates (JSON or YAML, SAM, CDK's cdk.out/*.template.json), Terraform plans (terraform show -json), folders searched for them, - for standard input.")
 		fmt.Fprintln(stderr, "Proves or refutes the invariants of each policy's spec (else a built-in default): decides one request of every class of requests with the reference evaluator (--engine sample: random requests, which never prove).")
 		fmt.Fprintln(stderr, "A template's or plan's identity policy is checked with the managed policies attached beside it to the same user, group or role (AWS's from corpus/managed, the file's own); one whose document is not known makes the verdict unknown.")
+		fmt.Fprintln(stderr, "It is checked within its user's or role's permissions boundary (PermissionsBoundary, permissions_boundary) unless --boundary is given, which replaces it; a boundary whose document is not known makes the verdict unknown.")
 		fmt.Fprintln(stderr, "Exit status: 0 proved, unknown or skipped (warnings and notes do not fail), 1 a violation (or, with --strict, an unknown verdict), 2 bad usage or an input that cannot be checked (a malformed policy or spec, a template value unresolvable offline, a plan's policy known only after apply).")
 		fs.PrintDefaults()
 	}

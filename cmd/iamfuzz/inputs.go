@@ -58,7 +58,7 @@ type sourceJSON struct {
 	File   string   `json:"file"`
 	Format string   `json:"format"` // cloudformation or terraform-plan
 	ID     string   `json:"id"`     // logical id or plan address
-	Kind   string   `json:"kind"`   // identity, trust or resource
+	Kind   string   `json:"kind"`   // identity, trust, resource or boundary
 	Line   int      `json:"line,omitzero"`
 	Column int      `json:"column,omitzero"`
 	Notes  []string `json:"notes,omitempty"`
