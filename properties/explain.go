@@ -143,7 +143,8 @@ func attachedRef(ref *StatementRef, pf *PolicyFile, i int) *StatementRef {
 // For a policy of a Terraform plan, whose statements have no line, it is the
 // policy's name (file#address).
 func (s *StatementRef) Location(path string) string {
-	if s.where != "" && s.File == "" {
+	if s.where != "" && (s.File == "" || s.Line == 0) {
+		// A plan's policy is one string: its statements have no line.
 		return s.where
 	}
 	if s.File != "" {

@@ -26,3 +26,15 @@ func TestCheckTemplateBoundary(t *testing.T) {
 		t.Errorf("--boundary: exit %d, want %d, judged with it\n%s", code, exitOK, text)
 	}
 }
+
+// A plan's policy is one string whose statements have no line: a finding
+// decided by the plan's own boundary is placed at the policy's name, not at
+// line 0 of the plan.
+func TestCheckPlanBoundaryPlace(t *testing.T) {
+	const plan = "../../corpus/examples/boundary/deny-keys.plan.json"
+	code, text, _ := checkCmd(t, "", "check", plan)
+	at := "statement 1 of the " + plan + "#aws_iam_policy.boundary policy (Deny) at " + plan + "#aws_iam_policy.boundary\n"
+	if code != exitFailures || !strings.Contains(text, at) || strings.Contains(text, plan+":0:0") {
+		t.Errorf("exit %d, want %d and the statement %q\n%s", code, exitFailures, at, text)
+	}
+}
