@@ -31,10 +31,12 @@ func awsManagedDoc(arn string) (string, bool, error) {
 	return doc, ok, awsManaged.err
 }
 
-// attachedPolicies reads the managed policies attached beside an identity
-// policy of a template or plan (source.Policy.AttachedBundle): the file's own
-// managed policies and AWS's (corpus/managed), checked with it as further
-// identity policies of the principal. unknown says, for each attachment whose
+// attachedPolicies reads the other identity policies of the principal of an
+// identity policy of a template or plan (source.Policy.AttachedBundle): the
+// managed policies attached beside it, the file's own and AWS's
+// (corpus/managed), and the principal's policies written in the file (inline
+// Policies, AWS::IAM::Policy, a plan's aws_iam_*_policy), checked with it as
+// further identity policies of the principal. unknown says, for each attachment whose
 // document is not known (an ARN outside the corpus, a customer managed policy
 // of another stack, an ARN known only at deployment), that the principal's
 // permissions are not known: the verdict cannot be proved.
@@ -44,7 +46,11 @@ func attachedPolicies(p *source.Policy) (out []*PolicyFile, unknown []string) {
 		return nil, []string{why}
 	}
 	for _, a := range atts {
-		pf, why := managedPolicy(p, a, model.IdentityPolicy, "attached")
+		role := "attached"
+		if a.Inline {
+			role = "another policy of " + a.Principal
+		}
+		pf, why := managedPolicy(p, a, model.IdentityPolicy, role)
 		if why != "" {
 			unknown = append(unknown, why)
 			continue

@@ -69,3 +69,16 @@ func checkExamples(t *testing.T, dir string, reasons map[string][]string) {
 		}
 	}
 }
+
+// A principal's other policies written in the file are checked with each of
+// its policies (corpus/examples/inline/README.md): an Allow beside the MFA
+// self-manage policy is gated by its Deny (proved, a false failure alone), a
+// Deny beside it breaks its liveness (a missed failure alone), a principal with
+// one policy keeps its verdict, and a policy of two users whose other policies
+// differ is unknown with a reason naming both.
+func TestInlinePolicyExamples(t *testing.T) {
+	dir := filepath.Join("..", "corpus", "examples", "inline")
+	checkExamples(t, dir, map[string][]string{"shared.template.yaml#NoAccessKeys": {
+		"belongs to user Developer and user Other, whose other policies (managed or in the file) differ",
+	}})
+}

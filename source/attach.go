@@ -31,6 +31,12 @@ type Attachment struct {
 	Pos  Pos
 	// Why, when ARN is "" and Own nil, says why the policy is not known.
 	Why string
+	// Inline is true for another identity policy of the principal written in
+	// the file rather than attached as a managed policy: a user's, group's or
+	// role's Policies, an AWS::IAM::Policy naming it, a plan's
+	// aws_iam_*_policy or inline_policy. Own is that policy, Path its
+	// document's JSON path (a plan's: its address) and Pos its position.
+	Inline bool
 }
 
 // Name names the attached policy for reports: the file's own policy by its
@@ -76,17 +82,25 @@ func (as *attachments) attach(a Attachment) {
 }
 
 func (as *attachments) own(p *Policy, principal string) {
-	if p != nil && p.Err == nil && p.Kind == Identity && !slices.Contains(as.owners[p], principal) {
+	// A policy that could not be read belongs to its principal all the same:
+	// checked beside its siblings, it makes their verdicts unknown.
+	if p != nil && p.Kind == Identity && !slices.Contains(as.owners[p], principal) {
 		as.owners[p] = append(as.owners[p], principal)
 	}
 }
 
-// apply gives every identity policy the managed policies attached to its
-// principals (other than itself), with a note naming them, and reports which
-// principals have an identity policy in the file.
+// apply gives every identity policy the other identity policies of its
+// principals: the managed policies attached to them and their policies written
+// in the file (Inline), with notes naming them, and reports which principals
+// have an identity policy in the file. AWS decides a principal's requests with
+// all of its identity policies at once (docs/semantics.md §3): a Deny in one
+// applies to all, and their Allows add up.
 func (as *attachments) apply(ps []*Policy) map[string]bool {
 	held := map[string]bool{}
 	for _, p := range ps {
+		if p.Kind != Identity {
+			continue
+		}
 		p.principals = as.owners[p]
 		for _, pr := range as.owners[p] {
 			held[pr] = true
@@ -95,31 +109,52 @@ func (as *attachments) apply(ps []*Policy) map[string]bool {
 					p.Attached = append(p.Attached, a)
 				}
 			}
-		}
-		if len(p.Attached) == 0 {
-			continue
-		}
-		var groups []string
-		for _, pr := range p.principals {
-			var names []string
-			for _, a := range p.Attached {
-				if a.Principal == pr {
-					names = append(names, a.Name())
+			for _, q := range ps {
+				if q == p || !slices.Contains(as.owners[q], pr) || slices.ContainsFunc(as.byPrincipal[pr], func(a Attachment) bool { return a.Own == q }) {
+					continue // itself, another principal's, or attached as a managed policy (above)
 				}
-			}
-			if len(names) > 0 {
-				groups = append(groups, pr+" ("+strings.Join(names, ", ")+")")
+				path := q.docPath
+				if path == "" {
+					path = q.ID
+				}
+				p.Attached = append(p.Attached, Attachment{Principal: pr, Own: q, Path: path, Pos: q.Pos, Inline: true})
 			}
 		}
-		p.Notes = append(p.Notes, "checked together with the managed policies attached beside it to "+strings.Join(groups, " and ")+
-			"; one whose document is not known makes the verdict unknown")
+		managed := as.note(p, false)
+		if managed != "" {
+			p.Notes = append(p.Notes, "checked together with the managed policies attached beside it to "+managed+
+				"; one whose document is not known makes the verdict unknown")
+		}
+		if inline := as.note(p, true); inline != "" {
+			p.Notes = append(p.Notes, "checked together with the other policies the file gives "+inline+
+				": AWS decides the principal's requests with all of its identity policies at once")
+		}
 	}
 	return held
 }
 
-// AttachedBundle returns the managed policies checked with p, and why they
-// cannot be when p belongs to several principals whose managed policies differ
-// (one bundle per policy cannot stand for both).
+// note names, per principal of p, the policies checked beside p that are
+// written in the file (inline) or attached as managed policies (!inline).
+func (as *attachments) note(p *Policy, inline bool) string {
+	var groups []string
+	for _, pr := range p.principals {
+		var names []string
+		for _, a := range p.Attached {
+			if a.Principal == pr && a.Inline == inline {
+				names = append(names, a.Name())
+			}
+		}
+		if len(names) > 0 {
+			groups = append(groups, pr+" ("+strings.Join(names, ", ")+")")
+		}
+	}
+	return strings.Join(groups, " and ")
+}
+
+// AttachedBundle returns the other identity policies checked with p (managed
+// or written in the file), and why they cannot be when p belongs to several
+// principals whose other policies differ (one bundle per policy cannot stand
+// for both).
 func (p *Policy) AttachedBundle() ([]Attachment, string) {
 	sets := map[string][]string{}
 	order := p.principals
@@ -132,7 +167,7 @@ func (p *Policy) AttachedBundle() ([]Attachment, string) {
 	first := slices.Sorted(slices.Values(sets[order[0]]))
 	for _, pr := range order[1:] {
 		if !slices.Equal(first, slices.Sorted(slices.Values(sets[pr]))) {
-			return nil, fmt.Sprintf("%s belongs to %s, whose managed policies differ; iamfuzz checks a policy in one bundle, so it cannot stand for each of them",
+			return nil, fmt.Sprintf("%s belongs to %s, whose other policies (managed or in the file) differ; iamfuzz checks a policy in one bundle, so it cannot stand for each of them",
 				p.Name, strings.Join(order, " and "))
 		}
 	}

@@ -161,7 +161,7 @@ func (t *template) errf(n *node, path string, kind error, format string, args ..
 
 // extract resolves one policy document and writes it as JSON with a span per value.
 func (t *template) extract(id string, kind Kind, doc *node, path string) *Policy {
-	p := &Policy{Name: t.name + "#" + id, File: t.name, ID: id, Kind: kind, Format: CloudFormation, Given: len(t.given) > 0}
+	p := &Policy{Name: t.name + "#" + id, File: t.name, ID: id, Kind: kind, Format: CloudFormation, Given: len(t.given) > 0, docPath: path}
 	if doc == nil {
 		p.Err = t.errf(nil, path, ErrTemplate, "the policy document is missing")
 		return p

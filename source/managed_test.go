@@ -52,9 +52,11 @@ Resources:
 	if a := inline.Attached[1]; a.Pos.Line != 16 {
 		t.Errorf("position %v, want line 16", a.Pos)
 	}
+	// The role's own managed policy is checked with its three other managed
+	// policies and its inline policy.
 	own := byID(t, ps, "Own")
-	if len(own.Attached) != 3 || own.Attached[0].ARN != "arn:aws:iam::aws:policy/AdministratorAccess" {
-		t.Errorf("Own attached %+v, want the role's three other managed policies", own.Attached)
+	if len(own.Attached) != 4 || own.Attached[0].ARN != "arn:aws:iam::aws:policy/AdministratorAccess" || !own.Attached[3].Inline || own.Attached[3].Own != inline {
+		t.Errorf("Own attached %+v, want the role's three other managed policies and its inline policy", own.Attached)
 	}
 	// The trust policy of a role with identity policies says nothing; the one of
 	// a role with none says its managed policies are not checked.
@@ -132,7 +134,7 @@ func TestPlanManagedPoliciesAttached(t *testing.T) {
 	if n := byID(t, ps, "aws_iam_role.app.assume_role_policy").Notes; len(n) != 0 {
 		t.Errorf("trust policy notes %q", n)
 	}
-	if own := byID(t, ps, "aws_iam_policy.own"); len(own.Attached) != 3 {
-		t.Errorf("aws_iam_policy.own attached %+v, want the role's three others", own.Attached)
+	if own := byID(t, ps, "aws_iam_policy.own"); len(own.Attached) != 4 || own.Attached[3].Own != byID(t, ps, "aws_iam_role_policy.app") {
+		t.Errorf("aws_iam_policy.own attached %+v, want the role's three other managed policies and aws_iam_role_policy.app", own.Attached)
 	}
 }

@@ -104,8 +104,9 @@ type Policy struct {
 	// template's parameters (Reader): {"$ref": Name} reads the template without
 	// them, so a replay must carry Doc itself.
 	Given bool
-	// Attached are the managed policies attached beside this identity policy to
-	// the users, groups and roles it belongs to (AttachedBundle).
+	// Attached are the other identity policies of the users, groups and roles
+	// this identity policy belongs to: the managed policies attached to them and
+	// their policies written in the file (Attachment.Inline) (AttachedBundle).
 	Attached []Attachment
 	// Boundaries are the permissions boundaries of the users and roles the
 	// identity policy belongs to, one per principal that has one
@@ -115,6 +116,10 @@ type Policy struct {
 	// principals are the users, groups and roles of the file that the policy
 	// belongs to, with or without managed policies.
 	principals []string
+	// docPath is the document's JSON path in a template
+	// (Resources.App.Properties.Policies[1].PolicyDocument); "" in a plan,
+	// whose policies are named by address.
+	docPath string
 	// spans map offsets in Doc to positions in File, in increasing offset order;
 	// nil when Doc is File's own text (docIsFile) or positions inside Doc are not
 	// positions in File (a plan's policy string).
