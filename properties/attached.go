@@ -47,8 +47,13 @@ func attachedPolicies(p *source.Policy) (out []*PolicyFile, unknown []string) {
 	}
 	for _, a := range atts {
 		role := "attached"
-		if a.Inline {
+		switch {
+		case a.Inline && a.Via != "":
+			role = "a policy of " + a.Via + ", which " + a.Principal + " is in"
+		case a.Inline:
 			role = "another policy of " + a.Principal
+		case a.Via != "":
+			role = "attached to " + a.Via + ", which " + a.Principal + " is in"
 		}
 		pf, why := managedPolicy(p, a, model.IdentityPolicy, role)
 		if why != "" {
@@ -86,6 +91,8 @@ func managedPolicy(p *source.Policy, a source.Attachment, typ model.PolicyType, 
 		return nil, fmt.Sprintf("%s, %s at %s, could not be read: %v", a.Own.Name, role, at, a.Own.Err)
 	case a.Own != nil:
 		doc = a.Own.Doc
+	case a.Group:
+		return nil, fmt.Sprintf("%s (%s)", a.Why, at)
 	case a.ARN == "":
 		return nil, fmt.Sprintf("%s has a managed policy %s at %s whose document is not known: %s", a.Principal, role, at, a.Why)
 	default:

@@ -82,3 +82,19 @@ func TestInlinePolicyExamples(t *testing.T) {
 		"belongs to user Developer and user Other, whose other policies (managed or in the file) differ",
 	}})
 }
+
+// A user's groups' policies are checked with the user's policies, and a
+// group's policy with its members' (corpus/examples/groups/README.md): a group
+// denying iam:CreateAccessKey breaks the MFA policy's liveness however the
+// membership is written, a harmless group keeps the verdict, and a group the
+// file does not define makes it unknown with a reason naming the group and
+// where the file names it.
+func TestGroupPolicyExamples(t *testing.T) {
+	dir := filepath.Join("..", "corpus", "examples", "groups")
+	checkExamples(t, dir, map[string][]string{"unknown.template.yaml#Developer.Policies[0]": {
+		"user Developer is in group ops-admins, which the file does not define: its policies are not known",
+		filepath.Join(dir, "unknown.template.yaml") + ":10:11 (Resources.Developer.Properties.Groups[0])",
+	}, "shared.template.yaml#Developers.Policies[0]": {
+		"belongs to user Developer and user Other, whose other policies (managed or in the file) differ",
+	}})
+}

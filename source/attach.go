@@ -37,12 +37,20 @@ type Attachment struct {
 	// aws_iam_*_policy or inline_policy. Own is that policy, Path its
 	// document's JSON path (a plan's: its address) and Pos its position.
 	Inline bool
+	// Via is the group the policy is the principal's through ("group
+	// Developers"): a user holds the policies of the groups it is in; "" for the
+	// principal's own. Group is true when the attachment stands for all the
+	// policies of Via, a group the file names but does not define (Why says so).
+	Via   string
+	Group bool
 }
 
 // Name names the attached policy for reports: the file's own policy by its
 // name, else its ARN.
 func (a Attachment) Name() string {
 	switch {
+	case a.Group:
+		return "the policies of " + a.Via
 	case a.Own != nil:
 		return a.Own.Name
 	case a.ARN != "":
@@ -66,6 +74,8 @@ type attachments struct {
 	owners      map[*Policy][]string
 	// boundaries are the users' and roles' permissions boundaries.
 	boundaries map[string]Attachment
+	// members are the users' group memberships.
+	members []membership
 }
 
 func newAttachments() *attachments {
@@ -101,29 +111,30 @@ func (as *attachments) apply(ps []*Policy) map[string]bool {
 		if p.Kind != Identity {
 			continue
 		}
-		p.principals = as.owners[p]
+		p.principals = as.expand(as.owners[p])
 		for _, pr := range as.owners[p] {
 			held[pr] = true
-			for _, a := range as.byPrincipal[pr] {
-				if a.Own != p {
-					p.Attached = append(p.Attached, a)
+		}
+		for _, pr := range p.principals {
+			held[pr] = true
+			as.bundle(p, ps, pr, pr)
+			for _, m := range as.groupsOf(pr) {
+				if m.missing {
+					p.Attached = append(p.Attached, missingGroup(pr, m))
+					continue
 				}
-			}
-			for _, q := range ps {
-				if q == p || !slices.Contains(as.owners[q], pr) || slices.ContainsFunc(as.byPrincipal[pr], func(a Attachment) bool { return a.Own == q }) {
-					continue // itself, another principal's, or attached as a managed policy (above)
-				}
-				path := q.docPath
-				if path == "" {
-					path = q.ID
-				}
-				p.Attached = append(p.Attached, Attachment{Principal: pr, Own: q, Path: path, Pos: q.Pos, Inline: true})
+				as.bundle(p, ps, pr, m.group)
 			}
 		}
 		managed := as.note(p, false)
 		if managed != "" {
 			p.Notes = append(p.Notes, "checked together with the managed policies attached beside it to "+managed+
 				"; one whose document is not known makes the verdict unknown")
+		}
+		for _, a := range p.Attached {
+			if a.Group {
+				p.Notes = append(p.Notes, a.Why+"; the verdict cannot be proved")
+			}
 		}
 		if inline := as.note(p, true); inline != "" {
 			p.Notes = append(p.Notes, "checked together with the other policies the file gives "+inline+
@@ -140,7 +151,11 @@ func (as *attachments) note(p *Policy, inline bool) string {
 	for _, pr := range p.principals {
 		var names []string
 		for _, a := range p.Attached {
-			if a.Principal == pr && a.Inline == inline {
+			if a.Principal == pr && a.Inline == inline && !a.Group {
+				if a.Via != "" {
+					names = append(names, a.Name()+" of "+a.Via)
+					continue
+				}
 				names = append(names, a.Name())
 			}
 		}
@@ -300,6 +315,7 @@ func (t *template) attach(out []*Policy) {
 			}
 		}
 	}
+	t.templateGroups(as)
 	held := as.apply(out)
 	as.bound(out)
 	for _, p := range out {

@@ -173,6 +173,11 @@ func planAttach(root, mod *node, out []*Policy) {
 			}
 		}
 	}
+	known := map[string]bool{}
+	for _, pr := range principals {
+		known[pr] = true
+	}
+	planGroups(as, rs, known, who)
 	held := as.apply(out)
 	as.bound(out)
 	for _, p := range out {

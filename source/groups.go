@@ -1,0 +1,225 @@
+package source
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// membership is a user's place in a group as the file writes it. AWS decides
+// a user's requests with the user's identity policies and those of every group
+// the user is in (docs/semantics.md §3).
+type membership struct {
+	// user and group are principals ("user Developer", "group Developers");
+	// group names one the file does not define when missing is true.
+	user, group string
+	missing     bool
+	// path and pos are where the file names the group.
+	path string
+	pos  Pos
+}
+
+// join records that a user is in a group.
+func (as *attachments) join(m membership) {
+	if m.user == "" || m.group == "" || slices.ContainsFunc(as.members, func(o membership) bool { return o.user == m.user && o.group == m.group }) {
+		return
+	}
+	as.members = append(as.members, m)
+}
+
+// expand replaces each group among a policy's owners by the users of the file
+// in it: AWS evaluates a group's policy only for its members, each with the
+// member's other policies. A group without members in the file stays itself.
+func (as *attachments) expand(owners []string) []string {
+	var out []string
+	add := func(pr string) {
+		if !slices.Contains(out, pr) {
+			out = append(out, pr)
+		}
+	}
+	for _, o := range owners {
+		n := 0
+		for _, m := range as.members {
+			if m.group == o && !m.missing {
+				add(m.user)
+				n++
+			}
+		}
+		if n == 0 {
+			add(o)
+		}
+	}
+	return out
+}
+
+// groupsOf returns the memberships of a principal (none for a group or role).
+func (as *attachments) groupsOf(pr string) []membership {
+	var out []membership
+	for _, m := range as.members {
+		if m.user == pr {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// bundle appends to p.Attached the identity policies principal pr holds
+// through via (pr itself or a group pr is in): via's managed policies and its
+// policies written in the file, but p itself.
+func (as *attachments) bundle(p *Policy, ps []*Policy, pr, via string) {
+	group := ""
+	if via != pr {
+		group = via
+	}
+	for _, a := range as.byPrincipal[via] {
+		if a.Own != p {
+			a.Principal, a.Via = pr, group
+			p.Attached = append(p.Attached, a)
+		}
+	}
+	for _, q := range ps {
+		if q == p || !slices.Contains(as.owners[q], via) || slices.ContainsFunc(as.byPrincipal[via], func(a Attachment) bool { return a.Own == q }) {
+			continue // itself, another principal's, or attached as a managed policy (above)
+		}
+		path := q.docPath
+		if path == "" {
+			path = q.ID
+		}
+		p.Attached = append(p.Attached, Attachment{Principal: pr, Via: group, Own: q, Path: path, Pos: q.Pos, Inline: true})
+	}
+}
+
+// templateGroups records a template's group memberships: an AWS::IAM::User's
+// Groups and an AWS::IAM::UserToGroupAddition's GroupName and Users. A group
+// or user is named by {"Ref": logical id} or by its literal name (GroupName,
+// UserName); a group named that the template does not define is missing (its
+// policies are not known), a user it does not define is not followed.
+func (t *template) templateGroups(as *attachments) {
+	byName := map[string]string{} // "group developers" -> "group Developers"
+	for i, id := range t.resources.keys {
+		res := t.resources.vals[i]
+		typ := res.get("Type")
+		if typ == nil || typ.kind != nStr || (typ.str != "AWS::IAM::Group" && typ.str != "AWS::IAM::User") {
+			continue
+		}
+		w := principalWord[typ.str]
+		key := "GroupName"
+		if w == "user" {
+			key = "UserName"
+		}
+		if n := strOf(res.get("Properties").get(key)); n != "" {
+			byName[w+" "+n] = w + " " + id
+		}
+	}
+	// name reads a group or user as the template names it: the principal, or
+	// the name of one the template does not define ("" when not known offline).
+	name := func(n *node, word string) (pr string, missing bool) {
+		if ref := n.get("Ref"); ref != nil && ref.kind == nStr {
+			if typ := t.resources.get(ref.str).get("Type"); typ != nil && typ.kind == nStr && principalWord[typ.str] == word {
+				return word + " " + ref.str, false
+			}
+		}
+		r := &resolver{t: t}
+		v, err := r.resolve(n, 0)
+		switch {
+		case err != nil || v.kind != nStr || v.placeholder:
+			return word + " (a name known only at deployment)", true
+		case byName[word+" "+v.str] != "":
+			return byName[word+" "+v.str], false
+		}
+		return word + " " + v.str, true
+	}
+	for i, id := range t.resources.keys {
+		res := t.resources.vals[i]
+		typ := res.get("Type")
+		if typ == nil || typ.kind != nStr {
+			continue
+		}
+		props := res.get("Properties")
+		path := "Resources." + id + ".Properties"
+		switch typ.str {
+		case "AWS::IAM::User":
+			if gs := props.get("Groups"); gs != nil && gs.kind != nSeq {
+				// A list made by an intrinsic function (Fn::If, a parameter):
+				// which groups, iamfuzz does not follow.
+				as.join(membership{user: "user " + id, group: "group (Groups not written as a list)", missing: true, path: path + ".Groups", pos: gs.pos})
+			}
+			for j, g := range props.get("Groups").list() {
+				pr, missing := name(g, "group")
+				as.join(membership{user: "user " + id, group: pr, missing: missing, path: fmt.Sprintf("%s.Groups[%d]", path, j), pos: g.pos})
+			}
+		case "AWS::IAM::UserToGroupAddition":
+			g := props.get("GroupName")
+			if g == nil {
+				continue
+			}
+			pr, missing := name(g, "group")
+			for _, u := range props.get("Users").list() {
+				if user, out := name(u, "user"); !out {
+					as.join(membership{user: user, group: pr, missing: missing, path: path + ".GroupName", pos: g.pos})
+				}
+			}
+		}
+	}
+}
+
+// planGroups records a plan's group memberships: aws_iam_user_group_membership
+// (user, groups) and aws_iam_group_membership (group, users). who reads a
+// principal as the plan names it; known holds the plan's principals. A group
+// the plan does not define is missing; a user it does not define is not
+// followed.
+func planGroups(as *attachments, rs []planResource, known map[string]bool, who func(r planResource, attr, word string, v *node) string) {
+	group := func(r planResource, v *node, path string) membership {
+		g := who(r, "groups", "group", v)
+		if path == "group" {
+			g = who(r, "group", "group", v)
+		}
+		m := membership{group: g, path: r.addr + "." + path, pos: r.pos}
+		if v != nil {
+			m.pos = v.pos
+		}
+		if g == "" {
+			m.group, m.missing = "group (a name known only after apply)", true
+		} else if !known[g] {
+			m.missing = true
+		}
+		return m
+	}
+	for _, r := range rs {
+		switch r.typ {
+		case "aws_iam_user_group_membership":
+			u := who(r, "user", "user", r.values.get("user"))
+			if !known[u] {
+				continue
+			}
+			gs := r.values.get("groups")
+			for i, g := range gs.list() {
+				m := group(r, g, fmt.Sprintf("groups[%d]", i))
+				m.user = u
+				as.join(m)
+			}
+			if gs == nil {
+				// Known only after apply: the group the configuration refers
+				// to, else one not known.
+				m := group(r, nil, "groups")
+				m.user = u
+				as.join(m)
+			}
+		case "aws_iam_group_membership":
+			m := group(r, r.values.get("group"), "group")
+			for _, v := range r.values.get("users").list() {
+				if u := who(r, "users", "user", v); known[u] {
+					m.user = u
+					as.join(m)
+				}
+			}
+		}
+	}
+}
+
+// missingGroup is the attachment that stands for the policies of a group the
+// file does not define: their documents are not known, so the verdict is not.
+func missingGroup(pr string, m membership) Attachment {
+	return Attachment{Principal: pr, Via: m.group, Path: m.path, Pos: m.pos, Group: true,
+		Why: fmt.Sprintf("%s is in %s, which the file does not define: its policies are not known", strings.TrimSpace(pr), m.group)}
+}
