@@ -98,3 +98,13 @@ func TestGroupPolicyExamples(t *testing.T) {
 		"belongs to user Developer and user Other, whose other policies (managed or in the file) differ",
 	}})
 }
+
+// A principal's links written with intrinsic functions are followed
+// (corpus/examples/intrinsics/README.md): an Fn::If the template decides picks
+// its branch (AWS::NoValue attaches nothing), a Ref in it still names the
+// template's own managed policy, user or group, an AWS::IAM::Policy's literal
+// user name names the template's user, and CDK's Fn::Join ARN of an AWS
+// managed policy is that policy.
+func TestIntrinsicBundleExamples(t *testing.T) {
+	checkExamples(t, filepath.Join("..", "corpus", "examples", "intrinsics"), nil)
+}

@@ -202,6 +202,10 @@ func (p *Policy) AttachedBundle() ([]Attachment, string) {
 // deployment. It reports false for the template's own policy that is not
 // created (its condition is false).
 func (t *template) managedRef(it *node, a *Attachment, byID map[string]*Policy) bool {
+	it, none := t.chosen(it)
+	if none {
+		return false // !If [Cond, ..., !Ref AWS::NoValue]: nothing attached
+	}
 	id := ""
 	if ref := it.get("Ref"); ref != nil && ref.kind == nStr {
 		id = ref.str
@@ -244,13 +248,16 @@ func (t *template) attach(out []*Policy) {
 	for _, p := range out {
 		byID[p.ID] = p
 	}
-	principal := func(n *node) string {
+	byName := t.principalNames()
+	// principal reads a principal of AWS::IAM::Policy or ManagedPolicy: a Ref
+	// to one of the template, or its literal name (the property takes names).
+	principal := func(n *node, word string) string {
 		if ref := n.get("Ref"); ref != nil && ref.kind == nStr {
 			if typ := t.resources.get(ref.str).get("Type"); typ != nil && typ.kind == nStr && principalWord[typ.str] != "" {
 				return principalWord[typ.str] + " " + ref.str
 			}
 		}
-		return ""
+		return byName[word+" "+strOf(n)]
 	}
 	as := newAttachments()
 	managed := map[string]*node{} // principal -> its ManagedPolicyArns, for the trust policy's note
@@ -280,13 +287,14 @@ func (t *template) attach(out []*Policy) {
 				continue
 			}
 			managed[who] = arns
-			items := []*node{arns}
-			if arns.kind == nSeq {
-				items = arns.items
+			items, idx, ok := t.chosenList(arns)
+			if !ok {
+				// A list made by another intrinsic: resolved as one, it is not known.
+				items, idx = []*node{arns}, []int{-1}
 			}
-			for j, it := range items {
-				a := Attachment{Principal: who, Path: fmt.Sprintf("%s.ManagedPolicyArns[%d]", path, j), Pos: it.pos}
-				if arns.kind != nSeq {
+			for k, it := range items {
+				a := Attachment{Principal: who, Path: fmt.Sprintf("%s.ManagedPolicyArns[%d]", path, idx[k]), Pos: it.pos}
+				if idx[k] < 0 {
 					a.Path = path + ".ManagedPolicyArns"
 				}
 				if !t.managedRef(it, &a, byID) {
@@ -303,8 +311,10 @@ func (t *template) attach(out []*Policy) {
 			continue
 		}
 		for _, key := range []string{"Users", "Groups", "Roles"} {
-			for j, it := range props.get(key).list() {
-				who := principal(it)
+			items, idx, _ := t.chosenList(props.get(key))
+			for k, it := range items {
+				j := idx[k]
+				who := principal(it, strings.ToLower(strings.TrimSuffix(key, "s")))
 				if who == "" {
 					continue
 				}

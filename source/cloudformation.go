@@ -122,8 +122,10 @@ func readTemplate(name string, root *node, rd *Reader) ([]*Policy, error) {
 			continue
 		}
 		if pols := props.get("Policies"); pols != nil {
-			if pols.kind != nSeq {
-				// Policies built by an intrinsic (Fn::If): resolve the list first.
+			// An item (or the list) may be an Fn::If, AWS::NoValue in a branch.
+			items, idx, ok := t.chosenList(pols)
+			if !ok {
+				// Policies built by another intrinsic: resolve the list first.
 				r := &resolver{t: t}
 				v, err := r.resolve(pols, 0)
 				if err != nil || v.kind != nSeq {
@@ -134,10 +136,25 @@ func readTemplate(name string, root *node, rd *Reader) ([]*Policy, error) {
 					out = append(out, p)
 					continue
 				}
-				pols = v
+				items, idx = v.items, nil
+				for j := range v.items {
+					idx = append(idx, j)
+				}
 			}
-			for j, it := range pols.items {
+			for k, it := range items {
+				j := idx[k]
 				pid := fmt.Sprintf("%s.Policies[%d]", id, j)
+				if it.kind == nMap && len(it.keys) == 1 && strings.HasPrefix(it.keys[0], "Fn::") {
+					// An item chosen by an Fn::If the template does not decide:
+					// resolving it says why.
+					r := &resolver{t: t, path: fmt.Sprintf("%s.Policies[%d]", path, j)}
+					v, err := r.resolve(it, 0)
+					if err != nil {
+						out = append(out, &Policy{Name: name + "#" + pid, File: name, ID: pid, Kind: Identity, Format: CloudFormation, Pos: it.pos, Err: err})
+						continue
+					}
+					it = v
+				}
 				one(pid, Identity, it.get("PolicyDocument"), fmt.Sprintf("%s.Policies[%d].PolicyDocument", path, j))
 			}
 		}

@@ -95,22 +95,7 @@ func (as *attachments) bundle(p *Policy, ps []*Policy, pr, via string) {
 // UserName); a group named that the template does not define is missing (its
 // policies are not known), a user it does not define is not followed.
 func (t *template) templateGroups(as *attachments) {
-	byName := map[string]string{} // "group developers" -> "group Developers"
-	for i, id := range t.resources.keys {
-		res := t.resources.vals[i]
-		typ := res.get("Type")
-		if typ == nil || typ.kind != nStr || (typ.str != "AWS::IAM::Group" && typ.str != "AWS::IAM::User") {
-			continue
-		}
-		w := principalWord[typ.str]
-		key := "GroupName"
-		if w == "user" {
-			key = "UserName"
-		}
-		if n := strOf(res.get("Properties").get(key)); n != "" {
-			byName[w+" "+n] = w + " " + id
-		}
-	}
+	byName := t.principalNames()
 	// name reads a group or user as the template names it: the principal, or
 	// the name of one the template does not define ("" when not known offline).
 	name := func(n *node, word string) (pr string, missing bool) {
@@ -139,22 +124,26 @@ func (t *template) templateGroups(as *attachments) {
 		path := "Resources." + id + ".Properties"
 		switch typ.str {
 		case "AWS::IAM::User":
-			if gs := props.get("Groups"); gs != nil && gs.kind != nSeq {
-				// A list made by an intrinsic function (Fn::If, a parameter):
-				// which groups, iamfuzz does not follow.
-				as.join(membership{user: "user " + id, group: "group (Groups not written as a list)", missing: true, path: path + ".Groups", pos: gs.pos})
+			gs, idx, ok := t.chosenList(props.get("Groups"))
+			if !ok {
+				// A list made by an intrinsic function (a parameter, an Fn::If
+				// not decided): which groups, iamfuzz does not follow.
+				g := props.get("Groups")
+				as.join(membership{user: "user " + id, group: "group (Groups not written as a list)", missing: true, path: path + ".Groups", pos: g.pos})
 			}
-			for j, g := range props.get("Groups").list() {
+			for k, g := range gs {
+				j := idx[k]
 				pr, missing := name(g, "group")
 				as.join(membership{user: "user " + id, group: pr, missing: missing, path: fmt.Sprintf("%s.Groups[%d]", path, j), pos: g.pos})
 			}
 		case "AWS::IAM::UserToGroupAddition":
-			g := props.get("GroupName")
-			if g == nil {
+			g, none := t.chosen(props.get("GroupName"))
+			if g == nil || none {
 				continue
 			}
 			pr, missing := name(g, "group")
-			for _, u := range props.get("Users").list() {
+			users, _, _ := t.chosenList(props.get("Users"))
+			for _, u := range users {
 				if user, out := name(u, "user"); !out {
 					as.join(membership{user: user, group: pr, missing: missing, path: path + ".GroupName", pos: g.pos})
 				}
@@ -222,4 +211,24 @@ func planGroups(as *attachments, rs []planResource, known map[string]bool, who f
 func missingGroup(pr string, m membership) Attachment {
 	return Attachment{Principal: pr, Via: m.group, Path: m.path, Pos: m.pos, Group: true,
 		Why: fmt.Sprintf("%s is in %s, which the file does not define: its policies are not known", strings.TrimSpace(pr), m.group)}
+}
+
+// principalNames maps the names the template gives its users, groups and roles
+// (UserName, GroupName, RoleName: "group developers") to the principals
+// ("group Developers"): properties that take names (an AWS::IAM::Policy's
+// Users, a user's Groups) may write the literal name rather than a Ref.
+func (t *template) principalNames() map[string]string {
+	byName := map[string]string{}
+	for i, id := range t.resources.keys {
+		typ := t.resources.vals[i].get("Type")
+		if typ == nil || typ.kind != nStr || principalWord[typ.str] == "" {
+			continue
+		}
+		w := principalWord[typ.str]
+		key := map[string]string{"user": "UserName", "group": "GroupName", "role": "RoleName"}[w]
+		if n := strOf(t.resources.vals[i].get("Properties").get(key)); n != "" {
+			byName[w+" "+n] = w + " " + id
+		}
+	}
+	return byName
 }
