@@ -108,3 +108,10 @@ func TestGroupPolicyExamples(t *testing.T) {
 func TestIntrinsicBundleExamples(t *testing.T) {
 	checkExamples(t, filepath.Join("..", "corpus", "examples", "intrinsics"), nil)
 }
+
+// A plan's references inside a module called with count or for_each are to
+// the module instance's own resources (corpus/examples/plan-instances/README.md):
+// each instance's MFA policy is checked with its own role's AdministratorAccess.
+func TestPlanInstanceExamples(t *testing.T) {
+	checkExamples(t, filepath.Join("..", "corpus", "examples", "plan-instances"), nil)
+}

@@ -45,19 +45,23 @@ func planAttach(root, mod *node, out []*Policy) {
 	for _, p := range out {
 		byID[p.ID] = p
 	}
-	// The planned resource a configuration reference names ("aws_iam_role.app",
-	// "module.m.aws_iam_role.app" for one with count or for_each when it is the
-	// only instance).
-	resolve := func(ref string) *planResource {
+	// The planned resource a configuration reference of resource from names
+	// ("aws_iam_role.app", "module.m.aws_iam_role.app"): in a module called
+	// with count or for_each, the one of from's module instance (a reference
+	// inside a module is to its own instance); nil when several instances
+	// remain (a resource with count or for_each of its own).
+	resolve := func(from planResource, ref string) *planResource {
 		var found *planResource
+		mod := moduleInstance(from.addr)
 		for i := range rs {
-			base, _, _ := strings.Cut(rs[i].addr, "[")
-			if rs[i].addr == ref || base == ref {
-				if found != nil {
-					return nil
-				}
-				found = &rs[i]
+			addr := rs[i].addr
+			if addr != ref && configAddr(addr) != ref || moduleInstance(addr) != mod && configAddr(moduleInstance(addr)) == configAddr(mod) {
+				continue
 			}
+			if found != nil {
+				return nil
+			}
+			found = &rs[i]
 		}
 		return found
 	}
@@ -84,7 +88,7 @@ func planAttach(root, mod *node, out []*Policy) {
 			return word + " " + n
 		}
 		for _, ref := range refs[configAddr(r.addr)][attr] {
-			if t := resolve(ref); t != nil && t.typ == "aws_iam_"+word {
+			if t := resolve(r, ref); t != nil && t.typ == "aws_iam_"+word {
 				return principals[t.addr]
 			}
 		}
@@ -106,7 +110,7 @@ func planAttach(root, mod *node, out []*Policy) {
 			// (a list of ARNs), which one this is cannot be told.
 			var own []*Policy
 			for _, ref := range refs[configAddr(r.addr)][strings.Split(attr, "[")[0]] {
-				if t := resolve(ref); t != nil && t.typ == "aws_iam_policy" && byID[t.addr] != nil && !slices.Contains(own, byID[t.addr]) {
+				if t := resolve(r, ref); t != nil && t.typ == "aws_iam_policy" && byID[t.addr] != nil && !slices.Contains(own, byID[t.addr]) {
 					own = append(own, byID[t.addr])
 				}
 			}
@@ -197,12 +201,53 @@ func planAttach(root, mod *node, out []*Policy) {
 }
 
 // configAddr is a planned resource's address in the configuration: without
-// its count or for_each index.
+// its own count or for_each key nor those of its modules
+// (module.m["a"].aws_iam_role.r[0] -> module.m.aws_iam_role.r).
 func configAddr(addr string) string {
-	if i := strings.LastIndexByte(addr, '['); i > 0 && strings.HasSuffix(addr, "]") && !strings.Contains(addr[i:], ".") {
-		return addr[:i]
+	var b strings.Builder
+	for _, seg := range addrSegments(addr) {
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		name, _, _ := strings.Cut(seg, "[")
+		b.WriteString(name)
 	}
-	return addr
+	return b.String()
+}
+
+// moduleInstance is the module instance part of an address, keys included
+// ("module.m[\"a\"]" of module.m["a"].aws_iam_role.r); "" in the root module.
+func moduleInstance(addr string) string {
+	segs := addrSegments(addr)
+	n := 0
+	for n+1 < len(segs) && segs[n] == "module" {
+		n += 2
+	}
+	return strings.Join(segs[:n], ".")
+}
+
+// addrSegments splits an address at its dots, but those in a key
+// (aws_iam_user.u["a.b"]): for_each keys are any string.
+func addrSegments(addr string) []string {
+	var segs []string
+	start, inKey, quoted := 0, false, false
+	for i := 0; i < len(addr); i++ {
+		switch c := addr[i]; {
+		case quoted && c == '\\':
+			i++
+		case c == '"' && inKey:
+			quoted = !quoted
+		case quoted:
+		case c == '[':
+			inKey = true
+		case c == ']':
+			inKey = false
+		case c == '.' && !inKey:
+			segs = append(segs, addr[start:i])
+			start = i + 1
+		}
+	}
+	return append(segs, addr[start:])
 }
 
 // planRefs maps each configured resource's address to its attributes'
