@@ -112,6 +112,10 @@ func TestIntrinsicBundleExamples(t *testing.T) {
 // A plan's references inside a module called with count or for_each are to
 // the module instance's own resources (corpus/examples/plan-instances/README.md):
 // each instance's MFA policy is checked with its own role's AdministratorAccess.
+// A reference to a resource with count, recorded without the instance, cannot
+// tell which role holds a policy: unknown, naming the roles.
 func TestPlanInstanceExamples(t *testing.T) {
-	checkExamples(t, filepath.Join("..", "corpus", "examples", "plan-instances"), nil)
+	why := []string{"is the policy of one of role aws_iam_role.r[0], role aws_iam_role.r[1], which the plan does not tell apart"}
+	checkExamples(t, filepath.Join("..", "corpus", "examples", "plan-instances"), map[string][]string{
+		"count.plan.json#aws_iam_role_policy.mfa[0]": why, "count.plan.json#aws_iam_role_policy.mfa[1]": why})
 }

@@ -40,7 +40,9 @@ type Attachment struct {
 	// Via is the group the policy is the principal's through ("group
 	// Developers"): a user holds the policies of the groups it is in; "" for the
 	// principal's own. Group is true when the attachment stands for all the
-	// policies of Via, a group the file names but does not define (Why says so).
+	// policies of Via, a group the file names but does not define, or the
+	// principal of a plan's policy that the plan does not tell among several
+	// (Via names them): Why says so.
 	Via   string
 	Group bool
 }

@@ -19,3 +19,36 @@ func TestPlanAddressParts(t *testing.T) {
 		}
 	}
 }
+
+// An attachment whose role is a reference to a role with count, recorded
+// without the instance, may be any of them: each one's policies are checked
+// beside an attachment whose document is not known (unknown), not alone.
+func TestPlanAmbiguousAttachment(t *testing.T) {
+	const plan = `{"format_version": "1.2",
+ "planned_values": {"root_module": {"resources": [
+  {"address": "aws_iam_role.r[0]", "mode": "managed", "type": "aws_iam_role", "values": {}},
+  {"address": "aws_iam_role.r[1]", "mode": "managed", "type": "aws_iam_role", "values": {}},
+  {"address": "aws_iam_role_policy.p", "mode": "managed", "type": "aws_iam_role_policy",
+   "values": {"policy": "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}"}},
+  {"address": "aws_iam_role_policy_attachment.a[0]", "mode": "managed", "type": "aws_iam_role_policy_attachment",
+   "values": {"policy_arn": "arn:aws:iam::aws:policy/AdministratorAccess"}}]}},
+ "configuration": {"root_module": {"resources": [
+  {"address": "aws_iam_role_policy.p", "expressions": {"role": {"references": ["aws_iam_role.r[0].name", "aws_iam_role.r[0]", "aws_iam_role.r"]}}},
+  {"address": "aws_iam_role_policy_attachment.a", "expressions": {"role": {"references": ["aws_iam_role.r"]}}}]}}}`
+	ps, err := Read("plan.json", []byte(plan))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ps {
+		if p.ID != "aws_iam_role_policy.p" {
+			continue
+		}
+		bundle, why := p.AttachedBundle()
+		if why != "" || len(bundle) != 1 || bundle[0].ARN != "" || bundle[0].Own != nil ||
+			bundle[0].Why != "aws_iam_role_policy_attachment.a[0] attaches it to one of role aws_iam_role.r[0], role aws_iam_role.r[1], which the plan does not tell apart (a reference without the instance)" {
+			t.Errorf("checked beside %s: %+v %q", p.ID, bundle, why)
+		}
+		return
+	}
+	t.Fatal("no aws_iam_role_policy.p")
+}

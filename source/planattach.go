@@ -50,20 +50,23 @@ func planAttach(root, mod *node, out []*Policy) {
 	// with count or for_each, the one of from's module instance (a reference
 	// inside a module is to its own instance); nil when several instances
 	// remain (a resource with count or for_each of its own).
-	resolve := func(from planResource, ref string) *planResource {
-		var found *planResource
+	instances := func(from planResource, ref string) []*planResource {
+		var found []*planResource
 		mod := moduleInstance(from.addr)
 		for i := range rs {
 			addr := rs[i].addr
 			if addr != ref && configAddr(addr) != ref || moduleInstance(addr) != mod && configAddr(moduleInstance(addr)) == configAddr(mod) {
 				continue
 			}
-			if found != nil {
-				return nil
-			}
-			found = &rs[i]
+			found = append(found, &rs[i])
 		}
 		return found
+	}
+	resolve := func(from planResource, ref string) *planResource {
+		if found := instances(from, ref); len(found) == 1 {
+			return found[0]
+		}
+		return nil
 	}
 	principals := map[string]string{} // address -> "role app"
 	arns := map[string]*Policy{}      // a known ARN of the plan's own policy
@@ -94,6 +97,26 @@ func planAttach(root, mod *node, out []*Policy) {
 		}
 		return ""
 	}
+	// among names the principals an attribute may name when who cannot tell:
+	// a reference to a user, group or role with count or for_each, without
+	// the instance (aws_iam_role.r[count.index] is recorded as aws_iam_role.r).
+	among := func(r planResource, attr, word string) []string {
+		var out []string
+		for _, ref := range refs[configAddr(r.addr)][attr] {
+			for _, t := range instances(r, ref) {
+				if t.typ == "aws_iam_"+word && !slices.Contains(out, principals[t.addr]) {
+					out = append(out, principals[t.addr])
+				}
+			}
+		}
+		if len(out) < 2 {
+			return nil
+		}
+		return out
+	}
+	// A policy whose principal is one of several: its other policies are not
+	// known (resolved after apply).
+	unlinked := map[*Policy]Attachment{}
 	as := newAttachments()
 	ref := func(r planResource, principal, attr string, v *node) Attachment {
 		a := Attachment{Principal: principal, Path: r.addr + "." + attr, Pos: r.pos}
@@ -149,11 +172,22 @@ func planAttach(root, mod *node, out []*Policy) {
 			w := strings.TrimSuffix(strings.TrimPrefix(r.typ, "aws_iam_"), "_policy")
 			if k := who(r, w, w, r.values.get(w)); k != "" {
 				as.own(byID[r.addr], k)
+			} else if c := among(r, w, w); c != nil && byID[r.addr] != nil {
+				unlinked[byID[r.addr]] = Attachment{Via: strings.Join(c, " or "), Group: true, Path: r.addr + "." + w, Pos: r.pos,
+					Why: fmt.Sprintf("%s is the policy of one of %s, which the plan does not tell apart (a reference without the instance): the other policies of its %s are not known", r.addr, strings.Join(c, ", "), w)}
 			}
 		case "aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment":
 			w := strings.TrimSuffix(strings.TrimPrefix(r.typ, "aws_iam_"), "_policy_attachment")
 			if k := who(r, w, w, r.values.get(w)); k != "" {
 				attach(r, k, "policy_arn", r.values.get("policy_arn"))
+			} else if c := among(r, w, w); c != nil {
+				// Attached to one of them: each one's policies are not known.
+				for _, k := range c {
+					a := ref(r, k, "policy_arn", r.values.get("policy_arn"))
+					a.Own, a.ARN = nil, ""
+					a.Why = fmt.Sprintf("%s attaches it to one of %s, which the plan does not tell apart (a reference without the instance)", r.addr, strings.Join(c, ", "))
+					as.attach(a)
+				}
 			}
 		case "aws_iam_policy_attachment":
 			for _, w := range []string{"role", "user", "group"} {
@@ -183,6 +217,10 @@ func planAttach(root, mod *node, out []*Policy) {
 	}
 	planGroups(as, rs, known, who)
 	held := as.apply(out)
+	for p, a := range unlinked {
+		p.Attached = append(p.Attached, a)
+		p.Notes = append(p.Notes, a.Why+"; the verdict cannot be proved")
+	}
 	as.bound(out)
 	for _, p := range out {
 		// A role without an identity policy of its own in the plan: its managed
