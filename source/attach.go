@@ -259,7 +259,7 @@ func (t *template) attach(out []*Policy) {
 				return principalWord[typ.str] + " " + ref.str
 			}
 		}
-		return byName[word+" "+strOf(n)]
+		return byName[word+" "+t.nameOf(n)]
 	}
 	as := newAttachments()
 	managed := map[string]*node{} // principal -> its ManagedPolicyArns, for the trust policy's note

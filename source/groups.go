@@ -107,10 +107,10 @@ func (t *template) templateGroups(as *attachments) {
 		r := &resolver{t: t}
 		v, err := r.resolve(n, 0)
 		switch {
+		case err == nil && v.kind == nStr && byName[word+" "+v.str] != "":
+			return byName[word+" "+v.str], false
 		case err != nil || v.kind != nStr || v.placeholder:
 			return word + " (a name known only at deployment)", true
-		case byName[word+" "+v.str] != "":
-			return byName[word+" "+v.str], false
 		}
 		return word + " " + v.str, true
 	}
@@ -216,7 +216,9 @@ func missingGroup(pr string, m membership) Attachment {
 // principalNames maps the names the template gives its users, groups and roles
 // (UserName, GroupName, RoleName: "group developers") to the principals
 // ("group Developers"): properties that take names (an AWS::IAM::Policy's
-// Users, a user's Groups) may write the literal name rather than a Ref.
+// Users, a user's Groups) may write the name rather than a Ref. A name known
+// only at deployment (!Sub "${AWS::StackName}-dev") is its placeholder, which
+// the same expression elsewhere resolves to as well.
 func (t *template) principalNames() map[string]string {
 	byName := map[string]string{}
 	for i, id := range t.resources.keys {
@@ -226,9 +228,23 @@ func (t *template) principalNames() map[string]string {
 		}
 		w := principalWord[typ.str]
 		key := map[string]string{"user": "UserName", "group": "GroupName", "role": "RoleName"}[w]
-		if n := strOf(t.resources.vals[i].get("Properties").get(key)); n != "" {
+		if n := t.nameOf(t.resources.vals[i].get("Properties").get(key)); n != "" {
 			byName[w+" "+n] = w + " " + id
 		}
 	}
 	return byName
+}
+
+// nameOf is the name a property gives, resolved (a placeholder when known only
+// at deployment); "" when there is none or it is not a string.
+func (t *template) nameOf(n *node) string {
+	if n == nil {
+		return ""
+	}
+	r := &resolver{t: t}
+	v, err := r.resolve(n, 0)
+	if err != nil || v.kind != nStr {
+		return ""
+	}
+	return v.str
 }
