@@ -86,7 +86,7 @@ func newAttachments() *attachments {
 
 func (as *attachments) attach(a Attachment) {
 	for _, b := range as.byPrincipal[a.Principal] {
-		if b.Own == a.Own && b.ARN == a.ARN && (a.Own != nil || a.ARN != "") {
+		if a.Own != nil && b.Own == a.Own || a.Own == nil && b.Own == nil && a.ARN != "" && b.ARN == a.ARN {
 			return // the same policy attached twice (a role's list and an attachment resource)
 		}
 	}
@@ -233,8 +233,39 @@ func (t *template) managedRef(it *node, a *Attachment, byID map[string]*Policy) 
 		a.Why = "its ARN is known only at deployment"
 	default:
 		a.ARN = v.str
+		if own := t.ownByARN(v.str, byID); own != nil {
+			a.Own = own
+		}
 	}
 	return true
+}
+
+// ownByARN is the template's own managed policy that arn names: a policy ARN
+// of an account (not "aws") whose path and name are the ManagedPolicyName and
+// Path the template gives it. A principal can be attached only its own
+// account's managed policies, which is the stack's, so the account need not be
+// AWS::AccountId as written; nil for one without a ManagedPolicyName (its name
+// is generated) or not created.
+func (t *template) ownByARN(arn string, byID map[string]*Policy) *Policy {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "iam" || parts[4] == "aws" || !strings.HasPrefix(parts[5], "policy/") {
+		return nil
+	}
+	for i, id := range t.resources.keys {
+		res := t.resources.vals[i]
+		if typ := res.get("Type"); typ == nil || typ.kind != nStr || typ.str != "AWS::IAM::ManagedPolicy" || byID[id] == nil {
+			continue
+		}
+		props := res.get("Properties")
+		name, path := t.nameOf(props.get("ManagedPolicyName")), "/"
+		if props.get("Path") != nil {
+			path = t.nameOf(props.get("Path"))
+		}
+		if name != "" && parts[5] == "policy"+path+name {
+			return byID[id]
+		}
+	}
+	return nil
 }
 
 // principalWord is how reports name a principal resource type.

@@ -59,3 +59,52 @@ Resources:
 		t.Errorf("checked beside Dev.Policies[0]: %q, want %q", got, want)
 	}
 }
+
+// The template's own managed policy attached by its ARN — any account but
+// "aws", its Path and ManagedPolicyName — is that policy, attached once with
+// a Ref to it; another name or AWS's namespace is not.
+func TestOwnManagedPolicyByARN(t *testing.T) {
+	const tpl = `
+Resources:
+  Dev:
+    Type: AWS::IAM::User
+    Properties:
+      ManagedPolicyArns:
+        - arn:aws:iam::123456789012:policy/team/p
+        - !Ref P
+        - arn:aws:iam::aws:policy/team/p
+        - !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/team/q"
+      Policies:
+        - PolicyName: a
+          PolicyDocument: {Statement: [{Effect: Allow, Action: s3:GetObject, Resource: "*"}]}
+  P:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      ManagedPolicyName: p
+      Path: /team/
+      PolicyDocument: {Statement: [{Effect: Deny, Action: s3:PutObject, Resource: "*"}]}
+`
+	ps, err := Read("t.yaml", []byte(tpl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ps {
+		if p.ID != "Dev.Policies[0]" {
+			continue
+		}
+		var got []string
+		for _, a := range p.Attached {
+			got = append(got, a.Name()+" @ "+a.Path)
+		}
+		want := []string{
+			"t.yaml#P @ Resources.Dev.Properties.ManagedPolicyArns[0]",
+			"arn:aws:iam::aws:policy/team/p @ Resources.Dev.Properties.ManagedPolicyArns[2]",
+			"arn:aws:iam::111122223333:policy/team/q @ Resources.Dev.Properties.ManagedPolicyArns[3]",
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("checked beside Dev.Policies[0]: %q, want %q", got, want)
+		}
+		return
+	}
+	t.Fatal("no Dev.Policies[0]")
+}
