@@ -40,7 +40,7 @@ func planAttach(root, mod *node, out []*Policy) {
 		}
 	}
 	walk(mod, 0)
-	refs := planRefs(root.get("configuration").get("root_module"), "", 0)
+	refs := planRefs(root.get("configuration").get("root_module"), "", nil, 0)
 	byID := map[string]*Policy{}
 	for _, p := range out {
 		byID[p.ID] = p
@@ -289,11 +289,30 @@ func addrSegments(addr string) []string {
 }
 
 // planRefs maps each configured resource's address to its attributes'
-// references, made absolute with the module's prefix.
-func planRefs(m *node, prefix string, depth int) map[string]map[string][]string {
+// references, made absolute with the module's prefix. A module's input
+// variable (var.role_name) stands for the references of the argument its call
+// gives it (vars), so that a module attaching a policy to a role passed in
+// still names the role.
+func planRefs(m *node, prefix string, vars map[string][]string, depth int) map[string]map[string][]string {
 	out := map[string]map[string][]string{}
 	if m == nil || m.kind != nMap || depth > 100 {
 		return out
+	}
+	// refs are an expression's references, absolute.
+	refs := func(expr *node) []string {
+		var refs []string
+		for _, ref := range expr.get("references").list() {
+			s := strOf(ref)
+			if v, ok := strings.CutPrefix(s, "var."); ok {
+				name, _, _ := strings.Cut(v, ".")
+				refs = append(refs, vars[name]...)
+				continue
+			}
+			if s != "" {
+				refs = append(refs, prefix+s)
+			}
+		}
+		return refs
 	}
 	for _, r := range m.get("resources").list() {
 		addr := strOf(r.get("address"))
@@ -303,18 +322,20 @@ func planRefs(m *node, prefix string, depth int) map[string]map[string][]string 
 		}
 		attrs := map[string][]string{}
 		for i, k := range exprs.keys {
-			for _, ref := range exprs.vals[i].get("references").list() {
-				if s := strOf(ref); s != "" {
-					attrs[k] = append(attrs[k], prefix+s)
-				}
-			}
+			attrs[k] = append(attrs[k], refs(exprs.vals[i])...)
 		}
 		out[prefix+addr] = attrs
 	}
 	calls := m.get("module_calls")
 	if calls != nil && calls.kind == nMap {
 		for i, name := range calls.keys {
-			for k, v := range planRefs(calls.vals[i].get("module"), prefix+"module."+name+".", depth+1) {
+			args := map[string][]string{}
+			if exprs := calls.vals[i].get("expressions"); exprs != nil && exprs.kind == nMap {
+				for j, k := range exprs.keys {
+					args[k] = refs(exprs.vals[j])
+				}
+			}
+			for k, v := range planRefs(calls.vals[i].get("module"), prefix+"module."+name+".", args, depth+1) {
 				out[k] = v
 			}
 		}
