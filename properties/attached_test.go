@@ -117,5 +117,6 @@ func TestIntrinsicBundleExamples(t *testing.T) {
 func TestPlanInstanceExamples(t *testing.T) {
 	why := []string{"is the policy of one of role aws_iam_role.r[0], role aws_iam_role.r[1], which the plan does not tell apart"}
 	checkExamples(t, filepath.Join("..", "corpus", "examples", "plan-instances"), map[string][]string{
-		"count.plan.json#aws_iam_role_policy.mfa[0]": why, "count.plan.json#aws_iam_role_policy.mfa[1]": why})
+		"count.plan.json#aws_iam_role_policy.mfa[0]": why, "count.plan.json#aws_iam_role_policy.mfa[1]": why,
+		"module-output.plan.json#aws_iam_role_policy.self_manage": {"is the policy of a role known only after apply, which the plan's references do not name"}})
 }

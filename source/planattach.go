@@ -175,6 +175,11 @@ func planAttach(root, mod *node, out []*Policy) {
 			} else if c := among(r, w, w); c != nil && byID[r.addr] != nil {
 				unlinked[byID[r.addr]] = Attachment{Via: strings.Join(c, " or "), Group: true, Path: r.addr + "." + w, Pos: r.pos,
 					Why: fmt.Sprintf("%s is the policy of one of %s, which the plan does not tell apart (a reference without the instance): the other policies of its %s are not known", r.addr, strings.Join(c, ", "), w)}
+			} else if byID[r.addr] != nil {
+				// Known only after apply, through a reference not followed (a
+				// module's output): the plan may give that principal others.
+				unlinked[byID[r.addr]] = Attachment{Via: "its " + w, Group: true, Path: r.addr + "." + w, Pos: r.pos,
+					Why: fmt.Sprintf("%s is the policy of a %s known only after apply, which the plan's references do not name: its other policies are not known", r.addr, w)}
 			}
 		case "aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment":
 			w := strings.TrimSuffix(strings.TrimPrefix(r.typ, "aws_iam_"), "_policy_attachment")
