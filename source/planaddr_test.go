@@ -1,6 +1,9 @@
 package source
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 // Addresses split at the dots outside keys: a for_each key is any string.
 func TestPlanAddressParts(t *testing.T) {
@@ -51,4 +54,27 @@ func TestPlanAmbiguousAttachment(t *testing.T) {
 		return
 	}
 	t.Fatal("no aws_iam_role_policy.p")
+}
+
+// References through module variables and outputs are followed (module.a's
+// output is its variable, set to module.b's output, which is aws_iam_role.r),
+// and a plan whose modules' variables and outputs refer to each other in a
+// cycle (Terraform rejects it; a plan is input) ends.
+func TestPlanRefsThroughModules(t *testing.T) {
+	const cfg = `{"resources": [
+   {"address": "aws_iam_role_policy.p", "expressions": {"role": {"references": ["module.a.name", "module.a"]}}},
+   {"address": "aws_iam_role.r", "expressions": {}}],
+  "module_calls": {
+   "a": {"expressions": {"x": {"references": ["module.b.name"]}, "y": {"references": ["module.b.loop"]}},
+         "module": {"outputs": {"name": {"expression": {"references": ["var.x"]}}, "loop": {"expression": {"references": ["var.y", "var.y", "var.y"]}}}}},
+   "b": {"expressions": {"x": {"references": ["aws_iam_role.r.name", "aws_iam_role.r"]}, "y": {"references": ["module.a.loop", "module.a.loop"]}},
+         "module": {"outputs": {"name": {"expression": {"references": ["var.x"]}}, "loop": {"expression": {"references": ["var.y", "var.y"]}}}}}}}`
+	root, err := parseJSON("plan.json", []byte(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs := planRefs(root)
+	if got := refs["aws_iam_role_policy.p"]["role"]; !slices.Contains(got, "aws_iam_role.r") {
+		t.Errorf("aws_iam_role_policy.p's role refers to %q, want aws_iam_role.r among them", got)
+	}
 }

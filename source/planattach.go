@@ -40,7 +40,7 @@ func planAttach(root, mod *node, out []*Policy) {
 		}
 	}
 	walk(mod, 0)
-	refs := planRefs(root.get("configuration").get("root_module"), "", nil, 0)
+	refs := planRefs(root.get("configuration").get("root_module"))
 	byID := map[string]*Policy{}
 	for _, p := range out {
 		byID[p.ID] = p
@@ -296,53 +296,85 @@ func addrSegments(addr string) []string {
 // planRefs maps each configured resource's address to its attributes'
 // references, made absolute with the module's prefix. A module's input
 // variable (var.role_name) stands for the references of the argument its call
-// gives it (vars), so that a module attaching a policy to a role passed in
-// still names the role.
-func planRefs(m *node, prefix string, vars map[string][]string, depth int) map[string]map[string][]string {
+// gives it, and a module's output (module.role.name) for those of its
+// expression, so that a module attaching a policy to a role passed in, or a
+// role made by a module, still names the role.
+func planRefs(root *node) map[string]map[string][]string {
 	out := map[string]map[string][]string{}
-	if m == nil || m.kind != nMap || depth > 100 {
-		return out
-	}
-	// refs are an expression's references, absolute.
-	refs := func(expr *node) []string {
-		var refs []string
-		for _, ref := range expr.get("references").list() {
-			s := strOf(ref)
-			if v, ok := strings.CutPrefix(s, "var."); ok {
-				name, _, _ := strings.Cut(v, ".")
-				refs = append(refs, vars[name]...)
+	w := &refWalker{}
+	var walk func(sc *modScope, depth int)
+	walk = func(sc *modScope, depth int) {
+		if sc.m == nil || sc.m.kind != nMap || depth > 100 {
+			return
+		}
+		for _, r := range sc.m.get("resources").list() {
+			addr := strOf(r.get("address"))
+			exprs := r.get("expressions")
+			if addr == "" || exprs == nil || exprs.kind != nMap {
 				continue
 			}
-			if s != "" {
-				refs = append(refs, prefix+s)
+			attrs := map[string][]string{}
+			for i, k := range exprs.keys {
+				attrs[k] = w.refs(sc, exprs.vals[i], 0)
+			}
+			out[sc.prefix+addr] = attrs
+		}
+		calls := sc.m.get("module_calls")
+		if calls != nil && calls.kind == nMap {
+			for i, name := range calls.keys {
+				walk(sc.child(name, calls.vals[i]), depth+1)
 			}
 		}
-		return refs
 	}
-	for _, r := range m.get("resources").list() {
-		addr := strOf(r.get("address"))
-		exprs := r.get("expressions")
-		if addr == "" || exprs == nil || exprs.kind != nMap {
+	walk(&modScope{m: root}, 0)
+	return out
+}
+
+// modScope is a module of the configuration where an expression is read.
+type modScope struct {
+	m      *node     // the module's configuration
+	prefix string    // "module.a." of its resources' addresses; "" at the root
+	call   *node     // the module call, whose expressions set its variables; nil at the root
+	parent *modScope // the calling module
+}
+
+func (sc *modScope) child(name string, call *node) *modScope {
+	return &modScope{m: call.get("module"), prefix: sc.prefix + "module." + name + ".", call: call, parent: sc}
+}
+
+// refWalker follows references through variables and outputs, within a
+// budget: a plan is input, and each step may fan out.
+type refWalker struct{ steps int }
+
+// refs are the references of an expression of module sc, absolute, with its
+// input variables and its child modules' outputs followed.
+func (w *refWalker) refs(sc *modScope, expr *node, depth int) []string {
+	var out []string
+	for _, ref := range expr.get("references").list() {
+		if w.steps++; w.steps > 100000 || depth > 100 {
+			return out
+		}
+		s := strOf(ref)
+		if v, ok := strings.CutPrefix(s, "var."); ok {
+			if sc.parent != nil {
+				name, _, _ := strings.Cut(v, ".")
+				out = append(out, w.refs(sc.parent, sc.call.get("expressions").get(name), depth+1)...)
+			}
 			continue
 		}
-		attrs := map[string][]string{}
-		for i, k := range exprs.keys {
-			attrs[k] = append(attrs[k], refs(exprs.vals[i])...)
-		}
-		out[prefix+addr] = attrs
-	}
-	calls := m.get("module_calls")
-	if calls != nil && calls.kind == nMap {
-		for i, name := range calls.keys {
-			args := map[string][]string{}
-			if exprs := calls.vals[i].get("expressions"); exprs != nil && exprs.kind == nMap {
-				for j, k := range exprs.keys {
-					args[k] = refs(exprs.vals[j])
+		if v, ok := strings.CutPrefix(s, "module."); ok {
+			name, output, _ := strings.Cut(v, ".")
+			output, _, _ = strings.Cut(output, ".")
+			if call := sc.m.get("module_calls").get(name); call != nil {
+				child := sc.child(name, call)
+				if e := child.m.get("outputs").get(output).get("expression"); e != nil {
+					out = append(out, w.refs(child, e, depth+1)...)
+					continue
 				}
 			}
-			for k, v := range planRefs(calls.vals[i].get("module"), prefix+"module."+name+".", args, depth+1) {
-				out[k] = v
-			}
+		}
+		if s != "" {
+			out = append(out, sc.prefix+s)
 		}
 	}
 	return out
