@@ -113,10 +113,13 @@ func TestIntrinsicBundleExamples(t *testing.T) {
 // the module instance's own resources (corpus/examples/plan-instances/README.md):
 // each instance's MFA policy is checked with its own role's AdministratorAccess.
 // A reference to a resource with count, recorded without the instance, cannot
-// tell which role holds a policy: unknown, naming the roles.
+// tell which role holds a policy: unknown, naming the roles. An attachment
+// whose role cannot be traced (each.value) makes every role's policy unknown,
+// naming it; a user's leaves a role's policy alone.
 func TestPlanInstanceExamples(t *testing.T) {
 	why := []string{"is the policy of one of role aws_iam_role.r[0], role aws_iam_role.r[1], which the plan does not tell apart"}
 	checkExamples(t, filepath.Join("..", "corpus", "examples", "plan-instances"), map[string][]string{
 		"count.plan.json#aws_iam_role_policy.mfa[0]": why, "count.plan.json#aws_iam_role_policy.mfa[1]": why,
-		"module-output.plan.json#aws_iam_role_policy.self_manage": {"is the policy of a role known only after apply, which the plan's references do not name"}})
+		"module-output.plan.json#aws_iam_role_policy.self_manage": {"is the policy of a role known only after apply, which the plan's references do not name"},
+		"each-value.plan.json#aws_iam_role_policy.self_manage":    {`module.admin["app"].aws_iam_role_policy_attachment.this.role links a policy to a role that cannot be told offline`, "through each.value"}})
 }

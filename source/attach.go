@@ -78,6 +78,8 @@ type attachments struct {
 	boundaries map[string]Attachment
 	// members are the users' group memberships.
 	members []membership
+	// untraced are the links whose principal cannot be told offline.
+	untraced []untraced
 }
 
 func newAttachments() *attachments {

@@ -156,8 +156,10 @@ func (t *template) templateGroups(as *attachments) {
 // (user, groups) and aws_iam_group_membership (group, users). who reads a
 // principal as the plan names it; known holds the plan's principals. A group
 // the plan does not define is missing; a user it does not define is not
-// followed.
-func planGroups(as *attachments, rs []planResource, known map[string]bool, who func(r planResource, attr, word string, v *node) string) {
+// followed; one it cannot trace (lost) may be any user of the plan, and
+// listed reads a list of users known only after apply.
+func planGroups(as *attachments, rs []planResource, known map[string]bool, who func(r planResource, attr, word string, v *node) string,
+	lost func(r planResource, attr, word string, own *Policy), listed func(r planResource, attr, word string) ([]string, bool)) {
 	group := func(r planResource, v *node, path string) membership {
 		g := who(r, "groups", "group", v)
 		if path == "group" {
@@ -178,6 +180,9 @@ func planGroups(as *attachments, rs []planResource, known map[string]bool, who f
 		switch r.typ {
 		case "aws_iam_user_group_membership":
 			u := who(r, "user", "user", r.values.get("user"))
+			if u == "" {
+				lost(r, "user", "user", nil)
+			}
 			if !known[u] {
 				continue
 			}
@@ -196,10 +201,24 @@ func planGroups(as *attachments, rs []planResource, known map[string]bool, who f
 			}
 		case "aws_iam_group_membership":
 			m := group(r, r.values.get("group"), "group")
-			for _, v := range r.values.get("users").list() {
+			users := r.values.get("users")
+			for _, v := range users.list() {
 				if u := who(r, "users", "user", v); known[u] {
 					m.user = u
 					as.join(m)
+				} else if u == "" {
+					lost(r, "users", "user", nil)
+				}
+			}
+			if users == nil || users.kind == nNull {
+				// Known only after apply: the users its references name.
+				us, untold := listed(r, "users", "user")
+				for _, u := range us {
+					m.user = u
+					as.join(m)
+				}
+				if untold {
+					lost(r, "users", "user", nil)
 				}
 			}
 		}

@@ -144,6 +144,38 @@ func planAttach(root, mod *node, out []*Policy) {
 		return a
 	}
 	attach := func(r planResource, principal, attr string, v *node) { as.attach(ref(r, principal, attr, v)) }
+	// lost records that r's attribute attr names a principal of kind word that
+	// cannot be traced; own is the plan's policy it attaches, if any.
+	lost := func(r planResource, attr, word string, own *Policy) {
+		why := fmt.Sprintf("its %s is known only after apply, and the configuration gives no reference to it", attr)
+		if rs := refs[configAddr(r.addr)][attr]; len(rs) > 0 {
+			why = fmt.Sprintf("its %s is known only after apply, through %s, which iamfuzz does not follow to a %s of the plan", attr, strings.Join(rs, ", "), word)
+		}
+		as.untrace(untraced{word: word, path: r.addr + "." + attr, pos: r.pos, why: why, own: own})
+	}
+	// listed reads a list of principals (aws_iam_policy_attachment's roles,
+	// aws_iam_group_membership's users) known only after apply: those the
+	// configuration's references name, and whether one of its references
+	// names none (each.value, an output not followed).
+	listed := func(r planResource, attr, word string) (prs []string, untold bool) {
+		rs := refs[configAddr(r.addr)][attr]
+		var found []string
+		for _, s := range rs {
+			if t := resolve(r, s); t != nil && t.typ == "aws_iam_"+word {
+				found = append(found, s)
+				if !slices.Contains(prs, principals[t.addr]) {
+					prs = append(prs, principals[t.addr])
+				}
+			}
+		}
+		for _, s := range rs {
+			// aws_iam_role.a.name is recorded beside aws_iam_role.a.
+			if !slices.ContainsFunc(found, func(f string) bool { return s == f || strings.HasPrefix(s, f+".") }) {
+				untold = true
+			}
+		}
+		return prs, untold
+	}
 	// A user's or role's permissions_boundary: its value, or, known only after
 	// apply, what its configuration refers to (unset: neither).
 	boundary := func(r planResource) {
@@ -177,9 +209,11 @@ func planAttach(root, mod *node, out []*Policy) {
 					Why: fmt.Sprintf("%s is the policy of one of %s, which the plan does not tell apart (a reference without the instance): the other policies of its %s are not known", r.addr, strings.Join(c, ", "), w)}
 			} else if byID[r.addr] != nil {
 				// Known only after apply, through a reference not followed (a
-				// module's output): the plan may give that principal others.
+				// module's output): the plan may give that principal others,
+				// and it may be the principal of the plan's other policies.
 				unlinked[byID[r.addr]] = Attachment{Via: "its " + w, Group: true, Path: r.addr + "." + w, Pos: r.pos,
 					Why: fmt.Sprintf("%s is the policy of a %s known only after apply, which the plan's references do not name: its other policies are not known", r.addr, w)}
+				lost(r, w, w, nil)
 			}
 		case "aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment":
 			w := strings.TrimSuffix(strings.TrimPrefix(r.typ, "aws_iam_"), "_policy_attachment")
@@ -193,12 +227,29 @@ func planAttach(root, mod *node, out []*Policy) {
 					a.Why = fmt.Sprintf("%s attaches it to one of %s, which the plan does not tell apart (a reference without the instance)", r.addr, strings.Join(c, ", "))
 					as.attach(a)
 				}
+			} else {
+				lost(r, w, w, ref(r, "", "policy_arn", r.values.get("policy_arn")).Own)
 			}
 		case "aws_iam_policy_attachment":
 			for _, w := range []string{"role", "user", "group"} {
-				for _, n := range r.values.get(w + "s").list() {
+				own := ref(r, "", "policy_arn", r.values.get("policy_arn")).Own
+				l := r.values.get(w + "s")
+				for _, n := range l.list() {
 					if k := who(r, w+"s", w, n); k != "" {
 						attach(r, k, "policy_arn", r.values.get("policy_arn"))
+					} else {
+						lost(r, w+"s", w, own)
+					}
+				}
+				if l == nil || l.kind == nNull {
+					// Known only after apply (or not set): the principals
+					// its references name.
+					prs, untold := listed(r, w+"s", w)
+					for _, k := range prs {
+						attach(r, k, "policy_arn", r.values.get("policy_arn"))
+					}
+					if untold {
+						lost(r, w+"s", w, own)
 					}
 				}
 			}
@@ -220,8 +271,9 @@ func planAttach(root, mod *node, out []*Policy) {
 	for _, pr := range principals {
 		known[pr] = true
 	}
-	planGroups(as, rs, known, who)
+	planGroups(as, rs, known, who, lost, listed)
 	held := as.apply(out)
+	as.applyUntraced(out)
 	for p, a := range unlinked {
 		p.Attached = append(p.Attached, a)
 		p.Notes = append(p.Notes, a.Why+"; the verdict cannot be proved")
