@@ -346,10 +346,23 @@ func (t *template) attach(out []*Policy) {
 			continue
 		}
 		for _, key := range []string{"Users", "Groups", "Roles"} {
-			items, idx, _ := t.chosenList(props.get(key))
+			word := strings.ToLower(strings.TrimSuffix(key, "s"))
+			items, idx, ok := t.chosenList(props.get(key))
+			if l := props.get(key); !ok && l != nil {
+				// A list made by an intrinsic (a CommaDelimitedList parameter):
+				// which principals, iamfuzz does not follow.
+				as.untrace(untraced{word: word, path: path + "." + key, pos: l.pos, own: byID[id],
+					why: "the list is made by an intrinsic function iamfuzz does not follow offline"})
+			}
 			for k, it := range items {
 				j := idx[k]
-				who := principal(it, strings.ToLower(strings.TrimSuffix(key, "s")))
+				who := principal(it, word)
+				if who == "" && !t.literal(it) {
+					// A name known only at deployment (Fn::ImportValue, a
+					// parameter) may be one of the template's principals.
+					as.untrace(untraced{word: word, path: fmt.Sprintf("%s.%s[%d]", path, key, j), pos: it.pos, own: byID[id],
+						why: "the name is known only at deployment"})
+				}
 				if who == "" {
 					continue
 				}
@@ -362,6 +375,7 @@ func (t *template) attach(out []*Policy) {
 	}
 	t.templateGroups(as)
 	held := as.apply(out)
+	as.applyUntraced(out)
 	as.bound(out)
 	for _, p := range out {
 		// A principal without an identity policy of its own in the template: its

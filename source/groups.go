@@ -142,10 +142,18 @@ func (t *template) templateGroups(as *attachments) {
 				continue
 			}
 			pr, missing := name(g, "group")
-			users, _, _ := t.chosenList(props.get("Users"))
-			for _, u := range users {
+			users, idx, ok := t.chosenList(props.get("Users"))
+			if l := props.get("Users"); !ok && l != nil {
+				as.untrace(untraced{word: "user", path: path + ".Users", pos: l.pos,
+					why: "the list is made by an intrinsic function iamfuzz does not follow offline"})
+			}
+			for k, u := range users {
 				if user, out := name(u, "user"); !out {
 					as.join(membership{user: user, group: pr, missing: missing, path: path + ".GroupName", pos: g.pos})
+				} else if !t.literal(u) {
+					// A user named only at deployment may be one of the template's.
+					as.untrace(untraced{word: "user", path: fmt.Sprintf("%s.Users[%d]", path, idx[k]), pos: u.pos,
+						why: "the name is known only at deployment"})
 				}
 			}
 		}
@@ -266,4 +274,14 @@ func (t *template) nameOf(n *node) string {
 		return ""
 	}
 	return v.str
+}
+
+// literal reports whether a principal's name, as a property writes it,
+// resolves offline to a name rather than one known only at deployment: a
+// literal name that matches none of the template's principals is one outside
+// it, a placeholder may be any.
+func (t *template) literal(n *node) bool {
+	r := &resolver{t: t}
+	v, err := r.resolve(n, 0)
+	return err == nil && v.kind == nStr && !v.placeholder
 }

@@ -73,11 +73,11 @@ func (as *attachments) applyUntraced(ps []*Policy) {
 	}
 }
 
-// principalOr names pr, or, for a policy attached to no principal of the
-// file, the principals of policy name.
+// principalOr names pr, or, for the link's own policy attached to no
+// principal of the file, the principal it attaches that policy to.
 func principalOr(pr, name string) string {
 	if pr == "" {
-		return "a principal of " + name
+		return "the one it attaches " + name + " to"
 	}
 	return pr
 }
