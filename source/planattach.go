@@ -207,6 +207,12 @@ func planAttach(root, mod *node, out []*Policy) {
 			} else if c := among(r, w, w); c != nil && byID[r.addr] != nil {
 				unlinked[byID[r.addr]] = Attachment{Via: strings.Join(c, " or "), Group: true, Path: r.addr + "." + w, Pos: r.pos,
 					Why: fmt.Sprintf("%s is the policy of one of %s, which the plan does not tell apart (a reference without the instance): the other policies of its %s are not known", r.addr, strings.Join(c, ", "), w)}
+				// And each of them may hold it: their other policies' verdicts
+				// are not known either.
+				for _, k := range c {
+					as.attach(Attachment{Principal: k, Via: r.addr, Group: true, Path: r.addr + "." + w, Pos: r.pos,
+						Why: fmt.Sprintf("%s may be a policy of %s (it is the policy of one of %s, which the plan does not tell apart)", r.addr, k, strings.Join(c, ", "))})
+				}
 			} else if byID[r.addr] != nil {
 				// Known only after apply, through a reference not followed (a
 				// module's output): the plan may give that principal others,
