@@ -357,11 +357,8 @@ func (t *template) attach(out []*Policy) {
 			for k, it := range items {
 				j := idx[k]
 				who := principal(it, word)
-				if who == "" && !t.literal(it) {
-					// A name known only at deployment (Fn::ImportValue, a
-					// parameter) may be one of the template's principals.
-					as.untrace(untraced{word: word, path: fmt.Sprintf("%s.%s[%d]", path, key, j), pos: it.pos, own: byID[id],
-						why: "the name is known only at deployment"})
+				if why := t.untold(it, word); who == "" && why != "" {
+					as.untrace(untraced{word: word, path: fmt.Sprintf("%s.%s[%d]", path, key, j), pos: it.pos, own: byID[id], why: why})
 				}
 				if who == "" {
 					continue

@@ -150,10 +150,8 @@ func (t *template) templateGroups(as *attachments) {
 			for k, u := range users {
 				if user, out := name(u, "user"); !out {
 					as.join(membership{user: user, group: pr, missing: missing, path: path + ".GroupName", pos: g.pos})
-				} else if !t.literal(u) {
-					// A user named only at deployment may be one of the template's.
-					as.untrace(untraced{word: "user", path: fmt.Sprintf("%s.Users[%d]", path, idx[k]), pos: u.pos,
-						why: "the name is known only at deployment"})
+				} else if why := t.untold(u, "user"); why != "" {
+					as.untrace(untraced{word: "user", path: fmt.Sprintf("%s.Users[%d]", path, idx[k]), pos: u.pos, why: why})
 				}
 			}
 		}
@@ -274,6 +272,29 @@ func (t *template) nameOf(n *node) string {
 		return ""
 	}
 	return v.str
+}
+
+// untold says why a principal's name that matches none of the template's
+// (word: "user", "group", "role") may still be one of them: it is known only
+// at deployment (Fn::ImportValue, a parameter), or a principal of that kind
+// has a name known only then (RoleName: !Ref Name); "" when it is a principal
+// outside the template.
+func (t *template) untold(n *node, word string) string {
+	if !t.literal(n) {
+		return "the name is known only at deployment"
+	}
+	key := map[string]string{"user": "UserName", "group": "GroupName", "role": "RoleName"}[word]
+	for i, id := range t.resources.keys {
+		res := t.resources.vals[i]
+		typ := res.get("Type")
+		if typ == nil || typ.kind != nStr || principalWord[typ.str] != word {
+			continue
+		}
+		if name := res.get("Properties").get(key); name != nil && !t.literal(name) {
+			return fmt.Sprintf("the name %q matches none of the template's, but %s %s has a name known only at deployment", t.nameOf(n), word, id)
+		}
+	}
+	return ""
 }
 
 // literal reports whether a principal's name, as a property writes it,

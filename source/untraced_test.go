@@ -47,11 +47,13 @@ func TestPlanUntracedLinks(t *testing.T) {
 
 // A template's link naming its principal by a value known only at deployment
 // (a CommaDelimitedList parameter, Fn::ImportValue) may be any principal of
-// that kind; a literal name matching none is one outside the template.
+// that kind; a literal name matching none is one outside the template, unless
+// a principal of that kind has a name known only at deployment.
 func TestTemplateUntracedLinks(t *testing.T) {
 	const tpl = `
 Parameters:
   RoleList: {Type: CommaDelimitedList}
+  GroupName: {Type: String}
 Resources:
   App:
     Type: AWS::IAM::Role
@@ -68,6 +70,19 @@ Resources:
           PolicyDocument: {Statement: [{Effect: Allow, Action: s3:GetObject, Resource: "*"}]}
   Ops:
     Type: AWS::IAM::Group
+  Named:
+    Type: AWS::IAM::Group
+    Properties:
+      GroupName: !Ref GroupName
+      Policies:
+        - PolicyName: c
+          PolicyDocument: {Statement: [{Effect: Allow, Action: s3:GetObject, Resource: "*"}]}
+  Power:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: power
+      Groups: [power-users]
+      PolicyDocument: {Statement: [{Effect: Allow, Action: "*", Resource: "*"}]}
   Admin:
     Type: AWS::IAM::Policy
     Properties:
@@ -84,7 +99,13 @@ Resources:
 	ps := readString(t, "t.yaml", tpl)
 	for id, want := range map[string][]string{
 		"App.Policies[0]": {"role App via a role not traced: the policies of a role not traced @ Resources.Admin.Properties.Roles"},
-		"Dev.Policies[0]": {"user Dev via a user not traced: the policies of a user not traced @ Resources.Join.Properties.Users[0]"},
+		// A group's policies are a user's too (a user holds its groups').
+		"Dev.Policies[0]": {
+			"user Dev via a group not traced: the policies of a group not traced @ Resources.Power.Properties.Groups[0]",
+			"user Dev via a user not traced: the policies of a user not traced @ Resources.Join.Properties.Users[0]",
+		},
+		// power-users may be the name the parameter gives Named.
+		"Named.Policies[0]": {`group Named via a group not traced: the policies of a group not traced @ Resources.Power.Properties.Groups[0]`},
 		// Its user is outside the template; its roles may be App or others.
 		"Admin": {" via a role not traced: the policies of a role not traced @ Resources.Admin.Properties.Roles"},
 	} {
