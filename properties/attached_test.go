@@ -124,6 +124,7 @@ func TestPlanInstanceExamples(t *testing.T) {
 	checkExamples(t, filepath.Join("..", "corpus", "examples", "plan-instances"), map[string][]string{
 		"count.plan.json#aws_iam_role_policy.mfa[0]": why, "count.plan.json#aws_iam_role_policy.mfa[1]": why,
 		"module-output.plan.json#aws_iam_role_policy.self_manage": {"is the policy of a role known only after apply, which the plan's references do not name"},
+		"open-name.plan.json#aws_iam_role_policy.app":             {`the name "ci-deployer" matches none of the plan's, but role aws_iam_role.app gets a name only after apply`},
 		"count-sibling.plan.json#aws_iam_role_policy.mfa":         {"aws_iam_role_policy.admin[0] may be a policy of role aws_iam_role.r[0]"},
 		"each-value.plan.json#aws_iam_role_policy.self_manage":    {`module.admin["app"].aws_iam_role_policy_attachment.this.role links a policy to a role that cannot be told offline`, "through each.value"}})
 }

@@ -2,6 +2,7 @@ package source
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -84,10 +85,35 @@ func planAttach(root, mod *node, out []*Policy) {
 			}
 		}
 	}
+	// A principal whose name is known only after apply may get the name a
+	// link writes: by prefix, a name_prefix's.
+	names := map[string]bool{}
+	open := map[string][]string{} // principal -> its name_prefix, "" for any name
+	for _, r := range rs {
+		if w, ok := strings.CutPrefix(r.typ, "aws_iam_"); ok && (w == "role" || w == "user" || w == "group") {
+			names[principals[r.addr]] = true
+			if strOf(r.values.get("name")) == "" {
+				open[principals[r.addr]] = []string{strOf(r.values.get("name_prefix"))}
+			}
+		}
+	}
+	var as *attachments
 	// who is the principal an attribute names: its value, else the resource its
-	// configuration refers to.
+	// configuration refers to. A name matching none of the plan's that may be
+	// one known only after apply is recorded as not traced among those.
 	who := func(r planResource, attr, word string, v *node) string {
 		if n := strOf(v); n != "" {
+			var among []string
+			for _, pr := range slices.Sorted(maps.Keys(open)) {
+				if strings.HasPrefix(pr, word+" ") && strings.HasPrefix(n, open[pr][0]) {
+					among = append(among, pr)
+				}
+			}
+			if !names[word+" "+n] && among != nil {
+				// The named principal's policies are among the reached too.
+				as.untrace(untraced{word: word, path: r.addr + "." + attr, pos: v.pos, among: append(among, word+" "+n),
+					why: fmt.Sprintf("the name %q matches none of the plan's, but %s gets a name only after apply", n, strings.Join(among, ", "))})
+			}
 			return word + " " + n
 		}
 		for _, ref := range refs[configAddr(r.addr)][attr] {
@@ -117,7 +143,7 @@ func planAttach(root, mod *node, out []*Policy) {
 	// A policy whose principal is one of several: its other policies are not
 	// known (resolved after apply).
 	unlinked := map[*Policy]Attachment{}
-	as := newAttachments()
+	as = newAttachments()
 	ref := func(r planResource, principal, attr string, v *node) Attachment {
 		a := Attachment{Principal: principal, Path: r.addr + "." + attr, Pos: r.pos}
 		if v != nil {

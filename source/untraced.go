@@ -2,6 +2,7 @@ package source
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -22,6 +23,9 @@ type untraced struct {
 	// own is the file's policy the link attaches, whose principals are then
 	// not all known either; nil otherwise.
 	own *Policy
+	// among, when not nil, are the only principals of the file the link may
+	// name (a plan's name that may be the one a principal gets after apply).
+	among []string
 }
 
 // untrace records a link whose principal cannot be told.
@@ -48,6 +52,9 @@ func (as *attachments) applyUntraced(ps []*Policy) {
 			}
 			targets := []string{}
 			for _, pr := range p.principals {
+				if u.among != nil && !slices.Contains(u.among, pr) && !slices.ContainsFunc(as.groupsOf(pr), func(m membership) bool { return slices.Contains(u.among, m.group) }) {
+					continue
+				}
 				if reaches(u.word, pr) {
 					targets = append(targets, pr)
 				}
