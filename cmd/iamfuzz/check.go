@@ -134,7 +134,8 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// a fraction (internal/hugeheap; the proof engine asks too, once per process,
 	// but only when it loads the catalogue, after the inputs are read).
 	hugeheap.Prepare(hugeheap.ProofHeap)
-	defer paceCheckCollector()()
+	restoreGC, _ := paceCollector(checkGCPercent, checkMemoryLimit)
+	defer restoreGC()
 	if cfg.seed == 0 {
 		cfg.seed = newSeed()
 	}

@@ -116,9 +116,8 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 type gcPacer struct {
 	on, raised bool
 	read       int
-	gc         int   // the settings to restore
-	limit      int64 // (restore)
-	huge       bool  // the huge-page advice was asked for
+	undo       func() // puts the collector's settings back (paceCollector)
+	huge       bool   // the huge-page advice was asked for
 	prepare    func(int)
 }
 
@@ -133,10 +132,8 @@ const (
 )
 
 func newGCPacer() *gcPacer {
-	g := &gcPacer{on: os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "", prepare: hugeheap.Prepare}
-	if g.on {
-		g.gc, g.limit = debug.SetGCPercent(evalGCPercent), debug.SetMemoryLimit(evalMemoryLimit)
-	}
+	g := &gcPacer{prepare: hugeheap.Prepare}
+	g.undo, g.on = paceCollector(evalGCPercent, evalMemoryLimit)
 	return g
 }
 
@@ -157,12 +154,7 @@ func (g *gcPacer) add(n int) {
 }
 
 // restore puts the collector's settings back.
-func (g *gcPacer) restore() {
-	if g.on {
-		debug.SetGCPercent(g.gc)
-		debug.SetMemoryLimit(g.limit)
-	}
-}
+func (g *gcPacer) restore() { g.undo() }
 
 // evaluator decides one batch of lines at a time. Batches are decided by several
 // workers in parallel and written in input order, so eval keeps its one-line-in,

@@ -9,37 +9,32 @@ import (
 // evalGCLarge bytes, under evalMemoryLimit, and puts the process's settings
 // back; with GOGC (or GOMEMLIMIT) set it changes nothing.
 func TestGCPacer(t *testing.T) {
-	gcNow := func() int { // reads the setting by setting it back
-		p := debug.SetGCPercent(100)
-		debug.SetGCPercent(p)
-		return p
-	}
 	defer debug.SetGCPercent(debug.SetGCPercent(77))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(1 << 40))
 
 	t.Setenv("GOGC", "")
 	t.Setenv("GOMEMLIMIT", "")
 	g := newGCPacer()
-	if p, l := gcNow(), debug.SetMemoryLimit(-1); p != evalGCPercent || l != evalMemoryLimit {
+	if p, l := gcPercentNow(), debug.SetMemoryLimit(-1); p != evalGCPercent || l != evalMemoryLimit {
 		t.Fatalf("while eval runs: GOGC %d, limit %d; want %d, %d", p, l, evalGCPercent, evalMemoryLimit)
 	}
 	g.add(evalGCLarge - 1)
-	if p := gcNow(); p != evalGCPercent {
+	if p := gcPercentNow(); p != evalGCPercent {
 		t.Fatalf("before evalGCLarge bytes: GOGC %d", p)
 	}
 	g.add(1)
-	if p := gcNow(); p != evalGCPercentLarge {
+	if p := gcPercentNow(); p != evalGCPercentLarge {
 		t.Fatalf("after evalGCLarge bytes: GOGC %d, want %d", p, evalGCPercentLarge)
 	}
 	g.restore()
-	if p, l := gcNow(), debug.SetMemoryLimit(-1); p != 77 || l != 1<<40 {
+	if p, l := gcPercentNow(), debug.SetMemoryLimit(-1); p != 77 || l != 1<<40 {
 		t.Fatalf("after eval: GOGC %d, limit %d; want 77, %d", p, l, int64(1<<40))
 	}
 
 	t.Setenv("GOGC", "100")
 	g = newGCPacer()
 	g.add(evalGCLarge)
-	if p := gcNow(); p != 77 {
+	if p := gcPercentNow(); p != 77 {
 		t.Fatalf("with GOGC set: GOGC %d, want 77 (left alone)", p)
 	}
 	g.restore()

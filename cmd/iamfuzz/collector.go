@@ -5,14 +5,15 @@ import (
 	"runtime/debug"
 )
 
-// check's collector settings (paceCheckCollector).
+// check's collector settings (paceCollector; eval's are with gcPacer).
 const (
 	checkGCPercent   = 400
 	checkMemoryLimit = 1 << 30
 )
 
-// paceCheckCollector has the collector run less often while check runs, unless
-// GOGC or GOMEMLIMIT is set, and returns what puts the settings back. check's
+// paceCollector has the collector run at gcPercent under limit, unless the user
+// set GOGC or GOMEMLIMIT (then on is false and nothing changes), and returns
+// what puts the settings back. check and eval (gcPacer) use it. check's
 // live heap is the action catalogue (some 8 MB of small objects, decoded whole
 // for the grouping) and the proofs' caches, which every collection marks
 // afresh: at GOGC=100 `check corpus/policies` collected five times, about 40 %
@@ -21,13 +22,13 @@ const (
 // (internal/hugeheap), so they cost little. The memory limit is a ceiling far
 // above what check needs: below it GOGC=100 would have had a live heap of half
 // a gigabyte (docs/performance.md, "check and the proof engine, fifth pass").
-func paceCheckCollector() (restore func()) {
+func paceCollector(gcPercent int, limit int64) (restore func(), on bool) {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
-		return func() {}
+		return func() {}, false
 	}
-	gc, limit := debug.SetGCPercent(checkGCPercent), debug.SetMemoryLimit(checkMemoryLimit)
+	oldGC, oldLimit := debug.SetGCPercent(gcPercent), debug.SetMemoryLimit(limit)
 	return func() {
-		debug.SetGCPercent(gc)
-		debug.SetMemoryLimit(limit)
-	}
+		debug.SetGCPercent(oldGC)
+		debug.SetMemoryLimit(oldLimit)
+	}, true
 }
