@@ -314,7 +314,7 @@ func compilePrincipal(b *PrincipalBlock) *cprincipal {
 			switch {
 			case v == "*":
 				cp.all = true
-			case len(v) == 12 && allDigits(v):
+			case IsAccountID(v):
 				cp.accounts = append(cp.accounts, v)
 			case strings.HasPrefix(v, "arn:") && strings.HasSuffix(v, ":root") && strings.Count(v, ":") == 5:
 				cp.accounts = append(cp.accounts, strings.Split(v, ":")[4])

@@ -114,3 +114,8 @@ func (p Principal) RoleARN() string {
 func (p Principal) RootARN() string {
 	return "arn:" + p.Partition + ":iam::" + p.Account + ":root"
 }
+
+// IsAccountID reports whether s is an AWS account id: exactly 12 digits. An
+// AWS principal given as one names the account's root, and an ARN's account
+// field holds one (or nothing, or "aws" for what AWS owns).
+func IsAccountID(s string) bool { return len(s) == 12 && allDigits(s) }

@@ -3,6 +3,8 @@ package partition
 import (
 	"sort"
 	"strings"
+
+	"github.com/iamfuzz/iamfuzz/model"
 )
 
 // isUserName reports whether s is a valid IAM user name: 1 to 64 of
@@ -18,19 +20,6 @@ func isUserName(s string) bool {
 		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
 		case strings.IndexByte("_+=,.@-", c) >= 0:
 		default:
-			return false
-		}
-	}
-	return true
-}
-
-// isAccount reports whether s is a 12-digit account.
-func isAccount(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
 			return false
 		}
 	}
@@ -112,7 +101,7 @@ func (e *enumerator) accounts() []string {
 	seen := map[string]bool{}
 	var out []string
 	add := func(a string) {
-		if isAccount(a) && !seen[a] {
+		if model.IsAccountID(a) && !seen[a] {
 			seen[a] = true
 			out = append(out, a)
 		}

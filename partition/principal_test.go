@@ -4,9 +4,11 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"testing"
+
+	"github.com/iamfuzz/iamfuzz/model"
 )
 
-// TestNameShapesAreTheRegexps holds isUserName and isAccount to the regexps
+// TestNameShapesAreTheRegexps holds isUserName and model.IsAccountID to the regexps
 // they replace, on every short string over an alphabet of their edge bytes
 // and on random longer ones.
 func TestNameShapesAreTheRegexps(t *testing.T) {
@@ -16,8 +18,8 @@ func TestNameShapesAreTheRegexps(t *testing.T) {
 		if got, want := isUserName(s), nameRe.MatchString(s); got != want {
 			t.Fatalf("isUserName(%q) = %v, the regexp says %v", s, got, want)
 		}
-		if got, want := isAccount(s), accountRe.MatchString(s); got != want {
-			t.Fatalf("isAccount(%q) = %v, the regexp says %v", s, got, want)
+		if got, want := model.IsAccountID(s), accountRe.MatchString(s); got != want {
+			t.Fatalf("model.IsAccountID(%q) = %v, the regexp says %v", s, got, want)
 		}
 	}
 	alphabet := "aZ09_+=,.@-/ *:\n\x00\xc3\xa9"

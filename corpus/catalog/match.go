@@ -1,6 +1,10 @@
 package catalog
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/iamfuzz/iamfuzz/model"
+)
 
 // AcceptsResource reports whether arn can be a resource that the action is
 // authorized against: either it fits the ARN template of one of the action's
@@ -108,20 +112,9 @@ func isLowerWord(s string) bool {
 
 // isAccount accepts a 12-digit account number, or "aws" for resources AWS owns.
 func isAccount(s string) bool {
-	if s == "aws" {
-		// Resources owned by AWS itself, such as the managed policy
-		// arn:aws:iam::aws:policy/ReadOnlyAccess.
-		return true
-	}
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
+	// "aws": resources owned by AWS itself, such as the managed policy
+	// arn:aws:iam::aws:policy/ReadOnlyAccess.
+	return s == "aws" || model.IsAccountID(s)
 }
 
 // matchGlob matches s against the template text p, in which "${...}" stands
