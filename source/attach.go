@@ -253,12 +253,11 @@ func (t *template) ownByARN(arn string, byID map[string]*Policy) *Policy {
 	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "iam" || parts[4] == "aws" || !strings.HasPrefix(parts[5], "policy/") {
 		return nil
 	}
-	for i, id := range t.resources.keys {
-		res := t.resources.vals[i]
-		if typ := res.get("Type"); typ == nil || typ.kind != nStr || typ.str != "AWS::IAM::ManagedPolicy" || byID[id] == nil {
+	for r := range t.typed() {
+		id, props := r.id, r.props
+		if r.typ != "AWS::IAM::ManagedPolicy" || byID[id] == nil {
 			continue
 		}
-		props := res.get("Properties")
 		name, path := t.nameOf(props.get("ManagedPolicyName")), "/"
 		if props.get("Path") != nil {
 			path = t.nameOf(props.get("Path"))
@@ -296,22 +295,16 @@ func (t *template) attach(out []*Policy) {
 	}
 	as := newAttachments()
 	managed := map[string]*node{} // principal -> its ManagedPolicyArns, for the trust policy's note
-	for i, id := range t.resources.keys {
-		res := t.resources.vals[i]
-		typ := res.get("Type")
-		if typ == nil || typ.kind != nStr {
-			continue
-		}
-		props := res.get("Properties")
-		path := "Resources." + id + ".Properties"
-		if w := principalWord[typ.str]; w != "" {
+	for r := range t.typed() {
+		id, typ, props, path := r.id, r.typ, r.props, r.path
+		if w := principalWord[typ]; w != "" {
 			who := w + " " + id
 			for _, p := range out {
 				if strings.HasPrefix(p.ID, id+".Policies") {
 					as.own(p, who)
 				}
 			}
-			if pb := props.get("PermissionsBoundary"); pb != nil && typ.str != "AWS::IAM::Group" {
+			if pb := props.get("PermissionsBoundary"); pb != nil && typ != "AWS::IAM::Group" {
 				a := Attachment{Principal: who, Path: path + ".PermissionsBoundary", Pos: pb.pos}
 				if t.managedRef(pb, &a, byID) {
 					as.boundary(a)
@@ -342,7 +335,7 @@ func (t *template) attach(out []*Policy) {
 			}
 			continue
 		}
-		if typ.str != "AWS::IAM::Policy" && typ.str != "AWS::IAM::ManagedPolicy" || byID[id] == nil {
+		if typ != "AWS::IAM::Policy" && typ != "AWS::IAM::ManagedPolicy" || byID[id] == nil {
 			continue
 		}
 		for _, key := range []string{"Users", "Groups", "Roles"} {
@@ -364,7 +357,7 @@ func (t *template) attach(out []*Policy) {
 					continue
 				}
 				as.own(byID[id], who)
-				if typ.str == "AWS::IAM::ManagedPolicy" {
+				if typ == "AWS::IAM::ManagedPolicy" {
 					as.attach(Attachment{Principal: who, Own: byID[id], Path: fmt.Sprintf("%s.%s[%d]", path, key, j), Pos: it.pos})
 				}
 			}

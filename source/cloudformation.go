@@ -3,6 +3,7 @@ package source
 import (
 	"encoding/base64"
 	"fmt"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -47,6 +48,31 @@ type template struct {
 	conds      map[string]condValue
 }
 
+// tres is a template resource whose Type is a string, as the loops over a
+// template's resources read it.
+type tres struct {
+	id, typ    string
+	res, props *node
+	path       string // its Properties' JSON path
+}
+
+// typed yields the template's resources whose Type is a string, in the
+// template's order; others are not resources iamfuzz reads.
+func (t *template) typed() iter.Seq[tres] {
+	return func(yield func(tres) bool) {
+		for i, id := range t.resources.keys {
+			res := t.resources.vals[i]
+			typ := res.get("Type")
+			if typ == nil || typ.kind != nStr {
+				continue
+			}
+			if !yield(tres{id: id, typ: typ.str, res: res, props: res.get("Properties"), path: "Resources." + id + ".Properties"}) {
+				return
+			}
+		}
+	}
+}
+
 type condValue struct {
 	value, known bool
 	why          string   // for an unknown condition: the value it depends on
@@ -71,14 +97,8 @@ func readTemplate(name string, root *node, rd *Reader) ([]*Policy, error) {
 		return nil, &Error{File: name, Pos: t.resources.pos, Path: "Resources", Kind: ErrTemplate, Msg: "Resources must be an object of logical ids"}
 	}
 	var out []*Policy
-	for i, id := range t.resources.keys {
-		res := t.resources.vals[i]
-		typ := res.get("Type")
-		if typ == nil || typ.kind != nStr {
-			continue
-		}
-		props := res.get("Properties")
-		path := "Resources." + id + ".Properties"
+	for r := range t.typed() {
+		id, typ, res, props, path := r.id, r.typ, r.res, r.props, r.path
 		one := func(pid string, kind Kind, doc *node, docPath string) {
 			p := t.extract(pid, kind, doc, docPath)
 			if c := res.get("Condition"); c != nil && c.kind == nStr {
@@ -97,11 +117,11 @@ func readTemplate(name string, root *node, rd *Reader) ([]*Policy, error) {
 			}
 			out = append(out, p)
 		}
-		if kind, ok := policyResources[typ.str]; ok {
+		if kind, ok := policyResources[typ]; ok {
 			one(id, kind, props.get("PolicyDocument"), path+".PolicyDocument")
 			continue
 		}
-		if samResources[typ.str] {
+		if samResources[typ] {
 			if pols := props.get("Policies"); pols != nil {
 				docs, others, bad := t.samPolicies(id, pols, path)
 				if bad != nil {
@@ -118,7 +138,7 @@ func readTemplate(name string, root *node, rd *Reader) ([]*Policy, error) {
 			}
 			continue
 		}
-		if !principalResources[typ.str] {
+		if !principalResources[typ] {
 			continue
 		}
 		if pols := props.get("Policies"); pols != nil {
@@ -158,7 +178,7 @@ func readTemplate(name string, root *node, rd *Reader) ([]*Policy, error) {
 				one(pid, Identity, it.get("PolicyDocument"), fmt.Sprintf("%s.Policies[%d].PolicyDocument", path, j))
 			}
 		}
-		if typ.str == "AWS::IAM::Role" {
+		if typ == "AWS::IAM::Role" {
 			if doc := props.get("AssumeRolePolicyDocument"); doc != nil {
 				one(id+".AssumeRolePolicyDocument", Trust, doc, path+".AssumeRolePolicyDocument")
 			}

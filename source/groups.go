@@ -114,15 +114,9 @@ func (t *template) templateGroups(as *attachments) {
 		}
 		return word + " " + v.str, true
 	}
-	for i, id := range t.resources.keys {
-		res := t.resources.vals[i]
-		typ := res.get("Type")
-		if typ == nil || typ.kind != nStr {
-			continue
-		}
-		props := res.get("Properties")
-		path := "Resources." + id + ".Properties"
-		switch typ.str {
+	for r := range t.typed() {
+		id, typ, props, path := r.id, r.typ, r.props, r.path
+		switch typ {
 		case "AWS::IAM::User":
 			gs, idx, ok := t.chosenList(props.get("Groups"))
 			if !ok {
@@ -246,15 +240,14 @@ func missingGroup(pr string, m membership) Attachment {
 // the same expression elsewhere resolves to as well.
 func (t *template) principalNames() map[string]string {
 	byName := map[string]string{}
-	for i, id := range t.resources.keys {
-		typ := t.resources.vals[i].get("Type")
-		if typ == nil || typ.kind != nStr || principalWord[typ.str] == "" {
+	for r := range t.typed() {
+		w := principalWord[r.typ]
+		if w == "" {
 			continue
 		}
-		w := principalWord[typ.str]
 		key := map[string]string{"user": "UserName", "group": "GroupName", "role": "RoleName"}[w]
-		if n := t.nameOf(t.resources.vals[i].get("Properties").get(key)); n != "" {
-			byName[w+" "+n] = w + " " + id
+		if n := t.nameOf(r.props.get(key)); n != "" {
+			byName[w+" "+n] = w + " " + r.id
 		}
 	}
 	return byName
@@ -284,14 +277,12 @@ func (t *template) untold(n *node, word string) string {
 		return "the name is known only at deployment"
 	}
 	key := map[string]string{"user": "UserName", "group": "GroupName", "role": "RoleName"}[word]
-	for i, id := range t.resources.keys {
-		res := t.resources.vals[i]
-		typ := res.get("Type")
-		if typ == nil || typ.kind != nStr || principalWord[typ.str] != word {
+	for r := range t.typed() {
+		if principalWord[r.typ] != word {
 			continue
 		}
-		if name := res.get("Properties").get(key); name != nil && !t.literal(name) {
-			return fmt.Sprintf("the name %q matches none of the template's, but %s %s has a name known only at deployment", t.nameOf(n), word, id)
+		if name := r.props.get(key); name != nil && !t.literal(name) {
+			return fmt.Sprintf("the name %q matches none of the template's, but %s %s has a name known only at deployment", t.nameOf(n), word, r.id)
 		}
 	}
 	return ""
