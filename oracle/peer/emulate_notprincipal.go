@@ -1,6 +1,8 @@
 package peer
 
 import (
+	"iter"
+
 	"github.com/iamfuzz/iamfuzz/model"
 )
 
@@ -17,14 +19,7 @@ func emulateNotPrincipalAllow(rc *rewriteCase) bool {
 	}
 	acct := p.Account
 	changed := false
-	for st := range rc.statements(model.ResourcePolicy) {
-		np := st.get("NotPrincipal")
-		if np == nil || st.get("Principal") != nil {
-			continue
-		}
-		if eff, _ := st.get("Effect").str(); eff != "Allow" {
-			continue
-		}
+	for st, np := range rc.notPrincipalStatements("Allow") {
 		excluded := false
 		if s, ok := np.str(); ok && s == "*" {
 			excluded = true
@@ -60,14 +55,7 @@ func emulateNotPrincipalDenyParent(rc *rewriteCase) bool {
 	}
 	role := p.RoleARN()
 	changed := false
-	for st := range rc.statements(model.ResourcePolicy) {
-		np := st.get("NotPrincipal")
-		if np == nil || st.get("Principal") != nil {
-			continue
-		}
-		if eff, _ := st.get("Effect").str(); eff != "Deny" {
-			continue
-		}
+	for _, np := range rc.notPrincipalStatements("Deny") {
 		aws := np.get("AWS").strings()
 		parent, self := false, false
 		for _, v := range aws {
@@ -94,4 +82,24 @@ func emulateNotPrincipalDenyParent(rc *rewriteCase) bool {
 		changed = true
 	}
 	return changed
+}
+
+// notPrincipalStatements yields the resource policies' statements of the given
+// effect that name their principals by NotPrincipal (and have no Principal),
+// with that NotPrincipal.
+func (rc *rewriteCase) notPrincipalStatements(effect string) iter.Seq2[*node, *node] {
+	return func(yield func(*node, *node) bool) {
+		for st := range rc.statements(model.ResourcePolicy) {
+			np := st.get("NotPrincipal")
+			if np == nil || st.get("Principal") != nil {
+				continue
+			}
+			if eff, _ := st.get("Effect").str(); eff != effect {
+				continue
+			}
+			if !yield(st, np) {
+				return
+			}
+		}
+	}
 }
