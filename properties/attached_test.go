@@ -2,14 +2,12 @@ package properties_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/iamfuzz/iamfuzz/properties"
-	"go.yaml.in/yaml/v3"
 )
 
 // Managed policies attached beside a template's or plan's policy are checked
@@ -29,14 +27,7 @@ func TestManagedAttachmentExamples(t *testing.T) {
 // reasons, the words one of its reasons must hold.
 func checkExamples(t *testing.T, dir string, reasons map[string][]string) {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, "expect.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var want map[string]struct{ Verdict, Invariant string }
-	if err := yaml.Unmarshal(data, &want); err != nil {
-		t.Fatal(err)
-	}
+	want := readExpect(t, dir)
 	targets, err := properties.LoadTargets([]string{dir}, "")
 	if err != nil {
 		t.Fatal(err)

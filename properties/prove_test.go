@@ -65,19 +65,31 @@ func TestValueClassExamples(t *testing.T) {
 	checkExpected(t, filepath.Join("..", "corpus", "examples", "values"), "")
 }
 
-// checkExpected checks every policy of dir listed in dir/expect.yaml (its
-// verdict, and the invariant a failing one breaks) with the spec file spec, or
-// with the FindSpec convention and the built-in defaults when spec is "".
-func checkExpected(t *testing.T, dir, spec string) {
+// expectation is what a corpus example folder's expect.yaml says of one policy:
+// its verdict, and the invariant a failing one breaks.
+type expectation struct{ Verdict, Invariant string }
+
+// readExpect reads dir/expect.yaml, the expectations of an example folder, by
+// policy (a file name, or a template's or plan's policy id).
+func readExpect(t *testing.T, dir string) map[string]expectation {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(dir, "expect.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var want map[string]struct{ Verdict, Invariant string }
+	var want map[string]expectation
 	if err := yaml.Unmarshal(data, &want); err != nil {
 		t.Fatal(err)
 	}
+	return want
+}
+
+// checkExpected checks every policy of dir listed in dir/expect.yaml (its
+// verdict, and the invariant a failing one breaks) with the spec file spec, or
+// with the FindSpec convention and the built-in defaults when spec is "".
+func checkExpected(t *testing.T, dir, spec string) {
+	t.Helper()
+	want := readExpect(t, dir)
 	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
 	if len(files) != len(want) {
 		t.Errorf("%s: %d policies, %d expectations", dir, len(files), len(want))
